@@ -1,0 +1,141 @@
+//! Command-line definitions. The same definitions generate `--help`, the man
+//! page (`m365doctor man`) and shell completions (`m365doctor completions`).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+use m365doctor_codes::Lang;
+
+const EXAMPLES: &str = "\
+Examples:
+  m365doctor explain 0x8004011d
+  m365doctor explain CAA50021 1001 AADSTS50126
+  m365doctor explain 3399614467 --json
+  m365doctor explain 'FAIL [0x801c0021/0x80072ee2]'
+  m365doctor explain 'エラーコード: 0x80048823' --app outlook --lang ja
+  m365doctor completions bash > /etc/bash_completion.d/m365doctor";
+
+/// Explains Microsoft 365 sign-in error codes: what each code is, which layer
+/// failed, in English or Japanese. Works offline.
+#[derive(Debug, Parser)]
+#[command(name = "m365doctor", version, after_help = EXAMPLES)]
+pub struct Cli {
+    /// Language of the output [default: from LANG/LC_ALL/LC_MESSAGES, or the Windows UI language]
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// When to use colours; NO_COLOR in the environment turns them off for `auto`
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decode error codes: structure, names, every interpretation and the failed layer
+    #[command(after_help = EXAMPLES)]
+    Explain(ExplainArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page (roff)
+    Man,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// Codes in any form: 0x8004011d, 8004011D, -2147221219, 3399614467, CAA50021,
+    /// AADSTS50126, 1001, 0x3e9, pairs like 0x801c0021/0x80072ee2; labels such as
+    /// "Error Code:" or "エラーコード:" may stay around them
+    #[arg(required = true, value_name = "CODE", allow_negative_numbers = true)]
+    pub codes: Vec<String>,
+
+    /// Print one JSON object (schema m365doctor.explain/1) instead of text
+    #[arg(long)]
+    pub json: bool,
+
+    /// The app that showed the code; ranks its meaning first where codes differ by app
+    #[arg(long, value_enum)]
+    pub app: Vec<App>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    En,
+    Ja,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::En => Lang::En,
+            LangArg::Ja => Lang::Ja,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    pub fn enabled(self, is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum App {
+    Outlook,
+    Teams,
+    Onedrive,
+    Word,
+    Excel,
+    Powerpoint,
+    Office,
+    Edge,
+    CompanyPortal,
+    AzureCli,
+    Windows,
+}
+
+impl App {
+    pub fn id(self) -> &'static str {
+        match self {
+            App::Outlook => "outlook",
+            App::Teams => "teams",
+            App::Onedrive => "onedrive",
+            App::Word => "word",
+            App::Excel => "excel",
+            App::Powerpoint => "powerpoint",
+            App::Office => "office",
+            App::Edge => "edge",
+            App::CompanyPortal => "company-portal",
+            App::AzureCli => "azure-cli",
+            App::Windows => "windows",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+}

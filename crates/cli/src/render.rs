@@ -1,0 +1,265 @@
+//! Human-readable output of decoded codes, in English or Japanese.
+
+use m365doctor_codes::interpret::{Decoded, Interpretation, Name, Origin, Structure, Wrapped};
+use m365doctor_codes::{Lang, Text};
+use std::io::{self, Write};
+
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    pub fn new(color: bool) -> Style {
+        Style { color }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn heading(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    fn label(&self, text: &str) -> String {
+        self.paint("36", text)
+    }
+
+    fn layer(&self, text: &str) -> String {
+        self.paint("33;1", text)
+    }
+}
+
+const NAMES: Text = Text::new("Names", "名前");
+const LAYER: Text = Text::new("Layer", "レイヤー");
+const WHY: Text = Text::new("Why", "根拠");
+const STRUCTURE: Text = Text::new("Structure", "構造");
+const WRAPS: Text = Text::new("Contains", "内包");
+const NOTE: Text = Text::new("Note", "注記");
+const APPS: Text = Text::new("Apps", "対象アプリ");
+const REFERENCE: Text = Text::new("Reference", "参考資料");
+const MOST_LIKELY: Text = Text::new("most likely", "最有力");
+const NO_NAME: Text = Text::new("(no known name)", "(既知の名前なし)");
+const NO_LAYER: Text = Text::new("not determined", "特定できません");
+const SUB_ERROR: Text = Text::new("Sub-error", "サブエラー");
+const SAME_VALUE: Text = Text::new(
+    "Both halves of this pair are the same value, printed in two forms.",
+    "このペアの前後は同じ値を 2 つの形式で表したものです。",
+);
+const WINDOWS_HEADERS: Text = Text::new("Windows headers", "Windows ヘッダー");
+
+pub fn decoded(out: &mut impl Write, d: &Decoded, lang: Lang, style: &Style) -> io::Result<()> {
+    writeln!(out, "{}", style.heading(&d.input))?;
+    block(out, d, lang, style, "  ")
+}
+
+fn block(
+    out: &mut impl Write,
+    d: &Decoded,
+    lang: Lang,
+    style: &Style,
+    indent: &str,
+) -> io::Result<()> {
+    if d.same_value_pair {
+        writeln!(out, "{indent}{}", SAME_VALUE.get(lang))?;
+    }
+    for (n, i) in d.interpretations.iter().enumerate() {
+        interpretation(out, n, i, lang, style, indent)?;
+    }
+    if let Some(sub) = &d.sub_error {
+        writeln!(
+            out,
+            "{indent}{} {}",
+            style.label(&format!("{}:", SUB_ERROR.get(lang))),
+            style.heading(&sub.input)
+        )?;
+        block(out, sub, lang, style, &format!("{indent}  "))?;
+    }
+    Ok(())
+}
+
+fn field(
+    out: &mut impl Write,
+    style: &Style,
+    indent: &str,
+    label: Text,
+    lang: Lang,
+    value: &str,
+) -> io::Result<()> {
+    let label = label.get(lang);
+    // Pad by display width so that Japanese labels line up too.
+    let width: usize = label
+        .chars()
+        .map(|c| if c.is_ascii() { 1 } else { 2 })
+        .sum();
+    let pad = " ".repeat(11usize.saturating_sub(width));
+    writeln!(out, "{indent}     {}{pad}{value}", style.label(label))
+}
+
+fn interpretation(
+    out: &mut impl Write,
+    n: usize,
+    i: &Interpretation,
+    lang: Lang,
+    style: &Style,
+    indent: &str,
+) -> io::Result<()> {
+    let mut title = format!("{}. {} · {}", n + 1, i.normalized, i.kind.label().get(lang));
+    if n == 0 {
+        title.push_str(&format!(" · {}", MOST_LIKELY.get(lang)));
+    }
+    writeln!(out, "{indent}{}", style.heading(&title))?;
+    let names = if i.names.is_empty() {
+        NO_NAME.get(lang).to_string()
+    } else {
+        i.names
+            .iter()
+            .map(|n| name(n, lang))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    field(out, style, indent, NAMES, lang, &names)?;
+    let layer = match i.layer {
+        Some(l) => style.layer(&format!("{} ({})", l.label().get(lang), l.id())),
+        None => NO_LAYER.get(lang).to_string(),
+    };
+    field(out, style, indent, LAYER, lang, &layer)?;
+    if !i.apps.is_empty() {
+        field(out, style, indent, APPS, lang, &i.apps.join(", "))?;
+    }
+    field(out, style, indent, WHY, lang, i.reason.get(lang))?;
+    field(
+        out,
+        style,
+        indent,
+        STRUCTURE,
+        lang,
+        &structure(&i.structure, lang),
+    )?;
+    for w in wraps(&i.structure) {
+        field(out, style, indent, WRAPS, lang, &wrapped(w, lang))?;
+    }
+    for note in &i.notes {
+        field(out, style, indent, NOTE, lang, note.get(lang))?;
+    }
+    for source in &i.sources {
+        field(out, style, indent, REFERENCE, lang, source)?;
+    }
+    Ok(())
+}
+
+fn name(n: &Name, lang: Lang) -> String {
+    match n.origin {
+        Origin::Header { .. } => format!("{} [{}]", n.name, WINDOWS_HEADERS.get(lang)),
+        Origin::Curated { family, .. } => format!("{} [{family}]", n.name),
+    }
+}
+
+fn wraps(s: &Structure) -> &[Wrapped] {
+    match s {
+        Structure::HResult { wraps, .. } | Structure::Caa { wraps, .. } => wraps,
+        _ => &[],
+    }
+}
+
+fn wrapped(w: &Wrapped, lang: Lang) -> String {
+    let names = if w.names.is_empty() {
+        NO_NAME.get(lang).to_string()
+    } else {
+        w.names
+            .iter()
+            .map(|n| n.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!("{} {} = {names}", w.kind.label().get(lang), w.normalized)
+}
+
+fn structure(s: &Structure, lang: Lang) -> String {
+    let ja = lang == Lang::Ja;
+    let fac = if ja { "ファシリティ" } else { "facility" };
+    let code = if ja { "コード" } else { "code" };
+    let names = |list: &[&str]| {
+        if list.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", list.join("/"))
+        }
+    };
+    match s {
+        Structure::HResult {
+            fields: f,
+            facility_names,
+            ..
+        } => format!(
+            "S={} R={} C={} N={} X={} · {fac} 0x{:03X} ({}){} · {code} 0x{:04X} ({})",
+            f.severity,
+            f.reserved,
+            f.customer,
+            f.nt_mapped,
+            f.x,
+            f.facility,
+            f.facility,
+            names(facility_names),
+            f.code,
+            f.code
+        ),
+        Structure::NtStatus {
+            fields: f,
+            facility_names,
+        } => format!(
+            "Sev={} ({}) C={} N={} · {fac} 0x{:03X}{} · {code} 0x{:04X} ({})",
+            f.severity,
+            f.severity_name().get(lang),
+            f.customer,
+            f.reserved,
+            f.facility,
+            names(facility_names),
+            f.code,
+            f.code
+        ),
+        Structure::Caa {
+            fields: f,
+            http_status,
+            ..
+        } => {
+            let mut s = format!(
+                "Sev={} ({}) C={} R={} · {fac} 0x{:03X} · {code} 0x{:04X} ({})",
+                f.severity,
+                f.severity_name().get(lang),
+                f.customer,
+                f.reserved,
+                f.facility,
+                f.code,
+                f.code
+            );
+            if let Some(status) = http_status {
+                s.push_str(&format!(" · HTTP {status}"));
+            }
+            s
+        }
+        Structure::Small {
+            code: c,
+            as_hresult,
+        } => {
+            let mut s = format!("{code} {c} = 0x{c:X}");
+            if let Some(h) = as_hresult {
+                let as_h = if ja { "HRESULT 形式" } else { "as HRESULT" };
+                s.push_str(&format!(" · {as_h} 0x{h:08X}"));
+            }
+            s
+        }
+        Structure::Aadsts {
+            number,
+            range,
+            family,
+        } => {
+            let r = if ja { "範囲" } else { "range" };
+            format!("AADSTS {number} · {r} {range}: {}", family.get(lang))
+        }
+    }
+}
