@@ -228,7 +228,10 @@ pub fn parse(input: &str) -> Result<Parsed, GrammarError> {
 }
 
 fn ascii_word(input: &str, word: &str, parsed: &mut Parsed) -> Result<(), GrammarError> {
-    let word = word.trim_matches(|c| c == '.' || c == '/' || c == '-' || c == '_');
+    // A leading '-' is a sign; trailing punctuation ends a sentence or a label.
+    let word = word
+        .trim_end_matches(['.', '/', '-', '_'])
+        .trim_start_matches(['.', '/', '_']);
     if word.is_empty() {
         return Ok(());
     }
