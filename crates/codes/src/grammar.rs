@@ -361,7 +361,9 @@ fn readings(word: &str) -> Vec<Reading> {
     }
     let has_letter = lower.bytes().any(|b| (b'a'..=b'f').contains(&b));
     let has_digit = lower.bytes().any(|b| b.is_ascii_digit());
-    if (3..=8).contains(&lower.len()) && has_letter && has_digit {
+    // Eight hex digits are a 32-bit code whatever they spell; shorter runs need
+    // a digit too, so that words like "dead" or "face" stay words.
+    if lower.len() == 8 || ((3..8).contains(&lower.len()) && has_letter && has_digit) {
         if let Some(v) = hex_value(&lower) {
             return one(v, Form::HexBare);
         }
@@ -413,6 +415,7 @@ mod tests {
         assert_eq!(values("[1001]"), [(1001, Form::Unsigned)]);
         assert_eq!(values("0x3e9"), [(1001, Form::Hex)]);
         assert_eq!(values("c0000234"), [(0xC0000234, Form::HexBare)]);
+        assert_eq!(values("deadbeef"), [(0xDEADBEEF, Form::HexBare)]);
         assert_eq!(values("12002"), [(12002, Form::Unsigned)]);
     }
 

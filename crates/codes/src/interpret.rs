@@ -831,7 +831,7 @@ fn ntstatus(value: u32) -> Vec<Interpretation> {
     let fields = NtStatusFields::of(value);
     let names = header_names(value, NameKind::NtStatus);
     let groups = curated_groups(value, CuratedKind::NtStatus);
-    let error_layout = fields.severity == 3 && !is_caa(value);
+    let error_layout = fields.severity == 3 && fields.reserved == 0 && !is_caa(value);
     if names.is_empty() && groups.is_empty() && !error_layout {
         return Vec::new();
     }

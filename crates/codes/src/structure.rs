@@ -40,9 +40,10 @@ impl HResultFields {
             | u32::from(self.code)
     }
 
-    /// A failure HRESULT as Windows components return them: S set, R clear.
+    /// A failure HRESULT: S set, and R clear unless N says an NTSTATUS is
+    /// mapped in (then R belongs to the NTSTATUS severity).
     pub fn is_failure(&self) -> bool {
-        self.severity == 1 && self.reserved == 0
+        self.severity == 1 && (self.reserved == 0 || self.nt_mapped == 1)
     }
 }
 
