@@ -1,0 +1,152 @@
+//! The `m365doctor` binary: exit codes, JSON contract, languages, colours,
+//! generated help, and golden output in English and Japanese.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn m365doctor(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_m365doctor"))
+        .args(args)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run m365doctor")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["explain", "--json"];
+    all.extend_from_slice(args);
+    let o = m365doctor(&all);
+    serde_json::from_slice(&o.stdout).expect("valid JSON")
+}
+
+/// The guide's five codes and others from every layout and layer.
+const GOLDEN: &[(&str, &str)] = &[
+    ("0x8004011d", "outlook-0x8004011d"),
+    ("1001", "office-1001"),
+    ("CAA20002", "caa20002"),
+    ("CAA50021", "caa50021"),
+    ("0x80048823", "idcrl-0x80048823"),
+    ("0x80072EE7", "wininet-0x80072ee7"),
+    ("0xCAA82EE7", "caa-0xcaa82ee7"),
+    ("3399614467", "unsigned-3399614467"),
+    ("-2147024891", "signed-2147024891"),
+    ("c0000234", "ntstatus-c0000234"),
+    ("AADSTS50126", "aadsts50126"),
+    ("80090016", "bare-80090016"),
+    ("FAIL [0x801c0021/0x80072ee2]", "pair-0x801c0021"),
+];
+
+#[test]
+fn golden_output_in_both_languages() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut mismatches = Vec::new();
+    for lang in ["en", "ja"] {
+        for (code, file) in GOLDEN {
+            let o = m365doctor(&["--lang", lang, "--color", "never", "explain", code]);
+            assert!(o.status.success(), "{code}");
+            let actual = stdout(&o);
+            let path = dir.join(lang).join(format!("{file}.txt"));
+            if update {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, &actual).unwrap();
+                continue;
+            }
+            let expected = std::fs::read_to_string(&path).unwrap_or_default();
+            if expected != actual {
+                mismatches.push(format!("--- {}\n+++ actual\n{actual}", path.display()));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "golden output differs (rerun with UPDATE_GOLDEN=1 after checking):\n{}",
+        mismatches.join("\n")
+    );
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(m365doctor(&["explain", "0x8004011d"]).status.code(), Some(0));
+    let o = m365doctor(&["explain", "0x8004011d", "hello"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`hello` is not an error code"));
+    // The code that did decode is still shown.
+    assert!(stdout(&o).contains("0x8004011D"));
+    assert_eq!(m365doctor(&["explain"]).status.code(), Some(2));
+    assert_eq!(m365doctor(&["explain", "--bogus", "1"]).status.code(), Some(2));
+    assert_eq!(m365doctor(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(m365doctor(&["--help"]).status.code(), Some(0));
+}
+
+#[test]
+fn japanese_errors() {
+    let o = m365doctor(&["--lang", "ja", "explain", "こんにちは"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("エラー コードではありません"));
+}
+
+#[test]
+fn json_contract() {
+    let doc = json(&["3399614467", "1001", "0xcaa82ee2/-894947614", "FAIL [0x801c0021/0x80072ee2]"]);
+    assert_eq!(doc["schema"], "m365doctor.explain/1");
+    let results = doc["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4);
+    let first = &results[0]["interpretations"][0];
+    assert_eq!(results[0]["input"], "3399614467");
+    assert_eq!(first["normalized"], "0xCAA20003");
+    assert_eq!(first["kind"], "caa");
+    for key in ["names", "structure", "layer", "entry", "actions", "reason"] {
+        assert!(first.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(first["structure"]["facility"], 0xAA2);
+    assert_eq!(results[1]["interpretations"][0]["kind"], "office");
+    assert_eq!(results[1]["interpretations"][1]["kind"], "win32");
+    assert_eq!(results[2]["same_value_pair"], true);
+    assert_eq!(results[3]["sub_error"]["interpretations"][0]["normalized"], "0x80072EE2");
+    let bad = json(&["nonsense"]);
+    assert_eq!(bad["results"].as_array().unwrap().len(), 0);
+    assert_eq!(bad["errors"][0]["error"], "not-a-code");
+}
+
+#[test]
+fn json_text_follows_the_language() {
+    let doc = json(&["--lang", "ja", "CAA20002"]);
+    let reason = doc["results"][0]["interpretations"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("認証ライブラリ"), "{reason}");
+}
+
+#[test]
+fn language_from_the_locale() {
+    let o = Command::new(env!("CARGO_BIN_EXE_m365doctor"))
+        .args(["explain", "CAA20002"])
+        .env("LANG", "ja_JP.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("レイヤー"));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let plain = stdout(&m365doctor(&["explain", "CAA20002"]));
+    assert!(!plain.contains('\x1b'), "no colour when piped");
+    let coloured = stdout(&m365doctor(&["--color", "always", "explain", "CAA20002"]));
+    assert!(coloured.contains("\x1b["));
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_definitions() {
+    let bash = stdout(&m365doctor(&["completions", "bash"]));
+    assert!(bash.contains("explain") && bash.contains("--lang"));
+    let man = stdout(&m365doctor(&["man"]));
+    assert!(man.contains(".TH m365doctor") && man.contains("explain"));
+}
