@@ -74,14 +74,20 @@ fn golden_output_in_both_languages() {
 
 #[test]
 fn exit_codes() {
-    assert_eq!(m365doctor(&["explain", "0x8004011d"]).status.code(), Some(0));
+    assert_eq!(
+        m365doctor(&["explain", "0x8004011d"]).status.code(),
+        Some(0)
+    );
     let o = m365doctor(&["explain", "0x8004011d", "hello"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("`hello` is not an error code"));
     // The code that did decode is still shown.
     assert!(stdout(&o).contains("0x8004011D"));
     assert_eq!(m365doctor(&["explain"]).status.code(), Some(2));
-    assert_eq!(m365doctor(&["explain", "--bogus", "1"]).status.code(), Some(2));
+    assert_eq!(
+        m365doctor(&["explain", "--bogus", "1"]).status.code(),
+        Some(2)
+    );
     assert_eq!(m365doctor(&["frobnicate"]).status.code(), Some(2));
     assert_eq!(m365doctor(&["--help"]).status.code(), Some(0));
 }
@@ -95,7 +101,12 @@ fn japanese_errors() {
 
 #[test]
 fn json_contract() {
-    let doc = json(&["3399614467", "1001", "0xcaa82ee2/-894947614", "FAIL [0x801c0021/0x80072ee2]"]);
+    let doc = json(&[
+        "3399614467",
+        "1001",
+        "0xcaa82ee2/-894947614",
+        "FAIL [0x801c0021/0x80072ee2]",
+    ]);
     assert_eq!(doc["schema"], "m365doctor.explain/1");
     let results = doc["results"].as_array().unwrap();
     assert_eq!(results.len(), 4);
@@ -110,7 +121,10 @@ fn json_contract() {
     assert_eq!(results[1]["interpretations"][0]["kind"], "office");
     assert_eq!(results[1]["interpretations"][1]["kind"], "win32");
     assert_eq!(results[2]["same_value_pair"], true);
-    assert_eq!(results[3]["sub_error"]["interpretations"][0]["normalized"], "0x80072EE2");
+    assert_eq!(
+        results[3]["sub_error"]["interpretations"][0]["normalized"],
+        "0x80072EE2"
+    );
     let bad = json(&["nonsense"]);
     assert_eq!(bad["results"].as_array().unwrap().len(), 0);
     assert_eq!(bad["errors"][0]["error"], "not-a-code");
@@ -119,7 +133,9 @@ fn json_contract() {
 #[test]
 fn json_text_follows_the_language() {
     let doc = json(&["--lang", "ja", "CAA20002"]);
-    let reason = doc["results"][0]["interpretations"][0]["reason"].as_str().unwrap();
+    let reason = doc["results"][0]["interpretations"][0]["reason"]
+        .as_str()
+        .unwrap();
     assert!(reason.contains("認証ライブラリ"), "{reason}");
 }
 

@@ -208,7 +208,7 @@ pub fn decode(token: &CodeToken, apps: &[&str]) -> Decoded {
 /// Sorts most likely first and drops readings that only make noise next to a
 /// plausible one (an unnamed decimal reading of `80090016`, say).
 fn rank(list: &mut Vec<Interpretation>) {
-    list.sort_by(|a, b| b.score.cmp(&a.score));
+    list.sort_by_key(|i| std::cmp::Reverse(i.score));
     let mut seen = Vec::new();
     list.retain(|i| {
         let key = (i.kind, i.normalized.clone(), i.family, i.apps.clone());
@@ -250,8 +250,9 @@ fn interpret(reading: Reading, apps: &[&str]) -> Vec<Interpretation> {
             form_adjust(i, reading);
         }
         if !apps.is_empty() && !i.apps.is_empty() {
+            // The app that showed the code decides (FACILITY_ITF): its meaning wins.
             if i.apps.iter().any(|a| apps.contains(a)) {
-                i.score += 20;
+                i.score += 60;
             } else {
                 i.score -= 20;
             }
@@ -377,9 +378,15 @@ fn base(kind: Kind, value: u32, normalized: String, structure: Structure) -> Int
     }
 }
 
-/// Applies a group of curated rows: names, layer, apps, sources, notes.
+/// Applies a group of curated rows: names, then the context below.
 fn apply_curated(i: &mut Interpretation, group: &[&'static CuratedCode]) {
     i.names = merge_names(curated_names(group), std::mem::take(&mut i.names));
+    apply_curated_context(i, group);
+}
+
+/// Applies what a group of curated rows says besides names: layer, apps,
+/// family, sources, and a score and reason for a curated meaning.
+fn apply_curated_context(i: &mut Interpretation, group: &[&'static CuratedCode]) {
     if let Some(layer) = group.iter().find_map(|r| r.layer) {
         i.layer = Some(layer);
         i.layer_basis = Some(LayerBasis::Curated);
@@ -565,7 +572,11 @@ fn small(code: u32) -> Vec<Interpretation> {
         let names = header_names(code, name_kind);
         let mut i = base(kind, code, code.to_string(), structure.clone());
         if names.is_empty() {
-            if kind != Kind::Win32 {
+            // 12001–12192 belong to WinINet/WinHTTP; no Win32 reading besides them.
+            let internet = out
+                .iter()
+                .any(|o: &Interpretation| matches!(o.kind, Kind::WinInet | Kind::WinHttp));
+            if kind != Kind::Win32 || internet {
                 continue;
             }
             i.score = if is_internet_error(code) { 10 } else { 20 };
@@ -590,7 +601,12 @@ fn small(code: u32) -> Vec<Interpretation> {
             if shares || (kind == Kind::Win32 && i.names.is_empty()) {
                 let reason = i.reason.clone();
                 let score = i.score.max(60);
-                apply_curated(&mut i, group);
+                if i.names.is_empty() {
+                    apply_curated(&mut i, group);
+                } else {
+                    // Keep the names of this reading's own kind.
+                    apply_curated_context(&mut i, group);
+                }
                 i.reason = reason;
                 i.score = score + 2;
             }

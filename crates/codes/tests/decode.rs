@@ -75,7 +75,16 @@ fn internet_errors_wherever_wrapped() {
             "{input}: {names:?}"
         );
     }
-    assert_eq!(best("0xCAA82F8F").layer, Some(Layer::ProxyTls));
+    // A TLS failure: a clock far off or TLS inspection, never plain reachability.
+    assert!(matches!(
+        best("0xCAA82F8F").layer,
+        Some(Layer::ProxyTls | Layer::Clock)
+    ));
+    // An undocumented Internet-API CAA code still carries its WinINet meaning.
+    // 0xCAA82F93 (12179, ERROR_INTERNET_SEC_CERT_WEAK_SIGNATURE_OR_KEY... in no table as a CAA code).
+    let i = best("0xCAA82F93");
+    assert!(i.names.is_empty());
+    assert_eq!(i.layer, Some(Layer::ProxyTls));
 }
 
 #[test]
