@@ -81,7 +81,7 @@ fn internet_errors_wherever_wrapped() {
         Some(Layer::ProxyTls | Layer::Clock)
     ));
     // An undocumented Internet-API CAA code still carries its WinINet meaning.
-    // 0xCAA82F93 (12179, ERROR_INTERNET_SEC_CERT_WEAK_SIGNATURE_OR_KEY... in no table as a CAA code).
+    // 0xCAA82F93 wraps 12179, ERROR_WINHTTP_SECURE_CERT_WRONG_USAGE; no table lists it as a CAA code.
     let i = best("0xCAA82F93");
     assert!(i.names.is_empty());
     assert_eq!(i.layer, Some(Layer::ProxyTls));
