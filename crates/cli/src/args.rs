@@ -12,6 +12,8 @@ Examples:
   m365doctor explain 3399614467 --json
   m365doctor explain 'FAIL [0x801c0021/0x80072ee2]'
   m365doctor explain 'エラーコード: 0x80048823' --app outlook --lang ja
+  m365doctor kb search ロック
+  m365doctor kb lint ./our-runbooks
   m365doctor completions bash > /etc/bash_completion.d/m365doctor";
 
 /// Explains Microsoft 365 sign-in error codes: what each code is, which layer
@@ -27,6 +29,12 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// A directory of your organisation's own knowledge-base entries (same
+    /// format as kb/); they are linted and override bundled entries for the
+    /// same code and app
+    #[arg(long, global = true, value_name = "DIR", env = "M365DOCTOR_KB_DIR")]
+    pub kb_dir: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -36,6 +44,9 @@ pub enum Command {
     /// Decode error codes: structure, names, every interpretation and the failed layer
     #[command(after_help = EXAMPLES)]
     Explain(ExplainArgs),
+    /// Browse, search and lint the knowledge base
+    #[command(subcommand)]
+    Kb(KbCommand),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -43,6 +54,38 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KbCommand {
+    /// List every entry
+    List {
+        /// Print JSON (schema m365doctor.kb/1)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one entry in full
+    Show {
+        /// The entry id, e.g. aadsts-invalid-password
+        id: String,
+        /// Print the entry as JSON, both languages
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search titles, dialog texts, causes and steps in English and Japanese
+    Search {
+        /// Words that must all occur, e.g. `locked` or `ロック`
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a directory of entries against every rule (default: the bundled kb/)
+    Lint {
+        /// The directory to check
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,12 +1,14 @@
 //! The `m365doctor` command: a thin shell over the m365doctor libraries.
 
 mod args;
+mod kb;
 mod locale;
 mod render;
 
 use args::{Cli, Command, ExplainArgs};
 use clap::{CommandFactory, Parser};
-use m365doctor_codes::{json, Lang};
+use m365doctor_codes::{json, Decoded, Lang};
+use m365doctor_kb::Kb;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -21,8 +23,23 @@ fn main() -> ExitCode {
     };
     let lang = cli.lang.map(Lang::from).unwrap_or_else(locale::detect);
     let color = cli.color.enabled(io::stdout().is_terminal());
+    let style = render::Style::new(color);
+    let needs_kb = matches!(cli.command, Command::Explain(_) | Command::Kb(_));
+    let kb = match (&cli.kb_dir, needs_kb) {
+        (Some(dir), true) if !matches!(cli.command, Command::Kb(args::KbCommand::Lint { .. })) => {
+            match Kb::with_org_dir(dir) {
+                Ok(kb) => kb,
+                Err(problems) => {
+                    kb::print_problems(&problems, lang);
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        _ => Kb::bundled(),
+    };
     let result = match cli.command {
-        Command::Explain(args) => explain(&args, lang, color),
+        Command::Explain(args) => explain(&args, &kb, lang, &style),
+        Command::Kb(command) => kb::run(command, &kb, cli.kb_dir.as_deref(), lang, &style),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "m365doctor", &mut io::stdout());
             Ok(ExitCode::SUCCESS)
@@ -42,7 +59,28 @@ fn main() -> ExitCode {
     }
 }
 
-fn explain(args: &ExplainArgs, lang: Lang, color: bool) -> io::Result<ExitCode> {
+/// Fills each interpretation's knowledge-base entry, in the app context of
+/// the command line and of the interpretation itself.
+fn attach(d: &mut Decoded, kb: &Kb, apps: &[&str]) {
+    for i in &mut d.interpretations {
+        let key = m365doctor_kb::model::interpretation_key(i.kind, &i.normalized);
+        let mut context: Vec<&str> = apps.to_vec();
+        context.extend(i.apps.iter().copied());
+        if let Some((entry, source)) = kb.find(&key, &context) {
+            i.entry = Some(entry.id.to_string());
+            i.entry_source = Some(source.label());
+            i.actions = m365doctor_kb::entry_actions(entry)
+                .iter()
+                .map(|a| a.to_string())
+                .collect();
+        }
+    }
+    if let Some(sub) = &mut d.sub_error {
+        attach(sub, kb, apps);
+    }
+}
+
+fn explain(args: &ExplainArgs, kb: &Kb, lang: Lang, style: &render::Style) -> io::Result<ExitCode> {
     let apps: Vec<&str> = args.app.iter().map(|a| a.id()).collect();
     let mut results = Vec::new();
     let mut errors = Vec::new();
@@ -52,18 +90,21 @@ fn explain(args: &ExplainArgs, lang: Lang, color: bool) -> io::Result<ExitCode> 
             Err(e) => errors.push((input.clone(), e.message.get(lang).to_string())),
         }
     }
+    for d in &mut results {
+        attach(d, kb, &apps);
+    }
     let mut out = io::stdout().lock();
     if args.json {
         let doc = json::explain_document(&results, &errors, lang);
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
     } else {
-        let style = render::Style::new(color);
         for (n, decoded) in results.iter().enumerate() {
             if n > 0 {
                 writeln!(out)?;
             }
-            render::decoded(&mut out, decoded, lang, &style)?;
+            render::decoded(&mut out, decoded, lang, style)?;
+            render::entries_of(&mut out, decoded, kb, lang, style)?;
         }
     }
     out.flush()?;

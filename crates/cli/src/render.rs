@@ -263,3 +263,166 @@ fn structure(s: &Structure, lang: Lang) -> String {
         }
     }
 }
+
+const KB: Text = Text::new("Knowledge base", "ナレッジ ベース");
+const CAUSES: Text = Text::new("Causes", "原因");
+const TELL: Text = Text::new("how to tell", "見分け方");
+const STEPS: Text = Text::new("Steps, least invasive first", "対処手順 (影響の小さい順)");
+const CHECK: Text = Text::new("Check", "確認");
+const MAY_LOSE: Text = Text::new("May lose", "失われる可能性");
+const WHY_LATER: Text = Text::new("Why here", "この順序の理由");
+const GUIDE: Text = Text::new("Differs from common advice", "一般的な対処法との違い");
+const ALSO: Text = Text::new("See also", "関連");
+
+pub fn who(who: &str, lang: Lang) -> &'static str {
+    match (who, lang) {
+        ("admin", Lang::En) => "admin",
+        ("admin", Lang::Ja) => "管理者",
+        (_, Lang::En) => "user",
+        (_, Lang::Ja) => "ユーザー",
+    }
+}
+
+pub fn risk(risk: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("risk {risk}"),
+        Lang::Ja => format!(
+            "リスク {}",
+            match risk {
+                "none" => "なし",
+                "low" => "低",
+                "medium" => "中",
+                "high" => "高",
+                other => other,
+            }
+        ),
+    }
+}
+
+fn bi(t: &m365doctor_kb::model::Bi, lang: Lang) -> &str {
+    match lang {
+        Lang::En => &t.en,
+        Lang::Ja => &t.ja,
+    }
+}
+
+/// The knowledge-base entries found for a decoded code (and its sub-error):
+/// the most likely reading's entry in full, others as one line each.
+pub fn entries_of(
+    out: &mut impl Write,
+    d: &Decoded,
+    kb: &m365doctor_kb::Kb,
+    lang: Lang,
+    style: &Style,
+) -> io::Result<()> {
+    let mut shown: Vec<String> = Vec::new();
+    let mut queue: Vec<&Decoded> = vec![d];
+    while let Some(d) = queue.pop() {
+        for i in &d.interpretations {
+            let Some(id) = &i.entry else { continue };
+            if shown.contains(id) {
+                continue;
+            }
+            let Some((entry, source)) = kb.get(id) else {
+                continue;
+            };
+            if shown.is_empty() {
+                writeln!(out)?;
+                entry_block(out, entry, &source.label(), lang, style)?;
+            } else {
+                writeln!(
+                    out,
+                    "  {} {} [{}]",
+                    style.label(&format!("{}:", ALSO.get(lang))),
+                    bi(&entry.title, lang),
+                    entry.id
+                )?;
+            }
+            shown.push(id.clone());
+        }
+        if let Some(sub) = &d.sub_error {
+            queue.push(sub);
+        }
+    }
+    Ok(())
+}
+
+pub fn entry_block(
+    out: &mut impl Write,
+    e: &m365doctor_kb::Entry,
+    source: &str,
+    lang: Lang,
+    style: &Style,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "  {} {} [{}, {source}]",
+        style.label(&format!("{}:", KB.get(lang))),
+        style.heading(bi(&e.title, lang)),
+        e.id
+    )?;
+    if let Some(layer) = m365doctor_codes::Layer::from_id(&e.layer) {
+        writeln!(
+            out,
+            "  {} {}",
+            style.label(&format!("{}:", LAYER.get(lang))),
+            style.layer(layer.label().get(lang))
+        )?;
+    }
+    writeln!(out, "  {}", bi(&e.summary, lang))?;
+    writeln!(out, "  {}", style.label(&format!("{}:", CAUSES.get(lang))))?;
+    for c in e.causes.iter() {
+        let (text, tell) = match lang {
+            Lang::En => (&c.en, &c.tell.en),
+            Lang::Ja => (&c.ja, &c.tell.ja),
+        };
+        writeln!(out, "    - {text}")?;
+        writeln!(out, "      {}: {tell}", TELL.get(lang))?;
+    }
+    writeln!(out, "  {}", style.label(&format!("{}:", STEPS.get(lang))))?;
+    for (n, s) in e.steps.iter().enumerate() {
+        let text = match lang {
+            Lang::En => &s.en,
+            Lang::Ja => &s.ja,
+        };
+        writeln!(
+            out,
+            "    {}. [{} · {}] {text}",
+            n + 1,
+            who(&s.who, lang),
+            risk(&s.risk, lang)
+        )?;
+        for (platform, command) in [
+            ("Windows", &s.commands.windows),
+            ("macOS", &s.commands.macos),
+            ("Linux", &s.commands.linux),
+        ] {
+            if let Some(command) = command {
+                writeln!(out, "       {platform}> {command}")?;
+            }
+        }
+        if let Some(l) = &s.loses {
+            writeln!(out, "       {}: {}", MAY_LOSE.get(lang), bi(l, lang))?;
+        }
+        if let Some(r) = &s.order_reason {
+            writeln!(out, "       {}: {}", WHY_LATER.get(lang), bi(r, lang))?;
+        }
+        writeln!(out, "       {}: {}", CHECK.get(lang), bi(&s.verify, lang))?;
+    }
+    if let Some(d) = &e.departs_from_guide {
+        writeln!(
+            out,
+            "  {} {}",
+            style.label(&format!("{}:", GUIDE.get(lang))),
+            bi(d, lang)
+        )?;
+    }
+    for r in e.references.iter() {
+        writeln!(
+            out,
+            "  {} {r}",
+            style.label(&format!("{}:", REFERENCE.get(lang)))
+        )?;
+    }
+    Ok(())
+}

@@ -140,8 +140,10 @@ pub struct Interpretation {
     pub notes: Vec<Message>,
     pub sources: Vec<&'static str>,
     pub reason: Message,
-    /// Knowledge-base entry and actions: filled once the knowledge base lands.
+    /// The knowledge-base entry, its source and its action ids; filled by the
+    /// caller that has the knowledge base (this crate stays independent of it).
     pub entry: Option<String>,
+    pub entry_source: Option<String>,
     pub actions: Vec<String>,
     pub score: i32,
 }
@@ -373,6 +375,7 @@ fn base(kind: Kind, value: u32, normalized: String, structure: Structure) -> Int
         sources: Vec::new(),
         reason: Message::default(),
         entry: None,
+        entry_source: None,
         actions: Vec::new(),
         score: 0,
     }

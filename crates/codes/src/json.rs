@@ -50,6 +50,7 @@ pub fn interpretation(i: &Interpretation, lang: Lang) -> Value {
         "family": i.family,
         "apps": i.apps,
         "entry": i.entry,
+        "entry_source": i.entry_source,
         "actions": i.actions,
         "reason": i.reason.get(lang),
         "notes": i.notes.iter().map(|n| n.get(lang)).collect::<Vec<_>>(),

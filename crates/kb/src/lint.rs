@@ -1,0 +1,408 @@
+//! The knowledge-base linter: every rule a reviewed entry must pass. Used by
+//! `m365doctor kb lint`, by the tests on the bundled data, and on a company's
+//! own entries before they are used.
+
+use crate::model::{self, Action, ActionFile, Bi, Entry, APPS, RISKS, WHO};
+use m365doctor_codes::Layer;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// One fault, in both languages, with the file it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub en: String,
+    pub ja: String,
+}
+
+impl Problem {
+    fn new(file: &str, en: impl Into<String>, ja: impl Into<String>) -> Problem {
+        Problem {
+            file: file.to_string(),
+            en: en.into(),
+            ja: ja.into(),
+        }
+    }
+}
+
+/// Parses one entry file; `keys` are filled from `codes`.
+pub fn parse_entry(file: &str, text: &str) -> Result<Entry, Problem> {
+    let mut entry: Entry = toml::from_str(text).map_err(|e| {
+        let msg = e.to_string().trim().replace('\n', " ");
+        Problem::new(
+            file,
+            format!("not a valid entry: {msg}"),
+            format!("エントリとして読み込めません: {msg}"),
+        )
+    })?;
+    let mut keys = Vec::new();
+    for code in entry.codes.iter() {
+        match model::code_key(code) {
+            Ok(key) => keys.push(key.into()),
+            Err(why) => {
+                return Err(Problem::new(
+                    file,
+                    format!("code `{code}` cannot be parsed: {why}"),
+                    format!("コード `{code}` を解釈できません: {why}"),
+                ))
+            }
+        }
+    }
+    entry.keys = keys.into();
+    Ok(entry)
+}
+
+pub fn parse_actions(file: &str, text: &str) -> Result<Vec<Action>, Problem> {
+    toml::from_str::<ActionFile>(text)
+        .map(|f| f.actions)
+        .map_err(|e| {
+            let msg = e.to_string().trim().replace('\n', " ");
+            Problem::new(
+                file,
+                format!("not a valid action list: {msg}"),
+                format!("アクション一覧として読み込めません: {msg}"),
+            )
+        })
+}
+
+/// Entries of a directory (recursively), with their file names, and the
+/// problems of files that did not parse. `actions.toml` is read separately.
+pub struct Loaded {
+    pub entries: Vec<(String, Entry)>,
+    pub actions: Option<(String, Vec<Action>)>,
+    pub problems: Vec<Problem>,
+}
+
+pub fn load_dir(dir: &Path) -> Result<Loaded, std::io::Error> {
+    let mut files = Vec::new();
+    collect(dir, &mut files)?;
+    files.sort();
+    let mut loaded = Loaded {
+        entries: Vec::new(),
+        actions: None,
+        problems: Vec::new(),
+    };
+    for path in files {
+        let name = path.display().to_string();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                loaded.problems.push(Problem::new(
+                    &name,
+                    format!("cannot read: {e}"),
+                    format!("読み込めません: {e}"),
+                ));
+                continue;
+            }
+        };
+        if path.file_name().is_some_and(|n| n == "actions.toml") {
+            match parse_actions(&name, &text) {
+                Ok(actions) => loaded.actions = Some((name, actions)),
+                Err(p) => loaded.problems.push(p),
+            }
+            continue;
+        }
+        match parse_entry(&name, &text) {
+            Ok(entry) => loaded.entries.push((name, entry)),
+            Err(p) => loaded.problems.push(p),
+        }
+    }
+    Ok(loaded)
+}
+
+fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
+    for item in std::fs::read_dir(dir)? {
+        let path = item?.path();
+        if path.is_dir() {
+            collect(&path, files)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Loads and lints a directory; `actions` is the vocabulary steps may use
+/// (the directory's own actions.toml replaces it when present).
+pub fn lint_dir(dir: &Path, actions: &[Action]) -> Result<(Loaded, Vec<Problem>), std::io::Error> {
+    let loaded = load_dir(dir)?;
+    let mut problems = loaded.problems.clone();
+    let vocabulary: &[Action] = match &loaded.actions {
+        Some((file, own)) => {
+            problems.extend(lint_actions(file, own));
+            own
+        }
+        None => actions,
+    };
+    problems.extend(lint(&loaded.entries, vocabulary));
+    Ok((loaded, problems))
+}
+
+fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn bi_ok(file: &str, what: &str, t: &Bi, out: &mut Vec<Problem>) {
+    if t.en.trim().is_empty() {
+        out.push(Problem::new(
+            file,
+            format!("{what}: English text is missing"),
+            format!("{what}: 英語のテキストがありません"),
+        ));
+    }
+    if t.ja.trim().is_empty() {
+        out.push(Problem::new(
+            file,
+            format!("{what}: Japanese text is missing"),
+            format!("{what}: 日本語のテキストがありません"),
+        ));
+    }
+}
+
+pub fn lint_actions(file: &str, actions: &[Action]) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for a in actions {
+        if !is_kebab(&a.id) {
+            out.push(Problem::new(
+                file,
+                format!("action id `{}` is not kebab-case", a.id),
+                format!("アクション ID `{}` がケバブケースではありません", a.id),
+            ));
+        }
+        if !seen.insert(a.id.clone()) {
+            out.push(Problem::new(
+                file,
+                format!("action id `{}` appears twice", a.id),
+                format!("アクション ID `{}` が重複しています", a.id),
+            ));
+        }
+        if !WHO.contains(&a.who.as_ref()) {
+            out.push(Problem::new(
+                file,
+                format!("action `{}`: unknown who `{}`", a.id, a.who),
+                format!("アクション `{}`: who `{}` は不明です", a.id, a.who),
+            ));
+        }
+        if !RISKS.contains(&a.risk.as_ref()) {
+            out.push(Problem::new(
+                file,
+                format!("action `{}`: unknown risk `{}`", a.id, a.risk),
+                format!("アクション `{}`: risk `{}` は不明です", a.id, a.risk),
+            ));
+        }
+        bi_ok(
+            file,
+            &format!("action `{}` title", a.id),
+            &a.title,
+            &mut out,
+        );
+        bi_ok(file, &format!("action `{}` text", a.id), &a.text, &mut out);
+    }
+    out
+}
+
+/// Every rule of kb/README.md, per entry and across entries.
+pub fn lint(entries: &[(String, Entry)], actions: &[Action]) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let action_ids: HashSet<&str> = actions.iter().map(|a| a.id.as_ref()).collect();
+    for (file, e) in entries {
+        lint_entry(file, e, &action_ids, &mut out);
+    }
+    // The example is checked on its own; its codes belong to real entries too.
+    let entries: Vec<&(String, Entry)> = entries.iter().filter(|(f, _)| !is_example(f)).collect();
+    let mut ids: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (file, e) in &entries {
+        ids.entry(e.id.as_ref()).or_default().push(file);
+    }
+    for (id, files) in ids.iter().filter(|(_, f)| f.len() > 1) {
+        out.push(Problem::new(
+            files[1],
+            format!("duplicate id `{id}` (also in {})", files[0]),
+            format!("ID `{id}` が重複しています ({} にもあります)", files[0]),
+        ));
+    }
+    // A code may be claimed by one entry without app context (the default)
+    // and by entries whose app contexts do not overlap.
+    let mut claims: BTreeMap<&str, Vec<(&str, &Entry)>> = BTreeMap::new();
+    for (file, e) in &entries {
+        for key in e.keys.iter() {
+            claims.entry(key.as_ref()).or_default().push((file, e));
+        }
+    }
+    for (key, list) in claims.iter().filter(|(_, l)| l.len() > 1) {
+        for (n, (file, a)) in list.iter().enumerate() {
+            for (_, b) in &list[..n] {
+                let both_generic = a.apps.is_empty() && b.apps.is_empty();
+                let overlap = a.apps.iter().any(|x| b.apps.contains(x));
+                if both_generic || overlap {
+                    out.push(Problem::new(
+                        file,
+                        format!("code {key} is also claimed by `{}` with no app context to tell them apart; give each entry its `apps`", b.id),
+                        format!("コード {key} は `{}` でも使われており、アプリの文脈 (apps) で区別できません。各エントリに apps を指定してください", b.id),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_example(file: &str) -> bool {
+    Path::new(file)
+        .file_name()
+        .is_some_and(|n| n == "EXAMPLE.toml")
+}
+
+fn lint_entry(file: &str, e: &Entry, actions: &HashSet<&str>, out: &mut Vec<Problem>) {
+    let p = |en: String, ja: String| Problem::new(file, en, ja);
+    for (n, key) in e.keys.iter().enumerate() {
+        if e.keys[..n].contains(key) {
+            out.push(p(
+                format!("code {key} is listed twice (in two forms?)"),
+                format!("コード {key} が 2 回記載されています (別の表記で重複していませんか)"),
+            ));
+        }
+    }
+    if !is_kebab(&e.id) {
+        out.push(p(
+            format!("id `{}` is not kebab-case", e.id),
+            format!("ID `{}` がケバブケースではありません", e.id),
+        ));
+    }
+    let stem = Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
+    if stem != e.id && stem != "EXAMPLE" {
+        out.push(p(
+            format!("id `{}` differs from the file name `{stem}.toml`", e.id),
+            format!("ID `{}` がファイル名 `{stem}.toml` と一致しません", e.id),
+        ));
+    }
+    if Layer::from_id(&e.layer).is_none() {
+        out.push(p(
+            format!("unknown layer `{}`", e.layer),
+            format!("レイヤー `{}` は不明です", e.layer),
+        ));
+    }
+    for app in e.apps.iter() {
+        if !APPS.contains(&app.as_ref()) {
+            out.push(p(
+                format!("unknown app `{app}`"),
+                format!("アプリ `{app}` は不明です"),
+            ));
+        }
+    }
+    bi_ok(file, "title", &e.title, out);
+    bi_ok(file, "summary", &e.summary, out);
+    if e.codes.is_empty() && e.messages.en.is_empty() && e.messages.ja.is_empty() {
+        out.push(p(
+            "the entry covers no code and no message text, so nothing can find it".into(),
+            "コードもメッセージもないため、このエントリは検索されません".into(),
+        ));
+    }
+    for m in e.messages.en.iter().chain(e.messages.ja.iter()) {
+        if m.trim().chars().count() < 4 {
+            out.push(p(
+                format!("message `{m}` is too short to recognise"),
+                format!("メッセージ `{m}` は短すぎて識別に使えません"),
+            ));
+        }
+    }
+    if e.causes.is_empty() {
+        out.push(p("no cause".into(), "原因がありません".into()));
+    }
+    for (n, c) in e.causes.iter().enumerate() {
+        bi_ok(
+            file,
+            &format!("cause {}", n + 1),
+            &Bi {
+                en: c.en.clone(),
+                ja: c.ja.clone(),
+            },
+            out,
+        );
+        bi_ok(file, &format!("cause {} tell", n + 1), &c.tell, out);
+    }
+    if e.steps.is_empty() {
+        out.push(p("no step".into(), "手順がありません".into()));
+    }
+    let mut highest = 0usize;
+    for (n, s) in e.steps.iter().enumerate() {
+        let at = format!("step {}", n + 1);
+        if !actions.contains(s.action.as_ref()) {
+            out.push(p(
+                format!("{at}: unknown action `{}`", s.action),
+                format!("{at}: アクション `{}` は不明です", s.action),
+            ));
+        }
+        if !WHO.contains(&s.who.as_ref()) {
+            out.push(p(
+                format!("{at}: who must be user or admin, not `{}`", s.who),
+                format!("{at}: who は user または admin です (`{}` は不可)", s.who),
+            ));
+        }
+        let rank = model::risk_rank(&s.risk);
+        if rank == usize::MAX {
+            out.push(p(
+                format!("{at}: unknown risk `{}`", s.risk),
+                format!("{at}: risk `{}` は不明です", s.risk),
+            ));
+            continue;
+        }
+        bi_ok(
+            file,
+            &at,
+            &Bi {
+                en: s.en.clone(),
+                ja: s.ja.clone(),
+            },
+            out,
+        );
+        bi_ok(file, &format!("{at} verify"), &s.verify, out);
+        match &s.loses {
+            Some(l) => bi_ok(file, &format!("{at} loses"), l, out),
+            None if rank >= 2 => out.push(p(
+                format!(
+                    "{at}: risk {} needs `loses` (what it may lose or reset)",
+                    s.risk
+                ),
+                format!(
+                    "{at}: risk が {} の手順には loses (失われる可能性があるもの) が必要です",
+                    s.risk
+                ),
+            )),
+            None => {}
+        }
+        if let Some(r) = &s.order_reason {
+            bi_ok(file, &format!("{at} order_reason"), r, out);
+        } else if rank < highest {
+            out.push(p(
+                format!("{at}: risk {} comes after a riskier step; order steps least invasive first or give `order_reason`", s.risk),
+                format!("{at}: risk {} の手順がよりリスクの高い手順の後にあります。影響の小さい順に並べるか order_reason を記載してください", s.risk),
+            ));
+        }
+        highest = highest.max(rank);
+    }
+    if e.references.is_empty() {
+        out.push(p("no reference".into(), "参考資料がありません".into()));
+    }
+    for r in e.references.iter() {
+        if !r.starts_with("https://") || r.contains(' ') {
+            out.push(p(
+                format!("reference `{r}` is not an https URL"),
+                format!("参考資料 `{r}` は https の URL ではありません"),
+            ));
+        }
+    }
+    if let Some(d) = &e.departs_from_guide {
+        bi_ok(file, "departs_from_guide", d, out);
+    }
+}
