@@ -166,3 +166,105 @@ fn completions_and_man_page_come_from_the_definitions() {
     let man = stdout(&m365doctor(&["man"]));
     assert!(man.contains(".TH m365doctor") && man.contains("explain"));
 }
+
+#[test]
+fn explain_fills_entry_and_actions_from_the_knowledge_base() {
+    let doc = json(&["AADSTS50126", "CAA50021"]);
+    for r in doc["results"].as_array().unwrap() {
+        let best = &r["interpretations"][0];
+        assert!(best["entry"].is_string(), "{}: no entry", r["input"]);
+        assert_eq!(best["entry_source"], "bundled");
+        assert!(!best["actions"].as_array().unwrap().is_empty());
+    }
+    let text = stdout(&m365doctor(&["--lang", "ja", "explain", "AADSTS50126"]));
+    assert!(text.contains("対処手順 (影響の小さい順)"), "{text}");
+}
+
+#[test]
+fn kb_list_json_contract() {
+    let o = m365doctor(&["kb", "list", "--json"]);
+    assert!(o.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["schema"], "m365doctor.kb/1");
+    let entries = doc["entries"].as_array().unwrap();
+    assert!(entries.len() > 100);
+    for e in entries {
+        for key in [
+            "id",
+            "codes",
+            "messages",
+            "layer",
+            "langs",
+            "actions",
+            "references",
+        ] {
+            assert!(e.get(key).is_some(), "{key} missing in {}", e["id"]);
+        }
+        assert_eq!(e["langs"], serde_json::json!(["en", "ja"]));
+    }
+    assert!(doc["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["id"] == "dsreg-rejoin" && a["who"] == "admin"));
+}
+
+#[test]
+fn kb_search_show_and_errors() {
+    let o = m365doctor(&["kb", "search", "ロック"]);
+    assert!(o.status.success());
+    let first = stdout(&o).split_whitespace().next().unwrap().to_string();
+    let shown = m365doctor(&["--lang", "ja", "kb", "show", &first]);
+    assert!(shown.status.success());
+    assert!(stdout(&shown).contains("原因"));
+    let missing = m365doctor(&["kb", "show", "no-such-entry"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-entry"));
+    assert_eq!(
+        m365doctor(&["kb", "search", "zzzqqqxxy"]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn kb_lint_of_the_bundled_data_passes() {
+    let o = m365doctor(&["kb", "lint"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// A company's runbook overrides the bundled entry for the same code, and
+/// explain says which source answered; a broken runbook is refused.
+#[test]
+fn organisation_runbooks() {
+    let dir = std::env::temp_dir().join(format!("m365doctor-org-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let example = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../kb/EXAMPLE.toml"),
+    )
+    .unwrap();
+    let ours = example
+        .replace("id = \"example-entry\"", "id = \"contoso-aadsts50126\"")
+        .replace("codes = [\"0xCAA20003\"]", "codes = [\"AADSTS50126\"]")
+        .replace("apps = [\"teams\"]\n", "");
+    std::fs::write(dir.join("contoso-aadsts50126.toml"), ours).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_m365doctor"))
+        .args(["explain", "--json", "AADSTS50126"])
+        .env("M365DOCTOR_KB_DIR", &dir)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let best = &doc["results"][0]["interpretations"][0];
+    assert_eq!(best["entry"], "contoso-aadsts50126");
+    assert!(best["entry_source"].as_str().unwrap().starts_with("org:"));
+
+    std::fs::write(
+        dir.join("broken.toml"),
+        "id = \"broken\"\nlayer = \"nowhere\"\n",
+    )
+    .unwrap();
+    let o = m365doctor(&["--kb-dir", dir.to_str().unwrap(), "explain", "AADSTS50126"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("broken.toml"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

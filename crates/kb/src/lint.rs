@@ -334,7 +334,10 @@ fn lint_entry(file: &str, e: &Entry, actions: &HashSet<&str>, out: &mut Vec<Prob
     if e.steps.is_empty() {
         out.push(p("no step".into(), "手順がありません".into()));
     }
-    let mut highest = 0usize;
+    // Users and admins each work down their own list, least invasive first;
+    // handing over (contact-admin, collect-evidence) changes nothing and may
+    // come wherever the user's own steps end.
+    let mut highest: BTreeMap<&str, usize> = BTreeMap::new();
     for (n, s) in e.steps.iter().enumerate() {
         let at = format!("step {}", n + 1);
         if !actions.contains(s.action.as_ref()) {
@@ -381,15 +384,19 @@ fn lint_entry(file: &str, e: &Entry, actions: &HashSet<&str>, out: &mut Vec<Prob
             )),
             None => {}
         }
+        let handover = matches!(s.action.as_ref(), "contact-admin" | "collect-evidence");
+        let track = highest.entry(s.who.as_ref()).or_insert(0);
         if let Some(r) = &s.order_reason {
             bi_ok(file, &format!("{at} order_reason"), r, out);
-        } else if rank < highest {
+        } else if rank < *track && !handover {
             out.push(p(
                 format!("{at}: risk {} comes after a riskier step; order steps least invasive first or give `order_reason`", s.risk),
                 format!("{at}: risk {} の手順がよりリスクの高い手順の後にあります。影響の小さい順に並べるか order_reason を記載してください", s.risk),
             ));
         }
-        highest = highest.max(rank);
+        if !handover {
+            *track = (*track).max(rank);
+        }
     }
     if e.references.is_empty() {
         out.push(p("no reference".into(), "参考資料がありません".into()));

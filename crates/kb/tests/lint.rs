@@ -183,6 +183,24 @@ fn rejects_steps_out_of_risk_order_without_a_reason() {
         "action = \"sync-clock\"\norder_reason.en = \"Only after the reset.\"\norder_reason.ja = \"リセット後に行います。\"",
     );
     assert_eq!(problems("order-reason", &[("x.toml", reasoned)]), vec![]);
+    // Admins have their own list, and handing over may come anywhere.
+    let admin = swapped.replacen("who = \"user\"", "who = \"admin\"", 2);
+    let admin_after_user = format!(
+        "{text}\n[[steps]]\naction = \"admin-check-account\"\nwho = \"admin\"\nrisk = \"none\"\nen = \"Check.\"\nja = \"確認します。\"\nverify.en = \"Done.\"\nverify.ja = \"完了です。\"\n"
+    );
+    let handover = admin_after_user
+        .replace("admin-check-account", "contact-admin")
+        .replace("who = \"admin\"", "who = \"user\"");
+    assert_rejects(
+        "admin-order",
+        &[("x.toml", admin)],
+        "comes after a riskier step",
+    );
+    assert_eq!(
+        problems("admin-track", &[("x.toml", admin_after_user)]),
+        vec![]
+    );
+    assert_eq!(problems("handover", &[("x.toml", handover)]), vec![]);
 }
 
 #[test]
