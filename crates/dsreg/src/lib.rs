@@ -1,0 +1,1 @@
+//! m365doctor-dsreg (being written).
