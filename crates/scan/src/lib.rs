@@ -1,0 +1,4 @@
+//! m365doctor-scan: finds every sign-in error code, identifier and symptom in
+//! pasted text, logs and files, and joins the evidence into one diagnosis.
+
+pub mod decode;
