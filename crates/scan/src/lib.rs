@@ -2,3 +2,4 @@
 //! pasted text, logs and files, and joins the evidence into one diagnosis.
 
 pub mod decode;
+pub mod extract;

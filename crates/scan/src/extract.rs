@@ -1,0 +1,634 @@
+//! Extraction: every error code, identifier, app, event id and known dialog
+//! text in a text, with the line it came from.
+//!
+//! Precision matters as much as recall. A number is reported as a code only
+//! when its shape is unambiguous (`0x…` with a known meaning, `CAA…`,
+//! `AADSTS…`, a signed or unsigned 32-bit decimal that decodes to a known
+//! failure) or when a label right before it says it is one (`Error 1001`,
+//! `[1001]` after "Something went wrong", `Status: 0x80000005`). Versions,
+//! dates, times, ports, sizes, line numbers and GUID fragments are not codes.
+
+use m365doctor_codes::grammar::{self, CodeToken, Form};
+use m365doctor_codes::structure::{is_caa, HResultFields, NtStatusFields};
+use m365doctor_codes::tables::{self, NameKind};
+
+/// How a code was written, which bounds how sure we are that it is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Certainty {
+    /// A bare number that only its label makes a code.
+    Labelled,
+    /// A value whose shape and meaning make it a code on its own.
+    Shape,
+    /// `AADSTS…`, `CAA…`: unmistakable.
+    Explicit,
+}
+
+/// A code found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundCode {
+    pub token: CodeToken,
+    pub line: usize,
+    pub certainty: Certainty,
+}
+
+/// A labelled identifier or time stamp.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundId {
+    pub kind: IdKind,
+    pub value: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IdKind {
+    Correlation,
+    Request,
+    Trace,
+    Timestamp,
+}
+
+/// Everything found in one text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extracted {
+    pub codes: Vec<FoundCode>,
+    pub ids: Vec<FoundId>,
+    pub apps: Vec<&'static str>,
+    /// (event id, line) for lines that name an event of the AAD or device
+    /// registration logs.
+    pub events: Vec<(u32, usize)>,
+}
+
+const LABELS: &[&str] = &[
+    "error",
+    "errors",
+    "err",
+    "code",
+    "codes",
+    "errorcode",
+    "error_code",
+    "status",
+    "statuscode",
+    "hr",
+    "hresult",
+    "result",
+    "fail",
+    "failed",
+    "failure",
+    "suberror",
+    "sub-error",
+    "exit",
+    "returned",
+    "tag",
+    "number",
+    "no",
+];
+const JA_LABELS: &[&str] = &[
+    "エラー",
+    "コード",
+    "状態",
+    "ステータス",
+    "結果",
+    "失敗",
+    "番号",
+];
+
+/// App names as they appear in dialogs and logs, with the knowledge base's id.
+const APPS: &[(&str, &str)] = &[
+    ("outlook", "outlook"),
+    ("teams", "teams"),
+    ("ms-teams", "teams"),
+    ("onedrive", "onedrive"),
+    ("winword", "word"),
+    ("microsoft word", "word"),
+    ("excel", "excel"),
+    ("powerpoint", "powerpoint"),
+    ("microsoft 365 apps", "office"),
+    ("microsoft office", "office"),
+    ("office 365", "office"),
+    ("microsoft edge", "edge"),
+    ("msedge", "edge"),
+    ("company portal", "company-portal"),
+    ("ポータル サイト", "company-portal"),
+    ("az login", "azure-cli"),
+    ("azure cli", "azure-cli"),
+    ("git credential manager", "git-credential-manager"),
+    ("git-credential-manager", "git-credential-manager"),
+    ("dsregcmd", "windows"),
+    ("access work or school", "windows"),
+    ("職場または学校にアクセスする", "windows"),
+];
+
+/// Event ids of Microsoft-Windows-AAD and User Device Registration that
+/// carry sign-in evidence.
+const EVENT_IDS: &[u32] = &[
+    201, 204, 220, 304, 305, 307, 1006, 1007, 1022, 1081, 1084, 1088, 1097, 1098, 1104, 1144,
+];
+
+/// Extracts everything from a text. Lines are numbered from 1.
+pub fn extract(text: &str) -> Extracted {
+    let mut out = Extracted::default();
+    let lower_all = text.to_lowercase();
+    for (app_name, id) in APPS {
+        if lower_all.contains(app_name) && !out.apps.contains(id) {
+            out.apps.push(id);
+        }
+    }
+    // "Word" and "Edge" are common words: only their capitalised product use counts.
+    for (word, id) in [("Word", "word"), ("Edge", "edge")] {
+        if has_capitalised_word(text, word) && !out.apps.contains(&id) {
+            out.apps.push(id);
+        }
+    }
+    for (n, line) in text.lines().enumerate() {
+        extract_line(line, n + 1, &mut out);
+    }
+    out
+}
+
+fn has_capitalised_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric()) && !after.is_some_and(|c| c.is_alphanumeric())
+    })
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '/' | '.' | '+')
+}
+
+/// The words of a line with their byte offsets.
+fn words(line: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices() {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, &line[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &line[s..]));
+    }
+    out
+}
+
+fn is_guid(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// Whether the words just before position `at` label what follows as a code.
+fn labelled(line: &str, at: usize) -> bool {
+    let before = &line[..at];
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(24)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if JA_LABELS.iter().any(|l| tail.contains(l)) || tail.contains("問題が発生しました") {
+        return true;
+    }
+    let prev: Vec<String> = words(before)
+        .iter()
+        .rev()
+        .take(3)
+        .map(|(_, w)| w.trim_matches(['.', '-', '/']).to_ascii_lowercase())
+        .collect();
+    if prev
+        .iter()
+        .any(|w| w == "http" || w == "line" || w == "port" || w == "version" || w == "build")
+    {
+        return false;
+    }
+    if prev.first().is_some_and(|w| LABELS.contains(&w.as_str())) {
+        return true;
+    }
+    // A symbolic name right before the number (`NTE_BAD_KEYSET 80090016`).
+    if let Some((_, w)) = words(before).last() {
+        if w.contains('_')
+            && w.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        {
+            return true;
+        }
+    }
+    if prev.get(1).is_some_and(|w| LABELS.contains(&w.as_str()))
+        && prev
+            .first()
+            .is_some_and(|w| LABELS.contains(&w.as_str()) || w == "code" || w == "is")
+    {
+        return true;
+    }
+    // `Something went wrong [1001]`
+    let lower = before.to_ascii_lowercase();
+    before.trim_end().ends_with('[') && lower.contains("wrong")
+}
+
+/// A 32-bit value with a meaning anyone would recognise as an error code.
+fn known_wide(v: u32) -> bool {
+    is_caa(v)
+        || !tables::curated(v).is_empty()
+        || tables::win_names(v)
+            .iter()
+            .any(|n| matches!(n.kind, NameKind::HResult | NameKind::NtStatus))
+}
+
+/// A failure value by layout, known or not.
+fn failure_layout(v: u32) -> bool {
+    HResultFields::of(v).is_failure() || NtStatusFields::of(v).severity == 3 || is_caa(v)
+}
+
+/// A small decimal with a name: Office dialog code, WinINet/WinHTTP or Win32 error.
+fn known_small(v: u32) -> bool {
+    !tables::curated(v).is_empty()
+        || tables::win_names(v).iter().any(|n| {
+            matches!(
+                n.kind,
+                NameKind::Win32 | NameKind::WinInet | NameKind::WinHttp
+            )
+        })
+        || tables::aadsts(v).is_some()
+}
+
+/// Decides whether one word is a code, and how sure that is.
+fn classify(word: &str, is_labelled: bool) -> Option<Certainty> {
+    let lower = word.to_ascii_lowercase();
+    if lower.starts_with("aadsts") {
+        return Some(Certainty::Explicit);
+    }
+    if lower.len() == 8 && lower.starts_with("caa") && lower.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return Some(Certainty::Explicit);
+    }
+    let token = grammar::code_token(word)?;
+    let reading = token.readings.first()?;
+    let v = reading.value;
+    match reading.form {
+        Form::Aadsts => Some(Certainty::Explicit),
+        Form::Hex if v > 0xFFFF => {
+            if known_wide(v) {
+                Some(Certainty::Shape)
+            } else if failure_layout(v) && is_labelled {
+                Some(Certainty::Labelled)
+            } else {
+                None
+            }
+        }
+        Form::Hex => (is_labelled && v != 0 && known_small(v)).then_some(Certainty::Labelled),
+        Form::HexBare => {
+            if lower.len() != 8 {
+                return None;
+            }
+            // All-digit eight-character words are dates and sizes as often as codes.
+            let all_digits = lower.bytes().all(|b| b.is_ascii_digit());
+            if known_wide(v) && (is_labelled || !all_digits) {
+                Some(if is_labelled {
+                    Certainty::Shape
+                } else {
+                    Certainty::Labelled
+                })
+            } else if is_labelled && failure_layout(v) {
+                Some(Certainty::Labelled)
+            } else {
+                // An eight-digit decimal read as hex first: try the decimal reading.
+                token
+                    .readings
+                    .iter()
+                    .find(|r| r.form == Form::Unsigned)
+                    .filter(|r| is_labelled && known_small(r.value))
+                    .map(|_| Certainty::Labelled)
+            }
+        }
+        Form::Signed => (v >= 0x8000_0000 && known_wide(v)).then_some(Certainty::Shape),
+        Form::Unsigned => {
+            let digits = lower.trim_start_matches('+').len();
+            if digits == 10 && v >= 0x8000_0000 && known_wide(v) {
+                Some(Certainty::Shape)
+            } else if digits <= 7 && is_labelled && known_small(v) {
+                Some(Certainty::Labelled)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+fn extract_line(line: &str, n: usize, out: &mut Extracted) {
+    // Long lines (minified JSON, base64) are scanned in full; only the words matter.
+    let list = words(line);
+    for (i, &(at, raw)) in list.iter().enumerate() {
+        let word = raw
+            .trim_end_matches(['.', '-', '/', '_', '+'])
+            .trim_start_matches(['.', '/', '_', '+']);
+        if word.is_empty() || is_guid(word) {
+            continue;
+        }
+        // Versions, IP addresses and domain names contain inner dots.
+        if word.contains('.') {
+            continue;
+        }
+        if let Some(event) = event_id(line, at, word) {
+            out.events.push((event, n));
+            continue;
+        }
+        // A number followed by `:digit` or preceded by `digit:` is a time.
+        let after = &line[at + raw.len()..];
+        let before = &line[..at];
+        if after.starts_with(':') && after[1..].starts_with(|c: char| c.is_ascii_digit())
+            || before.ends_with(':')
+                && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_digit())
+        {
+            continue;
+        }
+        let is_labelled = labelled(line, at);
+        let certainty = if let Some((a, b)) = word.split_once('/') {
+            // A pair counts when both halves are codes (dsregcmd's phase/sub-error).
+            match (classify(a, true), classify(b, true)) {
+                (Some(x), Some(_)) if !a.is_empty() && !b.is_empty() => {
+                    Some(x.max(Certainty::Shape))
+                }
+                _ => None,
+            }
+        } else {
+            classify(word, is_labelled)
+        };
+        let Some(certainty) = certainty else { continue };
+        if let Some(token) = grammar::code_token(word) {
+            out.codes.push(FoundCode {
+                token,
+                line: n,
+                certainty,
+            });
+        }
+        let _ = i;
+    }
+    json_error_codes(line, n, out);
+    ids(line, n, out);
+}
+
+/// `EventID=1098`, `Event ID: 1098`, `イベント ID 1098`.
+fn event_id(line: &str, at: usize, word: &str) -> Option<u32> {
+    let v: u32 = word.parse().ok()?;
+    if !EVENT_IDS.contains(&v) {
+        return None;
+    }
+    let before: String = line[..at]
+        .chars()
+        .rev()
+        .take(14)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let lower = before.to_lowercase().replace([' ', '_'], "");
+    (lower.ends_with("eventid=")
+        || lower.ends_with("eventid:")
+        || lower.ends_with("eventid")
+        || lower.ends_with("イベントid")
+        || lower.ends_with("イベントid:"))
+    .then_some(v)
+}
+
+/// AADSTS numbers in JSON: `"error_codes":[50126,50053]`.
+fn json_error_codes(line: &str, n: usize, out: &mut Extracted) {
+    let mut rest = line;
+    while let Some(i) = rest.find("error_codes") {
+        let after = &rest[i + "error_codes".len()..];
+        let Some(open) = after.find('[') else { break };
+        let Some(close) = after[open..].find(']') else {
+            break;
+        };
+        if open > 4 {
+            rest = after;
+            continue;
+        }
+        for number in after[open + 1..open + close].split(',') {
+            let number = number.trim().trim_matches('"');
+            if let Ok(code) = number.parse::<u32>() {
+                if let Some(token) = grammar::code_token(&format!("AADSTS{code}")) {
+                    out.codes.push(FoundCode {
+                        token,
+                        line: n,
+                        certainty: Certainty::Explicit,
+                    });
+                }
+            }
+        }
+        rest = &after[open + close..];
+    }
+}
+
+const ID_LABELS: &[(&str, IdKind)] = &[
+    ("correlation id", IdKind::Correlation),
+    ("correlationid", IdKind::Correlation),
+    ("correlation_id", IdKind::Correlation),
+    ("client-request-id", IdKind::Correlation),
+    ("相関 id", IdKind::Correlation),
+    ("相関id", IdKind::Correlation),
+    ("request id", IdKind::Request),
+    ("requestid", IdKind::Request),
+    ("request_id", IdKind::Request),
+    ("x-ms-request-id", IdKind::Request),
+    ("要求 id", IdKind::Request),
+    ("要求id", IdKind::Request),
+    ("trace id", IdKind::Trace),
+    ("traceid", IdKind::Trace),
+    ("trace_id", IdKind::Trace),
+    ("timestamp", IdKind::Timestamp),
+    ("time stamp", IdKind::Timestamp),
+    ("タイムスタンプ", IdKind::Timestamp),
+];
+
+fn ids(line: &str, n: usize, out: &mut Extracted) {
+    let lower = line.to_lowercase();
+    // Lowercasing can change byte lengths outside ASCII; only use it when it does not.
+    if lower.len() != line.len() {
+        return ids_exact(line, n, out);
+    }
+    for (label, kind) in ID_LABELS {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(label) {
+            let start = from + i + label.len();
+            from = start;
+            // `x-ms-request-id` also contains `request-id`; `client-request-id` is not `request id`.
+            if *label == "request id" && lower[..from - label.len()].ends_with("client-") {
+                continue;
+            }
+            if let Some(value) = id_value(&line[start..], *kind) {
+                if !out.ids.iter().any(|x| x.kind == *kind && x.value == value) {
+                    out.ids.push(FoundId {
+                        kind: *kind,
+                        value,
+                        line: n,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn ids_exact(line: &str, n: usize, out: &mut Extracted) {
+    for (label, kind) in ID_LABELS {
+        for variant in [
+            label.to_string(),
+            label
+                .replace("id", "ID")
+                .replace("correlation", "Correlation"),
+        ] {
+            let mut from = 0;
+            while let Some(i) = line[from..].find(variant.as_str()) {
+                let start = from + i + variant.len();
+                from = start;
+                if let Some(value) = id_value(&line[start..], *kind) {
+                    if !out.ids.iter().any(|x| x.kind == *kind && x.value == value) {
+                        out.ids.push(FoundId {
+                            kind: *kind,
+                            value,
+                            line: n,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The value after a label: a GUID or hex/alphanumeric id, or a time stamp.
+fn id_value(rest: &str, kind: IdKind) -> Option<String> {
+    let rest = rest.trim_start_matches(|c: char| {
+        c == ' '
+            || c == ':'
+            || c == '='
+            || c == '"'
+            || c == '\''
+            || c == '：'
+            || c == '\t'
+            || c == '>'
+    });
+    if kind == IdKind::Timestamp {
+        let value: String = rest
+            .chars()
+            .take_while(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.' | ' ' | '+' | '/' | 'Z')
+            })
+            .take(40)
+            .collect();
+        let value = value.trim().trim_end_matches([',', '.']).to_string();
+        let digits = value.chars().filter(char::is_ascii_digit).count();
+        return (digits >= 8 && value.contains(['-', '/'])).then_some(value);
+    }
+    let value: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit() || *c == '-')
+        .take(64)
+        .collect();
+    (is_guid(&value) || (value.len() >= 16 && value.chars().all(|c| c.is_ascii_hexdigit())))
+        .then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<String> {
+        extract(text)
+            .codes
+            .iter()
+            .map(|c| c.token.text.clone())
+            .collect()
+    }
+
+    #[test]
+    fn every_form_in_context() {
+        assert_eq!(codes("Status code: caa70004"), ["caa70004"]);
+        assert_eq!(codes("Something went wrong [1001]"), ["1001"]);
+        assert_eq!(codes("問題が発生しました [1001]"), ["1001"]);
+        assert_eq!(codes("Error Code: 0x8004011D"), ["0x8004011D"]);
+        assert_eq!(
+            codes("AADSTS50126: Error validating credentials"),
+            ["AADSTS50126"]
+        );
+        assert_eq!(
+            codes("DRS Discovery Test : FAIL [0x801c0021/0x80072ee2]"),
+            ["0x801c0021/0x80072ee2"]
+        );
+        assert_eq!(codes("WAM returned 3399614467"), ["3399614467"]);
+        assert_eq!(codes("hr = -2147221219"), ["-2147221219"]);
+        assert_eq!(codes("NTE_BAD_KEYSET 80090016"), ["80090016"]);
+        assert_eq!(codes("Attempt Status : 0xc000006d"), ["0xc000006d"]);
+        let json = codes("{\"error_codes\":[50126,50053]}");
+        assert_eq!(json, ["AADSTS50126", "AADSTS50053"], "{json:?}");
+        assert_eq!(codes("WinHttp error 12002 while connecting"), ["12002"]);
+    }
+
+    #[test]
+    fn numbers_that_are_not_codes() {
+        for text in [
+            "Version 16.0.17928.20156 (Build 17928.20156)",
+            "Connecting to 192.0.2.15:443 and 198.51.100.7:8080",
+            "2026-11-20 09:12:33.123 PID 12002 TID 4096",
+            "Logged: 20/11/2026 09:12:33",
+            "See line 1001 of the file; size 80090016 bytes",
+            "Correlation ID: 5a1c3e0b-7d2f-4c1a-9e8b-2f6d4c3b1a09",
+            "KB5034441 installed; 1001 files copied",
+            "Flags 0x00000010, handle 0x00000214, address 0x7ff6a1b20000",
+            "HTTP Error 404",
+            "Port 1001 is open",
+        ] {
+            assert_eq!(codes(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn identifiers_with_their_labels() {
+        let e = extract(
+            "Request Id: 0b6f1e8a-2c3d-4e5f-8a9b-1c2d3e4f5a6b\nCorrelation Id: 5a1c3e0b-7d2f-4c1a-9e8b-2f6d4c3b1a09\nTimestamp: 2026-11-20T09:12:33Z\n相関 ID: 11111111-2222-3333-4444-555555555555\nタイムスタンプ: 2026-11-20 18:12:33Z",
+        );
+        let find = |k| {
+            e.ids
+                .iter()
+                .filter(|i| i.kind == k)
+                .map(|i| i.value.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            find(IdKind::Request),
+            ["0b6f1e8a-2c3d-4e5f-8a9b-1c2d3e4f5a6b"]
+        );
+        assert_eq!(
+            find(IdKind::Correlation),
+            [
+                "5a1c3e0b-7d2f-4c1a-9e8b-2f6d4c3b1a09",
+                "11111111-2222-3333-4444-555555555555"
+            ]
+        );
+        assert_eq!(
+            find(IdKind::Timestamp),
+            ["2026-11-20T09:12:33Z", "2026-11-20 18:12:33Z"]
+        );
+    }
+
+    #[test]
+    fn apps_and_events() {
+        let e =
+            extract("Microsoft Teams: Something went wrong\nEvent ID 1098 Microsoft-Windows-AAD");
+        assert_eq!(e.apps, ["teams"]);
+        assert_eq!(e.events, [(1098, 2)]);
+        assert!(extract("in other words, the edge of the network")
+            .apps
+            .is_empty());
+        assert_eq!(extract("Open Word and Excel").apps, ["excel", "word"]);
+    }
+}
