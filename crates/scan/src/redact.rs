@@ -1,0 +1,400 @@
+//! Redaction for reports: e-mail addresses, user names, tenant and device ids,
+//! tenant names and IP addresses become stable placeholders (`<email-1>`), so
+//! the same user stays the same placeholder throughout a report. Correlation
+//! ids, request ids and time stamps are never touched: support needs them.
+
+use std::collections::HashMap;
+
+#[derive(Debug, Default)]
+pub struct Redactor {
+    seen: HashMap<(&'static str, String), usize>,
+    counts: HashMap<&'static str, usize>,
+}
+
+/// Labels whose GUID value identifies a tenant, device or user object.
+const GUID_LABELS: &[(&str, &str)] = &[
+    ("tenantid", "tenant"),
+    ("tenant id", "tenant"),
+    ("tenant_id", "tenant"),
+    ("tenant", "tenant"),
+    ("tid", "tenant"),
+    ("テナント id", "tenant"),
+    ("deviceid", "device"),
+    ("device id", "device"),
+    ("device_id", "device"),
+    ("デバイス id", "device"),
+    ("objectid", "object"),
+    ("object id", "object"),
+    ("userobjectid", "object"),
+    ("user id", "object"),
+    ("userid", "object"),
+];
+
+/// Labels whose value (to the end of the line) is a user or tenant name.
+const NAME_LABELS: &[(&str, &str)] = &[
+    ("executing account name", "user"),
+    ("user name", "user"),
+    ("username", "user"),
+    ("user account", "user"),
+    ("account name", "user"),
+    ("logged on user", "user"),
+    ("ユーザー名", "user"),
+    ("tenantname", "tenant-name"),
+    ("tenant name", "tenant-name"),
+    ("テナント名", "tenant-name"),
+];
+
+impl Redactor {
+    pub fn new() -> Redactor {
+        Redactor::default()
+    }
+
+    fn placeholder(&mut self, kind: &'static str, value: &str) -> String {
+        let key = (kind, value.to_lowercase());
+        if let Some(n) = self.seen.get(&key) {
+            return format!("<{kind}-{n}>");
+        }
+        let n = self.counts.entry(kind).or_insert(0);
+        *n += 1;
+        let n = *n;
+        self.seen.insert(key, n);
+        format!("<{kind}-{n}>")
+    }
+
+    /// Redacts one text (usually one line).
+    pub fn redact(&mut self, text: &str) -> String {
+        let text = self.emails(text);
+        let text = self.profile_paths(&text);
+        let text = self.labelled_guids(&text);
+        let text = self.login_url_tenants(&text);
+        let text = self.labelled_names(&text);
+        self.ipv4(&text)
+    }
+
+    fn emails(&mut self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find('@') {
+            let local_start = rest[..at]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| {
+                    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-')
+                })
+                .last()
+                .map(|(i, _)| i)
+                .unwrap_or(at);
+            let domain_len = rest[at + 1..]
+                .char_indices()
+                .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+                .last()
+                .map(|(i, c)| i + c.len_utf8())
+                .unwrap_or(0);
+            let domain = rest[at + 1..at + 1 + domain_len].trim_end_matches('.');
+            if local_start < at && domain.contains('.') {
+                let address = &rest[local_start..at + 1 + domain.len()];
+                out.push_str(&rest[..local_start]);
+                let p = self.placeholder("email", address);
+                out.push_str(&p);
+                rest = &rest[at + 1 + domain.len()..];
+            } else {
+                out.push_str(&rest[..at + 1]);
+                rest = &rest[at + 1..];
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// `C:\Users\taro\`, `/Users/taro/`, `/home/taro/`.
+    fn profile_paths(&mut self, text: &str) -> String {
+        let mut out = text.to_string();
+        for marker in [
+            "\\Users\\",
+            "\\users\\",
+            "/Users/",
+            "/home/",
+            "\\\\Users\\\\",
+        ] {
+            let mut from = 0;
+            while let Some(i) = out[from..].find(marker) {
+                let start = from + i + marker.len();
+                let len = out[start..]
+                    .find(['\\', '/', ' ', '"', '\'', ';', ','])
+                    .unwrap_or(out.len() - start);
+                let name = out[start..start + len].to_string();
+                if name.is_empty()
+                    || name.starts_with('<')
+                    || matches!(
+                        name.to_lowercase().as_str(),
+                        "public" | "default" | "all users"
+                    )
+                {
+                    from = start;
+                    continue;
+                }
+                let p = self.placeholder("user", &name);
+                out.replace_range(start..start + len, &p);
+                from = start + p.len();
+            }
+        }
+        out
+    }
+
+    fn labelled_guids(&mut self, text: &str) -> String {
+        let mut out = text.to_string();
+        let lower = out.to_lowercase();
+        if lower.len() != out.len() {
+            return out;
+        }
+        let mut replacements = Vec::new();
+        for (label, kind) in GUID_LABELS {
+            let mut from = 0;
+            while let Some(i) = lower[from..].find(label) {
+                let start = from + i;
+                from = start + label.len();
+                // Whole-word labels only: `tid` inside `entity` is not a label.
+                if lower[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric())
+                {
+                    continue;
+                }
+                let rest = &out[from..];
+                let skip = rest.len()
+                    - rest
+                        .trim_start_matches([' ', ':', '=', '"', '\'', '\t', '：'])
+                        .len();
+                let value_start = from + skip;
+                if skip == 0 && !rest.is_empty() {
+                    continue;
+                }
+                if let Some(guid) = out.get(value_start..value_start + 36) {
+                    if is_guid(guid) {
+                        replacements.push((value_start, *kind));
+                    }
+                }
+            }
+        }
+        replacements.sort();
+        replacements.dedup_by_key(|r| r.0);
+        for (start, kind) in replacements.into_iter().rev() {
+            let guid = out[start..start + 36].to_string();
+            let p = self.placeholder(kind_static(kind), &guid);
+            out.replace_range(start..start + 36, &p);
+        }
+        out
+    }
+
+    /// `https://login.microsoftonline.com/<tenant guid>/oauth2/...`
+    fn login_url_tenants(&mut self, text: &str) -> String {
+        let mut out = text.to_string();
+        for host in [
+            "login.microsoftonline.com/",
+            "login.windows.net/",
+            "sts.windows.net/",
+        ] {
+            let mut from = 0;
+            while let Some(i) = out[from..].find(host) {
+                let start = from + i + host.len();
+                from = start;
+                if let Some(guid) = out.get(start..start + 36) {
+                    if is_guid(guid) {
+                        let guid = guid.to_string();
+                        let p = self.placeholder("tenant", &guid);
+                        out.replace_range(start..start + 36, &p);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn labelled_names(&mut self, text: &str) -> String {
+        let lower = text.to_lowercase();
+        if lower.len() != text.len() {
+            return self.labelled_names_exact(text);
+        }
+        for (label, kind) in NAME_LABELS {
+            if let Some(i) = lower.find(label) {
+                let from = i + label.len();
+                if let Some(out) = self.replace_value(text, from, kind) {
+                    return out;
+                }
+            }
+        }
+        text.to_string()
+    }
+
+    fn labelled_names_exact(&mut self, text: &str) -> String {
+        for (label, kind) in NAME_LABELS {
+            if let Some(i) = text.find(label) {
+                if let Some(out) = self.replace_value(text, i + label.len(), kind) {
+                    return out;
+                }
+            }
+        }
+        text.to_string()
+    }
+
+    /// Replaces the value after a `label :` with a placeholder, keeping a
+    /// `DOMAIN\` prefix's shape (`<user-1>` for `CONTOSO\taro`).
+    fn replace_value(&mut self, text: &str, from: usize, kind: &str) -> Option<String> {
+        let rest = &text[from..];
+        let sep = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let after_sep = &rest[sep..];
+        let colon = after_sep
+            .strip_prefix(':')
+            .or_else(|| after_sep.strip_prefix('：'))
+            .or_else(|| after_sep.strip_prefix('='))?;
+        let value = colon.trim();
+        if value.is_empty() || value.starts_with('<') || value.eq_ignore_ascii_case("n/a") {
+            return None;
+        }
+        let value_start = text.len() - colon.len() + (colon.len() - colon.trim_start().len());
+        let value_end = value_start + value.len();
+        let p = self.placeholder(kind_static(kind), value);
+        let mut out = text.to_string();
+        out.replace_range(value_start..value_end, &p);
+        Some(out)
+    }
+
+    fn ipv4(&mut self, text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        let mut copied = 0;
+        while i < bytes.len() {
+            let boundary =
+                i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.');
+            if boundary && bytes[i].is_ascii_digit() {
+                if let Some(len) = ipv4_len(&bytes[i..]) {
+                    let after = bytes.get(i + len);
+                    if !after.is_some_and(|b| {
+                        b.is_ascii_alphanumeric()
+                            || *b == b'.' && bytes.get(i + len + 1).is_some_and(u8::is_ascii_digit)
+                    }) {
+                        out.push_str(&text[copied..i]);
+                        let p = self.placeholder("ip", &text[i..i + len]);
+                        out.push_str(&p);
+                        i += len;
+                        copied = i;
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
+        out.push_str(&text[copied..]);
+        out
+    }
+}
+
+fn kind_static(kind: &str) -> &'static str {
+    match kind {
+        "tenant" => "tenant",
+        "device" => "device",
+        "object" => "object",
+        "tenant-name" => "tenant-name",
+        _ => "user",
+    }
+}
+
+fn is_guid(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// Length of a dotted quad at the start of `b`, each part 0–255.
+fn ipv4_len(b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    for part in 0..4 {
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() && i - start < 3 {
+            i += 1;
+        }
+        if i == start
+            || std::str::from_utf8(&b[start..i])
+                .ok()?
+                .parse::<u16>()
+                .ok()?
+                > 255
+        {
+            return None;
+        }
+        if part < 3 {
+            if b.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+    }
+    if b.get(i).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_placeholders() {
+        let mut r = Redactor::new();
+        assert_eq!(
+            r.redact("taro.yamada@contoso.co.jp signed in; hanako@contoso.com failed; TARO.YAMADA@contoso.co.jp again."),
+            "<email-1> signed in; <email-2> failed; <email-1> again."
+        );
+    }
+
+    #[test]
+    fn ids_and_names() {
+        let mut r = Redactor::new();
+        let tenant = "TenantId : 72f988bf-86f1-41af-91ab-2d7cd011db47";
+        assert_eq!(r.redact(tenant), "TenantId : <tenant-1>");
+        assert_eq!(
+            r.redact("DeviceId : 11111111-2222-3333-4444-555555555555"),
+            "DeviceId : <device-1>"
+        );
+        assert_eq!(
+            r.redact("https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/token"),
+            "https://login.microsoftonline.com/<tenant-1>/oauth2/token"
+        );
+        assert_eq!(
+            r.redact("Executing Account Name : CONTOSO\\taro, taro@contoso.com"),
+            "Executing Account Name : <user-1>"
+        );
+        assert_eq!(
+            r.redact("C:\\Users\\taro\\AppData\\Local"),
+            "C:\\Users\\<user-2>\\AppData\\Local"
+        );
+        assert_eq!(
+            r.redact("TenantName : Contoso"),
+            "TenantName : <tenant-name-1>"
+        );
+        assert_eq!(
+            r.redact("Client IP 192.0.2.15:443 and 10.1.2.3"),
+            "Client IP <ip-1>:443 and <ip-2>"
+        );
+    }
+
+    #[test]
+    fn support_data_stays() {
+        let mut r = Redactor::new();
+        for line in [
+            "Correlation ID: 5a1c3e0b-7d2f-4c1a-9e8b-2f6d4c3b1a09",
+            "Request Id: 0b6f1e8a-2c3d-4e5f-8a9b-1c2d3e4f5a6b",
+            "Timestamp: 2026-11-20T09:12:33Z",
+            "Version 16.0.17928.20156",
+            "entity id 11111111-2222-3333-4444-555555555555",
+        ] {
+            assert_eq!(r.redact(line), line);
+        }
+    }
+}
