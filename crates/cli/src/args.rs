@@ -44,6 +44,9 @@ pub enum Command {
     /// Decode error codes: structure, names, every interpretation and the failed layer
     #[command(after_help = EXAMPLES)]
     Explain(ExplainArgs),
+    /// Find and explain every code in pasted text, logs and files, and write the support ticket
+    #[command(after_help = DIAGNOSE_EXAMPLES)]
+    Diagnose(DiagnoseArgs),
     /// Browse, search and lint the knowledge base
     #[command(subcommand)]
     Kb(KbCommand),
@@ -54,6 +57,56 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+}
+
+const DIAGNOSE_EXAMPLES: &str = "\
+Examples:
+  m365doctor diagnose --example                 # a built-in Teams sign-in failure
+  m365doctor diagnose error.txt                  # a pasted dialog or a log
+  Get-Clipboard | m365doctor diagnose            # PowerShell: the clipboard
+  m365doctor diagnose %TEMP%\\Outlook\\ --format markdown > ticket.md
+  m365doctor diagnose logs.zip --json --tried restart-app sign-out-sign-in";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiagnoseArgs {
+    /// Files or folders to read (text in any Windows encoding, logs); `-` or nothing reads standard input
+    #[arg(value_name = "FILE|DIR|-")]
+    pub paths: Vec<std::path::PathBuf>,
+
+    /// Diagnose a built-in example instead (a Teams sign-in failure with a network cause)
+    #[arg(long, conflicts_with = "paths")]
+    pub example: bool,
+
+    /// Output format: readable text, a Markdown support ticket, or JSON (schema m365doctor.diagnose/1)
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Same as --format json
+    #[arg(long)]
+    pub json: bool,
+
+    /// Read the input in this encoding instead of detecting it (utf-8, utf-16le, utf-16be, shift_jis/cp932)
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
+
+    /// Actions already tried (ids from `m365doctor kb list`); the plan leaves them out and the ticket lists them
+    #[arg(long, value_name = "ACTION", num_args = 1..)]
+    pub tried: Vec<String>,
+
+    /// The app the problem is in, when the text does not say
+    #[arg(long, value_enum)]
+    pub app: Vec<App>,
+
+    /// Keep user names, e-mail addresses, tenant and device ids and IP addresses in the output
+    #[arg(long)]
+    pub no_redact: bool,
 }
 
 #[derive(Debug, Subcommand)]

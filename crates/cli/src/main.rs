@@ -1,6 +1,7 @@
 //! The `m365doctor` command: a thin shell over the m365doctor libraries.
 
 mod args;
+mod diagnose;
 mod kb;
 mod locale;
 mod render;
@@ -24,7 +25,10 @@ fn main() -> ExitCode {
     let lang = cli.lang.map(Lang::from).unwrap_or_else(locale::detect);
     let color = cli.color.enabled(io::stdout().is_terminal());
     let style = render::Style::new(color);
-    let needs_kb = matches!(cli.command, Command::Explain(_) | Command::Kb(_));
+    let needs_kb = matches!(
+        cli.command,
+        Command::Explain(_) | Command::Kb(_) | Command::Diagnose(_)
+    );
     let kb = match (&cli.kb_dir, needs_kb) {
         (Some(dir), true) if !matches!(cli.command, Command::Kb(args::KbCommand::Lint { .. })) => {
             match Kb::with_org_dir(dir) {
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Explain(args) => explain(&args, &kb, lang, &style),
+        Command::Diagnose(args) => diagnose::run(&args, &kb, lang),
         Command::Kb(command) => kb::run(command, &kb, cli.kb_dir.as_deref(), lang, &style),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "m365doctor", &mut io::stdout());

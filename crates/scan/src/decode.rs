@@ -3,7 +3,8 @@
 //! Shift_JIS/CP932 (Japanese console output); binary files are recognised and
 //! skipped rather than decoded into noise.
 
-use encoding_rs::{Encoding, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
+pub use encoding_rs::Encoding;
+use encoding_rs::{SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
 
 /// How a text was decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

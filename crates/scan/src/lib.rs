@@ -2,5 +2,7 @@
 //! pasted text, logs and files, and joins the evidence into one diagnosis.
 
 pub mod decode;
+pub mod diagnose;
 pub mod extract;
 pub mod redact;
+pub mod report;
