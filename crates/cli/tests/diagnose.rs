@@ -1,0 +1,244 @@
+//! `m365doctor diagnose` end to end: inputs in every encoding, the JSON
+//! contract, the ticket, redaction, and errors.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_m365doctor"))
+        .args(args)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("M365DOCTOR_KB_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn json(args: &[&str], stdin: Option<&[u8]>) -> serde_json::Value {
+    let mut all = vec!["diagnose", "--json"];
+    all.extend_from_slice(args);
+    let o = run(&all, stdin);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir =
+            std::env::temp_dir().join(format!("m365doctor-diag-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+    fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn codes(doc: &serde_json::Value) -> Vec<String> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_built_in_example_is_a_name_resolution_failure() {
+    let doc = json(&["--example"], None);
+    assert_eq!(doc["schema"], "m365doctor.diagnose/1");
+    assert_eq!(doc["layers"][0], "network");
+    assert_eq!(doc["findings"][0]["code"], "0x80072EE7");
+    assert!(codes(&doc).contains(&"0xCAA70004".to_string()));
+    assert_eq!(
+        doc["correlation_ids"][0],
+        "6f0c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f"
+    );
+    assert_eq!(doc["timestamps"][0], "2026-11-20T00:41:07.337Z");
+    assert_eq!(doc["apps"][0], "teams");
+    assert!(doc["dsreg"].is_null());
+    for f in doc["findings"].as_array().unwrap() {
+        for key in [
+            "code",
+            "kind",
+            "names",
+            "layer",
+            "entry",
+            "actions",
+            "confidence",
+            "evidence",
+        ] {
+            assert!(f.get(key).is_some(), "{key}");
+        }
+        let c = f["confidence"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&c));
+    }
+    for p in doc["plan"].as_array().unwrap() {
+        assert!(p["who"] == "user" || p["who"] == "admin");
+        assert!(p["title"].is_string() && p["risk"].is_string());
+    }
+}
+
+#[test]
+fn reads_stdin_utf16le_and_shift_jis() {
+    let doc = json(
+        &[],
+        Some(b"Something went wrong [1001]\nError code: 0x80048823"),
+    );
+    let mut found = codes(&doc);
+    found.sort();
+    assert_eq!(found, ["0x80048823", "1001"]);
+
+    let dir = TempDir::new("enc");
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "Attempt Status : 0xc000006d\r\nServer Error Description : AADSTS50126: Error validating credentials\r\n".encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    let f = dir.file("dsreg.txt", &utf16);
+    let doc = json(&[&f], None);
+    assert!(codes(&doc).contains(&"AADSTS50126".to_string()), "{doc}");
+    assert!(codes(&doc).contains(&"0xC000006D".to_string()));
+
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS
+        .encode("エラー コード: CAA50021\r\nアカウントがロックされています\r\n");
+    let f = dir.file("console.txt", &sjis);
+    let doc = json(&[&f], None);
+    assert_eq!(codes(&doc), ["0xCAA50021"]);
+    // Forcing the encoding is honoured: read as UTF-16 the bytes are not this text.
+    let forced = json(&["--encoding", "utf-16le", &f], None);
+    assert!(codes(&forced).is_empty());
+}
+
+#[test]
+fn binary_files_are_skipped_and_folders_walked() {
+    let dir = TempDir::new("walk");
+    dir.file(
+        "a.log",
+        b"2026-11-20 09:12:33 ERROR hr=0x80072EE2 while contacting login.microsoftonline.com",
+    );
+    dir.file(
+        "b.png",
+        &[
+            0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 1, 2, 3, 4,
+        ],
+    );
+    let o = run(&["diagnose", "--json", dir.0.to_str().unwrap()], None);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("b.png"));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(codes(&doc), ["0x80072EE2"]);
+}
+
+#[test]
+fn redaction_by_default_and_not_when_asked() {
+    let text = b"User: taro.yamada@contoso.co.jp\nTenantId : 72f988bf-86f1-41af-91ab-2d7cd011db47\nError: AADSTS50126 for taro.yamada@contoso.co.jp from 192.0.2.15\nCorrelation ID: 5a1c3e0b-7d2f-4c1a-9e8b-2f6d4c3b1a09";
+    let o = run(&["diagnose", "--format", "markdown"], Some(text));
+    let md = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        !md.contains("taro.yamada") && !md.contains("192.0.2.15"),
+        "{md}"
+    );
+    assert!(md.contains("<email-1>") && md.contains("<ip-1>"));
+    assert!(
+        md.contains("5a1c3e0b-7d2f-4c1a-9e8b-2f6d4c3b1a09"),
+        "correlation ids stay"
+    );
+    let o = run(
+        &["diagnose", "--format", "markdown", "--no-redact"],
+        Some(text),
+    );
+    assert!(String::from_utf8(o.stdout)
+        .unwrap()
+        .contains("taro.yamada@contoso.co.jp"));
+}
+
+#[test]
+fn the_ticket_lists_what_was_tried_and_leaves_it_out_of_the_plan() {
+    let doc = json(
+        &["--tried", "restart-app", "sign-out-sign-in"],
+        Some(b"Teams: Status code: caa20003"),
+    );
+    assert!(doc["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["action"] != "restart-app" && p["action"] != "sign-out-sign-in"));
+    assert_eq!(
+        doc["tried"],
+        serde_json::json!(["restart-app", "sign-out-sign-in"])
+    );
+    let o = run(
+        &[
+            "--lang",
+            "ja",
+            "diagnose",
+            "--format",
+            "markdown",
+            "--tried",
+            "restart-app",
+        ],
+        Some(b"Teams: Status code: caa20003"),
+    );
+    let md = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        md.contains("## 実施済みの対処") && md.contains("アプリを再起動する"),
+        "{md}"
+    );
+    assert!(md.contains("## 対処手順 (影響の小さい順)"));
+}
+
+#[test]
+fn a_dialog_without_a_code_is_still_recognised() {
+    let doc = json(&[], Some("You can't get there from here\nThis application contains sensitive information and can only be accessed from devices or client applications that meet your management compliance policy.".as_bytes()));
+    assert!(codes(&doc).is_empty());
+    assert_eq!(doc["layers"][0], "conditional-access", "{doc}");
+    assert!(!doc["plan"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn nothing_found_is_said_plainly() {
+    let o = run(
+        &["diagnose"],
+        Some(b"Version 16.0.17928.20156, build 2026-11-20, port 443"),
+    );
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("No error code"));
+}
+
+#[test]
+fn bad_arguments() {
+    assert_eq!(
+        run(&["diagnose", "--encoding", "klingon"], Some(b"x"))
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["diagnose", "--tried", "reboot-the-cloud"], Some(b"x"))
+            .status
+            .code(),
+        Some(2)
+    );
+    let o = run(&["diagnose", "/no/such/file.log"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/no/such/file.log"));
+}
