@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the grammar fuzz target for a bounded time (default 60 s).
+# Runs every fuzz target for a bounded time (default 60 s in all, shared).
 # cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP=1 enables them on stable.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,4 +15,13 @@ for seed in 0x8004011d 8004011D 80090016 -2147221219 2147746077 3399614467 CAA20
   0x3e9 c0000234 12002 'エラーコード: CAA50021' '０ｘ８００４０１１Ｄ' 'ERROR (0xd0020017)'; do
   printf '%s' "$seed" > "corpus/explain/seed-$i"; i=$((i + 1))
 done
-RUSTC_BOOTSTRAP=1 cargo fuzz run explain corpus/explain -- -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=4096
+mkdir -p corpus/extract
+cp corpus/explain/seed-* corpus/extract/ 2>/dev/null || true
+printf 'Status code: caa70004\nCorrelation ID: 6f0c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f\nTimestamp: 2026-11-20T00:41:07Z\nUser: a@b.example 192.0.2.1\n' > corpus/extract/seed-dialog
+mkdir -p corpus/dsreg
+cp ../crates/dsreg/tests/data/samples/*.txt corpus/dsreg/ 2>/dev/null || true
+half=$(( seconds / 3 > 0 ? seconds / 3 : 1 ))
+for target in explain extract dsreg; do
+  RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "corpus/$target" -- \
+    -max_total_time="$half" -rss_limit_mb=2048 -max_len=65536
+done

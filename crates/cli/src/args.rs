@@ -47,6 +47,9 @@ pub enum Command {
     /// Find and explain every code in pasted text, logs and files, and write the support ticket
     #[command(after_help = DIAGNOSE_EXAMPLES)]
     Diagnose(DiagnoseArgs),
+    /// Read `dsregcmd /status` output and diagnose device registration, PRT, TPM, Windows Hello and SSO
+    #[command(after_help = DSREG_EXAMPLES)]
+    Dsreg(DsregArgs),
     /// Browse, search and lint the knowledge base
     #[command(subcommand)]
     Kb(KbCommand),
@@ -66,6 +69,27 @@ Examples:
   Get-Clipboard | m365doctor diagnose            # PowerShell: the clipboard
   m365doctor diagnose %TEMP%\\Outlook\\ --format markdown > ticket.md
   m365doctor diagnose logs.zip --json --tried restart-app sign-out-sign-in";
+
+const DSREG_EXAMPLES: &str = "\
+Examples:
+  dsregcmd /status | m365doctor dsreg            # on the device itself (run it as the user)
+  m365doctor dsreg status.txt --lang ja           # a capture saved by someone else (UTF-16 and CP932 too)
+  m365doctor dsreg status.txt --json";
+
+#[derive(Debug, clap::Args)]
+pub struct DsregArgs {
+    /// A saved `dsregcmd /status` output (any encoding); `-` or nothing reads standard input
+    #[arg(value_name = "FILE|-")]
+    pub path: Option<std::path::PathBuf>,
+
+    /// Print one JSON object (schema m365doctor.dsreg/1)
+    #[arg(long)]
+    pub json: bool,
+
+    /// Read the input in this encoding instead of detecting it
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {

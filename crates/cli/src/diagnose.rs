@@ -4,7 +4,8 @@
 use crate::args::{DiagnoseArgs, Format};
 use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
-use m365doctor_scan::decode::{self, Text};
+use m365doctor_scan::container;
+use m365doctor_scan::decode;
 use m365doctor_scan::diagnose::{diagnose, Input, Options};
 use m365doctor_scan::report;
 use std::io::{self, IsTerminal, Read, Write};
@@ -18,7 +19,7 @@ fn say(lang: Lang, en: &str, ja: &str) {
     eprintln!("m365doctor: {}", if lang == Lang::Ja { ja } else { en });
 }
 
-pub fn run(args: &DiagnoseArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
+pub fn run(args: &DiagnoseArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<ExitCode> {
     let forced = match &args.encoding {
         Some(label) => match decode::encoding_for_label(label) {
             Some(e) => Some(e),
@@ -79,16 +80,46 @@ pub fn run(args: &DiagnoseArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
         tried: args.tried.clone(),
         redact: !args.no_redact,
     };
-    let d = diagnose(&inputs, kb, &options);
+    let mut d = diagnose(&inputs, kb, &options);
+    // dsregcmd /status output anywhere in the input: its device findings join the ranking.
+    let reports: Vec<m365doctor_dsreg::Report> = inputs
+        .iter()
+        .flat_map(|i| m365doctor_dsreg::parse(&i.text))
+        .map(|c| m365doctor_dsreg::diagnose_with(&c, kb))
+        .collect();
+    for f in reports.iter().flat_map(|r| r.findings.iter()) {
+        let weight = match f.severity {
+            m365doctor_dsreg::Severity::Error => 0.6,
+            m365doctor_dsreg::Severity::Warning => 0.2,
+            m365doctor_dsreg::Severity::Info => 0.0,
+        };
+        if weight > 0.0 {
+            d.add_layer_evidence(f.layer, weight);
+        }
+    }
+    let dsreg_json = reports.first().map(|r| m365doctor_dsreg::to_json(r, lang));
     let format = if args.json { Format::Json } else { args.format };
     let mut out = io::stdout().lock();
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &report::to_json(&d, lang, None))?;
+            serde_json::to_writer_pretty(&mut out, &report::to_json(&d, lang, dsreg_json))?;
             writeln!(out)?;
         }
-        Format::Markdown => out.write_all(report::markdown(&d, kb, lang).as_bytes())?,
-        Format::Text => out.write_all(report::text(&d, kb, lang).as_bytes())?,
+        Format::Markdown => {
+            out.write_all(report::markdown(&d, kb, lang).as_bytes())?;
+            for r in &reports {
+                writeln!(out, "\n## dsregcmd /status\n\n```text")?;
+                m365doctor_dsreg::render(&mut out, r, lang, false)?;
+                writeln!(out, "```")?;
+            }
+        }
+        Format::Text => {
+            out.write_all(report::text(&d, kb, lang).as_bytes())?;
+            for r in &reports {
+                writeln!(out)?;
+                m365doctor_dsreg::render(&mut out, r, lang, color)?;
+            }
+        }
     }
     out.flush()?;
     Ok(if failed {
@@ -105,16 +136,19 @@ fn push_bytes(
     inputs: &mut Vec<Input>,
     lang: Lang,
 ) {
-    match decode::decode(bytes, forced) {
-        Text::Text { text, .. } => inputs.push(Input {
-            source: source.into(),
-            text,
-        }),
-        Text::Binary => say(
-            lang,
-            &format!("{source}: binary file, skipped"),
-            &format!("{source}: バイナリ ファイルのためスキップしました"),
-        ),
+    // Archives, event logs and HAR files become several texts.
+    for doc in container::expand(source, bytes, forced) {
+        match doc.skipped {
+            Some(why) => say(
+                lang,
+                &format!("{}: {}", doc.name, why.en),
+                &format!("{}: {}", doc.name, why.ja),
+            ),
+            None => inputs.push(Input {
+                source: doc.name,
+                text: doc.text,
+            }),
+        }
     }
 }
 

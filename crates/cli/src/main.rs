@@ -2,6 +2,7 @@
 
 mod args;
 mod diagnose;
+mod dsreg;
 mod kb;
 mod locale;
 mod render;
@@ -27,7 +28,7 @@ fn main() -> ExitCode {
     let style = render::Style::new(color);
     let needs_kb = matches!(
         cli.command,
-        Command::Explain(_) | Command::Kb(_) | Command::Diagnose(_)
+        Command::Explain(_) | Command::Kb(_) | Command::Diagnose(_) | Command::Dsreg(_)
     );
     let kb = match (&cli.kb_dir, needs_kb) {
         (Some(dir), true) if !matches!(cli.command, Command::Kb(args::KbCommand::Lint { .. })) => {
@@ -43,7 +44,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Explain(args) => explain(&args, &kb, lang, &style),
-        Command::Diagnose(args) => diagnose::run(&args, &kb, lang),
+        Command::Diagnose(args) => diagnose::run(&args, &kb, lang, color),
+        Command::Dsreg(args) => dsreg::run(&args, &kb, lang, color),
         Command::Kb(command) => kb::run(command, &kb, cli.kb_dir.as_deref(), lang, &style),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "m365doctor", &mut io::stdout());

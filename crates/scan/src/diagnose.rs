@@ -336,7 +336,46 @@ pub fn diagnose_with(
     d
 }
 
+impl Diagnosis {
+    /// Adds evidence for a layer from another analysis (the dsregcmd rules)
+    /// and ranks the layers again.
+    pub fn add_layer_evidence(&mut self, layer: Layer, weight: f64) {
+        match self.layers.iter_mut().find(|(l, _)| *l == layer) {
+            Some((_, score)) => *score += weight,
+            None => self.layers.push((layer, weight)),
+        }
+        self.layers.sort_by(|a, b| b.1.total_cmp(&a.1));
+    }
+}
+
+/// An AADSTS code is the server's own reason for the OAuth error that the
+/// broker reports as a 0xCAA2xxxx protocol code; the broker code only
+/// repeats it.
+fn aadsts_explains_protocol_errors(d: &mut Diagnosis) {
+    let Some(aadsts) = d
+        .findings
+        .iter()
+        .position(|f| f.interpretation.kind == Kind::Aadsts)
+    else {
+        return;
+    };
+    let mut explained = None;
+    for f in &mut d.findings {
+        let protocol =
+            f.interpretation.kind == Kind::Caa && (f.interpretation.value >> 16) & 0xFFF == 0xAA2;
+        if protocol {
+            f.confidence *= 0.6;
+            explained.get_or_insert_with(|| f.interpretation.normalized.clone());
+        }
+    }
+    if let Some(code) = explained {
+        let f = &mut d.findings[aadsts];
+        f.explains.get_or_insert(code);
+    }
+}
+
 fn rank(d: &mut Diagnosis) {
+    aadsts_explains_protocol_errors(d);
     // A network, proxy or clock failure reported by the operating system
     // explains the broker or library error next to it (0xCAA70004 beside
     // 0x80072EE7 is a name-resolution failure).
@@ -396,9 +435,12 @@ fn plan(d: &Diagnosis, kb: &Kb, tried: &[String]) -> Vec<PlanStep> {
             }
         }
     }
-    for s in d.symptoms.iter().take(2) {
-        if !entries.contains(&s.entry) && (entries.is_empty() || s.score >= 0.35) {
-            entries.push(s.entry.clone());
+    // Dialog texts are generic; they shape the plan only when no code does.
+    if entries.is_empty() {
+        for s in d.symptoms.iter().take(2) {
+            if !entries.contains(&s.entry) && (entries.is_empty() || s.score >= 0.35) {
+                entries.push(s.entry.clone());
+            }
         }
     }
     let mut steps: Vec<PlanStep> = Vec::new();

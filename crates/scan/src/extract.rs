@@ -113,9 +113,15 @@ const APPS: &[(&str, &str)] = &[
     ("azure cli", "azure-cli"),
     ("git credential manager", "git-credential-manager"),
     ("git-credential-manager", "git-credential-manager"),
+    ("gcm_trace", "git-credential-manager"),
     ("dsregcmd", "windows"),
     ("access work or school", "windows"),
     ("職場または学校にアクセスする", "windows"),
+    ("windows hello", "windows"),
+    ("microsoft-windows-aad", "windows"),
+    ("user device registration", "windows"),
+    ("windows needs your current credentials", "windows"),
+    ("tokenbroker", "windows"),
 ];
 
 /// Event ids of Microsoft-Windows-AAD and User Device Registration that
@@ -127,22 +133,59 @@ const EVENT_IDS: &[u32] = &[
 /// Extracts everything from a text. Lines are numbered from 1.
 pub fn extract(text: &str) -> Extracted {
     let mut out = Extracted::default();
-    let lower_all = text.to_lowercase();
+    for (n, line) in text.lines().enumerate() {
+        for piece in pieces(line) {
+            apps(piece, &mut out);
+            extract_line(piece, n + 1, &mut out);
+        }
+    }
+    out
+}
+
+/// Very long lines (minified JSON, a log without newlines) are cut into
+/// pieces of at most 64 KiB at a space or punctuation, so that the memory
+/// used stays bounded whatever the input.
+pub fn pieces(line: &str) -> impl Iterator<Item = &str> {
+    const MAX: usize = 64 * 1024;
+    let mut rest = line;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        if rest.len() <= MAX {
+            let piece = rest;
+            rest = "";
+            return Some(piece);
+        }
+        let mut cut = MAX;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        // Prefer a cut that does not split a word.
+        if let Some(i) = rest[..cut].rfind(|c: char| !is_word_char(c)) {
+            if i > MAX / 2 {
+                cut = i + rest[i..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        let (piece, tail) = rest.split_at(cut);
+        rest = tail;
+        Some(piece)
+    })
+}
+
+fn apps(text: &str, out: &mut Extracted) {
+    let lower = text.to_lowercase();
     for (app_name, id) in APPS {
-        if lower_all.contains(app_name) && !out.apps.contains(id) {
+        if lower.contains(app_name) && !out.apps.contains(id) {
             out.apps.push(id);
         }
     }
     // "Word" and "Edge" are common words: only their capitalised product use counts.
     for (word, id) in [("Word", "word"), ("Edge", "edge")] {
-        if has_capitalised_word(text, word) && !out.apps.contains(&id) {
+        if !out.apps.contains(&id) && has_capitalised_word(text, word) {
             out.apps.push(id);
         }
     }
-    for (n, line) in text.lines().enumerate() {
-        extract_line(line, n + 1, &mut out);
-    }
-    out
 }
 
 fn has_capitalised_word(text: &str, word: &str) -> bool {
@@ -188,7 +231,12 @@ fn is_guid(w: &str) -> bool {
 
 /// Whether the words just before position `at` label what follows as a code.
 fn labelled(line: &str, at: usize) -> bool {
-    let before = &line[..at];
+    // Only the last few words matter; looking further would make long lines quadratic.
+    let mut start = at.saturating_sub(96);
+    while !line.is_char_boundary(start) {
+        start += 1;
+    }
+    let before = &line[start..at];
     let tail: String = before
         .chars()
         .rev()
@@ -211,6 +259,10 @@ fn labelled(line: &str, at: usize) -> bool {
         .any(|w| w == "http" || w == "line" || w == "port" || w == "version" || w == "build")
     {
         return false;
+    }
+    // Office shows the code on its own line under the message: `[1001]`.
+    if before.trim() == "[" {
+        return true;
     }
     if prev.first().is_some_and(|w| LABELS.contains(&w.as_str())) {
         return true;
@@ -316,7 +368,8 @@ fn classify(word: &str, is_labelled: bool) -> Option<Certainty> {
             let digits = lower.trim_start_matches('+').len();
             if digits == 10 && v >= 0x8000_0000 && known_wide(v) {
                 Some(Certainty::Shape)
-            } else if digits <= 7 && is_labelled && known_small(v) {
+            } else if digits <= 7 && is_labelled && known_small(v) && !(100..=599).contains(&v) {
+                // 100–599 after a label is an HTTP status (`Status Code: 400`).
                 Some(Certainty::Labelled)
             } else {
                 None
@@ -352,13 +405,19 @@ fn extract_line(line: &str, n: usize, out: &mut Extracted) {
         {
             continue;
         }
-        let is_labelled = labelled(line, at);
+        let is_labelled = if line[..at].trim() == "[" {
+            word.len() >= 4 && after.trim() == "]"
+        } else {
+            labelled(line, at)
+        };
         let certainty = if let Some((a, b)) = word.split_once('/') {
-            // A pair counts when both halves are codes (dsregcmd's phase/sub-error).
+            // A pair counts when both halves are 32-bit codes (dsregcmd's
+            // phase/sub-error); `11/12` is a date and `1/3` a fraction.
+            let wide = |w: &str| {
+                grammar::code_token(w).is_some_and(|t| t.readings.iter().any(|r| r.value > 0xFFFF))
+            };
             match (classify(a, true), classify(b, true)) {
-                (Some(x), Some(_)) if !a.is_empty() && !b.is_empty() => {
-                    Some(x.max(Certainty::Shape))
-                }
+                (Some(x), Some(_)) if wide(a) && wide(b) => Some(x.max(Certainty::Shape)),
                 _ => None,
             }
         } else {
@@ -507,27 +566,21 @@ fn ids_exact(line: &str, n: usize, out: &mut Extracted) {
 
 /// The value after a label: a GUID or hex/alphanumeric id, or a time stamp.
 fn id_value(rest: &str, kind: IdKind) -> Option<String> {
-    let rest = rest.trim_start_matches(|c: char| {
-        c == ' '
-            || c == ':'
-            || c == '='
-            || c == '"'
-            || c == '\''
-            || c == '：'
-            || c == '\t'
-            || c == '>'
-    });
+    let separators = |c: char| matches!(c, ' ' | ':' | '=' | '"' | '\'' | '：' | '\t' | '>');
+    let mut rest = rest.trim_start_matches(separators);
+    // `correlation ID (request): …`
+    if rest.starts_with('(') {
+        if let Some(close) = rest
+            .char_indices()
+            .take(24)
+            .find(|(_, c)| *c == ')')
+            .map(|(i, _)| i)
+        {
+            rest = rest[close + 1..].trim_start_matches(separators);
+        }
+    }
     if kind == IdKind::Timestamp {
-        let value: String = rest
-            .chars()
-            .take_while(|c| {
-                c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.' | ' ' | '+' | '/' | 'Z')
-            })
-            .take(40)
-            .collect();
-        let value = value.trim().trim_end_matches([',', '.']).to_string();
-        let digits = value.chars().filter(char::is_ascii_digit).count();
-        return (digits >= 8 && value.contains(['-', '/'])).then_some(value);
+        return timestamp(rest);
     }
     let value: String = rest
         .chars()
@@ -536,6 +589,31 @@ fn id_value(rest: &str, kind: IdKind) -> Option<String> {
         .collect();
     (is_guid(&value) || (value.len() >= 16 && value.chars().all(|c| c.is_ascii_hexdigit())))
         .then_some(value)
+}
+
+/// A date and time as written: digits and separators, a `T`, a zone, an
+/// `AM`/`PM`; it ends at the first space that is not followed by a digit.
+fn timestamp(rest: &str) -> Option<String> {
+    let chars: Vec<char> = rest.chars().take(48).collect();
+    let mut end = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let ok = c.is_ascii_digit()
+            || matches!(c, '-' | '/' | ':' | '.' | '+' | 'T' | 'Z')
+            || c == ' ' && next.is_some_and(|n| n.is_ascii_digit() || n == 'A' || n == 'P');
+        if !ok {
+            break;
+        }
+        end = i + 1;
+    }
+    let mut value: String = chars[..end].iter().collect();
+    let tail: String = chars[end..].iter().take(2).collect();
+    if value.ends_with(' ') && (tail == "AM" || tail == "PM") {
+        value.push_str(&tail);
+    }
+    let value = value.trim().trim_end_matches(['.', ',', ':']).to_string();
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    (digits >= 8 && value.contains(['-', '/'])).then_some(value)
 }
 
 #[cfg(test)]
@@ -624,11 +702,23 @@ mod tests {
     fn apps_and_events() {
         let e =
             extract("Microsoft Teams: Something went wrong\nEvent ID 1098 Microsoft-Windows-AAD");
-        assert_eq!(e.apps, ["teams"]);
+        assert_eq!(e.apps, ["teams", "windows"]);
         assert_eq!(e.events, [(1098, 2)]);
         assert!(extract("in other words, the edge of the network")
             .apps
             .is_empty());
         assert_eq!(extract("Open Word and Excel").apps, ["excel", "word"]);
+    }
+
+    #[test]
+    fn long_lines_are_cut_without_losing_codes() {
+        let line = format!(
+            "{} Error Code: 0x8004011D {}",
+            "x ".repeat(100_000),
+            "y ".repeat(100_000)
+        );
+        assert!(pieces(&line).all(|p| p.len() <= 64 * 1024));
+        assert_eq!(pieces(&line).map(str::len).sum::<usize>(), line.len());
+        assert_eq!(codes(&line), ["0x8004011D"]);
     }
 }
