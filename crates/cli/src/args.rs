@@ -47,6 +47,9 @@ pub enum Command {
     /// Find and explain every code in pasted text, logs and files, and write the support ticket
     #[command(after_help = DIAGNOSE_EXAMPLES)]
     Diagnose(DiagnoseArgs),
+    /// Count every code in large log sets (folders, gigabytes): per code the count, first and last seen
+    #[command(after_help = SCAN_EXAMPLES)]
+    Scan(ScanArgs),
     /// Read `dsregcmd /status` output and diagnose device registration, PRT, TPM, Windows Hello and SSO
     #[command(after_help = DSREG_EXAMPLES)]
     Dsreg(DsregArgs),
@@ -75,6 +78,30 @@ Examples:
   dsregcmd /status | m365doctor dsreg            # on the device itself (run it as the user)
   m365doctor dsreg status.txt --lang ja           # a capture saved by someone else (UTF-16 and CP932 too)
   m365doctor dsreg status.txt --json";
+
+const SCAN_EXAMPLES: &str = "\
+Examples:
+  m365doctor scan %TEMP%\\Outlook\\ %LOCALAPPDATA%\\Microsoft\\Teams\\
+  m365doctor scan /srv/helpdesk/collected-logs --json > codes.json";
+
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Files or folders (read recursively)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<std::path::PathBuf>,
+
+    /// Print JSON (schema m365doctor.scan/1)
+    #[arg(long)]
+    pub json: bool,
+
+    /// Read every file in this encoding instead of detecting it
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
+
+    /// Worker threads [default: the number of CPUs]
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct DsregArgs {

@@ -6,6 +6,7 @@ mod dsreg;
 mod kb;
 mod locale;
 mod render;
+mod scan;
 
 use args::{Cli, Command, ExplainArgs};
 use clap::{CommandFactory, Parser};
@@ -28,7 +29,11 @@ fn main() -> ExitCode {
     let style = render::Style::new(color);
     let needs_kb = matches!(
         cli.command,
-        Command::Explain(_) | Command::Kb(_) | Command::Diagnose(_) | Command::Dsreg(_)
+        Command::Explain(_)
+            | Command::Kb(_)
+            | Command::Diagnose(_)
+            | Command::Dsreg(_)
+            | Command::Scan(_)
     );
     let kb = match (&cli.kb_dir, needs_kb) {
         (Some(dir), true) if !matches!(cli.command, Command::Kb(args::KbCommand::Lint { .. })) => {
@@ -46,6 +51,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain(&args, &kb, lang, &style),
         Command::Diagnose(args) => diagnose::run(&args, &kb, lang, color),
         Command::Dsreg(args) => dsreg::run(&args, &kb, lang, color),
+        Command::Scan(args) => scan::run(&args, &kb, lang),
         Command::Kb(command) => kb::run(command, &kb, cli.kb_dir.as_deref(), lang, &style),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "m365doctor", &mut io::stdout());

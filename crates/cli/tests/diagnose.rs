@@ -243,3 +243,27 @@ fn bad_arguments() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/no/such/file.log"));
 }
+
+#[test]
+fn scan_counts_codes_across_a_folder() {
+    let dir = TempDir::new("scan");
+    dir.file("a.log", b"2026-11-20 09:00:01 ERROR hr=0x80072EE2\n2026-11-20 09:00:05 Status code: caa70004\nbuild 16.0.17928.20156 port 443\n");
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "2026-11-21 10:00:00 Error Code: 0x80072ee2\r\n".encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    dir.file("b.log", &utf16);
+    let o = run(&["scan", "--json", dir.0.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["schema"], "m365doctor.scan/1");
+    assert_eq!(doc["files"], 2);
+    let codes = doc["codes"].as_array().unwrap();
+    assert_eq!(codes.len(), 2, "{doc}");
+    assert_eq!(codes[0]["code"], "0x80072EE2");
+    assert_eq!(codes[0]["count"], 2);
+    assert_eq!(codes[0]["first"]["timestamp"], "2026-11-20 09:00:01");
+    assert_eq!(codes[0]["last"]["timestamp"], "2026-11-21 10:00:00");
+    assert_eq!(codes[1]["code"], "0xCAA70004");
+    assert_eq!(run(&["scan", "/no/such/dir"], None).status.code(), Some(1));
+}

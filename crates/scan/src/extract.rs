@@ -201,23 +201,27 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// The words of a line with their byte offsets.
-fn words(line: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in line.char_indices() {
-        match (is_word_char(c), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push((s, &line[s..i]));
-                start = None;
-            }
-            _ => {}
+fn words(line: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        // Word characters are ASCII, so byte offsets are char boundaries.
+        while i < bytes.len() && !is_word_byte(bytes[i]) {
+            i += 1;
         }
-    }
-    if let Some(s) = start {
-        out.push((s, &line[s..]));
-    }
-    out
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() && is_word_byte(bytes[i]) {
+            i += 1;
+        }
+        Some((start, &line[start..i]))
+    })
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'/' | b'.' | b'+')
 }
 
 fn is_guid(w: &str) -> bool {
@@ -237,26 +241,30 @@ fn labelled(line: &str, at: usize) -> bool {
         start += 1;
     }
     let before = &line[start..at];
-    let tail: String = before
-        .chars()
-        .rev()
-        .take(24)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if JA_LABELS.iter().any(|l| tail.contains(l)) || tail.contains("問題が発生しました") {
-        return true;
+    if !before.is_ascii() {
+        let mut tail_start = before.len().saturating_sub(72);
+        while !before.is_char_boundary(tail_start) {
+            tail_start += 1;
+        }
+        let tail = &before[tail_start..];
+        if JA_LABELS.iter().any(|l| tail.contains(l)) || tail.contains("問題が発生しました")
+        {
+            return true;
+        }
     }
-    let prev: Vec<String> = words(before)
-        .iter()
-        .rev()
-        .take(3)
-        .map(|(_, w)| w.trim_matches(['.', '-', '/']).to_ascii_lowercase())
-        .collect();
+    // The last three words, nearest first, without allocating.
+    let mut prev: [&str; 3] = [""; 3];
+    for (_, w) in words(before) {
+        prev = [w, prev[0], prev[1]];
+    }
+    let nearest = prev[0];
+    fn is(w: &str, list: &[&str]) -> bool {
+        let w = w.trim_matches(['.', '-', '/']);
+        list.iter().any(|l| w.eq_ignore_ascii_case(l))
+    }
     if prev
         .iter()
-        .any(|w| w == "http" || w == "line" || w == "port" || w == "version" || w == "build")
+        .any(|w| is(w, &["http", "line", "port", "version", "build"]))
     {
         return false;
     }
@@ -264,28 +272,42 @@ fn labelled(line: &str, at: usize) -> bool {
     if before.trim() == "[" {
         return true;
     }
-    if prev.first().is_some_and(|w| LABELS.contains(&w.as_str())) {
+    if is(prev[0], LABELS) {
         return true;
     }
     // A symbolic name right before the number (`NTE_BAD_KEYSET 80090016`).
-    if let Some((_, w)) = words(before).last() {
-        if w.contains('_')
-            && w.chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-        {
-            return true;
-        }
-    }
-    if prev.get(1).is_some_and(|w| LABELS.contains(&w.as_str()))
-        && prev
-            .first()
-            .is_some_and(|w| LABELS.contains(&w.as_str()) || w == "code" || w == "is")
+    if nearest.contains('_')
+        && nearest
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
     {
         return true;
     }
+    if is(prev[1], LABELS) && (is(prev[0], LABELS) || is(prev[0], &["code", "is"])) {
+        return true;
+    }
     // `Something went wrong [1001]`
-    let lower = before.to_ascii_lowercase();
-    before.trim_end().ends_with('[') && lower.contains("wrong")
+    before.trim_end().ends_with('[') && before.to_ascii_lowercase().contains("wrong")
+}
+
+/// A cheap test of a word's shape before the real decoding: most words of a
+/// log (ids, sizes, dates) are rejected here.
+fn could_be_code(word: &str) -> bool {
+    let b = word.as_bytes();
+    if b.len() > 2 && b[0] == b'0' && (b[1] | 0x20) == b'x' {
+        return true;
+    }
+    if b.len() > 6 && b[..6].eq_ignore_ascii_case(b"aadsts") {
+        return true;
+    }
+    if word.contains('/') {
+        return true;
+    }
+    let digits = |x: &[u8]| !x.is_empty() && x.iter().all(u8::is_ascii_digit);
+    if matches!(b[0], b'-' | b'+') {
+        return digits(&b[1..]);
+    }
+    digits(b) || (3..=8).contains(&b.len()) && b.iter().all(u8::is_ascii_hexdigit)
 }
 
 /// A 32-bit value with a meaning anyone would recognise as an error code.
@@ -378,10 +400,23 @@ fn classify(word: &str, is_labelled: bool) -> Option<Certainty> {
     }
 }
 
-fn extract_line(line: &str, n: usize, out: &mut Extracted) {
-    // Long lines (minified JSON, base64) are scanned in full; only the words matter.
-    let list = words(line);
-    for (i, &(at, raw)) in list.iter().enumerate() {
+/// What a word of a line turned out to be.
+pub enum Hit<'a> {
+    Code(&'a str, Certainty),
+    Event(u32),
+}
+
+/// Calls `f` for every code (and event id) in one line. Allocates nothing
+/// for words that cannot start a code, which is most of a log.
+pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
+    for (at, raw) in words(line) {
+        // Codes start with a digit, a sign, hex letters (`CAA…`, `c0000234`) or `AADSTS`.
+        let first = raw.as_bytes()[0];
+        if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'a'..=b'f' | b'A'..=b'F'))
+            || raw.len() > 32
+        {
+            continue;
+        }
         let word = raw
             .trim_end_matches(['.', '-', '/', '_', '+'])
             .trim_start_matches(['.', '/', '_', '+']);
@@ -389,11 +424,11 @@ fn extract_line(line: &str, n: usize, out: &mut Extracted) {
             continue;
         }
         // Versions, IP addresses and domain names contain inner dots.
-        if word.contains('.') {
+        if word.contains('.') || !could_be_code(word) {
             continue;
         }
         if let Some(event) = event_id(line, at, word) {
-            out.events.push((event, n));
+            f(Hit::Event(event));
             continue;
         }
         // A number followed by `:digit` or preceded by `digit:` is a time.
@@ -405,7 +440,7 @@ fn extract_line(line: &str, n: usize, out: &mut Extracted) {
         {
             continue;
         }
-        let is_labelled = if line[..at].trim() == "[" {
+        let is_labelled = if before.trim() == "[" {
             word.len() >= 4 && after.trim() == "]"
         } else {
             labelled(line, at)
@@ -423,16 +458,25 @@ fn extract_line(line: &str, n: usize, out: &mut Extracted) {
         } else {
             classify(word, is_labelled)
         };
-        let Some(certainty) = certainty else { continue };
-        if let Some(token) = grammar::code_token(word) {
-            out.codes.push(FoundCode {
-                token,
-                line: n,
-                certainty,
-            });
+        if let Some(certainty) = certainty {
+            f(Hit::Code(word, certainty));
         }
-        let _ = i;
     }
+}
+
+fn extract_line(line: &str, n: usize, out: &mut Extracted) {
+    hits(line, |hit| match hit {
+        Hit::Event(event) => out.events.push((event, n)),
+        Hit::Code(word, certainty) => {
+            if let Some(token) = grammar::code_token(word) {
+                out.codes.push(FoundCode {
+                    token,
+                    line: n,
+                    certainty,
+                });
+            }
+        }
+    });
     json_error_codes(line, n, out);
     ids(line, n, out);
 }

@@ -1,6 +1,7 @@
 //! m365doctor-scan: finds every sign-in error code, identifier and symptom in
 //! pasted text, logs and files, and joins the evidence into one diagnosis.
 
+pub mod aggregate;
 pub mod container;
 pub mod decode;
 pub mod diagnose;

@@ -1,0 +1,293 @@
+//! `scan`: counts every code in large log sets, streaming, with bounded
+//! memory whatever the file size. Each code is decoded once; per code the
+//! count and the first and last place (file, line, the line's own time stamp)
+//! are kept.
+
+use crate::decode;
+use crate::extract::{hits, pieces, Hit};
+use encoding_rs::Encoding;
+use m365doctor_codes::grammar;
+use m365doctor_codes::interpret::{decode as decode_token, Interpretation};
+use std::collections::HashMap;
+use std::io::{self, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub file: String,
+    pub line: u64,
+    pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CodeStats {
+    pub interpretation: Interpretation,
+    pub count: u64,
+    pub first: Seen,
+    pub last: Seen,
+}
+
+/// Counts per normalized code, plus totals.
+#[derive(Debug, Default)]
+pub struct Aggregate {
+    pub codes: HashMap<String, CodeStats>,
+    pub files: u64,
+    pub bytes: u64,
+    pub lines: u64,
+    /// Token text → normalized key, so each spelling is decoded once.
+    cache: HashMap<String, Option<String>>,
+}
+
+/// A time stamp at the start of a log line (`2026-11-20T09:12:33`,
+/// `2026-11-20 09:12:33.123`, `2026/11/20 9:12:33`).
+fn line_timestamp(line: &str) -> Option<&str> {
+    let head = line.trim_start_matches(['[', ' ', '"']);
+    let b = head.as_bytes();
+    if b.len() < 16 || !b[..4].iter().all(u8::is_ascii_digit) || !matches!(b[4], b'-' | b'/') {
+        return None;
+    }
+    let end = head
+        .char_indices()
+        .take(32)
+        .take_while(|(_, c)| {
+            c.is_ascii_digit() || matches!(c, '-' | '/' | ':' | '.' | 'T' | 'Z' | ' ' | '+')
+        })
+        .last()
+        .map(|(i, c)| i + c.len_utf8())?;
+    let ts = head[..end].trim_end();
+    ts.contains(':').then_some(ts)
+}
+
+impl Aggregate {
+    /// Adds one line. `file` is shared by all lines of a file.
+    pub fn add_line(&mut self, file: &str, number: u64, line: &str) {
+        self.lines += 1;
+        for piece in pieces(line) {
+            let mut found: Vec<&str> = Vec::new();
+            hits(piece, |hit| {
+                if let Hit::Code(word, _) = hit {
+                    found.push(word);
+                }
+            });
+            for word in found {
+                self.count(word, file, number, line);
+            }
+        }
+    }
+
+    fn count(&mut self, word: &str, file: &str, number: u64, line: &str) {
+        let key = match self.cache.get(word) {
+            Some(k) => k.clone(),
+            None => {
+                let key = grammar::code_token(word).and_then(|token| {
+                    let decoded = decode_token(&token, &[]);
+                    let best = decoded.interpretations.into_iter().next()?;
+                    let key = best.normalized.clone();
+                    if !self.codes.contains_key(&key) {
+                        let here = Seen {
+                            file: file.to_string(),
+                            line: number,
+                            timestamp: None,
+                        };
+                        self.codes.insert(
+                            key.clone(),
+                            CodeStats {
+                                interpretation: best,
+                                count: 0,
+                                first: here.clone(),
+                                last: here,
+                            },
+                        );
+                    }
+                    Some(key)
+                });
+                // Bound the cache: distinct spellings of codes are few in practice.
+                if self.cache.len() < 100_000 {
+                    self.cache.insert(word.to_string(), key.clone());
+                }
+                key
+            }
+        };
+        let Some(key) = key else { return };
+        let ts = line_timestamp(line).map(str::to_string);
+        let here = Seen {
+            file: file.to_string(),
+            line: number,
+            timestamp: ts,
+        };
+        if let Some(stats) = self.codes.get_mut(&key) {
+            if stats.count == 0 {
+                stats.first = here.clone();
+            }
+            stats.count += 1;
+            stats.last = here;
+        }
+    }
+
+    /// Merges another aggregate (from another thread): counts add up, the
+    /// earliest first and latest last are kept by time stamp where both have one.
+    pub fn merge(&mut self, other: Aggregate) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.lines += other.lines;
+        for (key, theirs) in other.codes {
+            if theirs.count == 0 {
+                continue;
+            }
+            match self.codes.get_mut(&key) {
+                None => {
+                    self.codes.insert(key, theirs);
+                }
+                Some(ours) if ours.count == 0 => *ours = theirs,
+                Some(ours) => {
+                    ours.count += theirs.count;
+                    if earlier(&theirs.first, &ours.first) {
+                        ours.first = theirs.first;
+                    }
+                    if earlier(&ours.last, &theirs.last) {
+                        ours.last = theirs.last;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Codes by count, most frequent first.
+    pub fn sorted(&self) -> Vec<&CodeStats> {
+        let mut list: Vec<&CodeStats> = self.codes.values().filter(|s| s.count > 0).collect();
+        list.sort_by(|a, b| {
+            b.count.cmp(&a.count).then_with(|| {
+                a.interpretation
+                    .normalized
+                    .cmp(&b.interpretation.normalized)
+            })
+        });
+        list
+    }
+}
+
+fn earlier(a: &Seen, b: &Seen) -> bool {
+    match (&a.timestamp, &b.timestamp) {
+        (Some(x), Some(y)) => x < y,
+        _ => (a.file.as_str(), a.line) < (b.file.as_str(), b.line),
+    }
+}
+
+/// Reads one stream in blocks and adds its lines, never holding more than a
+/// block and one partial line (itself cut at 1 MiB). `progress` counts bytes.
+pub fn scan_reader(
+    agg: &mut Aggregate,
+    file: &str,
+    mut reader: impl Read,
+    forced: Option<&'static Encoding>,
+    progress: &AtomicU64,
+) -> io::Result<bool> {
+    const BLOCK: usize = 1 << 20;
+    let mut block = vec![0u8; BLOCK];
+    let mut first = true;
+    let mut decoder = None;
+    let mut text = String::new();
+    let mut carry = String::new();
+    let mut number = 0u64;
+    loop {
+        let n = reader.read(&mut block)?;
+        if first {
+            first = false;
+            let encoding = match forced.or_else(|| decode::detect(&block[..n])) {
+                Some(e) => e,
+                None => return Ok(false), // binary
+            };
+            decoder = Some(if forced.is_some() {
+                encoding.new_decoder_without_bom_handling()
+            } else {
+                encoding.new_decoder()
+            });
+            agg.files += 1;
+        }
+        let last = n == 0;
+        progress.fetch_add(n as u64, Ordering::Relaxed);
+        agg.bytes += n as u64;
+        let d = decoder.as_mut().expect("set on the first block");
+        text.clear();
+        text.reserve(d.max_utf8_buffer_length(n).unwrap_or(n * 3));
+        let _ = d.decode_to_string(&block[..n], &mut text, last);
+        carry.push_str(&text);
+        // Complete lines go now; the tail waits for the next block.
+        let cut = if last {
+            carry.len()
+        } else {
+            carry.rfind('\n').map_or(0, |i| i + 1)
+        };
+        let cut = if cut == 0 && carry.len() > BLOCK {
+            // A line longer than a block: take it in pieces.
+            let mut c = BLOCK;
+            while !carry.is_char_boundary(c) {
+                c -= 1;
+            }
+            c
+        } else {
+            cut
+        };
+        for line in carry[..cut].split_inclusive('\n') {
+            if line.ends_with('\n') || last {
+                number += 1;
+            }
+            agg.add_line(file, number.max(1), line.trim_end_matches(['\n', '\r']));
+        }
+        carry.drain(..cut);
+        if last {
+            break;
+        }
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(text: &[u8]) -> Aggregate {
+        let mut agg = Aggregate::default();
+        assert!(scan_reader(&mut agg, "t.log", text, None, &AtomicU64::new(0)).unwrap());
+        agg
+    }
+
+    #[test]
+    fn counts_first_and_last() {
+        let agg = scan(b"2026-11-20 09:00:01 start\n2026-11-20 09:00:02 hr=0x80072EE2\n2026-11-20 09:00:03 Status code: caa70004, 0x80072ee2\n");
+        let list = agg.sorted();
+        assert_eq!(list[0].interpretation.normalized, "0x80072EE2");
+        assert_eq!(list[0].count, 2);
+        assert_eq!(list[0].first.line, 2);
+        assert_eq!(
+            list[0].first.timestamp.as_deref(),
+            Some("2026-11-20 09:00:02")
+        );
+        assert_eq!(list[0].last.line, 3);
+        assert_eq!(list[1].interpretation.normalized, "0xCAA70004");
+        assert_eq!(agg.lines, 3);
+    }
+
+    #[test]
+    fn utf16_and_long_lines_and_merge() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "Error Code: 0x8004011D\r\n".repeat(3).encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        let agg = scan(&bytes);
+        assert_eq!(agg.sorted()[0].count, 3);
+        let long = format!("{}AADSTS50126{}\n", "x ".repeat(1_500_000), " y".repeat(10));
+        let mut other = scan(long.as_bytes());
+        assert_eq!(other.sorted()[0].count, 1);
+        other.merge(agg);
+        assert_eq!(other.sorted().len(), 2);
+        assert_eq!(other.files, 2);
+    }
+
+    #[test]
+    fn binary_is_not_scanned() {
+        let mut agg = Aggregate::default();
+        let png = [0x89u8, b'P', b'N', b'G', 0, 0, 0, 0x0D, 1, 2, 3, 0, 0, 0, 0];
+        assert!(!scan_reader(&mut agg, "x.png", &png[..], None, &AtomicU64::new(0)).unwrap());
+    }
+}
