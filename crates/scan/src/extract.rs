@@ -445,6 +445,10 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
         } else {
             labelled(line, at)
         };
+        // Short all-digit words (ids, sizes, counts) are codes only with a label.
+        if !is_labelled && word.len() <= 8 && word.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
         let certainty = if let Some((a, b)) = word.split_once('/') {
             // A pair counts when both halves are 32-bit codes (dsregcmd's
             // phase/sub-error); `11/12` is a date and `1/3` a fraction.

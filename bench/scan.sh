@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Times `m365doctor scan` on a generated, realistic log set against ripgrep 15
+# counting the same code shapes, side by side in one run, and prints medians,
+# the ratio and m365doctor's peak memory.
+# Usage: bash bench/scan.sh [SIZE_MIB] [RUNS]   (default 1024 MiB, 5 runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size="${1:-1024}"
+runs="${2:-5}"
+dir="${BENCH_DIR:-/tmp/m365doctor-bench-logs-$size}"
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
+if ! rg --version 2>/dev/null | grep -q '^ripgrep 15'; then
+  cargo install ripgrep --locked --version '^15' -q
+fi
+[ -d "$dir" ] || python3 bench/gen_logs.py "$dir" "$size" 64
+cargo build --release -q -p m365doctor
+bin=target/release/m365doctor
+# The shapes scan recognises on their own: 0x + 8 hex, CAA + 5 hex, AADSTS + digits,
+# signed and unsigned 10-digit decimals, bare 8-hex words.
+pattern='\b(0[xX][0-9a-fA-F]{8}|[cC][aA][aA][0-9a-fA-F]{5}|AADSTS[0-9]+|-?[0-9]{10}|[0-9a-fA-F]{8})\b'
+out=$(mktemp)
+hyperfine -N --warmup 1 --runs "$runs" --export-json "$out" \
+  "rg -c -e $pattern $dir" \
+  "$bin scan --json $dir" >/dev/null
+python3 - "$out" <<'PY'
+import json, sys
+res = json.load(open(sys.argv[1]))["results"]
+rg, scan = res[0]["median"], res[1]["median"]
+for r in res:
+    print(f"{r['command'][:70]:70} median {r['median']:.3f} s  (min {r['min']:.3f}, max {r['max']:.3f})")
+print(f"scan / rg = {scan / rg:.2f}x  (target: <= 1.00x)")
+PY
+/usr/bin/time -v "$bin" scan --json "$dir" 2>"$out.time" >/dev/null
+awk -F': ' '/Maximum resident set size/ {printf "m365doctor scan peak memory: %.1f MiB (target < 100 MiB)\n", $2/1024}' "$out.time"
+du -sh "$dir" | awk '{print "log set:", $1}'
+rm -f "$out" "$out.time"
