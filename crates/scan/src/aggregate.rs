@@ -219,20 +219,27 @@ pub fn scan_reader(
             carry.rfind('\n').map_or(0, |i| i + 1)
         };
         let cut = if cut == 0 && carry.len() > BLOCK {
-            // A line longer than a block: take it in pieces.
+            // A line longer than a block: take it in pieces, cut between words.
             let mut c = BLOCK;
             while !carry.is_char_boundary(c) {
                 c -= 1;
             }
-            c
+            match carry[..c].rfind(|ch: char| ch.is_whitespace() || ch == ',' || ch == ';') {
+                Some(i) if i > BLOCK / 2 => i + 1,
+                _ => c,
+            }
         } else {
             cut
         };
         for line in carry[..cut].split_inclusive('\n') {
-            if line.ends_with('\n') || last {
+            let ends = line.ends_with('\n') || last;
+            agg.add_line(file, number + 1, line.trim_end_matches(['\n', '\r']));
+            if ends {
                 number += 1;
+            } else {
+                // The rest of this line comes with the next block.
+                agg.lines -= 1;
             }
-            agg.add_line(file, number.max(1), line.trim_end_matches(['\n', '\r']));
         }
         carry.drain(..cut);
         if last {
@@ -279,6 +286,7 @@ mod tests {
         let long = format!("{}AADSTS50126{}\n", "x ".repeat(1_500_000), " y".repeat(10));
         let mut other = scan(long.as_bytes());
         assert_eq!(other.sorted()[0].count, 1);
+        assert_eq!(other.lines, 1, "one line, however long");
         other.merge(agg);
         assert_eq!(other.sorted().len(), 2);
         assert_eq!(other.files, 2);

@@ -326,14 +326,18 @@ fn failure_layout(v: u32) -> bool {
 
 /// A small decimal with a name: Office dialog code, WinINet/WinHTTP or Win32 error.
 fn known_small(v: u32) -> bool {
-    !tables::curated(v).is_empty()
-        || tables::win_names(v).iter().any(|n| {
-            matches!(
-                n.kind,
-                NameKind::Win32 | NameKind::WinInet | NameKind::WinHttp
-            )
-        })
-        || tables::aadsts(v).is_some()
+    // 0 is success, never a failure code.
+    let named = || {
+        !tables::curated(v).is_empty()
+            || tables::win_names(v).iter().any(|n| {
+                matches!(
+                    n.kind,
+                    NameKind::Win32 | NameKind::WinInet | NameKind::WinHttp
+                )
+            })
+            || tables::aadsts(v).is_some()
+    };
+    v != 0 && named()
 }
 
 /// Decides whether one word is a code, and how sure that is.
@@ -712,6 +716,7 @@ mod tests {
             "Flags 0x00000010, handle 0x00000214, address 0x7ff6a1b20000",
             "HTTP Error 404",
             "Port 1001 is open",
+            "Error Code: 0",
         ] {
             assert_eq!(codes(text), Vec::<String>::new(), "{text}");
         }
