@@ -41,6 +41,9 @@ const GOLDEN: &[(&str, &str)] = &[
     ("AADSTS50126", "aadsts50126"),
     ("80090016", "bare-80090016"),
     ("FAIL [0x801c0021/0x80072ee2]", "pair-0x801c0021"),
+    ("AADSTS53003", "ca-aadsts53003"),
+    ("AADSTS50076", "mfa-aadsts50076"),
+    ("0x80180014", "mdm-0x80180014"),
 ];
 
 #[test]
