@@ -2,6 +2,7 @@
 //! the diagnosis as text, a Markdown ticket or JSON.
 
 use crate::args::{DiagnoseArgs, Format};
+use crate::{forced_encoding, say};
 use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
 use m365doctor_scan::container;
@@ -15,24 +16,10 @@ use std::process::ExitCode;
 /// A Teams sign-in failure whose real cause is name resolution: the built-in example.
 pub const EXAMPLE: &str = include_str!("../examples/teams-signin-dns.txt");
 
-fn say(lang: Lang, en: &str, ja: &str) {
-    eprintln!("m365doctor: {}", if lang == Lang::Ja { ja } else { en });
-}
-
 pub fn run(args: &DiagnoseArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<ExitCode> {
-    let forced = match &args.encoding {
-        Some(label) => match decode::encoding_for_label(label) {
-            Some(e) => Some(e),
-            None => {
-                say(
-                    lang,
-                    &format!("unknown encoding `{label}` (try utf-8, utf-16le, utf-16be, shift_jis)"),
-                    &format!("エンコーディング `{label}` は不明です (utf-8、utf-16le、utf-16be、shift_jis などを指定してください)"),
-                );
-                return Ok(ExitCode::from(2));
-            }
-        },
-        None => None,
+    let forced = match forced_encoding(args.encoding.as_deref(), lang) {
+        Ok(f) => f,
+        Err(code) => return Ok(code),
     };
     for t in &args.tried {
         if m365doctor_kb::action(t).is_none() {

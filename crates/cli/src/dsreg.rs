@@ -1,30 +1,17 @@
 //! `m365doctor dsreg`: one `dsregcmd /status` capture, diagnosed.
 
 use crate::args::DsregArgs;
+use crate::{forced_encoding, say};
 use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
 use m365doctor_scan::decode::{self, Text};
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-fn say(lang: Lang, en: &str, ja: &str) {
-    eprintln!("m365doctor: {}", if lang == Lang::Ja { ja } else { en });
-}
-
 pub fn run(args: &DsregArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<ExitCode> {
-    let forced = match &args.encoding {
-        Some(label) => match decode::encoding_for_label(label) {
-            Some(e) => Some(e),
-            None => {
-                say(
-                    lang,
-                    &format!("unknown encoding `{label}`"),
-                    &format!("エンコーディング `{label}` は不明です"),
-                );
-                return Ok(ExitCode::from(2));
-            }
-        },
-        None => None,
+    let forced = match forced_encoding(args.encoding.as_deref(), lang) {
+        Ok(f) => f,
+        Err(code) => return Ok(code),
     };
     let bytes = match &args.path {
         Some(p) if p.as_os_str() != "-" => match std::fs::read(p) {

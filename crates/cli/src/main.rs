@@ -72,6 +72,30 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints a message to stderr in the output language.
+pub fn say(lang: Lang, en: &str, ja: &str) {
+    eprintln!("m365doctor: {}", if lang == Lang::Ja { ja } else { en });
+}
+
+/// The encoding a user forced with `--encoding`, or a usage error (exit 2).
+pub fn forced_encoding(
+    label: Option<&str>,
+    lang: Lang,
+) -> Result<Option<&'static m365doctor_scan::decode::Encoding>, ExitCode> {
+    let Some(label) = label else { return Ok(None) };
+    match m365doctor_scan::decode::encoding_for_label(label) {
+        Some(e) => Ok(Some(e)),
+        None => {
+            say(
+                lang,
+                &format!("unknown encoding `{label}` (try utf-8, utf-16le, utf-16be, shift_jis)"),
+                &format!("エンコーディング `{label}` は不明です (utf-8、utf-16le、utf-16be、shift_jis などを指定してください)"),
+            );
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 /// Fills each interpretation's knowledge-base entry, in the app context of
 /// the command line and of the interpretation itself.
 fn attach(d: &mut Decoded, kb: &Kb, apps: &[&str]) {

@@ -274,28 +274,11 @@ const WHY_LATER: Text = Text::new("Why here", "この順序の理由");
 const GUIDE: Text = Text::new("Differs from common advice", "一般的な対処法との違い");
 const ALSO: Text = Text::new("See also", "関連");
 
-pub fn who(who: &str, lang: Lang) -> &'static str {
-    match (who, lang) {
-        ("admin", Lang::En) => "admin",
-        ("admin", Lang::Ja) => "管理者",
-        (_, Lang::En) => "user",
-        (_, Lang::Ja) => "ユーザー",
-    }
-}
-
-pub fn risk(risk: &str, lang: Lang) -> String {
+fn risk(risk: &str, lang: Lang) -> String {
+    let level = m365doctor_scan::report::risk(risk, lang);
     match lang {
-        Lang::En => format!("risk {risk}"),
-        Lang::Ja => format!(
-            "リスク {}",
-            match risk {
-                "none" => "なし",
-                "low" => "低",
-                "medium" => "中",
-                "high" => "高",
-                other => other,
-            }
-        ),
+        Lang::En => format!("risk {level}"),
+        Lang::Ja => format!("リスク {level}"),
     }
 }
 
@@ -389,7 +372,7 @@ pub fn entry_block(
             out,
             "    {}. [{} · {}] {text}",
             n + 1,
-            who(&s.who, lang),
+            m365doctor_scan::report::who(&s.who, lang),
             risk(&s.risk, lang)
         )?;
         for (platform, command) in [

@@ -2,21 +2,17 @@
 //! progress line on a terminal.
 
 use crate::args::ScanArgs;
+use crate::{forced_encoding, say};
 use m365doctor_codes::Lang;
 use m365doctor_kb::model::interpretation_key;
 use m365doctor_kb::Kb;
 use m365doctor_scan::aggregate::{scan_reader, Aggregate, Seen};
-use m365doctor_scan::decode;
 use serde_json::json;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
-
-fn say(lang: Lang, en: &str, ja: &str) {
-    eprintln!("m365doctor: {}", if lang == Lang::Ja { ja } else { en });
-}
 
 fn collect(path: &Path, files: &mut Vec<(PathBuf, u64)>, errors: &mut Vec<(PathBuf, io::Error)>) {
     match std::fs::metadata(path) {
@@ -41,19 +37,9 @@ fn seen_json(s: &Seen) -> serde_json::Value {
 }
 
 pub fn run(args: &ScanArgs, kb: &Kb, lang: Lang) -> io::Result<std::process::ExitCode> {
-    let forced = match &args.encoding {
-        Some(label) => match decode::encoding_for_label(label) {
-            Some(e) => Some(e),
-            None => {
-                say(
-                    lang,
-                    &format!("unknown encoding `{label}`"),
-                    &format!("エンコーディング `{label}` は不明です"),
-                );
-                return Ok(std::process::ExitCode::from(2));
-            }
-        },
-        None => None,
+    let forced = match forced_encoding(args.encoding.as_deref(), lang) {
+        Ok(f) => f,
+        Err(code) => return Ok(code),
     };
     let mut files = Vec::new();
     let mut errors = Vec::new();

@@ -224,7 +224,8 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'/' | b'.' | b'+')
 }
 
-fn is_guid(w: &str) -> bool {
+/// A GUID in its usual 8-4-4-4-12 form.
+pub fn is_guid(w: &str) -> bool {
     let b = w.as_bytes();
     b.len() == 36
         && b.iter().enumerate().all(|(i, &c)| match i {

@@ -3,6 +3,7 @@
 //! the same user stays the same placeholder throughout a report. Correlation
 //! ids, request ids and time stamps are never touched: support needs them.
 
+use crate::extract::is_guid;
 use std::collections::HashMap;
 
 #[derive(Debug, Default)]
@@ -299,15 +300,6 @@ fn kind_static(kind: &str) -> &'static str {
         "tenant-name" => "tenant-name",
         _ => "user",
     }
-}
-
-fn is_guid(w: &str) -> bool {
-    let b = w.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, &c)| match i {
-            8 | 13 | 18 | 23 => c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
 }
 
 /// Length of a dotted quad at the start of `b`, each part 0–255.

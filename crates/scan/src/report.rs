@@ -114,7 +114,8 @@ const L: Labels = Labels {
     entry: Text::new("Knowledge base", "ナレッジ ベース"),
 };
 
-fn who(who: &str, lang: Lang) -> &'static str {
+/// "user"/"admin" in the output language.
+pub fn who(who: &str, lang: Lang) -> &'static str {
     match (who, lang) {
         ("admin", Lang::En) => "admin",
         ("admin", Lang::Ja) => "管理者",
@@ -123,7 +124,8 @@ fn who(who: &str, lang: Lang) -> &'static str {
     }
 }
 
-fn risk(risk: &str, lang: Lang) -> &str {
+/// A risk level in the output language.
+pub fn risk(risk: &str, lang: Lang) -> &str {
     match (risk, lang) {
         ("none", Lang::Ja) => "なし",
         ("low", Lang::Ja) => "低",
