@@ -235,7 +235,9 @@ pub fn is_guid(w: &str) -> bool {
 }
 
 /// Whether the words just before position `at` label what follows as a code.
-fn labelled(line: &str, at: usize) -> bool {
+/// `prev` holds the three words before position `at`, nearest first, as the
+/// caller's word walk saw them (so the line is not walked again).
+fn labelled(line: &str, at: usize, prev: [&str; 3]) -> bool {
     // Only the last few words matter; looking further would make long lines quadratic.
     let mut start = at.saturating_sub(96);
     while !line.is_char_boundary(start) {
@@ -254,10 +256,6 @@ fn labelled(line: &str, at: usize) -> bool {
         }
     }
     // The last three words, nearest first, without allocating.
-    let mut prev: [&str; 3] = [""; 3];
-    for (_, w) in words(before) {
-        prev = [w, prev[0], prev[1]];
-    }
     let nearest = prev[0];
     fn is(w: &str, list: &[&str]) -> bool {
         let w = w.trim_matches(['.', '-', '/']);
@@ -414,7 +412,10 @@ pub enum Hit<'a> {
 /// Calls `f` for every code (and event id) in one line. Allocates nothing
 /// for words that cannot start a code, which is most of a log.
 pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
+    let mut prev: [&str; 3] = [""; 3];
     for (at, raw) in words(line) {
+        let before_words = prev;
+        prev = [raw, prev[0], prev[1]];
         // Codes start with a digit, a sign, hex letters (`CAA…`, `c0000234`) or `AADSTS`.
         let first = raw.as_bytes()[0];
         if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'a'..=b'f' | b'A'..=b'F'))
@@ -448,7 +449,7 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
         let is_labelled = if before.trim() == "[" {
             word.len() >= 4 && after.trim() == "]"
         } else {
-            labelled(line, at)
+            labelled(line, at, before_words)
         };
         // Short all-digit words (ids, sizes, counts) are codes only with a label.
         if !is_labelled && word.len() <= 8 && word.bytes().all(|b| b.is_ascii_digit()) {
