@@ -69,7 +69,45 @@ impl Redactor {
         let text = self.labelled_guids(&text);
         let text = self.login_url_tenants(&text);
         let text = self.labelled_names(&text);
-        self.ipv4(&text)
+        let text = self.ipv4(&text);
+        self.ipv6(&text)
+    }
+
+    /// IPv6 addresses: hex groups with `::`, or eight groups; an optional
+    /// `%zone`. Times (`09:12:33`) and MAC addresses have neither shape.
+    fn ipv6(&mut self, text: &str) -> String {
+        let is_part = |c: char| c.is_ascii_hexdigit() || c == ':';
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find(is_part) {
+            let before = rest[..start].chars().next_back();
+            let len = rest[start..]
+                .find(|c: char| !is_part(c))
+                .unwrap_or(rest.len() - start);
+            let candidate = &rest[start..start + len];
+            let boundary = !before.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            let after = rest[start + len..].chars().next();
+            let clean_end = !after.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            if boundary && clean_end && looks_like_ipv6(candidate) {
+                // Keep a zone index (`%12`) with the address it belongs to.
+                let mut end = start + len;
+                if rest[end..].starts_with('%') {
+                    end += 1 + rest[end + 1..]
+                        .find(|c: char| !c.is_ascii_alphanumeric())
+                        .unwrap_or(rest.len() - end - 1);
+                }
+                out.push_str(&rest[..start]);
+                let p = self.placeholder("ip", &rest[start..end]);
+                out.push_str(&p);
+                rest = &rest[end..];
+            } else {
+                let step = start + len.max(1);
+                out.push_str(&rest[..step]);
+                rest = &rest[step..];
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     fn emails(&mut self, text: &str) -> String {
@@ -292,6 +330,19 @@ impl Redactor {
     }
 }
 
+fn looks_like_ipv6(s: &str) -> bool {
+    let colons = s.matches(':').count();
+    let compressed = s.matches("::").count() == 1;
+    let groups: Vec<&str> = s.split(':').filter(|g| !g.is_empty()).collect();
+    let hex_digits: usize = groups.iter().map(|g| g.len()).sum();
+    (compressed || colons == 7)
+        && colons <= 7
+        && !s.contains(":::")
+        && groups.iter().all(|g| g.len() <= 4)
+        && groups.len() >= 2
+        && hex_digits >= 4
+}
+
 fn kind_static(kind: &str) -> &'static str {
     match kind {
         "tenant" => "tenant",
@@ -374,6 +425,14 @@ mod tests {
             r.redact("Client IP 192.0.2.15:443 and 10.1.2.3"),
             "Client IP <ip-1>:443 and <ip-2>"
         );
+        assert_eq!(
+            r.redact("from 2001:db8::8a2e:370:7334 and fe80::1c2b:3d4e:5f60:7081%12."),
+            "from <ip-3> and <ip-4>."
+        );
+        assert_eq!(
+            r.redact("addr 2001:0db8:0000:0000:0000:ff00:0042:8329"),
+            "addr <ip-5>"
+        );
     }
 
     #[test]
@@ -385,6 +444,9 @@ mod tests {
             "Timestamp: 2026-11-20T09:12:33Z",
             "Version 16.0.17928.20156",
             "entity id 11111111-2222-3333-4444-555555555555",
+            "at 09:12:33 and 2026-11-20T09:12:33.123Z",
+            "MAC 00:1a:2b:3c:4d:5e, std::string, a::b",
+            "Error 0x80072EE7: dead beef",
         ] {
             assert_eq!(r.redact(line), line);
         }
