@@ -99,20 +99,8 @@ pub fn user_sections_missing(f: &Facts) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{check, framed};
+    use crate::rules::testing::{check, framed, DJ, HYBRID};
 
-    const DJ: &[(&str, &str)] = &[
-        ("AzureAdJoined", "NO"),
-        ("EnterpriseJoined", "NO"),
-        ("DomainJoined", "YES"),
-        ("DomainName", "CONTOSO"),
-    ];
-    const HYBRID: &[(&str, &str)] = &[
-        ("AzureAdJoined", "YES"),
-        ("EnterpriseJoined", "NO"),
-        ("DomainJoined", "YES"),
-        ("DomainName", "CONTOSO"),
-    ];
     const USER: &[(&str, &str)] = &[
         ("NgcSet", "NO"),
         ("WorkplaceJoined", "NO"),

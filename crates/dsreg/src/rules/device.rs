@@ -671,14 +671,8 @@ pub fn device_certificate_expiring_soon(f: &Facts) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{check, facts, framed, with};
+    use crate::rules::testing::{check, facts, framed, with, HYBRID};
 
-    const HYBRID: &[(&str, &str)] = &[
-        ("AzureAdJoined", "YES"),
-        ("EnterpriseJoined", "NO"),
-        ("DomainJoined", "YES"),
-        ("DomainName", "CONTOSO"),
-    ];
     const ENTRA: &[(&str, &str)] = &[
         ("AzureAdJoined", "YES"),
         ("EnterpriseJoined", "NO"),

@@ -653,20 +653,8 @@ pub fn previous_registration_failed(f: &Facts) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{check, facts, framed, with};
+    use crate::rules::testing::{check, facts, framed, with, DJ, HYBRID};
 
-    const DJ: &[(&str, &str)] = &[
-        ("AzureAdJoined", "NO"),
-        ("EnterpriseJoined", "NO"),
-        ("DomainJoined", "YES"),
-        ("DomainName", "CONTOSO"),
-    ];
-    const HYBRID: &[(&str, &str)] = &[
-        ("AzureAdJoined", "YES"),
-        ("EnterpriseJoined", "NO"),
-        ("DomainJoined", "YES"),
-        ("DomainName", "CONTOSO"),
-    ];
     const PRE: &[(&str, &str)] = &[
         ("Diagnostics Reference", "www.microsoft.com/aadjerrors"),
         ("User Context", "SYSTEM"),

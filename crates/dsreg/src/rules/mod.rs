@@ -568,6 +568,22 @@ pub(crate) fn code_words_ja(c: &Code) -> String {
 pub(crate) mod testing {
     use crate::model::Facts;
 
+    /// Device State of a hybrid-joined device, shared by the rule tests.
+    pub const HYBRID: &[(&str, &str)] = &[
+        ("AzureAdJoined", "YES"),
+        ("EnterpriseJoined", "NO"),
+        ("DomainJoined", "YES"),
+        ("DomainName", "CONTOSO"),
+    ];
+
+    /// Device State of a domain-joined device that is not hybrid-joined yet.
+    pub const DJ: &[(&str, &str)] = &[
+        ("AzureAdJoined", "NO"),
+        ("EnterpriseJoined", "NO"),
+        ("DomainJoined", "YES"),
+        ("DomainName", "CONTOSO"),
+    ];
+
     /// A capture in the current framed layout, names right-aligned as
     /// dsregcmd prints them.
     pub fn framed(sections: &[(&str, &[(&str, &str)])]) -> String {

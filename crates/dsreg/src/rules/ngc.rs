@@ -312,14 +312,8 @@ pub fn ngc_prereq_check_error(f: &Facts) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{check, framed, with};
+    use crate::rules::testing::{check, framed, with, HYBRID};
 
-    const HYBRID: &[(&str, &str)] = &[
-        ("AzureAdJoined", "YES"),
-        ("EnterpriseJoined", "NO"),
-        ("DomainJoined", "YES"),
-        ("DomainName", "CONTOSO"),
-    ];
     const OK: &[(&str, &str)] = &[
         ("IsDeviceJoined", "YES"),
         ("IsUserAzureAD", "YES"),

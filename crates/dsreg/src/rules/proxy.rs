@@ -191,14 +191,8 @@ pub fn wpad_detection_failed(f: &Facts) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{check, framed, with};
+    use crate::rules::testing::{check, framed, with, DJ};
 
-    const DJ: &[(&str, &str)] = &[
-        ("AzureAdJoined", "NO"),
-        ("EnterpriseJoined", "NO"),
-        ("DomainJoined", "YES"),
-        ("DomainName", "CONTOSO"),
-    ];
     const IE_PROXY: &[(&str, &str)] = &[
         ("Auto Detect Settings", "NO"),
         (

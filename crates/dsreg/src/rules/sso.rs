@@ -693,14 +693,8 @@ pub fn onprem_tgt_missing(f: &Facts) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{check, facts, framed, with};
+    use crate::rules::testing::{check, facts, framed, with, HYBRID};
 
-    const HYBRID: &[(&str, &str)] = &[
-        ("AzureAdJoined", "YES"),
-        ("EnterpriseJoined", "NO"),
-        ("DomainJoined", "YES"),
-        ("DomainName", "CONTOSO"),
-    ];
     const PRT_OK: &[(&str, &str)] = &[
         ("AzureAdPrt", "YES"),
         ("AzureAdPrtUpdateTime", "2024-05-01 08:00:00.000 UTC"),

@@ -284,20 +284,8 @@ pub fn pin_reset_unknown(f: &Facts) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{check, facts, framed, with};
+    use crate::rules::testing::{check, facts, framed, with, DJ, HYBRID};
 
-    const HYBRID: &[(&str, &str)] = &[
-        ("AzureAdJoined", "YES"),
-        ("EnterpriseJoined", "NO"),
-        ("DomainJoined", "YES"),
-        ("DomainName", "CONTOSO"),
-    ];
-    const DJ: &[(&str, &str)] = &[
-        ("AzureAdJoined", "NO"),
-        ("EnterpriseJoined", "NO"),
-        ("DomainJoined", "YES"),
-        ("DomainName", "CONTOSO"),
-    ];
     const USER: &[(&str, &str)] = &[
         ("NgcSet", "YES"),
         ("NgcKeyId", "{aaaaaaaa-0b0b-1c1c-2d2d-333333333333}"),
