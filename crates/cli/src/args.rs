@@ -56,6 +56,13 @@ pub enum Command {
     /// Browse, search and lint the knowledge base
     #[command(subcommand)]
     Kb(KbCommand),
+    /// List, plan, run and undo safe repairs (carried out on Windows only; dry run by default)
+    #[command(subcommand)]
+    Fix(crate::fix::FixCommand),
+    /// Gather what support needs into one redacted folder and zip, and diagnose it
+    Collect(crate::collect::CollectArgs),
+    /// Serve a local web page and JSON API for helpdesks (loopback only by default)
+    Serve(crate::serve::ServeArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]

@@ -1,12 +1,15 @@
 //! The `m365doctor` command: a thin shell over the m365doctor libraries.
 
 mod args;
+mod collect;
 mod diagnose;
 mod dsreg;
+mod fix;
 mod kb;
 mod locale;
 mod render;
 mod scan;
+mod serve;
 
 use args::{Cli, Command, ExplainArgs};
 use clap::{CommandFactory, Parser};
@@ -34,6 +37,9 @@ fn main() -> ExitCode {
             | Command::Diagnose(_)
             | Command::Dsreg(_)
             | Command::Scan(_)
+            | Command::Fix(_)
+            | Command::Collect(_)
+            | Command::Serve(_)
     );
     let kb = match (&cli.kb_dir, needs_kb) {
         (Some(dir), true) if !matches!(cli.command, Command::Kb(args::KbCommand::Lint { .. })) => {
@@ -52,6 +58,9 @@ fn main() -> ExitCode {
         Command::Diagnose(args) => diagnose::run(&args, &kb, lang, color),
         Command::Dsreg(args) => dsreg::run(&args, &kb, lang, color),
         Command::Scan(args) => scan::run(&args, &kb, lang),
+        Command::Fix(command) => fix::run(command, &kb, lang, color),
+        Command::Collect(args) => collect::run(&args, &kb, lang),
+        Command::Serve(args) => serve::run(args, kb, lang),
         Command::Kb(command) => kb::run(command, &kb, cli.kb_dir.as_deref(), lang, &style),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "m365doctor", &mut io::stdout());
