@@ -13,6 +13,10 @@ pub struct CollectArgs {
 }
 
 pub fn run(_args: &CollectArgs, _kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
-    crate::say(lang, "`collect` is not built yet", "`collect` はまだ実装されていません");
+    crate::say(
+        lang,
+        "`collect` is not built yet",
+        "`collect` はまだ実装されていません",
+    );
     Ok(ExitCode::from(2))
 }

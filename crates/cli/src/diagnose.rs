@@ -5,10 +5,10 @@ use crate::args::{DiagnoseArgs, Format};
 use crate::{forced_encoding, say};
 use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
+use m365doctor_scan::case::diagnose_case;
 use m365doctor_scan::container;
 use m365doctor_scan::decode;
-use m365doctor_scan::diagnose::{diagnose, Input, Options};
-use m365doctor_scan::report;
+use m365doctor_scan::diagnose::{Input, Options};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -67,46 +67,16 @@ pub fn run(args: &DiagnoseArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<
         tried: args.tried.clone(),
         redact: !args.no_redact,
     };
-    let mut d = diagnose(&inputs, kb, &options);
-    // dsregcmd /status output anywhere in the input: its device findings join the ranking.
-    let reports: Vec<m365doctor_dsreg::Report> = inputs
-        .iter()
-        .flat_map(|i| m365doctor_dsreg::parse(&i.text))
-        .map(|c| m365doctor_dsreg::diagnose_with(&c, kb))
-        .collect();
-    for f in reports.iter().flat_map(|r| r.findings.iter()) {
-        let weight = match f.severity {
-            m365doctor_dsreg::Severity::Error => 0.6,
-            m365doctor_dsreg::Severity::Warning => 0.2,
-            m365doctor_dsreg::Severity::Info => 0.0,
-        };
-        if weight > 0.0 {
-            d.add_layer_evidence(f.layer, weight);
-        }
-    }
-    let dsreg_json = reports.first().map(|r| m365doctor_dsreg::to_json(r, lang));
+    let case = diagnose_case(&inputs, kb, &options);
     let format = if args.json { Format::Json } else { args.format };
     let mut out = io::stdout().lock();
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &report::to_json(&d, lang, dsreg_json))?;
+            serde_json::to_writer_pretty(&mut out, &case.to_json(lang))?;
             writeln!(out)?;
         }
-        Format::Markdown => {
-            out.write_all(report::markdown(&d, kb, lang).as_bytes())?;
-            for r in &reports {
-                writeln!(out, "\n## dsregcmd /status\n\n```text")?;
-                m365doctor_dsreg::render(&mut out, r, lang, false)?;
-                writeln!(out, "```")?;
-            }
-        }
-        Format::Text => {
-            out.write_all(report::text(&d, kb, lang).as_bytes())?;
-            for r in &reports {
-                writeln!(out)?;
-                m365doctor_dsreg::render(&mut out, r, lang, color)?;
-            }
-        }
+        Format::Markdown => out.write_all(case.markdown(kb, lang).as_bytes())?,
+        Format::Text => case.write_text(&mut out, kb, lang, color)?,
     }
     out.flush()?;
     Ok(if failed {

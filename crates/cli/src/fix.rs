@@ -16,6 +16,10 @@ pub enum FixCommand {
 }
 
 pub fn run(_command: FixCommand, _kb: &Kb, lang: Lang, _color: bool) -> io::Result<ExitCode> {
-    crate::say(lang, "`fix` is not built yet", "`fix` はまだ実装されていません");
+    crate::say(
+        lang,
+        "`fix` is not built yet",
+        "`fix` はまだ実装されていません",
+    );
     Ok(ExitCode::from(2))
 }

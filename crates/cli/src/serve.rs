@@ -13,6 +13,10 @@ pub struct ServeArgs {
 }
 
 pub fn run(_args: ServeArgs, _kb: Kb, lang: Lang) -> io::Result<ExitCode> {
-    crate::say(lang, "`serve` is not built yet", "`serve` はまだ実装されていません");
+    crate::say(
+        lang,
+        "`serve` is not built yet",
+        "`serve` はまだ実装されていません",
+    );
     Ok(ExitCode::from(2))
 }

@@ -2,6 +2,7 @@
 //! pasted text, logs and files, and joins the evidence into one diagnosis.
 
 pub mod aggregate;
+pub mod case;
 pub mod container;
 pub mod decode;
 pub mod diagnose;
