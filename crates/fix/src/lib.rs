@@ -1,0 +1,1 @@
+//! m365doctor-fix: safe, journaled, undoable repairs, and evidence collection.

@@ -1,0 +1,1 @@
+//! m365doctor-serve: the local web page and JSON API.
