@@ -3,14 +3,12 @@
 use crate::args::KbCommand;
 use crate::render::{self, Style};
 use m365doctor_codes::Lang;
+use m365doctor_kb::json::{entry_document, list_document, pick, search_document};
 use m365doctor_kb::lint::{self, Problem};
-use m365doctor_kb::{Entry, Kb, Source, ACTIONS};
-use serde_json::{json, Value};
+use m365doctor_kb::{Entry, Kb, Source};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-pub const KB_SCHEMA: &str = "m365doctor.kb/1";
 
 pub fn run(
     command: KbCommand,
@@ -24,12 +22,7 @@ pub fn run(
         KbCommand::List { json } => {
             let entries: Vec<(&Entry, Source)> = kb.entries().collect();
             if json {
-                let doc = json!({
-                    "schema": KB_SCHEMA,
-                    "entries": entries.iter().map(|(e, s)| summary(e, s)).collect::<Vec<_>>(),
-                    "actions": ACTIONS.iter().map(|a| json!({"id": a.id, "who": a.who, "risk": a.risk, "automated": a.automated, "title": pick(&a.title, lang)})).collect::<Vec<_>>(),
-                });
-                serde_json::to_writer_pretty(&mut out, &doc)?;
+                serde_json::to_writer_pretty(&mut out, &list_document(kb, lang))?;
                 writeln!(out)?;
             } else {
                 for (e, s) in &entries {
@@ -52,10 +45,7 @@ pub fn run(
         KbCommand::Show { id, json } => match kb.get(&id) {
             Some((e, s)) => {
                 if json {
-                    let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
-                    v["source"] = s.label().into();
-                    v["normalized_codes"] = normalized(e).into();
-                    serde_json::to_writer_pretty(&mut out, &v)?;
+                    serde_json::to_writer_pretty(&mut out, &entry_document(e, &s))?;
                     writeln!(out)?;
                 } else {
                     render::entry_block(&mut out, e, &s.label(), lang, style)?;
@@ -72,14 +62,10 @@ pub fn run(
             }
         },
         KbCommand::Search { words, json } => {
-            let hits = kb.search(&words.join(" "));
+            let query = words.join(" ");
+            let hits = kb.search(&query);
             if json {
-                let doc = json!({
-                    "schema": KB_SCHEMA,
-                    "query": words.join(" "),
-                    "entries": hits.iter().map(|(e, s)| summary(e, s)).collect::<Vec<_>>(),
-                });
-                serde_json::to_writer_pretty(&mut out, &doc)?;
+                serde_json::to_writer_pretty(&mut out, &search_document(&query, &hits))?;
                 writeln!(out)?;
             } else {
                 for (e, _) in &hits {
@@ -154,40 +140,4 @@ pub fn print_problems(problems: &[Problem], lang: Lang) {
         let text = if lang == Lang::Ja { &p.ja } else { &p.en };
         eprintln!("{}: {text}", p.file);
     }
-}
-
-fn pick(t: &m365doctor_kb::model::Bi, lang: Lang) -> &str {
-    if lang == Lang::Ja {
-        &t.ja
-    } else {
-        &t.en
-    }
-}
-
-fn normalized(e: &Entry) -> Vec<String> {
-    e.keys
-        .iter()
-        .map(|k| k.trim_start_matches("office:").to_string())
-        .collect()
-}
-
-fn summary(e: &Entry, s: &Source) -> Value {
-    let mut langs = vec![];
-    if !e.title.en.is_empty() {
-        langs.push("en");
-    }
-    if !e.title.ja.is_empty() {
-        langs.push("ja");
-    }
-    json!({
-        "id": e.id,
-        "codes": normalized(e),
-        "apps": e.apps,
-        "messages": e.messages.en.len() + e.messages.ja.len(),
-        "layer": e.layer,
-        "langs": langs,
-        "actions": m365doctor_kb::entry_actions(e),
-        "references": e.references,
-        "source": s.label(),
-    })
 }

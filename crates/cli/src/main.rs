@@ -108,22 +108,7 @@ pub fn forced_encoding(
 /// Fills each interpretation's knowledge-base entry, in the app context of
 /// the command line and of the interpretation itself.
 fn attach(d: &mut Decoded, kb: &Kb, apps: &[&str]) {
-    for i in &mut d.interpretations {
-        let key = m365doctor_kb::model::interpretation_key(i.kind, &i.normalized);
-        let mut context: Vec<&str> = apps.to_vec();
-        context.extend(i.apps.iter().copied());
-        if let Some((entry, source)) = kb.find(&key, &context) {
-            i.entry = Some(entry.id.to_string());
-            i.entry_source = Some(source.label());
-            i.actions = m365doctor_kb::entry_actions(entry)
-                .iter()
-                .map(|a| a.to_string())
-                .collect();
-        }
-    }
-    if let Some(sub) = &mut d.sub_error {
-        attach(sub, kb, apps);
-    }
+    m365doctor_kb::attach(d, kb, apps);
 }
 
 fn explain(args: &ExplainArgs, kb: &Kb, lang: Lang, style: &render::Style) -> io::Result<ExitCode> {

@@ -3,6 +3,7 @@
 //! (`--kb-dir`) are loaded and linted at run time and override bundled ones
 //! with the same code and app context.
 
+pub mod json;
 pub mod lint;
 pub mod model;
 
@@ -185,4 +186,23 @@ pub fn entry_actions(e: &Entry) -> Vec<&str> {
         }
     }
     ids
+}
+
+/// Fills each interpretation's knowledge-base entry (id, source, actions), in
+/// the app context given by the caller and by the interpretation itself; the
+/// sub-error of a pair too.
+pub fn attach(d: &mut m365doctor_codes::Decoded, kb: &Kb, apps: &[&str]) {
+    for i in &mut d.interpretations {
+        let key = model::interpretation_key(i.kind, &i.normalized);
+        let mut context: Vec<&str> = apps.to_vec();
+        context.extend(i.apps.iter().copied());
+        if let Some((entry, source)) = kb.find(&key, &context) {
+            i.entry = Some(entry.id.to_string());
+            i.entry_source = Some(source.label());
+            i.actions = entry_actions(entry).iter().map(|a| a.to_string()).collect();
+        }
+    }
+    if let Some(sub) = &mut d.sub_error {
+        attach(sub, kb, apps);
+    }
 }
