@@ -1,0 +1,230 @@
+//! What stands between the network and the handlers: the `Host` and `Origin`
+//! checks (DNS rebinding, cross-site requests), the body limit, the time
+//! limit, security headers on every response, and JSON for unknown routes
+//! and methods.
+
+use crate::error::ApiError;
+use crate::lang::negotiate;
+use crate::Shared;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Uri};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use std::net::{IpAddr, SocketAddr};
+use tokio::time::{timeout_at, Instant};
+
+/// The page loads only its own script, style sheet and images; nothing may frame it.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// Which `Host` (and `Origin`) values name this server.
+#[derive(Debug, Clone)]
+pub struct HostPolicy {
+    port: u16,
+    bound: IpAddr,
+    allow_remote: bool,
+    names: Vec<String>,
+}
+
+impl HostPolicy {
+    pub fn new(bound: SocketAddr, allow_remote: bool, names: &[String]) -> HostPolicy {
+        HostPolicy {
+            port: bound.port(),
+            bound: bound.ip(),
+            allow_remote,
+            names: names.iter().map(|n| n.to_ascii_lowercase()).collect(),
+        }
+    }
+
+    /// `localhost`, a loopback address or the bound address, with the bound
+    /// port. With `--allow-remote`, any IP address too (an address cannot be
+    /// rebound, a name can) and the names given with `--allowed-host`.
+    pub fn allows_host(&self, authority: &str) -> bool {
+        let Some((host, port)) = split_authority(authority) else {
+            return false;
+        };
+        if port.unwrap_or(80) != self.port {
+            return false;
+        }
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        if host == "localhost" {
+            return true;
+        }
+        let literal = host.trim_start_matches('[').trim_end_matches(']');
+        if let Ok(ip) = literal.parse::<IpAddr>() {
+            return ip.is_loopback() || ip == self.bound || self.allow_remote;
+        }
+        self.names.contains(&host)
+    }
+
+    /// An `Origin` of this server's own page: `http://` plus an allowed host.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        origin
+            .strip_prefix("http://")
+            .is_some_and(|authority| !authority.contains('/') && self.allows_host(authority))
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+}
+
+/// `host[:port]` or `[v6][:port]`; `None` when malformed.
+fn split_authority(authority: &str) -> Option<(&str, Option<u16>)> {
+    let (host, port) = if authority.starts_with('[') {
+        let end = authority.find(']')?;
+        let (host, rest) = authority.split_at(end + 1);
+        match rest {
+            "" => (host, None),
+            _ => (host, Some(rest.strip_prefix(':')?)),
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() || host.contains(['@', '/', ' ']) {
+        return None;
+    }
+    let port = match port {
+        Some(p) => Some(p.parse::<u16>().ok()?),
+        None => None,
+    };
+    Some((host, port))
+}
+
+/// The router with every guard around it.
+pub fn layers(router: Router<Shared>, state: Shared) -> Router {
+    router
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), limits))
+        .layer(middleware::from_fn_with_state(state.clone(), host_and_origin))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+fn lang_of(state: &Shared, uri: &Uri, headers: &HeaderMap) -> m365doctor_codes::Lang {
+    negotiate(uri.query(), headers, state.lang).unwrap_or(state.lang)
+}
+
+async fn unknown_route(State(state): State<Shared>, uri: Uri, headers: HeaderMap) -> Response {
+    ApiError::unknown_route().in_lang(lang_of(&state, &uri, &headers))
+}
+
+async fn method_not_allowed(
+    State(state): State<Shared>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    ApiError::method_not_allowed().in_lang(lang_of(&state, &uri, &headers))
+}
+
+/// Refuses requests for another host name (DNS rebinding) and requests
+/// made by other sites' pages.
+async fn host_and_origin(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    let lang = lang_of(&state, req.uri(), req.headers());
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()));
+    if !host.is_some_and(|h| state.hosts.allows_host(h)) {
+        let port = state.hosts.port();
+        return ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "forbidden-host",
+            format!("This server only answers requests addressed to localhost:{port} or 127.0.0.1:{port} (its own address). Requests under any other host name are refused, so that no web site can reach it by DNS rebinding."),
+            format!("このサーバーは自分自身のアドレス (localhost:{port} または 127.0.0.1:{port}) 宛ての要求にのみ応答します。DNS リバインディングによる外部サイトからのアクセスを防ぐため、ほかのホスト名での要求は拒否します。"),
+        )
+        .in_lang(lang);
+    }
+    let origin = req.headers().get(header::ORIGIN).map(|v| v.to_str().unwrap_or(""));
+    let cross_site_write = !matches!(*req.method(), Method::GET | Method::HEAD)
+        && req
+            .headers()
+            .get("sec-fetch-site")
+            .is_some_and(|v| v == "cross-site" || v == "same-site");
+    if origin.is_some_and(|o| !state.hosts.allows_origin(o)) || cross_site_write {
+        return ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "forbidden-origin",
+            "Requests from other web sites are refused: only this server's own page may use its API.",
+            "ほかの Web サイトからの要求は拒否します。この API を使えるのは、このサーバー自身のページだけです。",
+        )
+        .in_lang(lang);
+    }
+    next.run(req).await
+}
+
+/// Reads the whole body into memory within the size limit, and bounds the
+/// time from the first byte to the answer.
+async fn limits(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    let lang = lang_of(&state, req.uri(), req.headers());
+    let deadline = Instant::now() + state.timeout;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > state.max_body as u64) {
+        return ApiError::body_too_large(state.max_body).in_lang(lang);
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match timeout_at(deadline, Limited::new(body, state.max_body).collect()).await {
+        Err(_) => {
+            return ApiError::new(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                "request-timeout",
+                format!("The request body did not arrive within {} seconds.", state.timeout.as_secs_f64()),
+                format!("要求の本文が {} 秒以内に届きませんでした。", state.timeout.as_secs_f64()),
+            )
+            .in_lang(lang)
+        }
+        Ok(Err(e)) if e.is::<LengthLimitError>() => {
+            return ApiError::body_too_large(state.max_body).in_lang(lang)
+        }
+        Ok(Err(_)) => {
+            return ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "bad-body",
+                "The request body could not be read.",
+                "要求の本文を読み取れませんでした。",
+            )
+            .in_lang(lang)
+        }
+        Ok(Ok(collected)) => collected.to_bytes(),
+    };
+    let req = Request::from_parts(parts, Body::from(bytes));
+    match timeout_at(deadline, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!("The answer took longer than the limit of {} seconds. Send less text at once (for example one log file instead of a whole folder), or start the server with a larger --timeout.", state.timeout.as_secs_f64()),
+            format!("処理が制限時間 ({} 秒) を超えました。一度に送る量を減らすか (フォルダー全体ではなくログ ファイル 1 つなど)、サーバーを大きめの --timeout で起動し直してください。", state.timeout.as_secs_f64()),
+        )
+        .in_lang(lang),
+    }
+}
+
+/// Headers every response carries, errors included.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    let set = |h: &mut HeaderMap, name: &'static str, value: &'static str| {
+        h.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+    };
+    set(headers, "content-security-policy", CONTENT_SECURITY_POLICY);
+    set(headers, "x-content-type-options", "nosniff");
+    set(headers, "referrer-policy", "no-referrer");
+    set(headers, "x-frame-options", "DENY");
+    set(headers, "cross-origin-opener-policy", "same-origin");
+    set(headers, "cross-origin-resource-policy", "same-origin");
+    // Answers describe one person's problem: nothing should keep them.
+    set(headers, "cache-control", "no-store");
+    response
+}
