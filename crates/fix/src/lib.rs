@@ -1,1 +1,28 @@
-//! m365doctor-fix: safe, journaled, undoable repairs, and evidence collection.
+//! m365doctor-fix: safe, journaled, undoable repairs of Microsoft 365
+//! sign-in state, and evidence collection for support. Every effect goes
+//! through [`host::Host`]; planning is pure ([`plan::plan`]); the
+//! [`runner::Runner`] carries a plan out with a backup and a journal.
+//! See docs/fix.md for the contract.
+
+pub mod text;
+
+pub mod catalog;
+pub mod collect;
+pub mod facts;
+pub mod host;
+pub mod network;
+pub mod plan;
+pub mod recorded;
+pub mod runner;
+
+pub use host::{Host, Os, RealHost};
+pub use plan::{plan, Facts, Options, Plan};
+pub use runner::Runner;
+pub use text::Text;
+
+/// Gathers this machine's facts (read-only) and plans `action` for a new run.
+pub fn prepare(host: &dyn Host, action: &str, options: &Options) -> Result<Plan, plan::PlanError> {
+    let dir = Runner::new(host).new_run_dir(action);
+    let facts = facts::gather(host, action, dir);
+    plan::plan(action, &facts, options)
+}

@@ -1,0 +1,659 @@
+//! `m365doctor collect`: one evidence bundle for support. Everything is read
+//! through the host, redacted by default with one redactor across the bundle
+//! (the same user is the same placeholder in every file), diagnosed, and
+//! written as a folder and a zip, each appearing only once complete.
+
+use crate::facts::{self, iso_utc, SHORT};
+use crate::host::{Host, Os};
+use crate::plan::under;
+use crate::t;
+use crate::text::Text;
+use m365doctor_codes::Lang;
+use m365doctor_kb::Kb;
+use m365doctor_scan::diagnose::{Input, Options as DiagnoseOptions};
+use m365doctor_scan::redact::Redactor;
+use serde_json::{json, Value};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const SCHEMA: &str = "m365doctor.collect/1";
+
+#[derive(Debug, Clone)]
+pub struct CollectOptions {
+    /// The folder the bundle folder and zip are written in.
+    pub out: PathBuf,
+    pub redact: bool,
+    pub lang: Lang,
+}
+
+/// One file of the bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub file: String,
+    pub command: String,
+    pub exit_code: Option<i32>,
+    pub bytes: Vec<u8>,
+    /// Text that the diagnosis reads (binary files have none).
+    pub text: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Something not gathered, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub what: String,
+    pub why: Text,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bundle {
+    pub dir: PathBuf,
+    pub zip: PathBuf,
+    pub files: Vec<String>,
+    pub skipped: Vec<Skipped>,
+    pub manifest: Value,
+    pub findings: usize,
+}
+
+/// What collection ended with.
+#[derive(Debug)]
+pub enum Outcome {
+    Written(Bundle),
+    /// Nothing on this system to gather.
+    Nothing(Text),
+}
+
+struct Gatherer<'a> {
+    host: &'a dyn Host,
+    items: Vec<Item>,
+    skipped: Vec<Skipped>,
+    scratch: PathBuf,
+}
+
+impl Gatherer<'_> {
+    fn command(&mut self, file: &str, program: &str, args: &[&str], timeout: Duration) {
+        let line = std::iter::once(program)
+            .chain(args.iter().copied())
+            .collect::<Vec<_>>()
+            .join(" ");
+        match self.host.run(program, args, timeout) {
+            Ok(out) => {
+                let mut text = out.text();
+                let err = out.err_text();
+                if !err.trim().is_empty() {
+                    text.push_str("\n--- stderr ---\n");
+                    text.push_str(&err);
+                }
+                let note = match out.code {
+                    None => Some("timed out".to_string()),
+                    Some(0) => None,
+                    Some(c) => Some(format!("exit code {c}")),
+                };
+                self.items.push(Item {
+                    file: file.into(),
+                    command: line,
+                    exit_code: out.code,
+                    bytes: text.clone().into_bytes(),
+                    text: Some(text),
+                    note,
+                });
+            }
+            Err(e) => self.skipped.push(Skipped {
+                what: line,
+                why: t!("could not run: {e}", "実行できません: {e}"),
+            }),
+        }
+    }
+
+    fn text_item(&mut self, file: &str, source: &str, text: String) {
+        self.items.push(Item {
+            file: file.into(),
+            command: source.into(),
+            exit_code: None,
+            bytes: text.clone().into_bytes(),
+            text: Some(text),
+            note: None,
+        });
+    }
+
+    /// `reg export` into scratch, read back as text (exports are UTF-16).
+    fn reg_export(&mut self, file: &str, key: &str) {
+        let tmp = self.scratch.join(file);
+        let t = tmp.to_string_lossy().into_owned();
+        let line = format!("reg export \"{key}\" <file> /y");
+        match self.host.run("reg", &["export", key, &t, "/y"], SHORT) {
+            Ok(o) if o.ok() => match self.host.read(&tmp) {
+                Ok(bytes) => {
+                    let text = crate::host::decode_text(&bytes);
+                    let _ = self.host.remove_own_file(&tmp);
+                    self.items.push(Item {
+                        file: file.into(),
+                        command: line,
+                        exit_code: o.code,
+                        bytes: text.clone().into_bytes(),
+                        text: Some(text),
+                        note: Some("UTF-8 copy of the UTF-16 export".into()),
+                    });
+                }
+                Err(e) => self.skipped.push(Skipped {
+                    what: line,
+                    why: t!(
+                        "the export could not be read: {e}",
+                        "エクスポートを読み取れません: {e}"
+                    ),
+                }),
+            },
+            Ok(o) => self.skipped.push(Skipped {
+                what: line,
+                why: Text::new(
+                    format!("not present ({})", o.all_text().trim()),
+                    format!("存在しません ({})", o.all_text().trim()),
+                ),
+            }),
+            Err(e) => self.skipped.push(Skipped {
+                what: line,
+                why: t!("could not run: {e}", "実行できません: {e}"),
+            }),
+        }
+    }
+}
+
+/// Gathers, redacts, diagnoses and writes the bundle.
+pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result<Outcome> {
+    let now = host.now();
+    let name = format!("m365doctor-evidence-{}", facts::compact_utc(now));
+    let scratch = options.out.join(format!(".{name}.scratch"));
+    host.create_dir_all(&scratch)?;
+    let mut g = Gatherer {
+        host,
+        items: Vec::new(),
+        skipped: Vec::new(),
+        scratch: scratch.clone(),
+    };
+    let elevated = host.is_elevated();
+    match host.os() {
+        Os::Windows => windows(&mut g, options.redact, elevated),
+        Os::Linux => linux(&mut g),
+        Os::MacOs => macos(&mut g),
+        Os::Other => {}
+    }
+    let _ = host.remove_empty_dir(&scratch);
+    if g.items.is_empty() {
+        return Ok(Outcome::Nothing(t!(
+            "Nothing to gather on this system: no Microsoft sign-in components were found.",
+            "このシステムには収集できるものがありません。Microsoft のサインイン関連コンポーネントが見つかりませんでした。"
+        )));
+    }
+    let Gatherer {
+        mut items, skipped, ..
+    } = g;
+
+    if options.redact {
+        let mut redactor = Redactor::new();
+        let known = known_identifiers(&items);
+        for item in items.iter_mut() {
+            if let Some(text) = &item.text {
+                let text = redact_text(&mut redactor, &known, text);
+                item.bytes = text.clone().into_bytes();
+                item.text = Some(text);
+            }
+            item.command = redact_text(&mut redactor, &known, &item.command);
+        }
+    }
+
+    let inputs: Vec<Input> = items
+        .iter()
+        .filter_map(|i| {
+            i.text.as_ref().map(|t| Input {
+                source: i.file.clone(),
+                text: t.clone(),
+            })
+        })
+        .collect();
+    let case = m365doctor_scan::case::diagnose_case(
+        &inputs,
+        kb,
+        &DiagnoseOptions {
+            redact: options.redact,
+            ..DiagnoseOptions::default()
+        },
+    );
+    let findings = case.diagnosis.findings.len();
+    let ticket = case.markdown(kb, options.lang);
+    let diagnosis =
+        serde_json::to_string_pretty(&case.to_json(options.lang)).map_err(io::Error::other)?;
+
+    let files: Vec<Value> = items
+        .iter()
+        .map(|i| {
+            json!({
+                "file": i.file,
+                "command": i.command,
+                "exit_code": i.exit_code,
+                "bytes": i.bytes.len(),
+                "note": i.note,
+            })
+        })
+        .collect();
+    let manifest = json!({
+        "schema": SCHEMA,
+        "created": iso_utc(now),
+        "os": host.os().id(),
+        "elevated": elevated,
+        "redacted": options.redact,
+        "files": files,
+        "generated": ["ticket.md", "diagnosis.json", "manifest.json"],
+        "skipped": skipped.iter().map(|s| json!({"what": s.what, "why": s.why.get(options.lang)})).collect::<Vec<_>>(),
+    });
+    let mut all: Vec<(String, Vec<u8>)> = items
+        .iter()
+        .map(|i| (i.file.clone(), i.bytes.clone()))
+        .collect();
+    all.push(("ticket.md".into(), ticket.into_bytes()));
+    all.push(("diagnosis.json".into(), diagnosis.into_bytes()));
+    all.push((
+        "manifest.json".into(),
+        serde_json::to_string_pretty(&manifest)
+            .map_err(io::Error::other)?
+            .into_bytes(),
+    ));
+
+    let dir = options.out.join(&name);
+    let zip = options.out.join(format!("{name}.zip"));
+    write_atomically(host, &options.out, &name, &dir, &zip, &all)?;
+    Ok(Outcome::Written(Bundle {
+        dir,
+        zip,
+        files: all.iter().map(|(n, _)| n.clone()).collect(),
+        skipped,
+        manifest,
+        findings,
+    }))
+}
+
+/// Writes the folder under a temporary name and renames it; the same for
+/// the zip. A failure removes what this call wrote, never anything else.
+fn write_atomically(
+    host: &dyn Host,
+    out: &Path,
+    name: &str,
+    dir: &Path,
+    zip: &Path,
+    files: &[(String, Vec<u8>)],
+) -> io::Result<()> {
+    if host.exists(dir) || host.exists(zip) {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} already exists", dir.display()),
+        ));
+    }
+    let tmp_dir = out.join(format!(".{name}.partial"));
+    let tmp_zip = out.join(format!(".{name}.zip.partial"));
+    let cleanup = |written: &[PathBuf]| {
+        for p in written {
+            let _ = host.remove_own_file(p);
+        }
+        let _ = host.remove_empty_dir(&tmp_dir);
+        let _ = host.remove_own_file(&tmp_zip);
+    };
+    let mut written = Vec::new();
+    let result = (|| -> io::Result<()> {
+        host.create_dir_all(&tmp_dir)?;
+        for (n, bytes) in files {
+            let p = tmp_dir.join(n);
+            host.write(&p, bytes)?;
+            written.push(p);
+        }
+        host.write(&tmp_zip, &zip_bytes(name, files)?)?;
+        host.rename(&tmp_dir, dir)?;
+        host.rename(&tmp_zip, zip)
+    })();
+    if result.is_err() {
+        cleanup(&written);
+        if host.exists(dir) && !host.exists(zip) {
+            // The folder is complete; only the zip is missing: say so by the error.
+        }
+    }
+    result
+}
+
+fn zip_bytes(name: &str, files: &[(String, Vec<u8>)]) -> io::Result<Vec<u8>> {
+    let mut buf = io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (n, bytes) in files {
+            w.start_file(format!("{name}/{n}"), opts)
+                .map_err(io::Error::other)?;
+            w.write_all(bytes)?;
+        }
+        w.finish().map_err(io::Error::other)?;
+    }
+    Ok(buf.into_inner())
+}
+
+/// Identifiers the bundle itself reveals (tenant and device ids, the
+/// user's UPN in dsregcmd output) replaced everywhere, also where no label
+/// stands next to them (inside URLs, registry paths, event texts).
+fn known_identifiers(items: &[Item]) -> Vec<(String, String)> {
+    let mut known = Vec::new();
+    for item in items {
+        let Some(text) = &item.text else { continue };
+        for line in text.lines() {
+            let Some((label, value)) = line.split_once(" : ") else {
+                continue;
+            };
+            let value = value.trim();
+            let kind = match label.trim() {
+                "TenantId" => "tenant",
+                "DeviceId" => "device",
+                _ => continue,
+            };
+            if m365doctor_scan::extract::is_guid(value)
+                && !known
+                    .iter()
+                    .any(|(v, _): &(String, String)| v.eq_ignore_ascii_case(value))
+            {
+                known.push((value.to_ascii_lowercase(), kind.to_string()));
+            }
+        }
+    }
+    known
+}
+
+fn redact_text(redactor: &mut Redactor, known: &[(String, String)], text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut line = line.to_string();
+        for (value, kind) in known {
+            if line.to_ascii_lowercase().contains(value.as_str()) {
+                // The redactor's placeholder for this value, via a labelled form.
+                let label = if kind == "tenant" {
+                    "TenantId"
+                } else {
+                    "DeviceId"
+                };
+                let ph = redactor.redact(&format!("{label} : {value}"));
+                let ph = ph.rsplit(" : ").next().unwrap_or("").to_string();
+                line = replace_ignore_case(&line, value, &ph);
+            }
+        }
+        out.push_str(&redactor.redact(&line));
+    }
+    out
+}
+
+fn replace_ignore_case(haystack: &str, needle: &str, with: &str) -> String {
+    let lower = haystack.to_ascii_lowercase();
+    let mut out = String::new();
+    let mut last = 0;
+    for (i, _) in lower.match_indices(needle) {
+        out.push_str(&haystack[last..i]);
+        out.push_str(with);
+        last = i + needle.len();
+    }
+    out.push_str(&haystack[last..]);
+    out
+}
+
+fn windows(g: &mut Gatherer, redact: bool, elevated: bool) {
+    g.command(
+        if elevated {
+            "dsregcmd-status-elevated.txt"
+        } else {
+            "dsregcmd-status-user.txt"
+        },
+        "dsregcmd",
+        &["/status"],
+        SHORT,
+    );
+    if !elevated {
+        g.skipped.push(Skipped {
+            what: "dsregcmd /status (elevated)".into(),
+            why: t!(
+                "not elevated: run `m365doctor collect` as administrator as well to add the device-side diagnostics",
+                "管理者権限ではありません。デバイス側の診断情報も含めるには、管理者としても `m365doctor collect` を実行してください"
+            ),
+        });
+    }
+    // Target names only: the other lines carry user names and are not needed.
+    match g.host.run("cmdkey", &["/list"], SHORT) {
+        Ok(o) => {
+            let targets = facts::parse_cmdkey_list(&o.text());
+            let mut text = String::from("# cmdkey /list: target names only\n");
+            for t in targets {
+                text.push_str(&t);
+                text.push('\n');
+            }
+            g.items.push(Item {
+                file: "credential-targets.txt".into(),
+                command: "cmdkey /list (target names only)".into(),
+                exit_code: o.code,
+                bytes: text.clone().into_bytes(),
+                text: Some(text),
+                note: None,
+            });
+        }
+        Err(e) => g.skipped.push(Skipped {
+            what: "cmdkey /list".into(),
+            why: t!("could not run: {e}", "実行できません: {e}"),
+        }),
+    }
+    g.reg_export("office-identity.reg.txt", crate::plan::OFFICE_IDENTITY);
+    g.command(
+        "proxy-user.txt",
+        "reg",
+        &["query", crate::network::USER_PROXY_KEY],
+        SHORT,
+    );
+    g.command(
+        "proxy-system-winhttp.txt",
+        "netsh",
+        &["winhttp", "show", "proxy"],
+        SHORT,
+    );
+    g.command("time-status.txt", "w32tm", &["/query", "/status"], SHORT);
+    g.command(
+        "time-offset.txt",
+        "w32tm",
+        &[
+            "/stripchart",
+            "/computer:time.windows.com",
+            "/samples:3",
+            "/dataonly",
+        ],
+        Duration::from_secs(20),
+    );
+    g.command("time-zone.txt", "tzutil", &["/g"], SHORT);
+    g.command(
+        "windows-version.txt",
+        "reg",
+        &[
+            "query",
+            r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion",
+        ],
+        SHORT,
+    );
+    g.command(
+        "office-version.txt",
+        "reg",
+        &[
+            "query",
+            r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Office\ClickToRun\Configuration",
+        ],
+        SHORT,
+    );
+    g.command(
+        "teams-version.txt",
+        "powershell",
+        &[
+            "-NoProfile",
+            "-NonInteractive",
+            "-Command",
+            "Get-AppxPackage MSTeams | Format-List Name, Version, Status",
+        ],
+        SHORT,
+    );
+    for (log, file) in [
+        (
+            "Microsoft-Windows-AAD/Operational",
+            "events-aad-operational",
+        ),
+        (
+            "Microsoft-Windows-User Device Registration/Admin",
+            "events-user-device-registration",
+        ),
+    ] {
+        g.command(
+            &format!("{file}.txt"),
+            "wevtutil",
+            &["qe", log, "/c:200", "/rd:true", "/f:text"],
+            Duration::from_secs(60),
+        );
+        if redact {
+            g.skipped.push(Skipped {
+                what: format!("{file}.evtx"),
+                why: t!(
+                    "an event log file cannot be redacted; the same events are in the redacted text file (use --no-redact to add the .evtx)",
+                    "イベント ログ ファイルはマスキングできないため含めません。同じイベントはマスキング済みのテキスト ファイルにあります (.evtx も含めるには --no-redact)"
+                ),
+            });
+            continue;
+        }
+        let tmp = g.scratch.join(format!("{file}.evtx"));
+        let t = tmp.to_string_lossy().into_owned();
+        match g
+            .host
+            .run("wevtutil", &["epl", log, &t], Duration::from_secs(60))
+        {
+            Ok(o) if o.ok() => {
+                if let Ok(bytes) = g.host.read(&tmp) {
+                    let _ = g.host.remove_own_file(&tmp);
+                    g.items.push(Item {
+                        file: format!("{file}.evtx"),
+                        command: format!("wevtutil epl \"{log}\" <file>"),
+                        exit_code: o.code,
+                        bytes,
+                        text: None,
+                        note: None,
+                    });
+                }
+            }
+            Ok(o) => g.skipped.push(Skipped {
+                what: format!("{file}.evtx"),
+                why: Text::new(
+                    o.all_text().trim().to_string(),
+                    o.all_text().trim().to_string(),
+                ),
+            }),
+            Err(e) => g.skipped.push(Skipped {
+                what: format!("{file}.evtx"),
+                why: t!("could not run: {e}", "実行できません: {e}"),
+            }),
+        }
+    }
+}
+
+/// Names and sizes under a folder, two levels deep (never contents: the
+/// broker's state holds tokens).
+fn listing(host: &dyn Host, dir: &Path) -> Option<String> {
+    if !host.is_dir(dir) {
+        return None;
+    }
+    let mut text = format!("# {} (names and sizes only)\n", dir.display());
+    for n in host.list(dir).unwrap_or_default() {
+        let p = dir.join(&n);
+        text.push_str(&format!("{n}\t{}\n", host.size(&p)));
+        if host.is_dir(&p) {
+            for m in host.list(&p).unwrap_or_default() {
+                text.push_str(&format!("{n}/{m}\t{}\n", host.size(&p.join(&m))));
+            }
+        }
+    }
+    Some(text)
+}
+
+fn linux(g: &mut Gatherer) {
+    let home = g.host.env("HOME").map(PathBuf::from);
+    let mut found = false;
+    if let Some(h) = &home {
+        let dir = under(h, r".config\microsoft-identity-broker");
+        if let Some(text) = listing(g.host, &dir) {
+            g.text_item(
+                "identity-broker-user.txt",
+                "listing of ~/.config/microsoft-identity-broker",
+                text,
+            );
+            found = true;
+        }
+    }
+    let device = PathBuf::from("/var/lib/microsoft-identity-device-broker");
+    if let Some(text) = listing(g.host, &device) {
+        g.text_item(
+            "identity-broker-device.txt",
+            "listing of /var/lib/microsoft-identity-device-broker",
+            text,
+        );
+        found = true;
+    }
+    if let Ok(o) = g.host.run(
+        "dpkg-query",
+        &[
+            "-W",
+            "intune-portal",
+            "microsoft-identity-broker",
+            "microsoft-edge-stable",
+        ],
+        SHORT,
+    ) {
+        if !o.text().trim().is_empty() {
+            found = true;
+            g.text_item(
+                "packages.txt",
+                "dpkg-query -W intune-portal microsoft-identity-broker microsoft-edge-stable",
+                o.text(),
+            );
+        }
+    }
+    if found {
+        if let Ok(b) = g.host.read(Path::new("/etc/os-release")) {
+            g.text_item(
+                "os-release.txt",
+                "/etc/os-release",
+                crate::host::decode_text(&b),
+            );
+        }
+    }
+}
+
+fn macos(g: &mut Gatherer) {
+    let mut found = false;
+    for (file, app) in [
+        (
+            "company-portal-version.txt",
+            "/Applications/Company Portal.app",
+        ),
+        (
+            "microsoft-autoupdate-version.txt",
+            "/Library/Application Support/Microsoft/MAU2.0/Microsoft AutoUpdate.app",
+        ),
+        ("outlook-version.txt", "/Applications/Microsoft Outlook.app"),
+        ("teams-version.txt", "/Applications/Microsoft Teams.app"),
+    ] {
+        let plist = format!("{app}/Contents/Info");
+        if g.host.exists(Path::new(app)) {
+            found = true;
+            g.command(
+                file,
+                "defaults",
+                &["read", &plist, "CFBundleShortVersionString"],
+                SHORT,
+            );
+        }
+    }
+    if found {
+        g.command("macos-version.txt", "sw_vers", &[], SHORT);
+    }
+}

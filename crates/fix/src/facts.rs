@@ -1,0 +1,265 @@
+//! Read-only probing of the machine for planning, and the parsers of the
+//! Windows tools' output (English and Japanese Windows).
+
+use crate::host::{Host, Os};
+use crate::plan::{self, Facts, Join};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub const SHORT: Duration = Duration::from_secs(30);
+
+/// Where runs (journal and backup) are kept: `%LOCALAPPDATA%\m365doctor\runs`.
+pub fn runs_dir(host: &dyn Host) -> PathBuf {
+    if let Some(l) = host.env("LOCALAPPDATA") {
+        return plan::under(&PathBuf::from(l), r"m365doctor\runs");
+    }
+    if let Some(x) = host.env("XDG_DATA_HOME") {
+        return PathBuf::from(x).join("m365doctor").join("runs");
+    }
+    match host.env("HOME") {
+        Some(h) => PathBuf::from(h).join(".local/share/m365doctor/runs"),
+        None => PathBuf::from(r"%LOCALAPPDATA%\m365doctor\runs"),
+    }
+}
+
+/// A run id sortable by time: `20261127T100624Z-reset-identity-cache`.
+pub fn run_id(now: SystemTime, action: &str) -> String {
+    format!("{}-{action}", compact_utc(now))
+}
+
+/// `20261127T100624Z`.
+pub fn compact_utc(t: SystemTime) -> String {
+    let (y, mo, d, h, mi, s) = civil(t);
+    format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
+}
+
+/// `2026-11-27T10:06:24Z`.
+pub fn iso_utc(t: SystemTime) -> String {
+    let (y, mo, d, h, mi, s) = civil(t);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+fn civil(t: SystemTime) -> (i64, u32, u32, u32, u32, u32) {
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (
+        y,
+        m,
+        d,
+        (rem / 3600) as u32,
+        (rem % 3600 / 60) as u32,
+        (rem % 60) as u32,
+    )
+}
+
+/// Gathers what `plan()` needs for `action`, reading only.
+pub fn gather(host: &dyn Host, action: &str, run_dir: PathBuf) -> Facts {
+    let os = host.os();
+    let lad = host.env("LOCALAPPDATA");
+    let probed = os == Os::Windows && lad.is_some();
+    let mut f = Facts {
+        os: Some(os),
+        local_app_data: PathBuf::from(lad.unwrap_or_else(|| "%LOCALAPPDATA%".into())),
+        windir: PathBuf::from(
+            host.env("windir")
+                .or_else(|| host.env("WINDIR"))
+                .or_else(|| host.env("SystemRoot"))
+                .unwrap_or_else(|| "%WINDIR%".into()),
+        ),
+        run_dir,
+        probed,
+        ..Facts::default()
+    };
+    if !probed {
+        return f;
+    }
+    for rel in plan::candidate_folders(action) {
+        let p = plan::under(&f.local_app_data, rel);
+        if host.exists(&p) {
+            let size = host.size(&p);
+            f.existing.insert(p, size);
+        }
+    }
+    for key in plan::candidate_keys(action) {
+        let present = reg_query(host, key, None).is_some();
+        f.reg_keys.insert(key.to_string(), present);
+    }
+    match action {
+        "clear-office-credentials" => {
+            if let Ok(o) = host.run("cmdkey", &["/list"], SHORT) {
+                f.credentials = parse_cmdkey_list(&o.text());
+            }
+        }
+        "new-outlook-profile" => {
+            if let Some(q) = reg_query(host, plan::OUTLOOK_PROFILES, None) {
+                f.outlook_profiles = q
+                    .subkeys
+                    .iter()
+                    .filter_map(|k| k.rsplit('\\').next().map(str::to_string))
+                    .collect();
+            }
+            f.outlook_default = reg_value(host, plan::OUTLOOK, "DefaultProfile");
+            f.pick_logon_profile = reg_value(host, plan::EXCHANGE_OPTIONS, "PickLogonProfile");
+        }
+        "dsreg-rejoin" => f.join = dsreg_join(host),
+        _ => {}
+    }
+    f.elevated = host.is_elevated();
+    f
+}
+
+/// The join state from `dsregcmd /status`.
+pub fn dsreg_join(host: &dyn Host) -> Option<Join> {
+    let out = host.run("dsregcmd", &["/status"], SHORT).ok()?;
+    let capture = m365doctor_dsreg::parse(&out.text()).into_iter().next()?;
+    let facts = m365doctor_dsreg::diagnose(&capture).facts;
+    let flag = |v: &Option<m365doctor_dsreg::Val>| v.as_ref().and_then(|v| v.flag());
+    Some(Join {
+        azure_ad_joined: flag(&facts.device_state.azure_ad_joined)?,
+        domain_joined: flag(&facts.device_state.domain_joined).unwrap_or(false),
+    })
+}
+
+/// `AzureAdPrt : YES` in `dsregcmd /status`.
+pub fn dsreg_prt(host: &dyn Host) -> Option<bool> {
+    let out = host.run("dsregcmd", &["/status"], SHORT).ok()?;
+    let capture = m365doctor_dsreg::parse(&out.text()).into_iter().next()?;
+    let facts = m365doctor_dsreg::diagnose(&capture).facts;
+    facts.sso.azure_ad_prt.as_ref().and_then(|v| v.flag())
+}
+
+/// Target names in `cmdkey /list` (English `Target:`, Japanese `ターゲット:`).
+pub fn parse_cmdkey_list(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| {
+            let (label, value) = l.trim().split_once(':')?;
+            matches!(label.trim(), "Target" | "ターゲット" | "対象")
+                .then(|| value.trim().to_string())
+        })
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// One `reg query` result: the values of the key and its subkeys.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegQuery {
+    /// Name, type, data. The default value is named `(Default)`/`(既定)`.
+    pub values: Vec<(String, String, String)>,
+    pub subkeys: Vec<String>,
+}
+
+/// Runs `reg query KEY [/v NAME]`; `None` when the key or value is missing.
+pub fn reg_query(host: &dyn Host, key: &str, value: Option<&str>) -> Option<RegQuery> {
+    let mut args = vec!["query", key];
+    if let Some(v) = value {
+        args.extend(["/v", v]);
+    }
+    let out = host.run("reg", &args, SHORT).ok()?;
+    out.ok().then(|| parse_reg_query(&out.text(), key))
+}
+
+pub fn reg_value(host: &dyn Host, key: &str, name: &str) -> Option<String> {
+    reg_query(host, key, Some(name))?
+        .values
+        .into_iter()
+        .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, _, d)| d)
+}
+
+/// Parses `reg query` output for `key` (not recursive).
+pub fn parse_reg_query(text: &str, key: &str) -> RegQuery {
+    let full = crate::recorded::long_key(key).to_ascii_lowercase();
+    let mut q = RegQuery::default();
+    let mut in_key = false;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.starts_with("HKEY_") {
+            let lower = line.to_ascii_lowercase();
+            in_key = lower == full;
+            if !in_key && lower.starts_with(&format!("{full}\\")) {
+                q.subkeys.push(line.to_string());
+            }
+            continue;
+        }
+        if !in_key || !line.starts_with("    ") {
+            continue;
+        }
+        let rest = line.trim_start();
+        if let Some(i) = rest.find("    REG_") {
+            let name = rest[..i].to_string();
+            let after = &rest[i + 4..];
+            let (ty, data) = after.split_once("    ").unwrap_or((after, ""));
+            q.values.push((name, ty.to_string(), data.to_string()));
+        }
+    }
+    q
+}
+
+/// `Source:`/`ソース:` and the last sync time from `w32tm /query /status`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TimeStatus {
+    pub source: Option<String>,
+    pub last_sync: Option<String>,
+}
+
+impl TimeStatus {
+    /// Synchronised from a time server rather than running on its own.
+    pub fn synced(&self) -> bool {
+        let local = |s: &str| {
+            let s = s.to_ascii_lowercase();
+            s.contains("local cmos clock") || s.contains("free-running") || s.contains("vm ic")
+        };
+        let unspecified = |s: &str| s.contains("unspecified") || s.contains("指定されていません");
+        self.source.as_deref().is_some_and(|s| !local(s))
+            && self
+                .last_sync
+                .as_deref()
+                .is_some_and(|s| !unspecified(&s.to_ascii_lowercase()))
+    }
+}
+
+pub fn parse_w32tm_status(text: &str) -> TimeStatus {
+    let mut t = TimeStatus::default();
+    for line in text.lines() {
+        let Some((label, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim().to_string();
+        match label.trim() {
+            "Source" | "ソース" => t.source = Some(value),
+            "Last Successful Sync Time" | "最終正常同期時刻" => t.last_sync = Some(value),
+            _ => {}
+        }
+    }
+    t
+}
+
+/// Name-value pairs of `netsh winhttp show proxy`, and whether it is direct.
+pub fn winhttp_direct(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    t.contains("direct access (no proxy server)")
+        || text.contains("直接アクセス (プロキシ サーバーなし)")
+}
+
+/// Sizes of candidate paths, for reports.
+pub fn sizes(f: &Facts) -> BTreeMap<String, u64> {
+    f.existing
+        .iter()
+        .map(|(p, s)| (plan::show(p), *s))
+        .collect()
+}

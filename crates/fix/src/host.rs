@@ -1,0 +1,485 @@
+//! The one interface through which every effect on the machine goes: running
+//! programs, files and folders, environment variables, processes. `RealHost`
+//! uses std only, so it compiles and runs everywhere; Windows tools are
+//! called as programs. Tests use `recorded::RecordedHost`.
+
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+/// What a program printed and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Output {
+    /// `None` when the program was killed after its timeout.
+    pub code: Option<i32>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl Output {
+    pub fn ok(&self) -> bool {
+        self.code == Some(0)
+    }
+
+    /// Standard output as text: UTF-8, UTF-16 or the OEM code page (CP932 on
+    /// Japanese Windows), detected from the bytes.
+    pub fn text(&self) -> String {
+        decode_text(&self.stdout)
+    }
+
+    pub fn err_text(&self) -> String {
+        decode_text(&self.stderr)
+    }
+
+    /// Standard output and error joined, for messages.
+    pub fn all_text(&self) -> String {
+        let (o, e) = (self.text(), self.err_text());
+        match (o.trim().is_empty(), e.trim().is_empty()) {
+            (_, true) => o,
+            (true, false) => e,
+            (false, false) => format!("{o}\n{e}"),
+        }
+    }
+}
+
+/// Decodes console or file bytes in any encoding Windows writes.
+pub fn decode_text(bytes: &[u8]) -> String {
+    match m365doctor_scan::decode::decode(bytes, None) {
+        m365doctor_scan::decode::Text::Text { text, .. } => text,
+        m365doctor_scan::decode::Text::Binary => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// One running process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Process {
+    pub image: String,
+    pub pid: u32,
+}
+
+/// Which system the host runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    Windows,
+    Linux,
+    MacOs,
+    Other,
+}
+
+impl Os {
+    pub fn id(self) -> &'static str {
+        match self {
+            Os::Windows => "windows",
+            Os::Linux => "linux",
+            Os::MacOs => "macos",
+            Os::Other => "other",
+        }
+    }
+
+    pub fn current() -> Os {
+        match std::env::consts::OS {
+            "windows" => Os::Windows,
+            "linux" => Os::Linux,
+            "macos" => Os::MacOs,
+            _ => Os::Other,
+        }
+    }
+}
+
+/// Every effect on the machine. Paths are real paths of the host.
+pub trait Host {
+    fn os(&self) -> Os;
+    fn env(&self, name: &str) -> Option<String>;
+    fn now(&self) -> SystemTime;
+
+    /// Runs a program to its end, or kills it after `timeout`.
+    fn run(&self, program: &str, args: &[&str], timeout: Duration) -> io::Result<Output>;
+    /// Starts a program and does not wait for it (an app the user works in).
+    fn spawn(&self, program: &str, args: &[&str]) -> io::Result<()>;
+    fn processes(&self) -> io::Result<Vec<Process>>;
+    fn is_elevated(&self) -> bool;
+    /// Bytes free on the volume holding `path`, when known.
+    fn free_space(&self, path: &Path) -> Option<u64>;
+
+    fn exists(&self, path: &Path) -> bool;
+    fn is_dir(&self, path: &Path) -> bool;
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// Writes a whole file (creating or replacing it).
+    fn write(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
+    /// Appends and flushes to disk before returning (the journal).
+    fn append_durable(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
+    fn create_dir_all(&self, path: &Path) -> io::Result<()>;
+    /// Moves a file or folder; `to` must not exist. Falls back to copy and
+    /// remove across volumes.
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    fn copy_file(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// Names in a folder, sorted.
+    fn list(&self, path: &Path) -> io::Result<Vec<String>>;
+    /// Total size of the files under `path`.
+    fn size(&self, path: &Path) -> u64 {
+        if !self.is_dir(path) {
+            return self.read(path).map(|b| b.len() as u64).unwrap_or(0);
+        }
+        self.list(path)
+            .unwrap_or_default()
+            .iter()
+            .map(|n| self.size(&path.join(n)))
+            .sum()
+    }
+    /// Removes an empty folder only: nothing with content is ever deleted.
+    fn remove_empty_dir(&self, path: &Path) -> io::Result<()>;
+    /// Removes a file this program wrote itself (temporary bundle parts).
+    fn remove_own_file(&self, path: &Path) -> io::Result<()>;
+
+    /// Resolves a host name, giving up after `timeout`.
+    fn resolve(&self, name: &str, timeout: Duration) -> io::Result<Vec<IpAddr>>;
+    /// Connects, sends `send` (may be empty) and returns the first bytes
+    /// answered (up to 16 KiB, or what came before `timeout`).
+    fn tcp_exchange(&self, addr: SocketAddr, send: &[u8], timeout: Duration)
+        -> io::Result<Vec<u8>>;
+}
+
+/// The real machine, through std::process and std::fs.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RealHost;
+
+impl Host for RealHost {
+    fn os(&self) -> Os {
+        Os::current()
+    }
+
+    fn env(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+
+    fn run(&self, program: &str, args: &[&str], timeout: Duration) -> io::Result<Output> {
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        // Read both pipes on threads so a chatty program cannot block on a full pipe.
+        let mut out = child.stdout.take();
+        let mut err = child.stderr.take();
+        let out_thread = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(o) = out.as_mut() {
+                let _ = o.read_to_end(&mut buf);
+            }
+            buf
+        });
+        let err_thread = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(e) = err.as_mut() {
+                let _ = e.read_to_end(&mut buf);
+            }
+            buf
+        });
+        let start = Instant::now();
+        let code = loop {
+            if let Some(status) = child.try_wait()? {
+                break status.code();
+            }
+            if start.elapsed() >= timeout {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        Ok(Output {
+            code,
+            stdout: out_thread.join().unwrap_or_default(),
+            stderr: err_thread.join().unwrap_or_default(),
+        })
+    }
+
+    fn spawn(&self, program: &str, args: &[&str]) -> io::Result<()> {
+        Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map(|_| ())
+    }
+
+    fn processes(&self) -> io::Result<Vec<Process>> {
+        match self.os() {
+            Os::Windows => {
+                let out = self.run("tasklist", &["/fo", "csv", "/nh"], Duration::from_secs(20))?;
+                Ok(parse_tasklist(&out.text()))
+            }
+            _ => {
+                let out = self.run("ps", &["-A", "-o", "pid=,comm="], Duration::from_secs(10))?;
+                Ok(out
+                    .text()
+                    .lines()
+                    .filter_map(|l| {
+                        let l = l.trim();
+                        let (pid, comm) = l.split_once(char::is_whitespace)?;
+                        Some(Process {
+                            pid: pid.parse().ok()?,
+                            image: comm.trim().rsplit('/').next()?.to_string(),
+                        })
+                    })
+                    .collect())
+            }
+        }
+    }
+
+    fn is_elevated(&self) -> bool {
+        match self.os() {
+            Os::Windows => self
+                .run(
+                    "whoami",
+                    &["/groups", "/fo", "csv", "/nh"],
+                    Duration::from_secs(10),
+                )
+                .map(|o| groups_say_elevated(&o.text()))
+                .unwrap_or(false),
+            _ => self
+                .run("id", &["-u"], Duration::from_secs(5))
+                .map(|o| o.text().trim() == "0")
+                .unwrap_or(false),
+        }
+    }
+
+    fn free_space(&self, path: &Path) -> Option<u64> {
+        let p = path.to_string_lossy().into_owned();
+        match self.os() {
+            Os::Windows => {
+                let drive: String = p.chars().take(1).collect();
+                let script = format!("(Get-PSDrive -Name '{drive}').Free");
+                let out = self
+                    .run(
+                        "powershell",
+                        &["-NoProfile", "-NonInteractive", "-Command", &script],
+                        Duration::from_secs(30),
+                    )
+                    .ok()?;
+                out.text().trim().parse().ok()
+            }
+            _ => {
+                let out = self.run("df", &["-Pk", &p], Duration::from_secs(10)).ok()?;
+                let text = out.text();
+                let line = text.lines().nth(1)?;
+                let kib: u64 = line.split_whitespace().nth(3)?.parse().ok()?;
+                Some(kib * 1024)
+            }
+        }
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        path.symlink_metadata().is_ok()
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+
+    fn write(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut f = std::fs::File::create(path)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+
+    fn append_durable(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+
+    fn create_dir_all(&self, path: &Path) -> io::Result<()> {
+        std::fs::create_dir_all(path)
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        if to.symlink_metadata().is_ok() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{} already exists", to.display()),
+            ));
+        }
+        match std::fs::rename(from, to) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::CrossesDevices => {
+                copy_tree(from, to)?;
+                remove_tree_copied(from, to)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn copy_file(&self, from: &Path, to: &Path) -> io::Result<()> {
+        std::fs::copy(from, to).map(|_| ())
+    }
+
+    fn list(&self, path: &Path) -> io::Result<Vec<String>> {
+        let mut names: Vec<String> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    fn remove_empty_dir(&self, path: &Path) -> io::Result<()> {
+        std::fs::remove_dir(path)
+    }
+
+    fn remove_own_file(&self, path: &Path) -> io::Result<()> {
+        std::fs::remove_file(path)
+    }
+
+    fn resolve(&self, name: &str, timeout: Duration) -> io::Result<Vec<IpAddr>> {
+        // std's resolver blocks without a timeout: ask on a thread and stop waiting.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let query = format!("{name}:443");
+        std::thread::spawn(move || {
+            let r = query
+                .to_socket_addrs()
+                .map(|it| it.map(|a| a.ip()).collect::<Vec<_>>());
+            let _ = tx.send(r);
+        });
+        match rx.recv_timeout(timeout) {
+            Ok(r) => r,
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "name resolution timed out",
+            )),
+        }
+    }
+
+    fn tcp_exchange(
+        &self,
+        addr: SocketAddr,
+        send: &[u8],
+        timeout: Duration,
+    ) -> io::Result<Vec<u8>> {
+        let mut stream = TcpStream::connect_timeout(&addr, timeout)?;
+        if send.is_empty() {
+            return Ok(Vec::new());
+        }
+        stream.set_read_timeout(Some(timeout))?;
+        stream.set_write_timeout(Some(timeout))?;
+        stream.write_all(send)?;
+        let mut buf = vec![0u8; 16 * 1024];
+        let mut got = 0;
+        let start = Instant::now();
+        // A record header and a ServerHello come in the first few hundred bytes.
+        while got < 512 && start.elapsed() < timeout {
+            match stream.read(&mut buf[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e)
+                    if got > 0
+                        && matches!(
+                            e.kind(),
+                            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                        ) =>
+                {
+                    break
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        buf.truncate(got);
+        Ok(buf)
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+    if from.is_dir() {
+        std::fs::create_dir_all(to)?;
+        for e in std::fs::read_dir(from)? {
+            let e = e?;
+            copy_tree(&e.path(), &to.join(e.file_name()))?;
+        }
+        Ok(())
+    } else {
+        std::fs::copy(from, to).map(|_| ())
+    }
+}
+
+/// Removes the source of a cross-volume move, only after its copy is
+/// verified byte for byte, so a failed copy never loses anything.
+fn remove_tree_copied(from: &Path, copy: &Path) -> io::Result<()> {
+    if from.is_dir() {
+        for e in std::fs::read_dir(from)? {
+            let e = e?;
+            remove_tree_copied(&e.path(), &copy.join(e.file_name()))?;
+        }
+        std::fs::remove_dir(from)
+    } else {
+        if std::fs::read(from)? != std::fs::read(copy)? {
+            return Err(io::Error::other(format!(
+                "the copy of {} differs; the original is kept",
+                from.display()
+            )));
+        }
+        std::fs::remove_file(from)
+    }
+}
+
+/// `tasklist /fo csv /nh`: `"OUTLOOK.EXE","1234","Console","1","250,000 K"`.
+pub fn parse_tasklist(text: &str) -> Vec<Process> {
+    text.lines()
+        .filter_map(|l| {
+            let fields = csv_fields(l);
+            if fields.len() < 2 {
+                return None;
+            }
+            Some(Process {
+                image: fields[0].clone(),
+                pid: fields[1].parse().ok()?,
+            })
+        })
+        .collect()
+}
+
+/// The fields of one CSV line with quoted fields.
+pub fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.trim_end_matches(['\r', '\n']).chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    fields.push(cur);
+    fields
+}
+
+/// `whoami /groups /fo csv /nh` lists the High (or System) mandatory label
+/// only in an elevated process.
+pub fn groups_say_elevated(text: &str) -> bool {
+    text.contains("S-1-16-12288") || text.contains("S-1-16-16384")
+}
+
+/// Where an environment variable that names a folder points.
+pub fn env_path(host: &dyn Host, name: &str) -> Option<PathBuf> {
+    host.env(name).map(PathBuf::from)
+}

@@ -1,0 +1,339 @@
+//! `check-network`: name resolution, a TCP connection on port 443 and the
+//! start of a TLS handshake to each Microsoft 365 and Entra endpoint, each
+//! with a timeout, plus the user's and the system (WinHTTP) proxy settings.
+//! Read-only. The TLS probe sends a ClientHello and reads whether a TLS
+//! ServerHello comes back; it does not validate certificates.
+
+use crate::facts::{self, SHORT};
+use crate::host::{Host, Os};
+use crate::t;
+use crate::text::Text;
+use serde::Serialize;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+pub const ENDPOINTS: &[&str] = &[
+    "login.microsoftonline.com",
+    "login.live.com",
+    "outlook.office365.com",
+    "odc.officeapps.live.com",
+    "enterpriseregistration.windows.net",
+    "device.login.microsoftonline.com",
+];
+
+pub const USER_PROXY_KEY: &str =
+    r"HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Internet Settings";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Probe {
+    pub host: String,
+    pub dns: Result<String, String>,
+    pub tcp: Option<Result<(), String>>,
+    pub tls: Option<Result<String, String>>,
+}
+
+impl Probe {
+    pub fn ok(&self) -> bool {
+        self.dns.is_ok() && matches!(self.tcp, Some(Ok(()))) && matches!(self.tls, Some(Ok(_)))
+    }
+
+    /// Where it failed, for people.
+    pub fn failure(&self) -> Option<Text> {
+        if let Err(e) = &self.dns {
+            return Some(t!(
+                "name resolution (DNS) failed: {e}",
+                "名前解決 (DNS) に失敗: {e}"
+            ));
+        }
+        if let Some(Err(e)) = &self.tcp {
+            return Some(t!(
+                "TCP connection to port 443 failed: {e}",
+                "443 番ポートへの TCP 接続に失敗: {e}"
+            ));
+        }
+        if let Some(Err(e)) = &self.tls {
+            return Some(t!(
+                "TLS handshake failed: {e}",
+                "TLS ハンドシェイクに失敗: {e}"
+            ));
+        }
+        None
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NetworkReport {
+    pub probes: Vec<Probe>,
+    /// `ProxyEnable`, `ProxyServer`, `AutoConfigURL` of the user (Windows).
+    pub user_proxy: Vec<(String, String)>,
+    /// `netsh winhttp show proxy`, as printed.
+    pub system_proxy: Option<String>,
+    pub system_direct: Option<bool>,
+}
+
+impl NetworkReport {
+    pub fn ok(&self) -> bool {
+        self.probes.iter().all(Probe::ok)
+    }
+
+    /// Remarks on the proxy settings that explain failures.
+    pub fn proxy_notes(&self) -> Vec<Text> {
+        let mut notes = Vec::new();
+        let enabled = self
+            .user_proxy
+            .iter()
+            .any(|(n, v)| n.eq_ignore_ascii_case("ProxyEnable") && v == "0x1");
+        let pac = self
+            .user_proxy
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("AutoConfigURL"));
+        if (enabled || pac) && self.system_direct == Some(true) {
+            notes.push(t!(
+                "The user goes through a proxy but the system (WinHTTP) connects directly: device registration and the Primary Refresh Token run as SYSTEM and may fail where direct access is blocked.",
+                "ユーザーはプロキシ経由ですが、システム (WinHTTP) は直接接続です。デバイス登録やプライマリ更新トークンは SYSTEM として動作するため、直接接続が遮断された環境では失敗することがあります。"
+            ));
+        }
+        if (enabled || pac) && !self.ok() {
+            notes.push(t!(
+                "These probes connect directly, not through the proxy: a failure may only mean that the network requires the proxy.",
+                "この確認はプロキシを経由せず直接接続します。失敗はネットワークがプロキシ経由を必須にしているだけの可能性があります。"
+            ));
+        }
+        notes
+    }
+}
+
+/// Probes every endpoint and reads the proxy settings.
+pub fn check(host: &dyn Host, timeout: Duration) -> NetworkReport {
+    let probes = ENDPOINTS.iter().map(|h| probe(host, h, timeout)).collect();
+    let mut user_proxy = Vec::new();
+    let mut system_proxy = None;
+    let mut system_direct = None;
+    if host.os() == Os::Windows {
+        if let Some(q) = facts::reg_query(host, USER_PROXY_KEY, None) {
+            for (name, _, data) in q.values {
+                if [
+                    "ProxyEnable",
+                    "ProxyServer",
+                    "ProxyOverride",
+                    "AutoConfigURL",
+                ]
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(&name))
+                {
+                    user_proxy.push((name, data));
+                }
+            }
+        }
+        if let Ok(o) = host.run("netsh", &["winhttp", "show", "proxy"], SHORT) {
+            let text = o.text().trim().to_string();
+            system_direct = Some(facts::winhttp_direct(&text));
+            system_proxy = Some(text);
+        }
+    } else {
+        for name in ["https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"] {
+            if let Some(v) = host.env(name) {
+                user_proxy.push((name.to_string(), v));
+            }
+        }
+    }
+    NetworkReport {
+        probes,
+        user_proxy,
+        system_proxy,
+        system_direct,
+    }
+}
+
+fn probe(host: &dyn Host, name: &str, timeout: Duration) -> Probe {
+    let mut p = Probe {
+        host: name.to_string(),
+        dns: Err(String::new()),
+        tcp: None,
+        tls: None,
+    };
+    let addrs = match host.resolve(name, timeout) {
+        Ok(a) if !a.is_empty() => a,
+        Ok(_) => {
+            p.dns = Err("no address".into());
+            return p;
+        }
+        Err(e) => {
+            p.dns = Err(e.to_string());
+            return p;
+        }
+    };
+    p.dns = Ok(addrs
+        .iter()
+        .map(|a| a.to_string())
+        .collect::<Vec<_>>()
+        .join(", "));
+    let addr = SocketAddr::new(addrs[0], 443);
+    let hello = client_hello(name, host.now());
+    match host.tcp_exchange(addr, &hello, timeout) {
+        Ok(bytes) => {
+            p.tcp = Some(Ok(()));
+            p.tls = Some(classify(&bytes));
+        }
+        Err(e) => {
+            // Tell a refused or timed-out connection from a handshake failure.
+            match host.tcp_exchange(addr, &[], timeout) {
+                Ok(_) => {
+                    p.tcp = Some(Ok(()));
+                    p.tls = Some(Err(e.to_string()));
+                }
+                Err(e) => p.tcp = Some(Err(e.to_string())),
+            }
+        }
+    }
+    p
+}
+
+/// What came back to a ClientHello.
+pub fn classify(bytes: &[u8]) -> Result<String, String> {
+    match bytes {
+        [] => Err("the server closed the connection without answering".into()),
+        [0x16, 3, _, _, _, 0x02, _, _, _, major, minor, ..] => {
+            Ok(format!("ServerHello (record version {major}.{minor})"))
+        }
+        [0x15, _, _, _, _, level, desc, ..] => Err(format!(
+            "TLS alert {desc} (level {level}){}",
+            if *desc == 40 {
+                ": handshake failure"
+            } else if *desc == 112 {
+                ": unrecognised name"
+            } else {
+                ""
+            }
+        )),
+        b if b.starts_with(b"HTTP/") => {
+            let line = String::from_utf8_lossy(b);
+            Err(format!(
+                "an HTTP answer instead of TLS (a proxy or filter intercepts): {}",
+                line.lines().next().unwrap_or("")
+            ))
+        }
+        b => Err(format!(
+            "not a TLS answer (first byte 0x{:02x}, {} bytes)",
+            b[0],
+            b.len()
+        )),
+    }
+}
+
+/// A TLS 1.2 ClientHello with SNI and the usual extensions (TLS 1.3 capable
+/// servers answer it with a TLS 1.2 ServerHello).
+pub fn client_hello(server: &str, now: std::time::SystemTime) -> Vec<u8> {
+    let mut random = [0u8; 32];
+    let seed = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0) as u64;
+    let mut x = seed | 1;
+    for b in random.iter_mut() {
+        // xorshift: the ClientHello random needs no secrecy for a probe.
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x as u8;
+    }
+    let mut body = vec![0x03, 0x03];
+    body.extend(random);
+    body.push(0);
+    let suites: [u16; 8] = [
+        0xc02f, 0xc030, 0xc02b, 0xc02c, 0xcca8, 0xcca9, 0x009c, 0x009d,
+    ];
+    push_u16(&mut body, (suites.len() * 2) as u16);
+    for s in suites {
+        push_u16(&mut body, s);
+    }
+    body.extend([1, 0]);
+    let mut ext = Vec::new();
+    let name = server.as_bytes();
+    let mut sni = Vec::new();
+    push_u16(&mut sni, (name.len() + 3) as u16);
+    sni.push(0);
+    push_u16(&mut sni, name.len() as u16);
+    sni.extend(name);
+    extension(&mut ext, 0x0000, &sni);
+    extension(&mut ext, 0x000a, &[0, 6, 0, 0x1d, 0, 0x17, 0, 0x18]);
+    extension(&mut ext, 0x000b, &[1, 0]);
+    let sigs: [u16; 8] = [
+        0x0401, 0x0501, 0x0601, 0x0403, 0x0503, 0x0804, 0x0805, 0x0806,
+    ];
+    let mut s = Vec::new();
+    push_u16(&mut s, 16);
+    for a in sigs {
+        push_u16(&mut s, a);
+    }
+    extension(&mut ext, 0x000d, &s);
+    extension(&mut ext, 0xff01, &[0]);
+    push_u16(&mut body, ext.len() as u16);
+    body.extend(ext);
+    let mut hs = vec![0x01];
+    hs.extend(&(body.len() as u32).to_be_bytes()[1..]);
+    hs.extend(body);
+    let mut rec = vec![0x16, 0x03, 0x01];
+    push_u16(&mut rec, hs.len() as u16);
+    rec.extend(hs);
+    rec
+}
+
+fn push_u16(v: &mut Vec<u8>, n: u16) {
+    v.extend(n.to_be_bytes());
+}
+
+fn extension(v: &mut Vec<u8>, kind: u16, data: &[u8]) {
+    push_u16(v, kind);
+    push_u16(v, data.len() as u16);
+    v.extend(data);
+}
+
+/// The server name of a ClientHello built by [`client_hello`].
+pub fn sni_of(hello: &[u8]) -> Option<String> {
+    // record(5) + handshake header(4) + version(2) + random(32) + session id
+    let mut i = 5 + 4 + 2 + 32;
+    let sid = *hello.get(i)? as usize;
+    i += 1 + sid;
+    let suites = u16::from_be_bytes([*hello.get(i)?, *hello.get(i + 1)?]) as usize;
+    i += 2 + suites;
+    let comp = *hello.get(i)? as usize;
+    i += 1 + comp + 2;
+    while i + 4 <= hello.len() {
+        let kind = u16::from_be_bytes([hello[i], hello[i + 1]]);
+        let len = u16::from_be_bytes([hello[i + 2], hello[i + 3]]) as usize;
+        let data = hello.get(i + 4..i + 4 + len)?;
+        if kind == 0 {
+            let n = u16::from_be_bytes([*data.get(3)?, *data.get(4)?]) as usize;
+            return String::from_utf8(data.get(5..5 + n)?.to_vec()).ok();
+        }
+        i += 4 + len;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_hello_carries_the_server_name_and_lengths_add_up() {
+        let h = client_hello("login.microsoftonline.com", std::time::UNIX_EPOCH);
+        assert_eq!(&h[..3], &[0x16, 0x03, 0x01]);
+        let rec_len = u16::from_be_bytes([h[3], h[4]]) as usize;
+        assert_eq!(rec_len, h.len() - 5);
+        let hs_len = u32::from_be_bytes([0, h[6], h[7], h[8]]) as usize;
+        assert_eq!(hs_len, h.len() - 9);
+        assert_eq!(sni_of(&h).as_deref(), Some("login.microsoftonline.com"));
+    }
+
+    #[test]
+    fn answers_are_classified() {
+        assert!(classify(&[0x16, 3, 3, 0, 0x51, 2, 0, 0, 0x4d, 3, 3]).is_ok());
+        let alert = classify(&[0x15, 3, 3, 0, 2, 2, 40]).unwrap_err();
+        assert!(alert.contains("handshake failure"), "{alert}");
+        let http = classify(b"HTTP/1.1 407 Proxy Authentication Required\r\n").unwrap_err();
+        assert!(http.contains("407"), "{http}");
+        assert!(classify(&[]).is_err());
+    }
+}

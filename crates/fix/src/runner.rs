@@ -1,0 +1,979 @@
+//! Carries out a plan through the host: preconditions, a per-run folder
+//! with the backup, an append-only journal (a `begin` record before and a
+//! `done` record after every step, each flushed to disk), verification, and
+//! undo and resume from the journal alone.
+
+use crate::facts::{self, iso_utc, SHORT};
+use crate::host::Host;
+use crate::plan::{show, Check, Op, Plan, Precondition, Undo};
+use crate::t;
+use crate::text::Text;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const JOURNAL: &str = "journal.jsonl";
+pub const JOURNAL_SCHEMA: &str = "m365doctor.journal/1";
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rec", rename_all = "kebab-case")]
+pub enum Record {
+    Run {
+        schema: String,
+        run: String,
+        action: String,
+        time: String,
+        plan: Box<Plan>,
+    },
+    Begin {
+        step: usize,
+        time: String,
+    },
+    Done {
+        step: usize,
+        time: String,
+        detail: String,
+    },
+    Failed {
+        step: usize,
+        time: String,
+        error: String,
+    },
+    Verified {
+        time: String,
+        ok: bool,
+        checks: Vec<CheckResult>,
+    },
+    Finished {
+        time: String,
+        status: String,
+    },
+    Resumed {
+        time: String,
+    },
+    UndoBegin {
+        step: usize,
+        time: String,
+    },
+    UndoDone {
+        step: usize,
+        time: String,
+        detail: String,
+    },
+    UndoFailed {
+        step: usize,
+        time: String,
+        error: String,
+    },
+    UndoSkipped {
+        step: usize,
+        why: Text,
+    },
+    UndoFinished {
+        time: String,
+        ok: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub check: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// A run as its journal tells it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunState {
+    pub id: String,
+    pub dir: PathBuf,
+    pub action: String,
+    pub time: String,
+    pub plan: Plan,
+    pub begun: BTreeSet<usize>,
+    pub done: BTreeSet<usize>,
+    pub failed: Option<(usize, String)>,
+    pub finished: Option<String>,
+    pub verified: Option<bool>,
+    pub undo_started: bool,
+    pub undone: BTreeSet<usize>,
+    pub undo_finished: Option<bool>,
+    /// The last line was cut off (the process died while writing it).
+    pub torn: bool,
+}
+
+impl RunState {
+    /// Neither finished nor rolled back: the process died during the run or its undo.
+    pub fn unfinished(&self) -> bool {
+        if self.undo_started {
+            self.undo_finished.is_none()
+        } else {
+            self.finished.is_none()
+        }
+    }
+
+    pub fn status(&self) -> &str {
+        match (
+            self.undo_started,
+            self.undo_finished,
+            self.finished.as_deref(),
+        ) {
+            (true, None, _) => "undo-unfinished",
+            (true, Some(true), Some("failed")) => "rolled-back",
+            (true, Some(true), _) => "undone",
+            (true, Some(false), _) => "undo-failed",
+            (false, _, None) => "unfinished",
+            (false, _, Some(s)) => s,
+        }
+    }
+}
+
+/// Reads a journal; a cut-off last line is ignored and reported.
+pub fn read_journal(host: &dyn Host, dir: &Path) -> io::Result<RunState> {
+    let bytes = host.read(&dir.join(JOURNAL))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut state: Option<RunState> = None;
+    let mut torn = false;
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    for (i, line) in lines.iter().enumerate() {
+        let rec: Record = match serde_json::from_str(line) {
+            Ok(r) => r,
+            Err(e) if i + 1 == lines.len() => {
+                let _ = e;
+                torn = true;
+                continue;
+            }
+            Err(e) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{}: line {}: {e}", dir.join(JOURNAL).display(), i + 1),
+                ))
+            }
+        };
+        match rec {
+            Record::Run {
+                run,
+                action,
+                time,
+                plan,
+                ..
+            } => {
+                state = Some(RunState {
+                    id: run,
+                    dir: dir.to_path_buf(),
+                    action,
+                    time,
+                    plan: *plan,
+                    begun: BTreeSet::new(),
+                    done: BTreeSet::new(),
+                    failed: None,
+                    finished: None,
+                    verified: None,
+                    undo_started: false,
+                    undone: BTreeSet::new(),
+                    undo_finished: None,
+                    torn: false,
+                })
+            }
+            other => {
+                let Some(s) = state.as_mut() else {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "the journal does not start with a run record",
+                    ));
+                };
+                match other {
+                    Record::Run { .. } => {}
+                    Record::Begin { step, .. } => {
+                        s.begun.insert(step);
+                    }
+                    Record::Done { step, .. } => {
+                        s.done.insert(step);
+                    }
+                    Record::Failed { step, error, .. } => s.failed = Some((step, error)),
+                    Record::Verified { ok, .. } => s.verified = Some(ok),
+                    Record::Finished { status, .. } => s.finished = Some(status),
+                    Record::Resumed { .. } => s.failed = None,
+                    Record::UndoBegin { .. } | Record::UndoSkipped { .. } => {
+                        s.undo_started = true;
+                    }
+                    Record::UndoDone { step, .. } => {
+                        s.undo_started = true;
+                        s.undone.insert(step);
+                    }
+                    Record::UndoFailed { .. } => s.undo_started = true,
+                    Record::UndoFinished { ok, .. } => {
+                        s.undo_started = true;
+                        s.undo_finished = Some(ok);
+                    }
+                }
+            }
+        }
+    }
+    let mut s =
+        state.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "the journal is empty"))?;
+    s.torn = torn;
+    Ok(s)
+}
+
+/// What a run, a resume or an undo did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub run: String,
+    pub dir: PathBuf,
+    pub status: String,
+    /// Step description and what happened.
+    pub steps: Vec<(Text, Result<String, String>)>,
+    pub checks: Vec<CheckResult>,
+    pub notes: Vec<Text>,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        matches!(self.status.as_str(), "done" | "undone")
+    }
+}
+
+/// Why a run does not start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused(pub Vec<Text>);
+
+pub struct Runner<'a> {
+    pub host: &'a dyn Host,
+    pub runs: PathBuf,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(host: &'a dyn Host) -> Runner<'a> {
+        Runner {
+            host,
+            runs: facts::runs_dir(host),
+        }
+    }
+
+    /// A fresh run folder for `action` (ids sort by time; a suffix keeps
+    /// two runs in the same second apart).
+    pub fn new_run_dir(&self, action: &str) -> PathBuf {
+        let id = facts::run_id(self.host.now(), action);
+        let mut dir = self.runs.join(&id);
+        let mut n = 2;
+        while self.host.exists(&dir) {
+            dir = self.runs.join(format!("{id}-{n}"));
+            n += 1;
+        }
+        dir
+    }
+
+    /// What stops the plan from running on this machine now.
+    pub fn check_preconditions(&self, plan: &Plan) -> Vec<Text> {
+        let mut problems = plan.refusals.clone();
+        for pre in &plan.preconditions {
+            match pre {
+                Precondition::Windows => {
+                    if self.host.os() != crate::host::Os::Windows {
+                        let os = self.host.os().id();
+                        problems.push(t!(
+                            "`{}` changes Windows settings and runs on Windows only (this is {os}); `m365doctor fix plan {}` shows what it does.",
+                            "`{}` は Windows の設定を変更するため Windows でのみ実行できます (この環境は {os} です)。内容は `m365doctor fix plan {}` で確認できます。",
+                            plan.action, plan.action
+                        ));
+                        return problems;
+                    }
+                }
+                Precondition::AppsClosed { images } => match self.host.processes() {
+                    Ok(ps) => {
+                        let mut running: Vec<String> = ps
+                            .iter()
+                            .filter(|p| images.iter().any(|i| i.eq_ignore_ascii_case(&p.image)))
+                            .map(|p| p.image.clone())
+                            .collect();
+                        running.sort();
+                        running.dedup();
+                        if !running.is_empty() {
+                            let list = running.join(", ");
+                            problems.push(t!(
+                                "Close these apps first (including their icons in the notification area): {list}",
+                                "先に次のアプリを終了してください (通知領域のアイコンも含む): {list}"
+                            ));
+                        }
+                    }
+                    Err(e) => problems.push(t!(
+                        "Cannot list the running apps (tasklist): {e}",
+                        "実行中のアプリを一覧できません (tasklist): {e}"
+                    )),
+                },
+                Precondition::Admin => {
+                    if !self.host.is_elevated() {
+                        let a = &plan.action;
+                        problems.push(t!(
+                            "`{a}` needs administrator rights: run m365doctor from an elevated prompt (Run as administrator).",
+                            "`{a}` には管理者権限が必要です。管理者として実行したプロンプトから m365doctor を実行してください。"
+                        ));
+                    }
+                }
+                Precondition::DiskSpace { bytes, at } => {
+                    let mut probe = at.clone();
+                    while !self.host.exists(&probe) {
+                        match probe.parent() {
+                            Some(p) => probe = p.to_path_buf(),
+                            None => break,
+                        }
+                    }
+                    if let Some(free) = self.host.free_space(&probe) {
+                        if free < *bytes {
+                            let (need, have) = (mib(*bytes), mib(free));
+                            problems.push(t!(
+                                "Not enough free disk space for the backup: {need} needed, {have} free.",
+                                "バックアップに必要な空き容量が足りません: 必要 {need}、空き {have}。"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    fn journal(&self, dir: &Path, rec: &Record) -> io::Result<()> {
+        let mut line = serde_json::to_string(rec).map_err(io::Error::other)?;
+        line.push('\n');
+        self.host
+            .append_durable(&dir.join(JOURNAL), line.as_bytes())
+    }
+
+    fn now(&self) -> String {
+        iso_utc(self.host.now())
+    }
+
+    /// Runs a plan after its preconditions pass.
+    pub fn start(&self, plan: &Plan) -> Result<Report, Refused> {
+        let problems = self.check_preconditions(plan);
+        if !problems.is_empty() {
+            return Err(Refused(problems));
+        }
+        let dir = plan.run_dir.clone();
+        let id = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let begin = || -> io::Result<()> {
+            if self.host.exists(&dir) {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("{} already exists", dir.display()),
+                ));
+            }
+            self.host.create_dir_all(&plan.backup_dir())?;
+            self.journal(
+                &dir,
+                &Record::Run {
+                    schema: JOURNAL_SCHEMA.into(),
+                    run: id.clone(),
+                    action: plan.action.clone(),
+                    time: self.now(),
+                    plan: Box::new(plan.clone()),
+                },
+            )
+        };
+        if let Err(e) = begin() {
+            let d = show(&dir);
+            return Err(Refused(vec![t!(
+                "Cannot create the run folder {d}: {e}",
+                "実行フォルダー {d} を作成できません: {e}"
+            )]));
+        }
+        let state = read_journal(self.host, &dir).map_err(|e| {
+            Refused(vec![t!(
+                "Cannot read back the journal: {e}",
+                "ジャーナルを読み返せません: {e}"
+            )])
+        })?;
+        Ok(self.proceed(&state))
+    }
+
+    /// Finishes an unfinished run: the steps not done yet, then verification.
+    pub fn resume(&self, state: &RunState) -> Result<Report, Refused> {
+        if !state.unfinished() || state.undo_started {
+            return Err(Refused(vec![t!(
+                "Run {} is not an unfinished run (status: {}); nothing to resume.",
+                "実行 {} は中断された実行ではありません (状態: {})。再開するものはありません。",
+                state.id,
+                state.status()
+            )]));
+        }
+        let mut problems = self.check_preconditions(&state.plan);
+        // The journal already exists; only the disk check of a new run would differ.
+        problems.retain(|p| !p.en.starts_with("Not enough free disk space"));
+        let left_needs_closed_apps = state
+            .plan
+            .steps
+            .iter()
+            .enumerate()
+            .any(|(i, s)| !state.done.contains(&i) && !matches!(s.op, Op::Launch { .. }));
+        if !left_needs_closed_apps {
+            // Only starting an app (idempotent) or verification is left: the
+            // app this run started may be running.
+            problems.retain(|p| !p.en.starts_with("Close these apps"));
+        }
+        if !problems.is_empty() {
+            return Err(Refused(problems));
+        }
+        let _ = self.journal(&state.dir, &Record::Resumed { time: self.now() });
+        Ok(self.proceed(state))
+    }
+
+    fn proceed(&self, state: &RunState) -> Report {
+        let plan = &state.plan;
+        let mut report = Report {
+            run: state.id.clone(),
+            dir: state.dir.clone(),
+            status: "unfinished".into(),
+            steps: Vec::new(),
+            checks: Vec::new(),
+            notes: Vec::new(),
+        };
+        for (i, step) in plan.steps.iter().enumerate() {
+            if state.done.contains(&i) {
+                report
+                    .steps
+                    .push((step.does.clone(), Ok("done before".into())));
+                continue;
+            }
+            if self
+                .journal(
+                    &state.dir,
+                    &Record::Begin {
+                        step: i,
+                        time: self.now(),
+                    },
+                )
+                .is_err()
+            {
+                report.steps.push((
+                    step.does.clone(),
+                    Err("cannot write the journal; stopped before this step".into()),
+                ));
+                return report;
+            }
+            match self.apply(&step.op) {
+                Ok(detail) => {
+                    report.steps.push((step.does.clone(), Ok(detail.clone())));
+                    if self
+                        .journal(
+                            &state.dir,
+                            &Record::Done {
+                                step: i,
+                                time: self.now(),
+                                detail,
+                            },
+                        )
+                        .is_err()
+                    {
+                        return report;
+                    }
+                }
+                Err(e) => {
+                    let error = e.to_string();
+                    report.steps.push((step.does.clone(), Err(error.clone())));
+                    let _ = self.journal(
+                        &state.dir,
+                        &Record::Failed {
+                            step: i,
+                            time: self.now(),
+                            error,
+                        },
+                    );
+                    // Roll back what this run changed, from the journal.
+                    let Ok(now) = read_journal(self.host, &state.dir) else {
+                        return report;
+                    };
+                    let undo = self.undo(&now);
+                    report.notes.push(t!(
+                        "The step failed; the changes made so far were rolled back.",
+                        "手順が失敗したため、それまでの変更を元に戻しました。"
+                    ));
+                    report.steps.extend(undo.steps);
+                    if undo.status == "undone" {
+                        let _ = self.journal(
+                            &state.dir,
+                            &Record::Finished {
+                                time: self.now(),
+                                status: "failed".into(),
+                            },
+                        );
+                        report.status = "rolled-back".into();
+                    } else {
+                        report.status = undo.status;
+                    }
+                    return report;
+                }
+            }
+        }
+        report.checks = plan.verify.iter().map(|c| self.verify(c)).collect();
+        let ok = report.checks.iter().all(|c| c.ok);
+        let _ = self.journal(
+            &state.dir,
+            &Record::Verified {
+                time: self.now(),
+                ok,
+                checks: report.checks.clone(),
+            },
+        );
+        let status = if ok { "done" } else { "done-unverified" };
+        if self
+            .journal(
+                &state.dir,
+                &Record::Finished {
+                    time: self.now(),
+                    status: status.into(),
+                },
+            )
+            .is_ok()
+        {
+            report.status = status.into();
+        }
+        report
+    }
+
+    /// Reverses every step the run began, last first, and journals it.
+    pub fn undo(&self, state: &RunState) -> Report {
+        let mut report = Report {
+            run: state.id.clone(),
+            dir: state.dir.clone(),
+            status: "undo-unfinished".into(),
+            steps: Vec::new(),
+            checks: Vec::new(),
+            notes: Vec::new(),
+        };
+        if state.undo_finished == Some(true) {
+            report.status = "undone".into();
+            report.notes.push(t!(
+                "This run was already undone.",
+                "この実行はすでに元に戻されています。"
+            ));
+            return report;
+        }
+        let mut ok = true;
+        for (i, step) in state.plan.steps.iter().enumerate().rev() {
+            if !state.begun.contains(&i) || state.undone.contains(&i) {
+                continue;
+            }
+            match &step.undo {
+                Undo::Restore { op } => {
+                    if self
+                        .journal(
+                            &state.dir,
+                            &Record::UndoBegin {
+                                step: i,
+                                time: self.now(),
+                            },
+                        )
+                        .is_err()
+                    {
+                        return report;
+                    }
+                    match self.apply(op) {
+                        Ok(detail) => {
+                            let label = undo_label(&step.does);
+                            report.steps.push((label, Ok(detail.clone())));
+                            if self
+                                .journal(
+                                    &state.dir,
+                                    &Record::UndoDone {
+                                        step: i,
+                                        time: self.now(),
+                                        detail,
+                                    },
+                                )
+                                .is_err()
+                            {
+                                return report;
+                            }
+                        }
+                        Err(e) => {
+                            ok = false;
+                            let label = undo_label(&step.does);
+                            report.steps.push((label, Err(e.to_string())));
+                            let _ = self.journal(
+                                &state.dir,
+                                &Record::UndoFailed {
+                                    step: i,
+                                    time: self.now(),
+                                    error: e.to_string(),
+                                },
+                            );
+                        }
+                    }
+                }
+                Undo::NotNeeded { why } | Undo::Impossible { why } => {
+                    if matches!(step.undo, Undo::Impossible { .. }) && state.done.contains(&i) {
+                        report.notes.push(Text::new(
+                            format!("Not undone: {} — {}", step.does.en, why.en),
+                            format!("元に戻せません: {} — {}", step.does.ja, why.ja),
+                        ));
+                    }
+                    if self
+                        .journal(
+                            &state.dir,
+                            &Record::UndoSkipped {
+                                step: i,
+                                why: why.clone(),
+                            },
+                        )
+                        .is_err()
+                    {
+                        return report;
+                    }
+                }
+            }
+        }
+        if self
+            .journal(
+                &state.dir,
+                &Record::UndoFinished {
+                    time: self.now(),
+                    ok,
+                },
+            )
+            .is_ok()
+        {
+            report.status = if ok { "undone" } else { "undo-failed" }.into();
+        }
+        report
+    }
+
+    /// Every run, oldest first; unreadable ones are skipped.
+    pub fn history(&self) -> Vec<RunState> {
+        let names = self.host.list(&self.runs).unwrap_or_default();
+        names
+            .iter()
+            .filter_map(|n| read_journal(self.host, &self.runs.join(n)).ok())
+            .collect()
+    }
+
+    pub fn find(&self, id: Option<&str>) -> Option<RunState> {
+        let runs = self.history();
+        match id {
+            None => runs.into_iter().last(),
+            Some(id) => runs
+                .into_iter()
+                .rev()
+                .find(|r| r.id == id || r.id.starts_with(id)),
+        }
+    }
+
+    pub fn unfinished(&self) -> Vec<RunState> {
+        self.history()
+            .into_iter()
+            .filter(|r| r.unfinished())
+            .collect()
+    }
+
+    fn run_ok(&self, program: &str, args: &[&str], timeout: Duration) -> io::Result<String> {
+        let out = self.host.run(program, args, timeout)?;
+        if out.ok() {
+            Ok(out.all_text().trim().to_string())
+        } else {
+            let code = out
+                .code
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "timeout".into());
+            Err(io::Error::other(format!(
+                "`{program} {}` failed ({code}): {}",
+                args.join(" "),
+                out.all_text().trim()
+            )))
+        }
+    }
+
+    fn key_exists(&self, key: &str) -> io::Result<bool> {
+        Ok(self.host.run("reg", &["query", key], SHORT)?.ok())
+    }
+
+    /// Carries out one operation; every one checks the state it finds, so
+    /// running it again after a crash is safe.
+    pub fn apply(&self, op: &Op) -> io::Result<String> {
+        let h = self.host;
+        match op {
+            Op::MoveAside { from, to } => {
+                if h.exists(from) {
+                    if h.exists(to) {
+                        return Err(io::Error::new(
+                            io::ErrorKind::AlreadyExists,
+                            format!("the backup {} already exists", to.display()),
+                        ));
+                    }
+                    if let Some(parent) = to.parent() {
+                        h.create_dir_all(parent)?;
+                    }
+                    h.rename(from, to)?;
+                    Ok(format!("moved to {}", show(to)))
+                } else if h.exists(to) {
+                    Ok("already in the backup".into())
+                } else {
+                    Ok("not present; nothing to move".into())
+                }
+            }
+            Op::MoveBack {
+                from,
+                to,
+                displaced,
+            } => {
+                if !h.exists(from) {
+                    return Ok("nothing in the backup to restore".into());
+                }
+                let mut note = String::new();
+                if h.exists(to) {
+                    // Recreated since the run (an app started): kept, not deleted.
+                    let mut target = displaced.clone();
+                    let mut n = 2;
+                    while h.exists(&target) {
+                        target = displaced.with_extension(n.to_string());
+                        n += 1;
+                    }
+                    if let Some(parent) = target.parent() {
+                        h.create_dir_all(parent)?;
+                    }
+                    h.rename(to, &target)?;
+                    note = format!(
+                        " (the folder recreated meanwhile is kept at {})",
+                        show(&target)
+                    );
+                }
+                if let Some(parent) = to.parent() {
+                    h.create_dir_all(parent)?;
+                }
+                h.rename(from, to)?;
+                Ok(format!("restored {}{note}", show(to)))
+            }
+            Op::RegExport { key, file } => {
+                if let Some(parent) = file.parent() {
+                    h.create_dir_all(parent)?;
+                }
+                let f = file.to_string_lossy().into_owned();
+                self.run_ok("reg", &["export", key, &f, "/y"], SHORT)?;
+                let size = h.read(file).map(|b| b.len()).unwrap_or(0);
+                if size == 0 {
+                    return Err(io::Error::other(format!(
+                        "the export {} is missing or empty",
+                        file.display()
+                    )));
+                }
+                Ok(format!("exported to {} ({size} bytes)", show(file)))
+            }
+            Op::RegDelete { key } => {
+                if !self.key_exists(key)? {
+                    return Ok("already absent".into());
+                }
+                self.run_ok("reg", &["delete", key, "/f"], SHORT)?;
+                Ok("deleted".into())
+            }
+            Op::RegImport { file } => {
+                if !h.exists(file) {
+                    return Ok("no export to import (the key was never deleted)".into());
+                }
+                let f = file.to_string_lossy().into_owned();
+                self.run_ok("reg", &["import", &f], SHORT)?;
+                Ok(format!("imported {}", show(file)))
+            }
+            Op::RegCreateKey { key } => {
+                self.run_ok("reg", &["add", key, "/f"], SHORT)?;
+                Ok("created".into())
+            }
+            Op::RegRemoveCreated { key, file } => {
+                if !self.key_exists(key)? {
+                    return Ok("already absent".into());
+                }
+                if let Some(parent) = file.parent() {
+                    h.create_dir_all(parent)?;
+                }
+                let mut target = file.clone();
+                let mut n = 2;
+                while h.exists(&target) {
+                    target = file.with_extension(format!("{n}.reg"));
+                    n += 1;
+                }
+                let f = target.to_string_lossy().into_owned();
+                self.run_ok("reg", &["export", key, &f, "/y"], SHORT)?;
+                self.run_ok("reg", &["delete", key, "/f"], SHORT)?;
+                Ok(format!("removed; its content is kept in {}", show(&target)))
+            }
+            Op::RegSetString { key, name, data } => {
+                self.run_ok(
+                    "reg",
+                    &["add", key, "/v", name, "/t", "REG_SZ", "/d", data, "/f"],
+                    SHORT,
+                )?;
+                Ok(format!("{name} = {data}"))
+            }
+            Op::RegDeleteValue { key, name } => {
+                if facts::reg_value(h, key, name).is_none() {
+                    return Ok("already absent".into());
+                }
+                self.run_ok("reg", &["delete", key, "/v", name, "/f"], SHORT)?;
+                Ok(format!("{name} removed"))
+            }
+            Op::CmdkeyDelete { target } => {
+                let arg = format!("/delete:{target}");
+                match self.run_ok("cmdkey", &[&arg], SHORT) {
+                    Ok(_) => Ok("removed".into()),
+                    Err(e) => {
+                        let list = h.run("cmdkey", &["/list"], SHORT)?;
+                        let still = facts::parse_cmdkey_list(&list.text())
+                            .iter()
+                            .any(|t| crate::plan::cmdkey_name(t).eq_ignore_ascii_case(target));
+                        if still {
+                            Err(e)
+                        } else {
+                            Ok("already absent".into())
+                        }
+                    }
+                }
+            }
+            Op::Command {
+                program,
+                args,
+                timeout_secs,
+            } => {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                self.run_ok(program, &args, Duration::from_secs(*timeout_secs))
+            }
+            Op::Launch { program, args } => {
+                if h.processes()?
+                    .iter()
+                    .any(|p| p.image.eq_ignore_ascii_case(program))
+                {
+                    return Ok("already running".into());
+                }
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                h.spawn(program, &args)?;
+                Ok("started".into())
+            }
+        }
+    }
+
+    /// Checks one outcome after the steps.
+    pub fn verify(&self, check: &Check) -> CheckResult {
+        let h = self.host;
+        let (name, result): (String, Result<(bool, String), io::Error>) = match check {
+            Check::MovedAside { from, to } => (
+                format!("{} is in the backup", show(from)),
+                Ok((h.exists(to), show(to))),
+            ),
+            Check::RegKeyAbsent { key } => (
+                format!("{key} is gone"),
+                self.key_exists(key).map(|e| (!e, String::new())),
+            ),
+            Check::RegKeyPresent { key } => (
+                format!("{key} exists"),
+                self.key_exists(key).map(|e| (e, String::new())),
+            ),
+            Check::RegValueIs { key, name, data } => {
+                let v = facts::reg_value(h, key, name);
+                (
+                    format!("{key} {name} = {data}"),
+                    Ok((v.as_deref() == Some(data.as_str()), v.unwrap_or_default())),
+                )
+            }
+            Check::CredentialsAbsent { targets } => (
+                "the Office credentials are gone from Credential Manager".into(),
+                h.run("cmdkey", &["/list"], SHORT).map(|o| {
+                    let left: Vec<String> = facts::parse_cmdkey_list(&o.text())
+                        .into_iter()
+                        .filter(|t| {
+                            targets
+                                .iter()
+                                .any(|x| crate::plan::cmdkey_name(t).eq_ignore_ascii_case(x))
+                        })
+                        .collect();
+                    (left.is_empty(), left.join(", "))
+                }),
+            ),
+            Check::ClockSynced => (
+                "the clock is synchronised with a time server".into(),
+                h.run("w32tm", &["/query", "/status"], SHORT).map(|o| {
+                    let s = facts::parse_w32tm_status(&o.text());
+                    (
+                        s.synced(),
+                        format!(
+                            "{} / {}",
+                            s.source.unwrap_or_default(),
+                            s.last_sync.unwrap_or_default()
+                        ),
+                    )
+                }),
+            ),
+            Check::PrtPresent => (
+                "dsregcmd /status shows AzureAdPrt : YES".into(),
+                Ok(match facts::dsreg_prt(h) {
+                    Some(p) => (p, format!("AzureAdPrt : {}", if p { "YES" } else { "NO" })),
+                    None => (false, "no SSO State in dsregcmd /status".into()),
+                }),
+            ),
+            Check::BrokerRegistered => (
+                "the AAD BrokerPlugin package is registered (Status : Ok)".into(),
+                h.run(
+                    "powershell",
+                    &[
+                        "-NoProfile",
+                        "-NonInteractive",
+                        "-Command",
+                        "Get-AppxPackage Microsoft.AAD.BrokerPlugin | Format-List Name, Version, Status",
+                    ],
+                    SHORT,
+                )
+                .map(|o| {
+                    let text = o.text();
+                    let ok = text.lines().any(|l| {
+                        l.split_once(':').is_some_and(|(k, v)| {
+                            k.trim() == "Status" && v.trim().eq_ignore_ascii_case("ok")
+                        })
+                    });
+                    (ok, text.trim().lines().last().unwrap_or("").to_string())
+                }),
+            ),
+            Check::ProcessRunning { image } => (
+                format!("{image} is running"),
+                h.processes().map(|ps| {
+                    (
+                        ps.iter().any(|p| p.image.eq_ignore_ascii_case(image)),
+                        String::new(),
+                    )
+                }),
+            ),
+            Check::DeviceLeft => (
+                "dsregcmd /status shows AzureAdJoined : NO".into(),
+                Ok(match facts::dsreg_join(h) {
+                    Some(j) => (!j.azure_ad_joined, String::new()),
+                    None => (false, "dsregcmd /status unreadable".into()),
+                }),
+            ),
+        };
+        match result {
+            Ok((ok, detail)) => CheckResult {
+                check: name,
+                ok,
+                detail,
+            },
+            Err(e) => CheckResult {
+                check: name,
+                ok: false,
+                detail: e.to_string(),
+            },
+        }
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn undo_label(does: &Text) -> Text {
+    Text::new(
+        format!("Undo: {}", does.en),
+        format!("元に戻す: {}", does.ja),
+    )
+}

@@ -1,0 +1,575 @@
+//! Every automated action against the recorded Windows machine: plan, run,
+//! verify, undo, preconditions, and a crash injected at every effect.
+
+use m365doctor_fix::plan::{Op, Options};
+use m365doctor_fix::recorded::{Crashing, Machine, RecordedHost, WinLang};
+use m365doctor_fix::runner::{read_journal, Runner};
+use m365doctor_fix::{prepare, Os};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn fixtures() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+}
+
+fn host(lang: WinLang) -> RecordedHost {
+    let h = RecordedHost::new(fixtures(), lang).expect("fixtures load");
+    h.close_office_apps();
+    h
+}
+
+fn elevated(lang: WinLang) -> RecordedHost {
+    let h = host(lang);
+    h.elevated.set(true);
+    h
+}
+
+fn confirmed() -> Options {
+    Options {
+        rejoin_confirmed: true,
+        ..Options::default()
+    }
+}
+
+/// The state undo must give back: files of the profile and the registry.
+fn state(h: &RecordedHost) -> State {
+    let mut m = h.machine();
+    // Processes and clock come and go on their own; they are not user data.
+    m.processes.clear();
+    (h.profile_snapshot(), m)
+}
+
+type State = (BTreeMap<String, Vec<u8>>, Machine);
+
+/// Compares two states and names the differences (the whole state is too long to print).
+#[track_caller]
+fn assert_same(got: &State, want: &State, what: &str) {
+    let mut diffs = Vec::new();
+    for k in got.0.keys().chain(want.0.keys()) {
+        if got.0.get(k) != want.0.get(k) && !diffs.contains(k) {
+            diffs.push(k.clone());
+        }
+    }
+    for k in got.1.registry.keys().chain(want.1.registry.keys()) {
+        if got.1.registry.get(k) != want.1.registry.get(k) && !diffs.contains(k) {
+            diffs.push(k.clone());
+        }
+    }
+    if got.1.credentials != want.1.credentials {
+        diffs.push("credentials".into());
+    }
+    if got.1.dsreg != want.1.dsreg {
+        diffs.push("dsreg".into());
+    }
+    if (got.1.clock_synced, got.1.broker_registered)
+        != (want.1.clock_synced, want.1.broker_registered)
+    {
+        diffs.push("clock or broker".into());
+    }
+    assert!(diffs.is_empty(), "{what}: differs in {diffs:?}");
+}
+
+fn run(h: &RecordedHost, action: &str, options: &Options) -> m365doctor_fix::runner::Report {
+    let plan = prepare(h, action, options).expect("plans");
+    Runner::new(h).start(&plan).unwrap_or_else(|r| {
+        panic!(
+            "{action} refused: {:?}",
+            r.0.iter().map(|t| t.en.clone()).collect::<Vec<_>>()
+        )
+    })
+}
+
+#[test]
+fn reset_identity_cache_moves_folders_aside_and_undo_puts_them_back() {
+    for lang in [WinLang::En, WinLang::Ja] {
+        let h = host(lang);
+        let before = state(&h);
+        let local = h.local_app_data();
+        let report = run(&h, "reset-identity-cache", &Options::default());
+        assert_eq!(report.status, "done", "{report:?}");
+        assert!(report.checks.iter().all(|c| c.ok), "{:?}", report.checks);
+        assert!(!local.join("Microsoft/IdentityCache").exists());
+        assert!(!local.join("Microsoft/OneAuth").exists());
+        let backup = report.dir.join("backup");
+        assert_eq!(
+            std::fs::read(backup.join("1-IdentityCache/V1/IdentityCache.dat")).unwrap(),
+            b"\x01\x02cache"
+        );
+        assert!(backup.join("2-OneAuth/accounts/b2.json").exists());
+        // Outlook's data file is never touched.
+        assert!(local
+            .join("Microsoft/Outlook/megan.bowen@contoso.com.ost")
+            .exists());
+        assert_ne!(state(&h).0, before.0);
+
+        let runner = Runner::new(&h);
+        let run = runner.find(None).expect("the run is in the history");
+        assert_eq!(run.status(), "done");
+        let undo = runner.undo(&run);
+        assert_eq!(undo.status, "undone", "{undo:?}");
+        assert_same(&state(&h), &before, "undo");
+        assert_eq!(runner.find(None).unwrap().status(), "undone");
+    }
+}
+
+#[test]
+fn undo_keeps_a_folder_an_app_recreated_meanwhile() {
+    let h = host(WinLang::En);
+    let report = run(&h, "reset-identity-cache", &Options::default());
+    let recreated = h
+        .local_app_data()
+        .join("Microsoft/IdentityCache/V1/new.dat");
+    std::fs::create_dir_all(recreated.parent().unwrap()).unwrap();
+    std::fs::write(&recreated, b"new").unwrap();
+    let runner = Runner::new(&h);
+    let undo = runner.undo(&runner.find(None).unwrap());
+    assert_eq!(undo.status, "undone");
+    assert!(h
+        .local_app_data()
+        .join("Microsoft/IdentityCache/V1/IdentityCache.dat")
+        .exists());
+    assert!(!recreated.exists());
+    let kept = report
+        .dir
+        .join("replaced-by-undo/1-IdentityCache/V1/new.dat");
+    assert_eq!(std::fs::read(kept).unwrap(), b"new");
+}
+
+#[test]
+fn reset_aad_broker_moves_only_the_account_state() {
+    let h = host(WinLang::Ja);
+    let before = state(&h);
+    let report = run(&h, "reset-aad-broker", &Options::default());
+    assert_eq!(report.status, "done");
+    let pkg = h
+        .local_app_data()
+        .join("Packages/Microsoft.AAD.BrokerPlugin_cw5n1h2txyewy");
+    assert!(!pkg.join("AC/TokenBroker/Accounts").exists());
+    assert!(pkg.join("Settings/settings.dat").exists());
+    // Only the folders that exist are planned (Cache does not).
+    assert_eq!(report.steps.len(), 1);
+    let runner = Runner::new(&h);
+    runner.undo(&runner.find(None).unwrap());
+    assert_same(&state(&h), &before, "undo");
+}
+
+#[test]
+fn office_identity_registry_is_exported_before_it_is_deleted_and_imported_back() {
+    for lang in [WinLang::En, WinLang::Ja] {
+        let h = host(lang);
+        let before = state(&h);
+        let report = run(&h, "reset-office-identity-registry", &Options::default());
+        assert_eq!(report.status, "done", "{report:?}");
+        let m = h.machine();
+        assert!(!m
+            .registry
+            .keys()
+            .any(|k| k.contains(r"office\16.0\common\identity")));
+        let export = std::fs::read(report.dir.join("backup/office-identity.reg")).unwrap();
+        assert_eq!(&export[..2], &[0xFF, 0xFE], "reg export writes UTF-16LE");
+        let calls = h.calls();
+        let export_at = calls
+            .iter()
+            .position(|c| c.starts_with("reg export"))
+            .unwrap();
+        let delete_at = calls
+            .iter()
+            .position(|c| c.starts_with("reg delete"))
+            .unwrap();
+        assert!(export_at < delete_at);
+        let runner = Runner::new(&h);
+        assert_eq!(runner.undo(&runner.find(None).unwrap()).status, "undone");
+        assert_same(&state(&h), &before, "undo");
+    }
+}
+
+#[test]
+fn office_activation_reset_moves_licences_and_registry_and_undo_restores() {
+    let h = host(WinLang::En);
+    let before = state(&h);
+    let report = run(&h, "reset-office-activation", &Options::default());
+    assert_eq!(report.status, "done");
+    assert!(!h
+        .local_app_data()
+        .join("Microsoft/Office/Licenses")
+        .exists());
+    assert!(!h
+        .machine()
+        .registry
+        .keys()
+        .any(|k| k.ends_with(r"common\licensing")));
+    let runner = Runner::new(&h);
+    runner.undo(&runner.find(None).unwrap());
+    assert_same(&state(&h), &before, "undo");
+}
+
+#[test]
+fn office_credentials_are_removed_by_name_and_others_kept() {
+    for lang in [WinLang::En, WinLang::Ja] {
+        let h = host(lang);
+        let plan = prepare(&h, "clear-office-credentials", &Options::default()).unwrap();
+        let targets: Vec<String> = plan
+            .steps
+            .iter()
+            .map(|s| match &s.op {
+                Op::CmdkeyDelete { target } => target.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                "MicrosoftOffice16_Data:SSPI:megan.bowen@contoso.com",
+                "MicrosoftOffice16_Data:orgid:megan.bowen@contoso.com",
+                "OneDrive Cached Credential Business - Business1",
+                "msteams_adalsso/adal_context_segments",
+            ]
+        );
+        assert_eq!(plan.undo, m365doctor_fix::plan::UndoKind::None);
+        let report = Runner::new(&h).start(&plan).unwrap();
+        assert_eq!(report.status, "done", "{report:?}");
+        let left: Vec<String> = h
+            .machine()
+            .credentials
+            .iter()
+            .map(|b| b.lines().next().unwrap().to_string())
+            .collect();
+        assert_eq!(left.len(), 4, "{left:?}");
+        assert!(left.iter().any(|l| l.contains("virtualapp/didlogical")));
+        assert!(left.iter().any(|l| l.contains("git:https://github.com")));
+        // The journal keeps the names, so the user knows where to sign in again.
+        let journal = std::fs::read_to_string(report.dir.join("journal.jsonl")).unwrap();
+        for t in &targets {
+            assert!(journal.contains(t.as_str()), "{t}");
+        }
+        let runner = Runner::new(&h);
+        let undo = runner.undo(&runner.find(None).unwrap());
+        assert!(!undo.notes.is_empty(), "undo says what it cannot restore");
+    }
+}
+
+#[test]
+fn new_outlook_profile_adds_a_profile_and_undo_restores_the_default() {
+    for lang in [WinLang::En, WinLang::Ja] {
+        let h = host(lang);
+        let before = state(&h);
+        let report = run(&h, "new-outlook-profile", &Options::default());
+        assert_eq!(report.status, "done", "{report:?}");
+        let m = h.machine();
+        let outlook = &m.registry[r"hkey_current_user\software\microsoft\office\16.0\outlook"];
+        assert_eq!(outlook.values["defaultprofile"].1, "\"m365doctor\"");
+        assert!(m.registry.contains_key(
+            r"hkey_current_user\software\microsoft\office\16.0\outlook\profiles\outlook"
+        ));
+        assert!(m.registry.contains_key(
+            r"hkey_current_user\software\microsoft\office\16.0\outlook\profiles\m365doctor"
+        ));
+        assert_eq!(
+            m.registry[r"hkey_current_user\software\microsoft\exchange\client\options"].values
+                ["picklogonprofile"]
+                .1,
+            "\"1\""
+        );
+        let runner = Runner::new(&h);
+        assert_eq!(runner.undo(&runner.find(None).unwrap()).status, "undone");
+        assert_same(&state(&h), &before, "undo");
+        // A second profile gets another name.
+        let again = prepare(&h, "new-outlook-profile", &Options::default()).unwrap();
+        assert!(again.refusals.is_empty());
+    }
+}
+
+#[test]
+fn sync_clock_resyncs_and_verifies_and_fails_cleanly_without_the_time_service() {
+    for lang in [WinLang::En, WinLang::Ja] {
+        let h = host(lang);
+        let report = run(&h, "sync-clock", &Options::default());
+        assert_eq!(report.status, "done", "{report:?}");
+        assert!(report.checks[0].detail.contains("time.windows.com"));
+
+        let h = host(lang);
+        h.with_machine(|m| m.time_service_running = false);
+        let report = run(&h, "sync-clock", &Options::default());
+        assert_eq!(report.status, "rolled-back");
+        let err = report.steps[0].1.as_ref().unwrap_err();
+        assert!(err.contains("0x80070426"), "{err}");
+    }
+}
+
+#[test]
+fn refresh_prt_verifies_with_dsregcmd_status() {
+    let h = host(WinLang::Ja);
+    let report = run(&h, "refresh-prt", &Options::default());
+    assert_eq!(report.status, "done", "{report:?}");
+    assert!(h.calls().contains(&"dsregcmd /refreshprt".to_string()));
+}
+
+#[test]
+fn reregister_broker_needs_admin_and_runs_the_documented_command() {
+    let h = host(WinLang::En);
+    let plan = prepare(&h, "reregister-aad-broker", &Options::default()).unwrap();
+    let refused = Runner::new(&h).start(&plan).unwrap_err();
+    assert!(refused.0[0].en.contains("administrator"), "{refused:?}");
+    assert!(refused.0[0].ja.contains("管理者"));
+    let h = elevated(WinLang::En);
+    let report = run(&h, "reregister-aad-broker", &Options::default());
+    assert_eq!(report.status, "done", "{report:?}");
+    let call = h
+        .calls()
+        .into_iter()
+        .find(|c| c.contains("Add-AppxPackage"))
+        .unwrap();
+    assert!(call
+        .starts_with("powershell -NoProfile -NonInteractive -Command Add-AppxPackage -Register"));
+    assert!(
+        call.contains(
+            r#""$env:windir\SystemApps\Microsoft.AAD.BrokerPlugin_cw5n1h2txyewy\Appxmanifest.xml""#
+        ),
+        "{call}"
+    );
+    assert!(
+        call.ends_with("-DisableDevelopmentMode -ForceApplicationShutdown\"".trim_end_matches('"'))
+    );
+}
+
+#[test]
+fn outlook_safe_mode_starts_outlook_and_refuses_while_it_runs() {
+    let h = host(WinLang::En);
+    let report = run(&h, "outlook-safe-mode", &Options::default());
+    assert_eq!(report.status, "done");
+    assert!(h.calls().contains(&"start outlook.exe /safe".to_string()));
+    let plan = prepare(&h, "outlook-safe-mode", &Options::default()).unwrap();
+    let refused = Runner::new(&h).start(&plan).unwrap_err();
+    assert!(refused.0[0].en.contains("OUTLOOK.EXE"));
+}
+
+#[test]
+fn office_apps_running_are_named_and_nothing_changes() {
+    let h = RecordedHost::new(fixtures(), WinLang::Ja).unwrap();
+    let before = state(&h);
+    let plan = prepare(&h, "reset-identity-cache", &Options::default()).unwrap();
+    let refused = Runner::new(&h).start(&plan).unwrap_err();
+    let text = &refused.0[0];
+    assert!(
+        text.ja.contains("OUTLOOK.EXE, OneDrive.exe, ms-teams.exe"),
+        "{}",
+        text.ja
+    );
+    assert_same(&state(&h), &before, "undo");
+    assert!(Runner::new(&h).history().is_empty());
+}
+
+#[test]
+fn low_disk_and_other_systems_refuse() {
+    let h = host(WinLang::En);
+    h.free_bytes.set(1000);
+    let plan = prepare(&h, "reset-identity-cache", &Options::default()).unwrap();
+    let refused = Runner::new(&h).start(&plan).unwrap_err();
+    assert!(refused.0[0].en.contains("disk space"), "{refused:?}");
+
+    let h = host(WinLang::En);
+    h.os.set(Os::Linux);
+    let plan = prepare(&h, "reset-identity-cache", &Options::default()).unwrap();
+    // A plan made elsewhere shows the Windows paths.
+    assert!(!plan.probed);
+    let refused = Runner::new(&h).start(&plan).unwrap_err();
+    assert!(refused.0[0].en.contains("Windows only"), "{refused:?}");
+    assert!(refused.0[0].ja.contains("Windows でのみ"));
+}
+
+#[test]
+fn rejoin_only_on_hybrid_devices_with_confirmation() {
+    let h = elevated(WinLang::En);
+    let plan = prepare(&h, "dsreg-rejoin", &Options::default()).unwrap();
+    assert!(plan.refusals[0].en.contains("--i-understand-rejoin"));
+    assert!(Runner::new(&h).start(&plan).is_err());
+
+    let report = run(&h, "dsreg-rejoin", &confirmed());
+    assert_eq!(report.status, "done", "{report:?}");
+    let calls = h.calls();
+    let leave = calls.iter().position(|c| c == "dsregcmd /leave").unwrap();
+    let task = calls
+        .iter()
+        .position(|c| c.starts_with("schtasks /run"))
+        .unwrap();
+    assert!(leave < task);
+
+    // Entra joined only: refused unless forced, and then no join task.
+    let h = elevated(WinLang::En);
+    h.with_machine(|m| m.dsreg = m.dsreg.replace("DomainJoined : YES", "DomainJoined : NO"));
+    let plan = prepare(&h, "dsreg-rejoin", &confirmed()).unwrap();
+    assert!(
+        plan.refusals[0].en.contains("--force"),
+        "{:?}",
+        plan.refusals
+    );
+    let forced = Options {
+        force: true,
+        ..confirmed()
+    };
+    let plan = prepare(&h, "dsreg-rejoin", &forced).unwrap();
+    assert!(plan.refusals.is_empty());
+    assert_eq!(plan.steps.len(), 1);
+
+    // Not joined: nothing to rejoin.
+    h.with_machine(|m| m.dsreg = m.dsreg.replace("AzureAdJoined : YES", "AzureAdJoined : NO"));
+    let plan = prepare(&h, "dsreg-rejoin", &forced).unwrap();
+    assert!(!plan.refusals.is_empty());
+}
+
+/// The actions that change the machine, with what they need.
+fn changing_actions() -> Vec<(&'static str, bool, Options)> {
+    vec![
+        ("reset-identity-cache", false, Options::default()),
+        ("reset-aad-broker", false, Options::default()),
+        ("reset-office-activation", false, Options::default()),
+        ("reset-office-identity-registry", false, Options::default()),
+        ("new-outlook-profile", false, Options::default()),
+        ("clear-office-credentials", false, Options::default()),
+        ("sync-clock", false, Options::default()),
+        ("refresh-prt", false, Options::default()),
+        ("outlook-safe-mode", false, Options::default()),
+        ("reregister-aad-broker", true, Options::default()),
+        ("dsreg-rejoin", true, confirmed()),
+    ]
+}
+
+/// What undo must give back for each action: the profile and the registry
+/// always; credentials, device join and clock only where the action can.
+fn undoable(action: &str, (files, m): State) -> State {
+    let mut m = m;
+    match action {
+        "clear-office-credentials" => m.credentials.clear(),
+        "sync-clock" => m.clock_synced = false,
+        "refresh-prt" | "dsreg-rejoin" => m.dsreg.clear(),
+        "reregister-aad-broker" => m.broker_registered = false,
+        _ => {}
+    }
+    (files, m)
+}
+
+#[test]
+fn a_crash_at_every_effect_of_every_action_is_undone_completely() {
+    for (action, admin, options) in changing_actions() {
+        let mut n = 0;
+        loop {
+            let h = if admin {
+                elevated(WinLang::En)
+            } else {
+                host(WinLang::En)
+            };
+            let before = undoable(action, state(&h));
+            let plan = prepare(&h, action, &options).unwrap();
+            let crashing = Crashing::new(&h, n);
+            let finished = match Runner::new(&crashing).start(&plan) {
+                Ok(r) => r.status == "done",
+                Err(_) => false,
+            };
+            let runner = Runner::new(&h);
+            match runner.find(None) {
+                Some(run) => {
+                    assert_eq!(run.unfinished(), !finished, "{action} crash at {n}");
+                    if !finished {
+                        // Every fix command would report it.
+                        assert_eq!(runner.unfinished().len(), 1);
+                    }
+                    let undo = runner.undo(&run);
+                    assert_eq!(undo.status, "undone", "{action} crash at {n}: {undo:?}");
+                }
+                None => assert!(!finished),
+            }
+            assert_same(
+                &undoable(action, state(&h)),
+                &before,
+                &format!("{action}: undo after a crash at effect {n}"),
+            );
+            if finished {
+                assert!(n > 3, "{action} ran only {n} effects");
+                break;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[test]
+fn an_interrupted_run_resumes_to_the_same_end_as_an_uninterrupted_one() {
+    for (action, admin, options) in changing_actions() {
+        let reference = if admin {
+            elevated(WinLang::Ja)
+        } else {
+            host(WinLang::Ja)
+        };
+        let report = run(&reference, action, &options);
+        assert_eq!(report.status, "done", "{action}");
+        let expected = state(&reference);
+        let mut n = 0;
+        loop {
+            let h = if admin {
+                elevated(WinLang::Ja)
+            } else {
+                host(WinLang::Ja)
+            };
+            let plan = prepare(&h, action, &options).unwrap();
+            let crashing = Crashing::new(&h, n);
+            let done = Runner::new(&crashing)
+                .start(&plan)
+                .is_ok_and(|r| r.status == "done");
+            if done {
+                break;
+            }
+            let runner = Runner::new(&h);
+            if let Some(run) = runner.find(None) {
+                let report = runner
+                    .resume(&run)
+                    .unwrap_or_else(|r| panic!("{action} {n}: {r:?}"));
+                assert_eq!(
+                    report.status, "done",
+                    "{action} resumed after {n}: {report:?}"
+                );
+                let mut got = state(&h);
+                let mut want = expected.clone();
+                // The clock's own history is not part of the result.
+                got.1.credentials.sort();
+                want.1.credentials.sort();
+                assert_same(
+                    &got,
+                    &want,
+                    &format!("{action} resumed after a crash at {n}"),
+                );
+                assert_eq!(read_journal(&h, &run.dir).unwrap().status(), "done");
+            }
+            n += 1;
+        }
+    }
+}
+
+#[test]
+fn a_journal_cut_off_mid_line_is_read_up_to_the_cut() {
+    let h = host(WinLang::En);
+    let plan = prepare(&h, "reset-identity-cache", &Options::default()).unwrap();
+    let crashing = Crashing::new(&h, 6);
+    let _ = Runner::new(&crashing).start(&plan);
+    let journal = plan.run_dir.join("journal.jsonl");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&journal)
+        .unwrap();
+    std::io::Write::write_all(&mut f, b"{\"rec\":\"done\",\"st").unwrap();
+    let run = read_journal(&h, &plan.run_dir).unwrap();
+    assert!(run.torn);
+    assert!(run.unfinished());
+    let before_undo = Runner::new(&h).undo(&run);
+    assert_eq!(before_undo.status, "undone");
+}
+
+#[test]
+fn history_lists_runs_oldest_first() {
+    let h = host(WinLang::En);
+    run(&h, "sync-clock", &Options::default());
+    run(&h, "refresh-prt", &Options::default());
+    let runs = Runner::new(&h).history();
+    let actions: Vec<&str> = runs.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["sync-clock", "refresh-prt"]);
+    assert!(runs[0].id < runs[1].id);
+}
