@@ -44,7 +44,9 @@ pub(crate) fn routes() -> Vec<(&'static str, Method, MethodRouter<Shared>)> {
 pub(crate) fn router() -> Router<Shared> {
     routes()
         .into_iter()
-        .fold(Router::new(), |r, (path, _, handler)| r.route(path, handler))
+        .fold(Router::new(), |r, (path, _, handler)| {
+            r.route(path, handler)
+        })
 }
 
 /// What every handler needs from the request line: the language and the query.
@@ -67,7 +69,9 @@ impl Ctx {
     }
 
     fn value(&self, key: &str) -> Option<String> {
-        query_values(self.query.as_deref(), key).into_iter().next_back()
+        query_values(self.query.as_deref(), key)
+            .into_iter()
+            .next_back()
     }
 
     fn fail(&self, e: ApiError) -> Response {
@@ -148,7 +152,11 @@ fn bad_parameter(name: &str, value: &str, allowed: &str) -> ApiError {
 }
 
 /// The decoded code with its knowledge-base entry attached, as explain/1 shows it.
-fn explained(code: &str, apps: &[&str], state: &State) -> Result<Vec<m365doctor_codes::Decoded>, m365doctor_codes::GrammarError> {
+fn explained(
+    code: &str,
+    apps: &[&str],
+    state: &State,
+) -> Result<Vec<m365doctor_codes::Decoded>, m365doctor_codes::GrammarError> {
     let mut results = m365doctor_codes::explain_in(code, apps)?;
     for d in &mut results {
         m365doctor_kb::attach(d, &state.kb, apps);
@@ -202,7 +210,12 @@ async fn uploads(ctx: &Ctx, state: &Shared, req: Request) -> Result<Vec<Upload>,
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_string();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
     let mut out = Vec::new();
     if essence == "multipart/form-data" {
         let mut form = Multipart::from_request(req, state)
@@ -214,15 +227,18 @@ async fn uploads(ctx: &Ctx, state: &Shared, req: Request) -> Result<Vec<Upload>,
             let bytes = field.bytes().await.map_err(|_| bad_multipart())?;
             match file_name {
                 Some(name) if !bytes.is_empty() => out.push(Upload {
-                    name: if name.is_empty() { "upload".into() } else { name },
+                    name: if name.is_empty() {
+                        "upload".into()
+                    } else {
+                        name
+                    },
                     bytes,
                 }),
-                None if field_name == "text" && !bytes.iter().all(u8::is_ascii_whitespace) => {
-                    out.push(Upload {
+                None if field_name == "text" && !bytes.iter().all(u8::is_ascii_whitespace) => out
+                    .push(Upload {
                         name: "pasted".into(),
                         bytes,
-                    })
-                }
+                    }),
                 _ => {}
             }
         }
@@ -230,7 +246,10 @@ async fn uploads(ctx: &Ctx, state: &Shared, req: Request) -> Result<Vec<Upload>,
         || essence.starts_with("text/")
         || essence == "application/octet-stream"
     {
-        let name = ctx.value("name").filter(|n| !n.is_empty()).unwrap_or_else(|| "pasted".into());
+        let name = ctx
+            .value("name")
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "pasted".into());
         let bytes = axum::body::to_bytes(req.into_body(), usize::MAX)
             .await
             .map_err(|_| ApiError::internal())?;
@@ -310,7 +329,15 @@ async fn diagnose(
             Some("markdown") => true,
             Some(v) => return Err(bad_parameter("format", v, "json, markdown")),
         };
-        Ok((Options { apps, tried, redact }, forced, markdown))
+        Ok((
+            Options {
+                apps,
+                tried,
+                redact,
+            },
+            forced,
+            markdown,
+        ))
     })();
     let (options, forced, markdown) = match prepared {
         Ok(p) => p,
@@ -392,7 +419,12 @@ fn diagnose_document(
     let referenced = ["findings", "symptoms", "plan"]
         .iter()
         .flat_map(|k| doc[*k].as_array().cloned().unwrap_or_default())
-        .chain(doc["dsreg"]["findings"].as_array().cloned().unwrap_or_default());
+        .chain(
+            doc["dsreg"]["findings"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+        );
     for item in referenced {
         if let Some(id) = item["entry"].as_str() {
             if let Some((e, s)) = state.kb.get(id) {
@@ -499,7 +531,10 @@ async fn layers(ctx: Ctx) -> Response {
         .iter()
         .map(|l| json!({"id": l.id(), "label": l.label().get(ctx.lang)}))
         .collect();
-    json_response(StatusCode::OK, &json!({"lang": ctx.lang.id(), "layers": layers}))
+    json_response(
+        StatusCode::OK,
+        &json!({"lang": ctx.lang.id(), "layers": layers}),
+    )
 }
 
 /// A Teams sign-in failure caused by name resolution, to try the page with.

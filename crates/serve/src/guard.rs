@@ -102,7 +102,10 @@ pub fn layers(router: Router<Shared>, state: Shared) -> Router {
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), limits))
-        .layer(middleware::from_fn_with_state(state.clone(), host_and_origin))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            host_and_origin,
+        ))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -115,11 +118,7 @@ async fn unknown_route(State(state): State<Shared>, uri: Uri, headers: HeaderMap
     ApiError::unknown_route().in_lang(lang_of(&state, &uri, &headers))
 }
 
-async fn method_not_allowed(
-    State(state): State<Shared>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
+async fn method_not_allowed(State(state): State<Shared>, uri: Uri, headers: HeaderMap) -> Response {
     ApiError::method_not_allowed().in_lang(lang_of(&state, &uri, &headers))
 }
 
@@ -142,7 +141,10 @@ async fn host_and_origin(State(state): State<Shared>, req: Request, next: Next) 
         )
         .in_lang(lang);
     }
-    let origin = req.headers().get(header::ORIGIN).map(|v| v.to_str().unwrap_or(""));
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or(""));
     let cross_site_write = !matches!(*req.method(), Method::GET | Method::HEAD)
         && req
             .headers()
@@ -179,8 +181,14 @@ async fn limits(State(state): State<Shared>, req: Request, next: Next) -> Respon
             return ApiError::new(
                 axum::http::StatusCode::REQUEST_TIMEOUT,
                 "request-timeout",
-                format!("The request body did not arrive within {} seconds.", state.timeout.as_secs_f64()),
-                format!("要求の本文が {} 秒以内に届きませんでした。", state.timeout.as_secs_f64()),
+                format!(
+                    "The request body did not arrive within {} seconds.",
+                    state.timeout.as_secs_f64()
+                ),
+                format!(
+                    "要求の本文が {} 秒以内に届きませんでした。",
+                    state.timeout.as_secs_f64()
+                ),
             )
             .in_lang(lang)
         }
@@ -216,7 +224,10 @@ async fn security_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
     let set = |h: &mut HeaderMap, name: &'static str, value: &'static str| {
-        h.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+        h.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
     };
     set(headers, "content-security-policy", CONTENT_SECURITY_POLICY);
     set(headers, "x-content-type-options", "nosniff");

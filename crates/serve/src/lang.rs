@@ -6,7 +6,11 @@ use axum::http::{header, HeaderMap, StatusCode};
 use m365doctor_codes::Lang;
 
 /// The language for a request, or an error for an unknown `?lang=`.
-pub fn negotiate(query: Option<&str>, headers: &HeaderMap, default: Lang) -> Result<Lang, ApiError> {
+pub fn negotiate(
+    query: Option<&str>,
+    headers: &HeaderMap,
+    default: Lang,
+) -> Result<Lang, ApiError> {
     if let Some(asked) = query_values(query, "lang").into_iter().next_back() {
         return match asked.as_str() {
             "en" => Ok(Lang::En),
@@ -74,7 +78,10 @@ pub fn percent_decode(s: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' => {
-                match (bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b))) {
+                match (
+                    bytes.get(i + 1).and_then(|&b| hex(b)),
+                    bytes.get(i + 2).and_then(|&b| hex(b)),
+                ) {
                     (Some(h), Some(l)) => {
                         out.push((h * 16 + l) as u8);
                         i += 2;

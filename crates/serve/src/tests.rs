@@ -2,7 +2,7 @@
 //! through `tower::ServiceExt::oneshot`: no sockets.
 
 use crate::api::{routes, EXAMPLE};
-use crate::assets::{INDEX_HTML, I18N_JSON, OPENAPI_JSON, APP_JS};
+use crate::assets::{APP_JS, I18N_JSON, INDEX_HTML, OPENAPI_JSON};
 use crate::guard::{HostPolicy, CONTENT_SECURITY_POLICY};
 use crate::{app_with_state, Config, Shared, State};
 use axum::body::{Body, Bytes};
@@ -106,7 +106,8 @@ fn post(path: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> 
 }
 
 fn has_japanese(s: &str) -> bool {
-    s.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c))
+    s.chars()
+        .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
 /// A multipart/form-data body of (field name, file name, bytes).
@@ -164,8 +165,14 @@ async fn explain_gives_the_cli_document_with_the_app_entry() {
     for d in &mut expected {
         m365doctor_kb::attach(d, &kb, &["outlook"]);
     }
-    assert!(expected[0].interpretations[0].entry.is_some(), "the KB covers 0x8004011D for Outlook");
-    assert_eq!(v, m365doctor_codes::json::explain_document(&expected, &[], Lang::En));
+    assert!(
+        expected[0].interpretations[0].entry.is_some(),
+        "the KB covers 0x8004011D for Outlook"
+    );
+    assert_eq!(
+        v,
+        m365doctor_codes::json::explain_document(&expected, &[], Lang::En)
+    );
 }
 
 #[tokio::test]
@@ -173,15 +180,27 @@ async fn explain_decodes_an_encoded_pair_and_rejects_non_codes() {
     let a = send(app(), get("/api/v1/explain/0x801c0021%2F0x80072ee2")).await;
     assert_eq!(a.status, StatusCode::OK);
     let v = a.json();
-    assert_eq!(v["results"][0]["interpretations"][0]["normalized"], "0x801C0021");
-    assert_eq!(v["results"][0]["sub_error"]["interpretations"][0]["normalized"], "0x80072EE2");
+    assert_eq!(
+        v["results"][0]["interpretations"][0]["normalized"],
+        "0x801C0021"
+    );
+    assert_eq!(
+        v["results"][0]["sub_error"]["interpretations"][0]["normalized"],
+        "0x80072EE2"
+    );
 
-    let en = send(app(), get("/api/v1/explain/hello")).await.error(StatusCode::BAD_REQUEST, "not-a-code");
+    let en = send(app(), get("/api/v1/explain/hello"))
+        .await
+        .error(StatusCode::BAD_REQUEST, "not-a-code");
     assert!(!has_japanese(&en) && !en.is_empty());
-    let ja = send(app(), get("/api/v1/explain/hello?lang=ja")).await.error(StatusCode::BAD_REQUEST, "not-a-code");
+    let ja = send(app(), get("/api/v1/explain/hello?lang=ja"))
+        .await
+        .error(StatusCode::BAD_REQUEST, "not-a-code");
     assert!(has_japanese(&ja), "{ja}");
 
-    let m = send(app(), get("/api/v1/explain/0x8004011d?app=lotus-notes")).await.error(StatusCode::BAD_REQUEST, "unknown-app");
+    let m = send(app(), get("/api/v1/explain/0x8004011d?app=lotus-notes"))
+        .await
+        .error(StatusCode::BAD_REQUEST, "unknown-app");
     assert!(m.contains("lotus-notes") && m.contains("outlook"));
 }
 
@@ -190,10 +209,17 @@ async fn language_is_the_query_then_accept_language_by_q_value() {
     let lang_of = |accept: Option<&'static str>, query: &'static str| async move {
         let mut req = get(&format!("/api/v1/explain/0xcaa20003{query}"));
         if let Some(a) = accept {
-            req.headers_mut().insert(header::ACCEPT_LANGUAGE, a.parse().unwrap());
+            req.headers_mut()
+                .insert(header::ACCEPT_LANGUAGE, a.parse().unwrap());
         }
         let v = send(app(), req).await.json();
-        (v["lang"].as_str().unwrap().to_string(), v["results"][0]["interpretations"][0]["reason"].as_str().unwrap().to_string())
+        (
+            v["lang"].as_str().unwrap().to_string(),
+            v["results"][0]["interpretations"][0]["reason"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        )
     };
     assert_eq!(lang_of(None, "").await.0, "en");
     let (lang, reason) = lang_of(Some("fr-FR, ja;q=0.9, en;q=0.8"), "").await;
@@ -204,30 +230,59 @@ async fn language_is_the_query_then_accept_language_by_q_value() {
     assert_eq!(lang_of(Some("ja;q=0, de"), "").await.0, "en");
     assert_eq!(lang_of(Some("ja"), "?lang=en").await.0, "en");
     assert_eq!(lang_of(Some("en"), "?lang=ja").await.0, "ja");
-    let m = send(app(), get("/api/v1/explain/0xcaa20003?lang=fr")).await.error(StatusCode::BAD_REQUEST, "unsupported-lang");
+    let m = send(app(), get("/api/v1/explain/0xcaa20003?lang=fr"))
+        .await
+        .error(StatusCode::BAD_REQUEST, "unsupported-lang");
     assert!(m.contains("lang=fr"));
     // The server's own language when the request names none.
     let ja_server = app_of(state_with(|c| c.lang = Lang::Ja));
-    assert_eq!(send(ja_server, get("/api/v1/explain/0xcaa20003")).await.json()["lang"], "ja");
+    assert_eq!(
+        send(ja_server, get("/api/v1/explain/0xcaa20003"))
+            .await
+            .json()["lang"],
+        "ja"
+    );
 }
 
 #[tokio::test]
 async fn diagnose_text_is_the_cli_document_plus_what_the_page_shows() {
-    let a = send(app(), post("/api/v1/diagnose?app=teams", "text/plain; charset=utf-8", EXAMPLE)).await;
+    let a = send(
+        app(),
+        post(
+            "/api/v1/diagnose?app=teams",
+            "text/plain; charset=utf-8",
+            EXAMPLE,
+        ),
+    )
+    .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let mut v = a.json();
     assert_eq!(v["schema"], "m365doctor.diagnose/1");
     assert_eq!(finding_codes(&v)[0], "0x80072EE7");
     assert_eq!(v["layers"][0], "network");
-    assert_eq!(v["correlation_ids"][0], "6f0c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f");
-    assert!(!v["findings"].to_string().contains("taro.yamada"), "evidence is redacted by default");
+    assert_eq!(
+        v["correlation_ids"][0],
+        "6f0c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f"
+    );
+    assert!(
+        !v["findings"].to_string().contains("taro.yamada"),
+        "evidence is redacted by default"
+    );
     assert_eq!(v["sources"][0]["name"], "pasted");
-    assert_eq!(v["decoded"]["0x80072EE7"]["interpretations"][0]["names"][0], "WININET_E_NAME_NOT_RESOLVED");
+    assert_eq!(
+        v["decoded"]["0x80072EE7"]["interpretations"][0]["names"][0],
+        "WININET_E_NAME_NOT_RESOLVED"
+    );
     let entry = v["findings"][0]["entry"].as_str().unwrap().to_string();
     assert_eq!(v["entries"][&entry]["id"], entry);
-    assert!(v["entries"][&entry]["steps"].as_array().is_some_and(|s| !s.is_empty()));
+    assert!(v["entries"][&entry]["steps"]
+        .as_array()
+        .is_some_and(|s| !s.is_empty()));
     for step in v["plan"].as_array().unwrap() {
-        assert!(v["entries"].get(step["entry"].as_str().unwrap()).is_some(), "every entry named is included");
+        assert!(
+            v["entries"].get(step["entry"].as_str().unwrap()).is_some(),
+            "every entry named is included"
+        );
     }
     let kb = Kb::bundled();
     let inputs = [Input {
@@ -242,7 +297,13 @@ async fn diagnose_text_is_the_cli_document_plus_what_the_page_shows() {
     let case = diagnose_case(&inputs, &kb, &options);
     assert_eq!(v["ticket_markdown"], case.markdown(&kb, Lang::En));
     // Without the server's additions, exactly `m365doctor diagnose --json`.
-    for extra in ["sources", "skipped", "decoded", "entries", "ticket_markdown"] {
+    for extra in [
+        "sources",
+        "skipped",
+        "decoded",
+        "entries",
+        "ticket_markdown",
+    ] {
         v.as_object_mut().unwrap().remove(extra);
     }
     assert_eq!(v, case.to_json(Lang::En));
@@ -250,21 +311,56 @@ async fn diagnose_text_is_the_cli_document_plus_what_the_page_shows() {
 
 #[tokio::test]
 async fn diagnose_options_tried_redact_format() {
-    let all = send(app(), post("/api/v1/diagnose", "text/plain", EXAMPLE)).await.json();
+    let all = send(app(), post("/api/v1/diagnose", "text/plain", EXAMPLE))
+        .await
+        .json();
     let first = all["plan"][0]["action"].as_str().unwrap().to_string();
-    let fewer = send(app(), post(&format!("/api/v1/diagnose?tried={first}"), "text/plain", EXAMPLE)).await.json();
-    assert!(fewer["plan"].as_array().unwrap().iter().all(|p| p["action"] != first.as_str()));
+    let fewer = send(
+        app(),
+        post(
+            &format!("/api/v1/diagnose?tried={first}"),
+            "text/plain",
+            EXAMPLE,
+        ),
+    )
+    .await
+    .json();
+    assert!(fewer["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["action"] != first.as_str()));
     assert_eq!(fewer["tried"][0], first.as_str());
 
     let line = "Sign-in failed for taro.yamada@contoso.co.jp: 0x80072ee7";
-    let redacted = send(app(), post("/api/v1/diagnose", "text/plain", line)).await.json();
+    let redacted = send(app(), post("/api/v1/diagnose", "text/plain", line))
+        .await
+        .json();
     assert!(!redacted["findings"].to_string().contains("taro.yamada"));
-    let plain = send(app(), post("/api/v1/diagnose?redact=false", "text/plain", line)).await.json();
-    assert!(plain["findings"].to_string().contains("taro.yamada@contoso.co.jp"));
+    let plain = send(
+        app(),
+        post("/api/v1/diagnose?redact=false", "text/plain", line),
+    )
+    .await
+    .json();
+    assert!(plain["findings"]
+        .to_string()
+        .contains("taro.yamada@contoso.co.jp"));
 
-    let md = send(app(), post("/api/v1/diagnose?format=markdown&lang=ja", "text/plain", EXAMPLE)).await;
+    let md = send(
+        app(),
+        post(
+            "/api/v1/diagnose?format=markdown&lang=ja",
+            "text/plain",
+            EXAMPLE,
+        ),
+    )
+    .await;
     assert_eq!(md.status, StatusCode::OK);
-    assert_eq!(md.headers[header::CONTENT_TYPE], "text/markdown; charset=utf-8");
+    assert_eq!(
+        md.headers[header::CONTENT_TYPE],
+        "text/markdown; charset=utf-8"
+    );
     assert!(md.text().contains("0x80072EE7") && has_japanese(&md.text()));
 
     for (query, code) in [
@@ -274,13 +370,29 @@ async fn diagnose_options_tried_redact_format() {
         ("encoding=klingon", "unknown-encoding"),
         ("app=notes", "unknown-app"),
     ] {
-        let a = send(app(), post(&format!("/api/v1/diagnose?{query}"), "text/plain", EXAMPLE)).await;
+        let a = send(
+            app(),
+            post(&format!("/api/v1/diagnose?{query}"), "text/plain", EXAMPLE),
+        )
+        .await;
         a.error(StatusCode::BAD_REQUEST, code);
     }
-    send(app(), post("/api/v1/diagnose", "text/plain", " \n\t ")).await.error(StatusCode::BAD_REQUEST, "empty-input");
-    let m = send(app(), post("/api/v1/diagnose", "application/json", r#"{"text":"x"}"#)).await.error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type");
+    send(app(), post("/api/v1/diagnose", "text/plain", " \n\t "))
+        .await
+        .error(StatusCode::BAD_REQUEST, "empty-input");
+    let m = send(
+        app(),
+        post("/api/v1/diagnose", "application/json", r#"{"text":"x"}"#),
+    )
+    .await
+    .error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type");
     assert!(m.contains("application/json"));
-    send(app(), post("/api/v1/diagnose", "multipart/form-data", "garbage")).await.error(StatusCode::BAD_REQUEST, "bad-multipart");
+    send(
+        app(),
+        post("/api/v1/diagnose", "multipart/form-data", "garbage"),
+    )
+    .await
+    .error(StatusCode::BAD_REQUEST, "bad-multipart");
 }
 
 #[tokio::test]
@@ -289,7 +401,10 @@ async fn diagnose_reads_an_uploaded_utf16le_file() {
     for unit in EXAMPLE.encode_utf16() {
         bytes.extend_from_slice(&unit.to_le_bytes());
     }
-    let (ct, body) = multipart(&[("files", Some("teams-error.txt"), &bytes), ("text", None, b"")]);
+    let (ct, body) = multipart(&[
+        ("files", Some("teams-error.txt"), &bytes),
+        ("text", None, b""),
+    ]);
     let a = send(app(), post("/api/v1/diagnose", &ct, body)).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let v = a.json();
@@ -307,29 +422,72 @@ async fn diagnose_reads_a_zip_of_logs_and_a_dsregcmd_capture_joins_the_case() {
     zip.start_file("Teams/error.txt", options).unwrap();
     zip.write_all(EXAMPLE.as_bytes()).unwrap();
     zip.start_file("dsregcmd.txt", options).unwrap();
-    zip.write_all(capture("c03-hybrid-device-disabled.txt").as_bytes()).unwrap();
+    zip.write_all(capture("c03-hybrid-device-disabled.txt").as_bytes())
+        .unwrap();
     let zip = zip.finish().unwrap().into_inner();
-    let (ct, body) = multipart(&[("files", Some("collected.zip"), &zip), ("text", None, b"Outlook also says 0x8004011d")]);
+    let (ct, body) = multipart(&[
+        ("files", Some("collected.zip"), &zip),
+        ("text", None, b"Outlook also says 0x8004011d"),
+    ]);
     let a = send(app(), post("/api/v1/diagnose", &ct, body)).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let v = a.json();
-    let names: Vec<&str> = v["sources"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["collected.zip!Teams/error.txt", "collected.zip!dsregcmd.txt", "pasted"]);
+    let names: Vec<&str> = v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "collected.zip!Teams/error.txt",
+            "collected.zip!dsregcmd.txt",
+            "pasted"
+        ]
+    );
     let codes = finding_codes(&v);
-    assert!(codes.contains(&"0x80072EE7".to_string()) && codes.contains(&"0x8004011D".to_string()), "{codes:?}");
+    assert!(
+        codes.contains(&"0x80072EE7".to_string()) && codes.contains(&"0x8004011D".to_string()),
+        "{codes:?}"
+    );
     assert_eq!(v["dsreg"]["join_type"], "hybrid-joined");
-    assert!(v["layers"].as_array().unwrap().iter().any(|l| l == "device-registration"));
+    assert!(v["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l == "device-registration"));
     let dsreg_entry = v["dsreg"]["findings"][0]["entry"].as_str().unwrap();
     assert!(v["entries"].get(dsreg_entry).is_some());
     // The same octet-stream body, not in a form, is read as the zip it is.
-    let a = send(app(), post("/api/v1/diagnose?name=collected.zip", "application/octet-stream", zip)).await;
-    assert_eq!(a.json()["sources"][0]["name"], "collected.zip!Teams/error.txt");
+    let a = send(
+        app(),
+        post(
+            "/api/v1/diagnose?name=collected.zip",
+            "application/octet-stream",
+            zip,
+        ),
+    )
+    .await;
+    assert_eq!(
+        a.json()["sources"][0]["name"],
+        "collected.zip!Teams/error.txt"
+    );
 }
 
 #[tokio::test]
 async fn diagnose_reports_skipped_inputs() {
-    let (ct, body) = multipart(&[("files", Some("photo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01"), ("text", None, EXAMPLE.as_bytes())]);
-    let v = send(app(), post("/api/v1/diagnose?lang=ja", &ct, body)).await.json();
+    let (ct, body) = multipart(&[
+        (
+            "files",
+            Some("photo.png"),
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01",
+        ),
+        ("text", None, EXAMPLE.as_bytes()),
+    ]);
+    let v = send(app(), post("/api/v1/diagnose?lang=ja", &ct, body))
+        .await
+        .json();
     assert_eq!(v["skipped"][0]["name"], "photo.png");
     assert!(has_japanese(v["skipped"][0]["reason"].as_str().unwrap()));
     assert_eq!(finding_codes(&v)[0], "0x80072EE7");
@@ -337,7 +495,15 @@ async fn diagnose_reports_skipped_inputs() {
 
 #[tokio::test]
 async fn dsreg_gives_the_cli_document_with_more_captures() {
-    let a = send(app(), post("/api/v1/dsreg", "text/plain", capture("c03-hybrid-device-disabled.txt"))).await;
+    let a = send(
+        app(),
+        post(
+            "/api/v1/dsreg",
+            "text/plain",
+            capture("c03-hybrid-device-disabled.txt"),
+        ),
+    )
+    .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let v = a.json();
     assert_eq!(v["schema"], "m365doctor.dsreg/1");
@@ -345,15 +511,42 @@ async fn dsreg_gives_the_cli_document_with_more_captures() {
     assert_eq!(v["findings"][0]["rule"], "device-disabled-or-deleted");
     assert!(v.get("more_captures").is_none());
 
-    let two = send(app(), post("/api/v1/dsreg?lang=ja", "text/plain", capture("c18-two-captures-user-then-elevated.txt"))).await.json();
+    let two = send(
+        app(),
+        post(
+            "/api/v1/dsreg?lang=ja",
+            "text/plain",
+            capture("c18-two-captures-user-then-elevated.txt"),
+        ),
+    )
+    .await
+    .json();
     assert_eq!(two["more_captures"].as_array().unwrap().len(), 1);
     assert_eq!(two["lang"], "ja");
 
-    let (ct, body) = multipart(&[("files", Some("dsreg.txt"), capture("c37-not-joined.txt").as_bytes())]);
-    assert_eq!(send(app(), post("/api/v1/dsreg", &ct, body)).await.json()["join_type"], "not-joined");
+    let (ct, body) = multipart(&[(
+        "files",
+        Some("dsreg.txt"),
+        capture("c37-not-joined.txt").as_bytes(),
+    )]);
+    assert_eq!(
+        send(app(), post("/api/v1/dsreg", &ct, body)).await.json()["join_type"],
+        "not-joined"
+    );
 
-    send(app(), post("/api/v1/dsreg", "text/plain", EXAMPLE)).await.error(StatusCode::UNPROCESSABLE_ENTITY, "no-dsreg-output");
-    send(app(), post("/api/v1/dsreg", "application/octet-stream", vec![0u8, 1, 2, 0, 0, 0, 7, 0, 0, 0])).await.error(StatusCode::UNPROCESSABLE_ENTITY, "binary-input");
+    send(app(), post("/api/v1/dsreg", "text/plain", EXAMPLE))
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY, "no-dsreg-output");
+    send(
+        app(),
+        post(
+            "/api/v1/dsreg",
+            "application/octet-stream",
+            vec![0u8, 1, 2, 0, 0, 0, 7, 0, 0, 0],
+        ),
+    )
+    .await
+    .error(StatusCode::UNPROCESSABLE_ENTITY, "binary-input");
 }
 
 #[tokio::test]
@@ -361,12 +554,20 @@ async fn kb_lists_searches_and_shows_entries() {
     let kb = Kb::bundled();
     let list = send(app(), get("/api/v1/kb")).await.json();
     assert_eq!(list["schema"], "m365doctor.kb/1");
-    assert_eq!(list["entries"].as_array().unwrap().len(), kb.entries().count());
+    assert_eq!(
+        list["entries"].as_array().unwrap().len(),
+        kb.entries().count()
+    );
     assert_eq!(list, m365doctor_kb::json::list_document(&kb, Lang::En));
     let ja = send(app(), get("/api/v1/kb?lang=ja")).await.json();
     assert!(has_japanese(ja["actions"][0]["title"].as_str().unwrap()));
 
-    let found = send(app(), get("/api/v1/kb?q=%E3%83%91%E3%82%B9%E3%83%AF%E3%83%BC%E3%83%89")).await.json();
+    let found = send(
+        app(),
+        get("/api/v1/kb?q=%E3%83%91%E3%82%B9%E3%83%AF%E3%83%BC%E3%83%89"),
+    )
+    .await
+    .json();
     assert_eq!(found["query"], "パスワード");
     assert!(!found["entries"].as_array().unwrap().is_empty());
 
@@ -377,7 +578,9 @@ async fn kb_lists_searches_and_shows_entries() {
     assert_eq!(e["source"], "bundled");
     assert!(has_japanese(e["title"]["ja"].as_str().unwrap()));
 
-    let m = send(app(), get("/api/v1/kb/no-such-entry?lang=ja")).await.error(StatusCode::NOT_FOUND, "unknown-entry");
+    let m = send(app(), get("/api/v1/kb/no-such-entry?lang=ja"))
+        .await
+        .error(StatusCode::NOT_FOUND, "unknown-entry");
     assert!(m.contains("no-such-entry") && has_japanese(&m));
 }
 
@@ -386,7 +589,9 @@ async fn layers_and_example() {
     let v = send(app(), get("/api/v1/layers?lang=ja")).await.json();
     let layers = v["layers"].as_array().unwrap();
     assert_eq!(layers.len(), 17);
-    assert!(layers.iter().any(|l| l["id"] == "wam-broker" && has_japanese(l["label"].as_str().unwrap())));
+    assert!(layers
+        .iter()
+        .any(|l| l["id"] == "wam-broker" && has_japanese(l["label"].as_str().unwrap())));
     let a = send(app(), get("/api/v1/example")).await;
     assert_eq!(a.headers[header::CONTENT_TYPE], "text/plain; charset=utf-8");
     assert!(a.text().contains("caa70004"));
@@ -394,10 +599,21 @@ async fn layers_and_example() {
 
 #[tokio::test]
 async fn unknown_routes_and_methods_are_json_errors() {
-    send(app(), get("/api/v2/explain/0x1")).await.error(StatusCode::NOT_FOUND, "unknown-route");
-    let ja = send(app(), get("/nope?lang=ja")).await.error(StatusCode::NOT_FOUND, "unknown-route");
+    send(app(), get("/api/v2/explain/0x1"))
+        .await
+        .error(StatusCode::NOT_FOUND, "unknown-route");
+    let ja = send(app(), get("/nope?lang=ja"))
+        .await
+        .error(StatusCode::NOT_FOUND, "unknown-route");
     assert!(has_japanese(&ja));
-    let a = send(app(), Request::delete("/api/v1/kb").header(header::HOST, HOST).body(Body::empty()).unwrap()).await;
+    let a = send(
+        app(),
+        Request::delete("/api/v1/kb")
+            .header(header::HOST, HOST)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     a.error(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed");
     assert_eq!(a.headers[header::ALLOW], "GET,HEAD");
     let a = send(app(), get("/api/v1/diagnose")).await;
@@ -411,31 +627,49 @@ async fn unknown_routes_and_methods_are_json_errors() {
 async fn bodies_over_the_limit_get_413_declared_or_streamed() {
     let small = || app_of(state_with(|c| c.max_body = 1024));
     let big = "0x80072ee7 ".repeat(200);
-    let m = send(small(), post("/api/v1/diagnose", "text/plain", big.clone())).await.error(StatusCode::PAYLOAD_TOO_LARGE, "body-too-large");
+    let m = send(small(), post("/api/v1/diagnose", "text/plain", big.clone()))
+        .await
+        .error(StatusCode::PAYLOAD_TOO_LARGE, "body-too-large");
     assert!(m.contains("1 KiB") && m.contains("--max-body"), "{m}");
     // Without Content-Length: counted while reading.
-    let chunks: Vec<Result<Bytes, std::io::Error>> = (0..10).map(|_| Ok(Bytes::from(vec![b'a'; 200]))).collect();
+    let chunks: Vec<Result<Bytes, std::io::Error>> =
+        (0..10).map(|_| Ok(Bytes::from(vec![b'a'; 200]))).collect();
     let streamed = Body::from_stream(futures_util::stream::iter(chunks));
     let mut req = post("/api/v1/diagnose?lang=ja", "text/plain", streamed);
     req.headers_mut().remove(header::CONTENT_LENGTH);
-    let m = send(small(), req).await.error(StatusCode::PAYLOAD_TOO_LARGE, "body-too-large");
+    let m = send(small(), req)
+        .await
+        .error(StatusCode::PAYLOAD_TOO_LARGE, "body-too-large");
     assert!(has_japanese(&m) && m.contains("1 KiB"));
     // At the limit is fine.
     let at = format!("{EXAMPLE}{}", " ".repeat(1024 - EXAMPLE.len()));
-    assert_eq!(send(small(), post("/api/v1/diagnose", "text/plain", at)).await.status, StatusCode::OK);
+    assert_eq!(
+        send(small(), post("/api/v1/diagnose", "text/plain", at))
+            .await
+            .status,
+        StatusCode::OK
+    );
     // The default is 25 MiB.
     assert_eq!(Config::default().max_body, 25 << 20);
 }
 
 #[tokio::test]
 async fn slow_bodies_get_408_and_slow_answers_503() {
-    let pending = Body::from_stream(futures_util::stream::pending::<Result<Bytes, std::io::Error>>());
+    let pending =
+        Body::from_stream(futures_util::stream::pending::<Result<Bytes, std::io::Error>>());
     let quick = app_of(state_with(|c| c.timeout = Duration::from_millis(50)));
-    send(quick, post("/api/v1/diagnose", "text/plain", pending)).await.error(StatusCode::REQUEST_TIMEOUT, "request-timeout");
+    send(quick, post("/api/v1/diagnose", "text/plain", pending))
+        .await
+        .error(StatusCode::REQUEST_TIMEOUT, "request-timeout");
 
     let mut slow = state_with(|c| c.timeout = Duration::from_millis(50));
     slow.work_delay = Duration::from_millis(400);
-    let m = send(app_of(slow), post("/api/v1/diagnose?lang=ja", "text/plain", EXAMPLE)).await.error(StatusCode::SERVICE_UNAVAILABLE, "timeout");
+    let m = send(
+        app_of(slow),
+        post("/api/v1/diagnose?lang=ja", "text/plain", EXAMPLE),
+    )
+    .await
+    .error(StatusCode::SERVICE_UNAVAILABLE, "timeout");
     assert!(has_japanese(&m) && m.contains("--timeout"));
 }
 
@@ -450,8 +684,18 @@ async fn host_must_name_this_server() {
         }
         b.body(Body::empty()).unwrap()
     };
-    for ok in ["127.0.0.1:8765", "localhost:8765", "LOCALHOST:8765", "[::1]:8765", "127.0.0.2:8765"] {
-        assert_eq!(send(app(), with_host(Some(ok))).await.status, StatusCode::OK, "{ok}");
+    for ok in [
+        "127.0.0.1:8765",
+        "localhost:8765",
+        "LOCALHOST:8765",
+        "[::1]:8765",
+        "127.0.0.2:8765",
+    ] {
+        assert_eq!(
+            send(app(), with_host(Some(ok))).await.status,
+            StatusCode::OK,
+            "{ok}"
+        );
     }
     for bad in [
         Some("attacker.example:8765"),
@@ -463,32 +707,69 @@ async fn host_must_name_this_server() {
         Some(""),
         None,
     ] {
-        let m = send(app(), with_host(bad)).await.error(StatusCode::FORBIDDEN, "forbidden-host");
+        let m = send(app(), with_host(bad))
+            .await
+            .error(StatusCode::FORBIDDEN, "forbidden-host");
         assert!(m.contains("DNS"), "{m}");
     }
     // With --allow-remote: any IP address (it cannot be rebound) and the names given.
-    let remote = || app_of(state_with(|c| {
-        c.allow_remote = true;
-        c.allowed_hosts = vec!["helpdesk-pc".into()];
-    }));
+    let remote = || {
+        app_of(state_with(|c| {
+            c.allow_remote = true;
+            c.allowed_hosts = vec!["helpdesk-pc".into()];
+        }))
+    };
     for ok in ["192.168.1.20:8765", "helpdesk-pc:8765", "[fe80::1]:8765"] {
-        assert_eq!(send(remote(), with_host(Some(ok))).await.status, StatusCode::OK, "{ok}");
+        assert_eq!(
+            send(remote(), with_host(Some(ok))).await.status,
+            StatusCode::OK,
+            "{ok}"
+        );
     }
-    send(remote(), with_host(Some("attacker.example:8765"))).await.error(StatusCode::FORBIDDEN, "forbidden-host");
+    send(remote(), with_host(Some("attacker.example:8765")))
+        .await
+        .error(StatusCode::FORBIDDEN, "forbidden-host");
 }
 
 #[tokio::test]
 async fn other_sites_are_refused() {
     let with = |method: Method, path: &str, headers: &[(&str, &str)]| {
-        let mut b = Request::builder().method(method).uri(path).header(header::HOST, HOST).header(header::CONTENT_TYPE, "text/plain");
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, HOST)
+            .header(header::CONTENT_TYPE, "text/plain");
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
         b.body(Body::from(EXAMPLE)).unwrap()
     };
-    let ok = send(app(), with(Method::POST, "/api/v1/diagnose", &[("origin", "http://127.0.0.1:8765"), ("sec-fetch-site", "same-origin")])).await;
+    let ok = send(
+        app(),
+        with(
+            Method::POST,
+            "/api/v1/diagnose",
+            &[
+                ("origin", "http://127.0.0.1:8765"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+        ),
+    )
+    .await;
     assert_eq!(ok.status, StatusCode::OK);
-    assert_eq!(send(app(), with(Method::POST, "/api/v1/diagnose", &[("origin", "http://localhost:8765")])).await.status, StatusCode::OK);
+    assert_eq!(
+        send(
+            app(),
+            with(
+                Method::POST,
+                "/api/v1/diagnose",
+                &[("origin", "http://localhost:8765")]
+            )
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
     for headers in [
         vec![("origin", "http://attacker.example")],
         vec![("origin", "https://127.0.0.1:8765")],
@@ -497,11 +778,30 @@ async fn other_sites_are_refused() {
         vec![("sec-fetch-site", "cross-site")],
         vec![("sec-fetch-site", "same-site")],
     ] {
-        send(app(), with(Method::POST, "/api/v1/diagnose", &headers)).await.error(StatusCode::FORBIDDEN, "forbidden-origin");
+        send(app(), with(Method::POST, "/api/v1/diagnose", &headers))
+            .await
+            .error(StatusCode::FORBIDDEN, "forbidden-origin");
     }
     // Reads from another site's script are refused too; a link from elsewhere still opens the page.
-    send(app(), with(Method::GET, "/api/v1/kb", &[("origin", "http://attacker.example")])).await.error(StatusCode::FORBIDDEN, "forbidden-origin");
-    assert_eq!(send(app(), with(Method::GET, "/", &[("sec-fetch-site", "cross-site")])).await.status, StatusCode::OK);
+    send(
+        app(),
+        with(
+            Method::GET,
+            "/api/v1/kb",
+            &[("origin", "http://attacker.example")],
+        ),
+    )
+    .await
+    .error(StatusCode::FORBIDDEN, "forbidden-origin");
+    assert_eq!(
+        send(
+            app(),
+            with(Method::GET, "/", &[("sec-fetch-site", "cross-site")])
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -512,21 +812,49 @@ async fn every_response_carries_the_security_headers_and_no_cors() {
         send(app(), get("/assets/app.js")).await,
         send(app(), get("/api/v1/explain/0x1")).await,
         send(app(), get("/nope")).await,
-        send(app(), Request::get("/").header(header::HOST, "evil:8765").body(Body::empty()).unwrap()).await,
+        send(
+            app(),
+            Request::get("/")
+                .header(header::HOST, "evil:8765")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await,
         send(small(), post("/api/v1/diagnose", "text/plain", EXAMPLE)).await,
-        send(app(), Request::options("/api/v1/diagnose").header(header::HOST, HOST).header("origin", "http://127.0.0.1:8765").header("access-control-request-method", "POST").body(Body::empty()).unwrap()).await,
+        send(
+            app(),
+            Request::options("/api/v1/diagnose")
+                .header(header::HOST, HOST)
+                .header("origin", "http://127.0.0.1:8765")
+                .header("access-control-request-method", "POST")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await,
     ];
     let statuses: Vec<u16> = answers.iter().map(|a| a.status.as_u16()).collect();
     assert_eq!(statuses, [200, 200, 200, 404, 403, 413, 405]);
     for a in &answers {
-        assert_eq!(a.headers["content-security-policy"], CONTENT_SECURITY_POLICY);
+        assert_eq!(
+            a.headers["content-security-policy"],
+            CONTENT_SECURITY_POLICY
+        );
         assert_eq!(a.headers["x-content-type-options"], "nosniff");
         assert_eq!(a.headers["referrer-policy"], "no-referrer");
         assert_eq!(a.headers["x-frame-options"], "DENY");
         assert_eq!(a.headers["cache-control"], "no-store");
-        assert!(a.headers.keys().all(|k| !k.as_str().starts_with("access-control-")), "{:?}", a.headers);
+        assert!(
+            a.headers
+                .keys()
+                .all(|k| !k.as_str().starts_with("access-control-")),
+            "{:?}",
+            a.headers
+        );
     }
-    assert!(CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'") && !CONTENT_SECURITY_POLICY.contains("unsafe-inline"));
+    assert!(
+        CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'")
+            && !CONTENT_SECURITY_POLICY.contains("unsafe-inline")
+    );
 }
 
 // ------------------------------------------------------------------ assets
@@ -553,7 +881,10 @@ fn the_page_has_nothing_inline_that_the_policy_would_block() {
     let html = INDEX_HTML.to_ascii_lowercase();
     for (n, _) in html.match_indices("<script") {
         let tag = &html[n..n + html[n..].find('>').unwrap()];
-        assert!(tag.contains("src=\"/assets/"), "inline or foreign script: {tag}");
+        assert!(
+            tag.contains("src=\"/assets/"),
+            "inline or foreign script: {tag}"
+        );
     }
     assert!(!html.contains("<style"), "inline style element");
     assert!(!html.contains(" style="), "inline style attribute");
@@ -561,7 +892,14 @@ fn the_page_has_nothing_inline_that_the_policy_would_block() {
     for attr in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
         assert!(!html.contains(attr), "external asset: {attr}");
     }
-    for attr in [" onclick=", " onload=", " onerror=", " onsubmit=", " oninput=", " onchange="] {
+    for attr in [
+        " onclick=",
+        " onload=",
+        " onerror=",
+        " onsubmit=",
+        " oninput=",
+        " onchange=",
+    ] {
         assert!(!html.contains(attr), "inline handler {attr}");
     }
     // Nor the script: it must not write inline styles or HTML strings.
@@ -582,26 +920,126 @@ fn every_page_text_exists_in_both_languages() {
     assert!(en.len() > 40, "{}", en.len());
     for lang in ["en", "ja"] {
         for (k, v) in strings[lang].as_object().unwrap() {
-            assert!(v.as_str().is_some_and(|s| !s.trim().is_empty()), "{lang}.{k} is empty");
+            assert!(
+                v.as_str().is_some_and(|s| !s.trim().is_empty()),
+                "{lang}.{k} is empty"
+            );
         }
     }
-    let ja_with_japanese = strings["ja"].as_object().unwrap().values().filter(|v| has_japanese(v.as_str().unwrap())).count();
-    assert!(ja_with_japanese * 10 >= en.len() * 8, "Japanese texts are mostly Japanese");
+    let ja_with_japanese = strings["ja"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|v| has_japanese(v.as_str().unwrap()))
+        .count();
+    assert!(
+        ja_with_japanese * 10 >= en.len() * 8,
+        "Japanese texts are mostly Japanese"
+    );
     // Keys the page uses: data-i18n*="key" in the HTML, t("key") in the script.
     let mut used = BTreeSet::new();
-    for marker in ["data-i18n=\"", "data-i18n-placeholder=\"", "data-i18n-label=\"", "data-i18n-title=\""] {
+    for marker in [
+        "data-i18n=\"",
+        "data-i18n-placeholder=\"",
+        "data-i18n-label=\"",
+        "data-i18n-title=\"",
+    ] {
         for (n, _) in INDEX_HTML.match_indices(marker) {
             let rest = &INDEX_HTML[n + marker.len()..];
             used.insert(rest[..rest.find('"').unwrap()].to_string());
         }
     }
     for (n, _) in APP_JS.match_indices("t(\"") {
+        // `t(` itself, not the end of `set(` or `split(`.
+        let before = APP_JS[..n].chars().next_back().unwrap_or(' ');
+        if before.is_alphanumeric() || before == '_' || before == '$' || before == '.' {
+            continue;
+        }
         let rest = &APP_JS[n + 3..];
         used.insert(rest[..rest.find('"').unwrap()].to_string());
     }
     assert!(used.len() > 30, "{used:?}");
-    let missing: Vec<_> = used.difference(&en).collect();
-    assert!(missing.is_empty(), "texts used but not defined: {missing:?}");
+    // A key ending in "." is a family completed at run time (`t("layer." + id)`).
+    let missing: Vec<_> = used
+        .iter()
+        .filter(|k| {
+            !(en.contains(*k) || k.ends_with('.') && en.iter().any(|e| e.starts_with(k.as_str())))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "texts used but not defined: {missing:?}"
+    );
+    let mut families: Vec<String> = Vec::new();
+    families.extend(
+        m365doctor_codes::Layer::ALL
+            .iter()
+            .map(|l| format!("layer.{}", l.id())),
+    );
+    families.extend(m365doctor_kb::model::WHO.iter().map(|w| format!("who.{w}")));
+    families.extend(
+        m365doctor_kb::model::RISKS
+            .iter()
+            .map(|r| format!("risk.{r}")),
+    );
+    families.extend(
+        ["error", "warning", "info"]
+            .iter()
+            .map(|s| format!("severity.{s}")),
+    );
+    families.extend(
+        ["windows", "macos", "linux"]
+            .iter()
+            .map(|s| format!("os.{s}")),
+    );
+    for f in &families {
+        assert!(en.contains(f), "no text for {f}");
+    }
+}
+
+/// The diagram places every layer of the sign-in chain exactly once, and the
+/// page offers only apps the knowledge base knows.
+#[test]
+fn the_chain_diagram_covers_every_layer_once() {
+    let start = APP_JS.find("const STAGES = [").unwrap();
+    let block = &APP_JS[start..start + APP_JS[start..].find("];").unwrap()];
+    let placed: Vec<&str> = block
+        .match_indices("layers: [")
+        .flat_map(|(n, _)| {
+            let list = &block[n + 9..];
+            list[..list.find(']').unwrap()]
+                .split(',')
+                .map(|l| l.trim().trim_matches('"'))
+        })
+        .collect();
+    assert_eq!(
+        placed.len(),
+        m365doctor_codes::Layer::ALL.len(),
+        "{placed:?}"
+    );
+    for layer in m365doctor_codes::Layer::ALL {
+        assert_eq!(
+            placed.iter().filter(|l| **l == layer.id()).count(),
+            1,
+            "{} in the diagram",
+            layer.id()
+        );
+    }
+    let strings: Value = serde_json::from_str(I18N_JSON).unwrap();
+    for (n, _) in block.match_indices("{ id: \"") {
+        let rest = &block[n + 7..];
+        let id = &rest[..rest.find('"').unwrap()];
+        assert!(
+            strings["en"].get(format!("stage.{id}")).is_some(),
+            "stage {id}"
+        );
+    }
+    let apps_start = APP_JS.find("const APPS = [").unwrap();
+    let apps = &APP_JS[apps_start + 14..apps_start + APP_JS[apps_start..].find("];").unwrap()];
+    for app in apps.split(',').map(|a| a.trim().trim_matches('"')) {
+        assert!(m365doctor_kb::model::APPS.contains(&app), "{app}");
+        assert!(strings["ja"].get(format!("app.{app}")).is_some(), "{app}");
+    }
 }
 
 // ----------------------------------------------------------------- OpenAPI
@@ -617,13 +1055,22 @@ async fn openapi_matches_the_router() {
         .unwrap()
         .iter()
         .flat_map(|(path, ops)| {
-            ops.as_object().unwrap().keys().map(move |m| (path.clone(), m.to_ascii_uppercase()))
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (path.clone(), m.to_ascii_uppercase()))
         })
         .collect();
-    let routed: BTreeSet<(String, String)> = routes().into_iter().map(|(p, m, _)| (p.to_string(), m.to_string())).collect();
+    let routed: BTreeSet<(String, String)> = routes()
+        .into_iter()
+        .map(|(p, m, _)| (p.to_string(), m.to_string()))
+        .collect();
     assert_eq!(documented, routed);
 
-    let concrete = |path: &str| path.replace("{code}", "0x8004011d").replace("{id}", "dns-name-not-resolved");
+    let concrete = |path: &str| {
+        path.replace("{code}", "0x8004011d")
+            .replace("{id}", "dns-name-not-resolved")
+    };
     let mut paths: BTreeSet<String> = BTreeSet::new();
     for (path, method) in &documented {
         paths.insert(path.clone());
@@ -638,11 +1085,23 @@ async fn openapi_matches_the_router() {
         assert_eq!(a.status, StatusCode::OK, "{method} {path}: {}", a.text());
         // Each documented 200 content type is the one served.
         let op = &doc["paths"][path][method.to_ascii_lowercase()];
-        let served = a.headers[header::CONTENT_TYPE].to_str().unwrap().split(';').next().unwrap().to_string();
-        assert!(op["responses"]["200"]["content"].get(&served).is_some(), "{method} {path} serves {served}");
+        let served = a.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(
+            op["responses"]["200"]["content"].get(&served).is_some(),
+            "{method} {path} serves {served}"
+        );
         // Every error status the router can give here is documented.
         for status in ["403", "405", "413"] {
-            assert!(op["responses"].get(status).is_some(), "{method} {path} lacks {status}");
+            assert!(
+                op["responses"].get(status).is_some(),
+                "{method} {path} lacks {status}"
+            );
         }
     }
     // Methods not documented are refused on every path.
@@ -651,14 +1110,35 @@ async fn openapi_matches_the_router() {
             if documented.contains(&(path.clone(), method.to_string())) {
                 continue;
             }
-            let req = Request::builder().method(method).uri(concrete(path)).header(header::HOST, HOST).body(Body::empty()).unwrap();
-            send(app(), req).await.error(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed");
+            let req = Request::builder()
+                .method(method)
+                .uri(concrete(path))
+                .header(header::HOST, HOST)
+                .body(Body::empty())
+                .unwrap();
+            send(app(), req)
+                .await
+                .error(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed");
         }
     }
     // Every error code the document lists is one the code can give.
-    let sources = [include_str!("api.rs"), include_str!("guard.rs"), include_str!("error.rs"), include_str!("lang.rs")].concat();
-    let codes: Vec<&str> = doc["components"]["schemas"]["Error"]["properties"]["error"]["enum"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    let sources = [
+        include_str!("api.rs"),
+        include_str!("guard.rs"),
+        include_str!("error.rs"),
+        include_str!("lang.rs"),
+    ]
+    .concat();
+    let codes: Vec<&str> = doc["components"]["schemas"]["Error"]["properties"]["error"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
     for code in &codes {
-        assert!(sources.contains(&format!("\"{code}\"")), "documented error {code} is never given");
+        assert!(
+            sources.contains(&format!("\"{code}\"")),
+            "documented error {code} is never given"
+        );
     }
 }
