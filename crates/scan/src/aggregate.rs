@@ -5,6 +5,7 @@
 
 use crate::decode;
 use crate::extract::{hits, pieces, Hit};
+use crate::prefilter::candidate_lines;
 use encoding_rs::Encoding;
 use m365doctor_codes::grammar;
 use m365doctor_codes::interpret::{decode as decode_token, Interpretation};
@@ -62,6 +63,31 @@ impl Aggregate {
     /// Adds one line. `file` is shared by all lines of a file.
     pub fn add_line(&mut self, file: &str, number: u64, line: &str) {
         self.lines += 1;
+        self.add_codes_of_line(file, number, line);
+    }
+
+    /// Adds the lines of `text` (complete lines, except that the last one may
+    /// be the piece of a longer line when `partial_tail` is set), the first of
+    /// which has number `first`. Returns the number of lines completed. Only
+    /// the lines that the prefilter picks get the word walk.
+    pub fn add_text(&mut self, file: &str, first: u64, text: &str, partial_tail: bool) -> u64 {
+        let bytes = text.as_bytes();
+        let mut counted = 0usize;
+        let mut number = first;
+        candidate_lines(bytes, |start, end| {
+            number += count_newlines(&bytes[counted..start]);
+            counted = start;
+            self.add_codes_of_line(file, number, text[start..end].trim_end_matches('\r'));
+        });
+        let mut completed = number - first + count_newlines(&bytes[counted..]);
+        if !partial_tail && !bytes.is_empty() && !text.ends_with('\n') {
+            completed += 1;
+        }
+        self.lines += completed;
+        completed
+    }
+
+    fn add_codes_of_line(&mut self, file: &str, number: u64, line: &str) {
         for piece in pieces(line) {
             let mut found: Vec<&str> = Vec::new();
             hits(piece, |hit| {
@@ -166,6 +192,18 @@ impl Aggregate {
     }
 }
 
+fn count_newlines(bytes: &[u8]) -> u64 {
+    // Byte-wide counters over at most 255 bytes let the compiler vectorise this.
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .fold(0u8, |n, &b| n.wrapping_add((b == b'\n') as u8)) as u64
+        })
+        .sum()
+}
+
 fn earlier(a: &Seen, b: &Seen) -> bool {
     match (&a.timestamp, &b.timestamp) {
         (Some(x), Some(y)) => x < y,
@@ -186,7 +224,6 @@ pub fn scan_reader(
     let mut block = vec![0u8; BLOCK];
     let mut first = true;
     let mut decoder = None;
-    let mut text = String::new();
     let mut carry = String::new();
     let mut number = 0u64;
     loop {
@@ -208,39 +245,29 @@ pub fn scan_reader(
         progress.fetch_add(n as u64, Ordering::Relaxed);
         agg.bytes += n as u64;
         let d = decoder.as_mut().expect("set on the first block");
-        text.clear();
-        text.reserve(d.max_utf8_buffer_length(n).unwrap_or(n * 3));
-        let _ = d.decode_to_string(&block[..n], &mut text, last);
-        carry.push_str(&text);
+        // Decoded straight after the unfinished line of the previous block.
+        carry.reserve(d.max_utf8_buffer_length(n).unwrap_or(n * 3));
+        let _ = d.decode_to_string(&block[..n], &mut carry, last);
         // Complete lines go now; the tail waits for the next block.
         let cut = if last {
             carry.len()
         } else {
             carry.rfind('\n').map_or(0, |i| i + 1)
         };
-        let cut = if cut == 0 && carry.len() > BLOCK {
+        let (cut, partial) = if cut == 0 && carry.len() > BLOCK {
             // A line longer than a block: take it in pieces, cut between words.
             let mut c = BLOCK;
             while !carry.is_char_boundary(c) {
                 c -= 1;
             }
             match carry[..c].rfind(|ch: char| ch.is_whitespace() || ch == ',' || ch == ';') {
-                Some(i) if i > BLOCK / 2 => i + 1,
-                _ => c,
+                Some(i) if i > BLOCK / 2 => (i + 1, true),
+                _ => (c, true),
             }
         } else {
-            cut
+            (cut, false)
         };
-        for line in carry[..cut].split_inclusive('\n') {
-            let ends = line.ends_with('\n') || last;
-            agg.add_line(file, number + 1, line.trim_end_matches(['\n', '\r']));
-            if ends {
-                number += 1;
-            } else {
-                // The rest of this line comes with the next block.
-                agg.lines -= 1;
-            }
-        }
+        number += agg.add_text(file, number + 1, &carry[..cut], partial);
         carry.drain(..cut);
         if last {
             break;

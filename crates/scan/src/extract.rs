@@ -58,7 +58,7 @@ pub struct Extracted {
     pub events: Vec<(u32, usize)>,
 }
 
-const LABELS: &[&str] = &[
+pub(crate) const LABELS: &[&str] = &[
     "error",
     "errors",
     "err",
@@ -126,7 +126,7 @@ const APPS: &[(&str, &str)] = &[
 
 /// Event ids of Microsoft-Windows-AAD and User Device Registration that
 /// carry sign-in evidence.
-const EVENT_IDS: &[u32] = &[
+pub(crate) const EVENT_IDS: &[u32] = &[
     201, 204, 220, 304, 305, 307, 1006, 1007, 1022, 1081, 1084, 1088, 1097, 1098, 1104, 1144,
 ];
 
@@ -220,7 +220,7 @@ fn words(line: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-fn is_word_byte(b: u8) -> bool {
+pub(crate) fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'/' | b'.' | b'+')
 }
 

@@ -7,5 +7,6 @@ pub mod container;
 pub mod decode;
 pub mod diagnose;
 pub mod extract;
+pub mod prefilter;
 pub mod redact;
 pub mod report;

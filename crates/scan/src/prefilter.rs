@@ -1,0 +1,674 @@
+//! A fast first pass for `scan`: finds the lines that may hold a code or an
+//! event id, so that the exact word walk of [`crate::extract::hits`] runs on
+//! those lines only. Most lines of a large log hold no code, and the word walk
+//! costs several nanoseconds a byte; this pass classifies eight bytes at a
+//! time with integer arithmetic (portable, no `unsafe`) and looks closer only
+//! at a few places:
+//!
+//! - a run of eight or more hex digits standing as a word of its own (bare
+//!   HRESULTs, `CAA…`, 8–10 digit decimals; GUID groups and versions are not);
+//! - `0x`, a `/` between hex digits (phase/sub-error pairs), `AADSTS`;
+//! - a short number that an event id could be, or whose previous word is a
+//!   label (`Error 1001`, `Status: 5`, `WSAHOST_NOT_FOUND 11001`) or that
+//!   stands after `[`;
+//! - any non-ASCII byte (Japanese labels and full-width digits): such lines
+//!   always get the exact walk.
+//!
+//! The contract, checked by the tests: every line on which `hits` reports
+//! something is a candidate. Candidates without codes only cost time.
+
+use crate::extract::{is_word_byte, EVENT_IDS, LABELS};
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+/// High bit of each byte set where the byte is >= `c` (bytes < 0x80 only).
+#[inline(always)]
+fn ge(x: u64, c: u8) -> u64 {
+    x.wrapping_add(ONES * (0x80 - c as u64)) & HIGH
+}
+
+/// High bit of each byte set where the byte equals `c` (exact, no borrows).
+#[inline(always)]
+fn eq(x: u64, c: u8) -> u64 {
+    let y = x ^ (ONES * c as u64);
+    !(((y & LOW7).wrapping_add(LOW7)) | y | LOW7)
+}
+
+/// One bit per byte (bit i = byte i) from a mask of high bits.
+#[inline(always)]
+fn bits(m: u64) -> u64 {
+    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Masks of one 64-byte group: bit i describes byte i.
+#[derive(Default, Clone, Copy)]
+struct Masks {
+    hex: u64,
+    digit: u64,
+    letter: u64,
+    /// Word bytes except `+` (a `+` may lead a number: `+1001`).
+    word: u64,
+    /// `-`, `.`, `/`, `_`: they join a number to what follows (`2026-11`, `16.0`).
+    joiner: u64,
+    colon: u64,
+    /// Bytes worth a closer look: `x`, `X`, `/`, `d`, `D`, non-ASCII.
+    special: u64,
+}
+
+#[inline(always)]
+fn classify8(x: u64) -> [u64; 7] {
+    let ascii = !x & HIGH;
+    // Only ASCII bytes are compared; the others are flagged as special.
+    let xa = x & LOW7;
+    let digit = ge(xa, b'0') & !ge(xa, b'9' + 1) & ascii;
+    let l = xa | (ONES * 0x20);
+    let letter = ge(l, b'a') & !ge(l, b'z' + 1) & ascii;
+    let hexl = ge(l, b'a') & !ge(l, b'f' + 1) & ascii;
+    let slash = eq(xa, b'/');
+    let joiner = (eq(xa, b'_') | eq(xa, b'-') | slash | eq(xa, b'.')) & ascii;
+    let colon = eq(xa, b':') & ascii;
+    let special = ((eq(l, b'x') | slash | eq(l, b'd')) & ascii) | (x & HIGH);
+    [
+        bits(digit | hexl),
+        bits(digit),
+        bits(letter),
+        bits(digit | letter | joiner),
+        bits(joiner),
+        bits(colon),
+        bits(special),
+    ]
+}
+
+fn masks(group: &[u8]) -> Masks {
+    if group.len() == 64 {
+        #[cfg(target_arch = "x86_64")]
+        return sse2::masks64(group.try_into().expect("64 bytes"));
+    }
+    masks_portable(group)
+}
+
+fn masks_portable(group: &[u8]) -> Masks {
+    let mut m = [0u64; 7];
+    let mut add = |k: usize, x: u64| {
+        for (acc, v) in m.iter_mut().zip(classify8(x)) {
+            *acc |= v << (8 * k);
+        }
+    };
+    let mut chunks = group.chunks_exact(8);
+    for (k, chunk) in chunks.by_ref().enumerate() {
+        add(
+            k,
+            u64::from_le_bytes(chunk.try_into().expect("eight bytes")),
+        );
+    }
+    let tail = chunks.remainder();
+    if !tail.is_empty() {
+        let mut buf = [0u8; 8];
+        buf[..tail.len()].copy_from_slice(tail);
+        add(group.len() / 8, u64::from_le_bytes(buf));
+    }
+    Masks {
+        hex: m[0],
+        digit: m[1],
+        letter: m[2],
+        word: m[3],
+        joiner: m[4],
+        colon: m[5],
+        special: m[6],
+    }
+}
+
+/// The same classification sixteen bytes at a time. SSE2 is part of every
+/// x86-64 CPU, so no run-time detection is needed.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use super::Masks;
+    use std::arch::x86_64::*;
+
+    pub fn masks64(group: &[u8; 64]) -> Masks {
+        let mut m = Masks::default();
+        for k in 0..4 {
+            // SAFETY: SSE2 is always available on x86_64; the load reads 16
+            // bytes inside `group` (unaligned loads are allowed).
+            let [hex, digit, letter, word, joiner, colon, special] = unsafe {
+                classify16(_mm_loadu_si128(group.as_ptr().add(16 * k) as *const __m128i))
+            };
+            let shift = 16 * k as u32;
+            m.hex |= hex << shift;
+            m.digit |= digit << shift;
+            m.letter |= letter << shift;
+            m.word |= word << shift;
+            m.joiner |= joiner << shift;
+            m.colon |= colon << shift;
+            m.special |= special << shift;
+        }
+        m
+    }
+
+    #[inline(always)]
+    unsafe fn classify16(v: __m128i) -> [u64; 7] {
+        let splat = |c: u8| _mm_set1_epi8(c as i8);
+        // Signed compares: bytes >= 0x80 are negative and fall outside every range.
+        let between = |x: __m128i, lo: u8, hi: u8| {
+            _mm_and_si128(
+                _mm_cmpgt_epi8(x, splat(lo - 1)),
+                _mm_cmplt_epi8(x, splat(hi + 1)),
+            )
+        };
+        let is = |x: __m128i, c: u8| _mm_cmpeq_epi8(x, splat(c));
+        let l = _mm_or_si128(v, splat(0x20));
+        let digit = between(v, b'0', b'9');
+        let letter = between(l, b'a', b'z');
+        let hexl = between(l, b'a', b'f');
+        let slash = is(v, b'/');
+        let joiner = _mm_or_si128(
+            _mm_or_si128(is(v, b'_'), is(v, b'-')),
+            _mm_or_si128(slash, is(v, b'.')),
+        );
+        let colon = is(v, b':');
+        let special = _mm_or_si128(
+            _mm_or_si128(is(l, b'x'), slash),
+            _mm_or_si128(is(l, b'd'), v),
+        );
+        let mask = |x: __m128i| _mm_movemask_epi8(x) as u32 as u64;
+        [
+            mask(_mm_or_si128(digit, hexl)),
+            mask(digit),
+            mask(letter),
+            mask(_mm_or_si128(_mm_or_si128(digit, letter), joiner)),
+            mask(joiner),
+            mask(colon),
+            mask(special),
+        ]
+    }
+}
+
+fn is_hex(b: u8) -> bool {
+    b.is_ascii_hexdigit()
+}
+
+/// Calls `f(start, end)` for each line of `text` (without its `\n`) that may
+/// hold a code or event id, in order, each line once.
+pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
+    let n = text.len();
+    let group_masks = |g: usize| {
+        if g < n {
+            masks(&text[g..(g + 64).min(n)])
+        } else {
+            Masks::default()
+        }
+    };
+    // The end of the last line reported: anchors before it are done.
+    let mut done = 0usize;
+    // Hex bytes right before the current group.
+    let mut hex_carry = 0usize;
+    let mut prev = Masks::default();
+    let mut cur = group_masks(0);
+    let mut g = 0usize;
+    while g < n {
+        let end = (g + 64).min(n);
+        let next = group_masks(end);
+        let valid = if end - g == 64 {
+            u64::MAX
+        } else {
+            (1u64 << (end - g)) - 1
+        };
+        // Bit i of the result describes byte i-k (shl) or byte i+k (shr).
+        let shl = |m: u64, p: u64, k: u32| (m << k) | (p >> (64 - k));
+        let shr = |m: u64, x: u64, k: u32| (m >> k) | (x << (64 - k));
+        let mut anchors: u64 = 0;
+        // Runs of 8+ hex digits: starts of maximal runs inside the group...
+        let h = cur.hex & valid;
+        let mut r = h & (h >> 1);
+        r &= r >> 2;
+        r &= r >> 4;
+        let starts = r & !((h << 1) | (hex_carry > 0) as u64);
+        let mut it = starts;
+        while it != 0 {
+            let i = it.trailing_zeros() as usize;
+            it &= it - 1;
+            if g + i >= done && hex_run_is_word(text, g + i) {
+                anchors |= 1 << i;
+            }
+        }
+        // ...and runs crossing into this group from the previous one.
+        if hex_carry > 0 && hex_carry < 8 {
+            let head = (!h).trailing_zeros() as usize;
+            let s = g - hex_carry;
+            if hex_carry + head >= 8 && s >= done && hex_run_is_word(text, s) {
+                report(text, s, &mut done, &mut f);
+            }
+        }
+        // Numbers that start a word: event ids and labelled codes. Numbers
+        // that go on into a longer word (`2026-11-20`, `16.0`, `123abc`) or
+        // into a time (`09:12`, `:33`) are left out here already.
+        let d = cur.digit;
+        let dl = |k| shl(d, prev.digit, k);
+        let dr = |k| shr(d, next.digit, k);
+        let run_end = d & !dr(1);
+        // Three or four digits may be an event id (`1098`), which `hits`
+        // reports before it looks for a time: those keep their closer look.
+        let event_end = run_end & dl(1) & dl(2) & !(dl(3) & dl(4));
+        let event_start = d & !dl(1) & dr(1) & dr(2) & !(dr(3) & dr(4));
+        let continues = shr(cur.letter, next.letter, 1)
+            | (shr(cur.joiner, next.joiner, 1) & (dr(2) | shr(cur.letter, next.letter, 2)))
+            | (shr(cur.colon, next.colon, 1) & dr(2) & !event_end);
+        let mut skip = run_end & continues;
+        // Carry the verdict from each run's last digit back to its first.
+        for _ in 0..7 {
+            skip |= (skip >> 1) & d;
+        }
+        let after_time = shl(cur.colon, prev.colon, 1) & dl(2) & !event_start;
+        let digit_starts = d & valid & !shl(cur.word, prev.word, 1) & !skip & !after_time;
+        let mut it = digit_starts;
+        while it != 0 {
+            let i = it.trailing_zeros() as usize;
+            it &= it - 1;
+            if g + i >= done && number_is_candidate(text, g + i) {
+                anchors |= 1 << i;
+            }
+        }
+        let mut it = cur.special & valid;
+        while it != 0 {
+            let i = it.trailing_zeros() as usize;
+            it &= it - 1;
+            if g + i >= done && special_is_candidate(text, g + i) {
+                anchors |= 1 << i;
+            }
+        }
+        while anchors != 0 {
+            let i = anchors.trailing_zeros() as usize;
+            anchors &= anchors - 1;
+            if g + i >= done {
+                report(text, g + i, &mut done, &mut f);
+            }
+        }
+        hex_carry = if h == u64::MAX {
+            hex_carry + 64
+        } else {
+            (h | !valid).leading_ones() as usize - (64 - (end - g))
+        };
+        prev = cur;
+        cur = next;
+        g = end;
+    }
+}
+
+fn number(digits: &[u8]) -> u32 {
+    digits.iter().fold(0u32, |v, d| {
+        v.saturating_mul(10).saturating_add((d - b'0') as u32)
+    })
+}
+
+fn line_bounds(text: &[u8], at: usize) -> (usize, usize) {
+    let start = memchr::memrchr(b'\n', &text[..at]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |i| at + i);
+    (start, end)
+}
+
+fn report(text: &[u8], at: usize, done: &mut usize, f: &mut impl FnMut(usize, usize)) {
+    let (start, end) = line_bounds(text, at);
+    f(start, end);
+    *done = end + 1;
+}
+
+/// A maximal run of hex digits starting at `s` (at least eight long) that is a
+/// word of its own, not a GUID group, a version part or the tail of a name.
+fn hex_run_is_word(text: &[u8], s: usize) -> bool {
+    let mut e = s;
+    while e < text.len() && is_hex(text[e]) {
+        e += 1;
+    }
+    if s > 0 {
+        let c = text[s - 1];
+        if c.is_ascii_alphanumeric() {
+            return false;
+        }
+        if matches!(c, b'-' | b'.' | b'_') && s > 1 && text[s - 2].is_ascii_alphanumeric() {
+            return false;
+        }
+    }
+    if e < text.len() {
+        let c = text[e];
+        if c.is_ascii_alphanumeric() {
+            return false;
+        }
+        if matches!(c, b'-' | b'.' | b'_' | b'+')
+            && e + 1 < text.len()
+            && text[e + 1].is_ascii_alphanumeric()
+        {
+            return false;
+        }
+    }
+    true
+}
+
+fn is_label(word: &[u8]) -> bool {
+    let w = trim(word, b".-/");
+    if !(2..=12).contains(&w.len()) {
+        return false;
+    }
+    let mut buf = [0u8; 12];
+    let lower = &mut buf[..w.len()];
+    lower.copy_from_slice(w);
+    lower.make_ascii_lowercase();
+    lower == b"is" || LABELS.iter().any(|l| l.as_bytes() == &lower[..])
+}
+
+fn trim<'a>(mut w: &'a [u8], set: &[u8]) -> &'a [u8] {
+    while let [first, rest @ ..] = w {
+        if set.contains(first) {
+            w = rest;
+        } else {
+            break;
+        }
+    }
+    while let [rest @ .., last] = w {
+        if set.contains(last) {
+            w = rest;
+        } else {
+            break;
+        }
+    }
+    w
+}
+
+/// `NTE_BAD_KEYSET`, `WSAHOST_NOT_FOUND`: a symbolic name labels the number after it.
+fn is_symbol(word: &[u8]) -> bool {
+    word.contains(&b'_')
+        && word
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+}
+
+/// A number starting a word at `p`: may it be an event id or a labelled code?
+fn number_is_candidate(text: &[u8], p: usize) -> bool {
+    let n = text.len();
+    // The raw word may begin with `+` signs.
+    let mut q = p;
+    while q > 0 && text[q - 1] == b'+' {
+        q -= 1;
+    }
+    if q > 0 && is_word_byte(text[q - 1]) {
+        return false;
+    }
+    let mut e = p;
+    while e < n && text[e].is_ascii_digit() {
+        e += 1;
+    }
+    let mut k = e;
+    while k < n && matches!(text[k], b'.' | b'-' | b'/' | b'_' | b'+') {
+        k += 1;
+    }
+    if k < n && is_word_byte(text[k]) {
+        // `2026-11-20`, `16.0.1234`, `1/3`: not a number of its own (pairs
+        // of codes are found through their `/`).
+        return false;
+    }
+    if e - p >= 8 {
+        return e - p <= 32;
+    }
+    if (3..=4).contains(&(e - p)) && EVENT_IDS.contains(&number(&text[p..e])) {
+        return true;
+    }
+    // `09:12`: a time.
+    if k + 1 < n && text[k] == b':' && text[k + 1].is_ascii_digit() {
+        return false;
+    }
+    if q > 1 && text[q - 1] == b':' && text[q - 2].is_ascii_digit() {
+        return false;
+    }
+    // The separators before the number, then the previous word.
+    let mut j = q;
+    while j > 0 && !is_word_byte(text[j - 1]) {
+        match text[j - 1] {
+            b'\n' => return false,
+            b'[' => return true,
+            _ => j -= 1,
+        }
+    }
+    let word_end = j;
+    while j > 0 && is_word_byte(text[j - 1]) {
+        j -= 1;
+    }
+    let word = &text[j..word_end];
+    !word.is_empty() && (is_label(word) || is_symbol(word))
+}
+
+fn special_is_candidate(text: &[u8], i: usize) -> bool {
+    let c = text[i];
+    match c {
+        b'x' | b'X' => i > 0 && text[i - 1] == b'0',
+        b'/' => i > 0 && i + 1 < text.len() && is_hex(text[i - 1]) && is_hex(text[i + 1]),
+        b'd' | b'D' => {
+            i >= 2 && i + 4 <= text.len() && text[i - 2..i + 4].eq_ignore_ascii_case(b"aadsts")
+        }
+        // Non-ASCII: Japanese labels, full-width digits.
+        _ => c >= 0x80,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::hits;
+
+    fn candidates(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        candidate_lines(text.as_bytes(), |s, e| out.push(&text[s..e]));
+        out
+    }
+
+    fn lines_with_hits(text: &str) -> Vec<&str> {
+        text.split('\n')
+            .filter(|l| {
+                let mut any = false;
+                hits(l, |_| any = true);
+                any
+            })
+            .collect()
+    }
+
+    #[test]
+    fn wide_classification_matches_portable() {
+        let bytes: Vec<u8> = (0u8..=255).chain((0u8..=255).rev()).collect();
+        for group in bytes.chunks_exact(64) {
+            let a = masks(group);
+            let b = masks_portable(group);
+            assert_eq!(
+                (a.hex, a.digit, a.letter, a.word, a.joiner, a.colon, a.special),
+                (b.hex, b.digit, b.letter, b.word, b.joiner, b.colon, b.special)
+            );
+        }
+    }
+
+    #[test]
+    fn classification_matches_bytes() {
+        let sample: Vec<u8> = (0u8..=255).collect();
+        for chunk in sample.chunks(8) {
+            let x = u64::from_le_bytes(chunk.try_into().unwrap());
+            let [h, d, _, w, _, _, s] = classify8(x);
+            for (i, &b) in chunk.iter().enumerate() {
+                let bit = |m: u64| (m >> i) & 1 == 1;
+                assert_eq!(bit(h), b.is_ascii_hexdigit(), "hex {b:#x}");
+                assert_eq!(bit(d), b.is_ascii_digit(), "digit {b:#x}");
+                assert_eq!(bit(w), is_word_byte(b) && b != b'+', "word {b:#x}");
+                let special = matches!(b, b'x' | b'X' | b'/' | b'd' | b'D') || b >= 0x80;
+                assert_eq!(bit(s), special, "special {b:#x}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_log_lines_are_skipped() {
+        let text = "2026-11-20 09:12:33.123 [12345:23456] INFO  WAM: Acquiring token for resource https://outlook.office365.com client 0f8fad5b-d9cb-469f-a165-70867728950e\n\
+                    2026-11-20 09:12:34.001 [12345:23456] DEBUG Http request to login.microsoftonline.com:443 took 187 ms, 5120 bytes\n\
+                    2026-11-20 09:12:35.002 [12345:23456] INFO  Office version 16.0.17928.20114, build 17928\n";
+        assert!(candidates(text).is_empty(), "{:?}", candidates(text));
+    }
+
+    #[test]
+    fn every_code_shape_is_a_candidate() {
+        for line in [
+            "hr=0x80072EE2",
+            "Status code: caa70004",
+            "ERROR Token acquisition failed: Error code: 3399614467 CorrelationId: x",
+            "returned -2147221219",
+            "AADSTS50126: Invalid username",
+            "error_codes x aadsts700082",
+            "FAIL [0x801c0021/0x80072ee2]",
+            "NTE_BAD_KEYSET 80090016",
+            "WSAHOST_NOT_FOUND 11001",
+            "Something went wrong [1001]",
+            "[1001]",
+            "Event ID 1098",
+            "エラー コード: 1001",
+            "Error 5",
+            "error code is 53003",
+            "801c0021/80072ee2",
+        ] {
+            let text = format!("2026-11-20 09:12:33 noise 1.2.3\n{line}\nmore noise 42\n");
+            assert_eq!(candidates(&text), vec![line], "{line}");
+        }
+    }
+
+    /// The contract: every line with a hit is a candidate. Lines are built
+    /// from words that codes, labels and look-alikes are made of.
+    #[test]
+    fn candidates_cover_every_line_with_hits() {
+        let vocab = [
+            "0x80072EE2",
+            "0x3e9",
+            "caa70004",
+            "CAA50021",
+            "80090016",
+            "3399614467",
+            "-2147221219",
+            "AADSTS50126",
+            "aadsts50076",
+            "Aadsts700082",
+            "1001",
+            "5",
+            "53003",
+            "12345",
+            "09:12:33",
+            "2026-11-20",
+            "16.0.17928",
+            "0f8fad5b-d9cb-469f-a165-70867728950e",
+            "Error",
+            "error:",
+            "Code",
+            "code",
+            "Status:",
+            "hr=",
+            "is",
+            "the",
+            "[",
+            "]",
+            "wrong",
+            "Something",
+            "went",
+            "NTE_BAD_KEYSET",
+            "EventID=",
+            "Event",
+            "ID",
+            "1098",
+            "port",
+            "line",
+            "version",
+            "/",
+            "801c0021/80072ee2",
+            "0x801c0021/0x80072ee2",
+            "+1001",
+            "1001.",
+            "x",
+            "dead",
+            "face1234",
+            "c0000234",
+            "(",
+            ")",
+            ":",
+            ",",
+            "=",
+            "\"",
+            "エラー",
+            "１００１",
+            "abc80070005",
+            "80070005-1",
+            "80070005.",
+            "error_code",
+            "FAIL",
+            "tag",
+            "1/3",
+            "11/20/2026",
+            "ms",
+            "no.",
+            "No",
+            "number",
+            "exit",
+            "returned",
+            "Result:",
+            "http",
+            "build",
+            "failed",
+            "sub-error",
+            "700082/500121",
+            "4294967295",
+            "12345678",
+            "0000000000",
+            "99999999999",
+            "d",
+            "D",
+            "xx",
+            "0X1F",
+            "_1001",
+            "-5",
+            "+",
+            "_",
+        ];
+        let mut seed: u64 = 0x2026_1127;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut text = String::new();
+        for _ in 0..20_000 {
+            let words = 1 + next() % 7;
+            for w in 0..words {
+                let seps = [" ", "", ":", " ", "=", " [", "] ", ", "];
+                if w > 0 {
+                    text.push_str(seps[(next() % seps.len() as u64) as usize]);
+                }
+                text.push_str(vocab[(next() % vocab.len() as u64) as usize]);
+            }
+            text.push('\n');
+        }
+        let found = candidates(&text);
+        let mut missed = Vec::new();
+        for line in lines_with_hits(&text) {
+            if !found.contains(&line) {
+                missed.push(line);
+            }
+        }
+        assert!(
+            missed.is_empty(),
+            "lines with codes not found by the prefilter: {missed:#?}"
+        );
+        // Not everything: the prefilter must also skip lines.
+        assert!(found.len() < text.lines().count());
+    }
+
+    #[test]
+    fn runs_across_group_boundaries() {
+        for pad in 50..70 {
+            let text = format!("{} 80090016 x\n", "a".repeat(pad));
+            assert_eq!(candidates(&text).len(), 1, "pad {pad}");
+            let text = format!("{} 12345 error 1001\n", "b".repeat(pad));
+            assert_eq!(candidates(&text).len(), 1, "pad {pad}");
+        }
+    }
+}
