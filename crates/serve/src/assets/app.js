@@ -278,6 +278,8 @@
       }
       state.doc = doc;
       render(doc);
+      // Bring the answer into view without taking the keyboard focus away.
+      $("summary").scrollIntoView({ block: "start" });
     } catch (_) {
       showError(t("error.network"));
     } finally {
@@ -422,7 +424,7 @@
     if (e.causes && e.causes.length) {
       body.append(el("h4", {}, t("entry.causes")));
       body.append(el("ul", { class: "causes" }, e.causes.map((c) =>
-        el("li", {}, pick(c), el("span", { class: "tell" }, t("entry.tell"), " ", pick(c.tell)))))));
+        el("li", {}, pick(c), el("span", { class: "tell" }, t("entry.tell"), " ", pick(c.tell))))));
     }
     if (e.steps && e.steps.length) {
       body.append(el("h4", {}, t("entry.steps")));
