@@ -14,7 +14,7 @@ if ! rg --version 2>/dev/null | grep -q '^ripgrep 15'; then
 fi
 [ -d "$dir" ] || python3 bench/gen_logs.py "$dir" "$size" 64
 cargo build --release -q -p m365doctor
-bin=target/release/m365doctor
+bin="${CARGO_TARGET_DIR:-target}/release/m365doctor"
 # The shapes scan recognises on their own: 0x + 8 hex, CAA + 5 hex, AADSTS + digits,
 # signed and unsigned 10-digit decimals, bare 8-hex words.
 pattern='\b(0[xX][0-9a-fA-F]{8}|[cC][aA][aA][0-9a-fA-F]{5}|AADSTS[0-9]+|-?[0-9]{10}|[0-9a-fA-F]{8})\b'
