@@ -1,22 +1,128 @@
-//! `m365doctor collect`: one redacted evidence bundle for support.
+//! `m365doctor collect`: one redacted evidence bundle for support, with the
+//! diagnosis (ticket.md, diagnosis.json) inside. A thin shell over
+//! m365doctor_fix::collect.
 
 use m365doctor_codes::Lang;
+use m365doctor_fix::collect::{collect, CollectOptions, Outcome};
+use m365doctor_fix::host::RealHost;
 use m365doctor_kb::Kb;
-use std::io;
+use serde_json::json;
+use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct CollectArgs {
-    /// Where to write the bundle folder and its zip
+    /// Where to write the bundle folder and its zip (default: the current folder)
     #[arg(long, value_name = "DIR")]
-    pub out: Option<std::path::PathBuf>,
+    pub out: Option<PathBuf>,
+    /// Keep user names, e-mail addresses, tenant and device ids as they are
+    #[arg(long)]
+    pub no_redact: bool,
+    /// Print the manifest and the paths as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
-pub fn run(_args: &CollectArgs, _kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
-    crate::say(
+pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !out.is_dir() {
+        crate::say(
+            lang,
+            &format!("{} is not a folder", out.display()),
+            &format!("{} はフォルダーではありません", out.display()),
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let options = CollectOptions {
+        out,
+        redact: !args.no_redact,
         lang,
-        "`collect` is not built yet",
-        "`collect` はまだ実装されていません",
-    );
-    Ok(ExitCode::from(2))
+    };
+    let bundle = match collect(&RealHost, kb, &options) {
+        Ok(Outcome::Written(b)) => b,
+        Ok(Outcome::Nothing(why)) => {
+            if args.json {
+                let doc = json!({"schema": m365doctor_fix::collect::SCHEMA, "written": false, "why": why.get(lang)});
+                println!("{doc}");
+            } else {
+                println!("{}", why.get(lang));
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => {
+            crate::say(
+                lang,
+                &format!("the evidence bundle could not be written (nothing partial is left): {e}"),
+                &format!(
+                    "証跡一式を書き込めませんでした (途中までのファイルは残していません): {e}"
+                ),
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if args.json {
+        let doc = json!({
+            "schema": m365doctor_fix::collect::SCHEMA,
+            "written": true,
+            "dir": bundle.dir,
+            "zip": bundle.zip,
+            "findings": bundle.findings,
+            "manifest": bundle.manifest,
+        });
+        let mut o = io::stdout().lock();
+        serde_json::to_writer_pretty(&mut o, &doc)?;
+        writeln!(o)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let ja = lang == Lang::Ja;
+    let mut o = io::stdout().lock();
+    if ja {
+        writeln!(o, "証跡一式を作成しました:")?;
+    } else {
+        writeln!(o, "Evidence bundle written:")?;
+    }
+    writeln!(o, "  {}", bundle.dir.display())?;
+    writeln!(o, "  {}", bundle.zip.display())?;
+    for f in &bundle.files {
+        writeln!(o, "    {f}")?;
+    }
+    if !bundle.skipped.is_empty() {
+        writeln!(
+            o,
+            "{}",
+            if ja {
+                "含めなかったもの:"
+            } else {
+                "Not included:"
+            }
+        )?;
+        for s in &bundle.skipped {
+            writeln!(o, "  - {}: {}", s.what, s.why.get(lang))?;
+        }
+    }
+    if ja {
+        writeln!(
+            o,
+            "診断結果 ({} 件) は ticket.md と diagnosis.json にあります。{}送付前に内容を確認してください。",
+            bundle.findings,
+            if options.redact {
+                "ユーザー名、メール アドレス、テナント ID、デバイス ID はマスキング済みです。"
+            } else {
+                "マスキングしていません。"
+            }
+        )?;
+    } else {
+        writeln!(
+            o,
+            "The diagnosis ({} findings) is in ticket.md and diagnosis.json. {}Review the files before sending them.",
+            bundle.findings,
+            if options.redact {
+                "User names, e-mail addresses, tenant and device ids are redacted. "
+            } else {
+                "Nothing is redacted. "
+            }
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,9 +1,19 @@
-//! `m365doctor fix`: list, plan, run and undo repairs.
+//! `m365doctor fix`: list, plan, run, undo, resume and history of repairs.
+//! A thin shell over m365doctor-fix; dry-run is the default: nothing
+//! changes without `--yes` or a "y" typed at a terminal.
 
 use m365doctor_codes::Lang;
+use m365doctor_fix::catalog;
+use m365doctor_fix::host::{Host, Os, RealHost};
+use m365doctor_fix::network;
+use m365doctor_fix::plan::{self, show, Plan, Precondition, Undo};
+use m365doctor_fix::runner::{Report, RunState, Runner};
+use m365doctor_fix::Text;
 use m365doctor_kb::Kb;
-use std::io;
+use serde_json::json;
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum FixCommand {
@@ -13,13 +23,848 @@ pub enum FixCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Show exactly what an action, or the actions for an error code, would do
+    Plan {
+        /// An action id (`reset-identity-cache`) or a code (`0xCAA70004`, `AADSTS50126`)
+        target: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+        /// The app the code comes from (outlook, teams, …), to pick the right entry
+        #[arg(long = "app", value_name = "APP")]
+        apps: Vec<String>,
+        #[command(flatten)]
+        choices: Choices,
+    },
+    /// Carry out an action: checks, confirmation, backup, journal, verification
+    Run {
+        /// The action id
+        action: String,
+        /// Do it without asking (otherwise a terminal asks; a script is refused)
+        #[arg(long)]
+        yes: bool,
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        choices: Choices,
+        /// Seconds each network probe of check-network may take
+        #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+        timeout: u64,
+    },
+    /// Restore what a run changed (the last run by default)
+    Undo {
+        /// The run id (or its beginning), as `fix history` shows it
+        run: Option<String>,
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Finish a run that was interrupted (the last one by default)
+    Resume {
+        run: Option<String>,
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the runs, oldest first
+    History {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
-pub fn run(_command: FixCommand, _kb: &Kb, lang: Lang, _color: bool) -> io::Result<ExitCode> {
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Choices {
+    /// dsreg-rejoin: also on a device that is Microsoft Entra joined only
+    #[arg(long)]
+    force: bool,
+    /// dsreg-rejoin: confirm that leaving Microsoft Entra ID cannot be undone
+    #[arg(long = "i-understand-rejoin")]
+    i_understand_rejoin: bool,
+    /// new-outlook-profile: the new profile's name (default: m365doctor)
+    #[arg(long, value_name = "NAME")]
+    profile_name: Option<String>,
+}
+
+impl Choices {
+    fn options(&self) -> plan::Options {
+        plan::Options {
+            force: self.force,
+            rejoin_confirmed: self.i_understand_rejoin,
+            profile_name: self.profile_name.clone(),
+        }
+    }
+}
+
+fn tr(lang: Lang, en: &str, ja: &str) -> String {
+    if lang == Lang::Ja { ja } else { en }.to_string()
+}
+
+pub fn run(command: FixCommand, kb: &Kb, lang: Lang, _color: bool) -> io::Result<ExitCode> {
+    let host = RealHost;
+    let runner = Runner::new(&host);
+    let resolving = matches!(command, FixCommand::Undo { .. } | FixCommand::Resume { .. });
+    let unfinished = runner.unfinished();
+    if !resolving {
+        for r in &unfinished {
+            warn_unfinished(r, lang);
+        }
+    }
+    match command {
+        FixCommand::List { json } => list(json, lang),
+        FixCommand::Plan {
+            target,
+            json,
+            apps,
+            choices,
+        } => plan_command(&host, &target, json, &apps, &choices, kb, lang),
+        FixCommand::Run {
+            action,
+            yes,
+            json,
+            choices,
+            timeout,
+        } => {
+            if !unfinished.is_empty() && plan::spec_of(&action).is_some_and(|s| s.changes) {
+                crate::say(
+                    lang,
+                    "finish or undo the unfinished run first (see above)",
+                    "先に中断された実行を再開するか元に戻してください (上記参照)",
+                );
+                return Ok(ExitCode::from(2));
+            }
+            run_command(&host, &action, yes, json, &choices, timeout, kb, lang)
+        }
+        FixCommand::Undo { run, yes, json } => {
+            undo_command(&runner, run.as_deref(), yes, json, lang)
+        }
+        FixCommand::Resume { run, yes, json } => {
+            resume_command(&runner, run.as_deref(), yes, json, lang)
+        }
+        FixCommand::History { json } => history(&runner, json, lang),
+    }
+}
+
+fn warn_unfinished(r: &RunState, lang: Lang) {
+    let id = &r.id;
+    let action = &r.action;
     crate::say(
         lang,
-        "`fix` is not built yet",
-        "`fix` はまだ実装されていません",
+        &format!("run {id} ({action}) did not finish: `m365doctor fix resume {id}` finishes it, `m365doctor fix undo {id}` rolls it back"),
+        &format!("実行 {id} ({action}) は完了していません。`m365doctor fix resume {id}` で再開、`m365doctor fix undo {id}` で元に戻せます"),
     );
-    Ok(ExitCode::from(2))
+}
+
+fn print_json(value: &serde_json::Value) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)
+}
+
+fn list(json: bool, lang: Lang) -> io::Result<ExitCode> {
+    if json {
+        print_json(&catalog::list_json(lang))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = io::stdout().lock();
+    let all = catalog::list();
+    for automated in [true, false] {
+        writeln!(
+            out,
+            "{}",
+            if automated {
+                tr(
+                    lang,
+                    "Automated (m365doctor fix run ACTION):",
+                    "自動 (m365doctor fix run ACTION):",
+                )
+            } else {
+                tr(
+                    lang,
+                    "Manual (done by you or an administrator):",
+                    "手動 (ユーザーまたは管理者が実施):",
+                )
+            }
+        )?;
+        for a in all.iter().filter(|a| a.automated == automated) {
+            let undo = if !a.automated {
+                String::new()
+            } else {
+                match (a.undo, a.undo_kind) {
+                    _ if !a.changes => tr(lang, "read-only", "読み取りのみ"),
+                    (true, _) => tr(lang, "undo: yes", "元に戻す: 可"),
+                    (false, plan::UndoKind::NotNeeded) => {
+                        tr(lang, "undo: not needed", "元に戻す: 不要")
+                    }
+                    _ => tr(lang, "undo: NO", "元に戻す: 不可"),
+                }
+            };
+            writeln!(
+                out,
+                "  {:<32} {:<5} {:<6} {:<16} {}",
+                a.id,
+                m365doctor_scan::report::who(&a.who, lang),
+                m365doctor_scan::report::risk(&a.risk, lang),
+                undo,
+                a.title.get(lang)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plan_command(
+    host: &dyn Host,
+    target: &str,
+    json: bool,
+    apps: &[String],
+    choices: &Choices,
+    kb: &Kb,
+    lang: Lang,
+) -> io::Result<ExitCode> {
+    let options = choices.options();
+    let (actions, code) = if catalog::is_action(target) {
+        (vec![target.to_string()], None)
+    } else {
+        let apps: Vec<&str> = apps.iter().map(String::as_str).collect();
+        match catalog::resolve_code(target, kb, &apps) {
+            Ok(c) => (c.actions.clone(), Some(c)),
+            Err(e) => {
+                crate::say(lang, &e.en, &e.ja);
+                return Ok(ExitCode::from(2));
+            }
+        }
+    };
+    let mut plans: Vec<Plan> = Vec::new();
+    let mut manual: Vec<&'static m365doctor_kb::Action> = Vec::new();
+    for a in &actions {
+        if plan::spec_of(a).is_some() {
+            match m365doctor_fix::prepare(host, a, &options) {
+                Ok(p) => plans.push(p),
+                Err(e) => {
+                    crate::say(lang, &e.0.en, &e.0.ja);
+                    return Ok(ExitCode::from(2));
+                }
+            }
+        } else if let Some(k) = m365doctor_kb::action(a) {
+            manual.push(k);
+        } else {
+            crate::say(
+                lang,
+                &format!("unknown action `{a}` (see `m365doctor fix list`)"),
+                &format!(
+                    "不明なアクション `{a}` です (`m365doctor fix list` で一覧を確認できます)"
+                ),
+            );
+            return Ok(ExitCode::from(2));
+        }
+    }
+    if json {
+        let doc = json!({
+            "schema": catalog::SCHEMA,
+            "input": target,
+            "code": code.as_ref().map(|c| json!({
+                "code": c.code,
+                "entry": c.entry.as_ref().map(|(id, _)| id),
+                "title": c.entry.as_ref().map(|(_, t)| t.get(lang).to_string()),
+                "actions": c.actions,
+            })),
+            "plans": plans,
+            "manual": manual.iter().map(|a| json!({
+                "id": a.id, "who": a.who, "risk": a.risk,
+                "title": if lang == Lang::Ja { &a.title.ja } else { &a.title.en },
+                "text": if lang == Lang::Ja { &a.text.ja } else { &a.text.en },
+            })).collect::<Vec<_>>(),
+        });
+        print_json(&doc)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = io::stdout().lock();
+    if let Some(c) = &code {
+        let entry = c
+            .entry
+            .as_ref()
+            .map(|(id, t)| format!("{} [{id}]", t.get(lang)))
+            .unwrap_or_default();
+        writeln!(out, "{}: {entry}", c.code)?;
+        writeln!(
+            out,
+            "{}\n",
+            tr(
+                lang,
+                "Its actions, least invasive first:",
+                "対処 (影響の小さい順):"
+            )
+        )?;
+    }
+    for p in &plans {
+        write_plan(&mut out, p, lang)?;
+    }
+    for a in &manual {
+        let (title, text) = if lang == Lang::Ja {
+            (&a.title.ja, &a.text.ja)
+        } else {
+            (&a.title.en, &a.text.en)
+        };
+        writeln!(
+            out,
+            "{} {title} [{}]\n  {text}\n",
+            tr(lang, "By hand:", "手動:"),
+            a.id
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_plan(out: &mut impl Write, p: &Plan, lang: Lang) -> io::Result<()> {
+    let kb = m365doctor_kb::action(&p.action);
+    let who = kb.map(|a| a.who.to_string()).unwrap_or_default();
+    let risk = kb.map(|a| a.risk.to_string()).unwrap_or_default();
+    writeln!(
+        out,
+        "{} {} [{}]",
+        tr(lang, "Plan:", "計画:"),
+        p.title.get(lang),
+        p.action
+    )?;
+    writeln!(
+        out,
+        "  {} {} · {} {} · {} {}",
+        tr(lang, "who:", "実施者:"),
+        m365doctor_scan::report::who(&who, lang),
+        tr(lang, "risk:", "リスク:"),
+        m365doctor_scan::report::risk(&risk, lang),
+        tr(lang, "undo:", "元に戻す:"),
+        p.undo_note.get(lang)
+    )?;
+    if !p.probed {
+        writeln!(
+            out,
+            "  {}",
+            tr(
+                lang,
+                "(planned without this machine's state: on Windows the plan names exactly what exists)",
+                "(このマシンの状態を見ずに作成した計画です。Windows 上では実際に存在するものを具体的に示します)"
+            )
+        )?;
+    }
+    if !p.preconditions.is_empty() {
+        writeln!(out, "  {}", tr(lang, "Before it starts:", "開始前の確認:"))?;
+        for pre in &p.preconditions {
+            let line = match pre {
+                Precondition::Windows => tr(lang, "runs on Windows only", "Windows でのみ実行"),
+                Precondition::Admin => tr(
+                    lang,
+                    "administrator rights (an elevated prompt)",
+                    "管理者権限 (管理者として実行したプロンプト)",
+                ),
+                Precondition::AppsClosed { images } => format!(
+                    "{} {}",
+                    tr(
+                        lang,
+                        "these apps are closed:",
+                        "次のアプリが終了していること:"
+                    ),
+                    images.join(", ")
+                ),
+                Precondition::DiskSpace { bytes, at } => format!(
+                    "{} {:.1} MiB ({})",
+                    tr(
+                        lang,
+                        "free disk space for the backup:",
+                        "バックアップ用の空き容量:"
+                    ),
+                    *bytes as f64 / 1048576.0,
+                    show(at)
+                ),
+            };
+            writeln!(out, "    - {line}")?;
+        }
+    }
+    if p.steps.is_empty() {
+        writeln!(out, "  {}", tr(lang, "Steps: none", "手順: なし"))?;
+    } else {
+        writeln!(out, "  {}", tr(lang, "Steps:", "手順:"))?;
+    }
+    for (i, s) in p.steps.iter().enumerate() {
+        writeln!(out, "    {}. {}", i + 1, s.does.get(lang))?;
+        writeln!(
+            out,
+            "       {} {}",
+            tr(lang, "runs:", "実行内容:"),
+            s.op.describe()
+        )?;
+        if let Some(b) = &s.backup {
+            writeln!(
+                out,
+                "       {} {}",
+                tr(lang, "backup:", "バックアップ:"),
+                show(b)
+            )?;
+        }
+        let undo = match &s.undo {
+            Undo::Restore { op } => op.describe(),
+            Undo::NotNeeded { why } => why.get(lang).to_string(),
+            Undo::Impossible { why } => {
+                format!("{} {}", tr(lang, "NOT POSSIBLE:", "不可:"), why.get(lang))
+            }
+        };
+        writeln!(out, "       {} {undo}", tr(lang, "undo:", "元に戻す:"))?;
+        if let Some(n) = &s.notice {
+            writeln!(
+                out,
+                "       {} {}",
+                tr(lang, "you notice:", "影響:"),
+                n.get(lang)
+            )?;
+        }
+        if s.admin {
+            writeln!(
+                out,
+                "       {}",
+                tr(lang, "needs administrator rights", "管理者権限が必要")
+            )?;
+        }
+    }
+    if !p.verify.is_empty() {
+        writeln!(
+            out,
+            "  {} {}",
+            tr(lang, "Then it checks:", "実行後の確認:"),
+            p.verify.len()
+        )?;
+    }
+    for n in &p.notes {
+        writeln!(out, "  * {}", n.get(lang))?;
+    }
+    if !p.steps.is_empty() {
+        writeln!(
+            out,
+            "  {} {}",
+            tr(lang, "Backup and journal:", "バックアップとジャーナル:"),
+            show(&p.run_dir)
+        )?;
+    }
+    for r in &p.refusals {
+        writeln!(
+            out,
+            "  {} {}",
+            tr(lang, "WILL NOT RUN:", "実行できません:"),
+            r.get(lang)
+        )?;
+    }
+    writeln!(out)
+}
+
+/// Asks at a terminal; refuses in scripts unless `--yes`.
+fn confirmed(yes: bool, question: &str, lang: Lang) -> io::Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if !io::stdin().is_terminal() {
+        crate::say(
+            lang,
+            "nothing was changed: add --yes to run without a terminal to confirm at (this is a dry run by default)",
+            "何も変更していません。確認用の端末がない場合は --yes を付けて実行してください (既定はドライランです)",
+        );
+        return Ok(false);
+    }
+    print!("{question} [y/N] ");
+    io::stdout().flush()?;
+    let mut line = String::new();
+    io::stdin().lock().read_line(&mut line)?;
+    let answer = line.trim().to_lowercase();
+    Ok(matches!(answer.as_str(), "y" | "yes" | "はい"))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_command(
+    host: &dyn Host,
+    action: &str,
+    yes: bool,
+    json: bool,
+    choices: &Choices,
+    timeout: u64,
+    kb: &Kb,
+    lang: Lang,
+) -> io::Result<ExitCode> {
+    if m365doctor_kb::action(action).is_none() {
+        crate::say(
+            lang,
+            &format!("unknown action `{action}` (see `m365doctor fix list`)"),
+            &format!(
+                "不明なアクション `{action}` です (`m365doctor fix list` で一覧を確認できます)"
+            ),
+        );
+        return Ok(ExitCode::from(2));
+    }
+    match action {
+        "check-network" => return check_network(host, timeout, json, lang),
+        "collect-evidence" => {
+            return crate::collect::run(&crate::collect::CollectArgs::default(), kb, lang)
+        }
+        "dsreg-status-check" => return dsreg_status(host, kb, json, lang),
+        _ => {}
+    }
+    let plan = match m365doctor_fix::prepare(host, action, &choices.options()) {
+        Ok(p) => p,
+        Err(e) => {
+            crate::say(lang, &e.0.en, &e.0.ja);
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let runner = Runner::new(host);
+    let problems = runner.check_preconditions(&plan);
+    if !problems.is_empty() {
+        for p in &problems {
+            crate::say(lang, &p.en, &p.ja);
+        }
+        return Ok(ExitCode::from(2));
+    }
+    if plan.steps.is_empty() {
+        for n in &plan.notes {
+            println!("{}", n.get(lang));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !yes && !json {
+        write_plan(&mut io::stdout().lock(), &plan, lang)?;
+    }
+    let question = tr(lang, "Carry out this plan?", "この計画を実行しますか?");
+    if !confirmed(yes, &question, lang)? {
+        return Ok(ExitCode::from(2));
+    }
+    match runner.start(&plan) {
+        Ok(report) => finish(&report, json, lang, true),
+        Err(refused) => {
+            for p in &refused.0 {
+                crate::say(lang, &p.en, &p.ja);
+            }
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn finish(report: &Report, json: bool, lang: Lang, offer_undo: bool) -> io::Result<ExitCode> {
+    if json {
+        print_json(&json!({
+            "schema": catalog::SCHEMA,
+            "run": report.run,
+            "dir": report.dir,
+            "status": report.status,
+            "steps": report.steps.iter().map(|(t, r)| json!({
+                "step": t.get(lang),
+                "ok": r.is_ok(),
+                "detail": match r { Ok(d) | Err(d) => d },
+            })).collect::<Vec<_>>(),
+            "checks": report.checks,
+            "notes": report.notes.iter().map(|n| n.get(lang)).collect::<Vec<_>>(),
+        }))?;
+    } else {
+        let mut out = io::stdout().lock();
+        writeln!(
+            out,
+            "{} {}: {}",
+            tr(lang, "Run", "実行"),
+            report.run,
+            status_label(&report.status, lang)
+        )?;
+        for (t, r) in &report.steps {
+            match r {
+                Ok(d) => writeln!(out, "  ✓ {} — {d}", t.get(lang))?,
+                Err(e) => writeln!(out, "  ✗ {} — {e}", t.get(lang))?,
+            }
+        }
+        if !report.checks.is_empty() {
+            writeln!(out, "  {}", tr(lang, "Checks:", "確認:"))?;
+            for c in &report.checks {
+                let mark = if c.ok { "✓" } else { "✗" };
+                if c.detail.is_empty() {
+                    writeln!(out, "    {mark} {}", c.check)?;
+                } else {
+                    writeln!(out, "    {mark} {} ({})", c.check, c.detail)?;
+                }
+            }
+        }
+        for n in &report.notes {
+            writeln!(out, "  * {}", n.get(lang))?;
+        }
+        writeln!(
+            out,
+            "  {} {}",
+            tr(lang, "Backup and journal:", "バックアップとジャーナル:"),
+            show(&report.dir)
+        )?;
+        if offer_undo && report.status.starts_with("done") {
+            writeln!(
+                out,
+                "  {} m365doctor fix undo {}",
+                tr(lang, "To undo:", "元に戻すには:"),
+                report.run
+            )?;
+        }
+    }
+    Ok(if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn status_label(status: &str, lang: Lang) -> String {
+    let (en, ja) = match status {
+        "done" => ("done and verified", "完了 (確認済み)"),
+        "done-unverified" => ("done, but a check failed", "完了 (ただし確認に失敗)"),
+        "rolled-back" => ("failed; changes rolled back", "失敗 (変更は元に戻しました)"),
+        "undone" => ("undone", "元に戻しました"),
+        "undo-failed" => ("undo failed in part", "元に戻す処理が一部失敗"),
+        "unfinished" => ("unfinished", "未完了"),
+        "undo-unfinished" => ("undo unfinished", "元に戻す処理が未完了"),
+        other => (other, other),
+    };
+    tr(lang, en, ja)
+}
+
+fn pick(runner: &Runner, run: Option<&str>, lang: Lang) -> Option<RunState> {
+    let found = runner.find(run);
+    if found.is_none() {
+        match run {
+            Some(id) => crate::say(
+                lang,
+                &format!("no run `{id}` (see `m365doctor fix history`)"),
+                &format!("実行 `{id}` は見つかりません (`m365doctor fix history` を参照)"),
+            ),
+            None => crate::say(lang, "there is no run yet", "まだ実行履歴がありません"),
+        }
+    }
+    found
+}
+
+fn undo_command(
+    runner: &Runner,
+    run: Option<&str>,
+    yes: bool,
+    json: bool,
+    lang: Lang,
+) -> io::Result<ExitCode> {
+    let Some(state) = pick(runner, run, lang) else {
+        return Ok(ExitCode::from(2));
+    };
+    if state.undo_finished == Some(true) {
+        crate::say(
+            lang,
+            &format!("run {} was already undone", state.id),
+            &format!("実行 {} はすでに元に戻されています", state.id),
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !json {
+        println!(
+            "{} {} ({}, {})",
+            tr(lang, "Undo run", "元に戻す実行:"),
+            state.id,
+            state.action,
+            status_label(state.status(), lang)
+        );
+        for (i, s) in state.plan.steps.iter().enumerate().rev() {
+            if !state.begun.contains(&i) || state.undone.contains(&i) {
+                continue;
+            }
+            let how = match &s.undo {
+                Undo::Restore { op } => op.describe(),
+                Undo::NotNeeded { why } => why.get(lang).to_string(),
+                Undo::Impossible { why } => {
+                    format!("{} {}", tr(lang, "NOT POSSIBLE:", "不可:"), why.get(lang))
+                }
+            };
+            println!("  - {} → {how}", s.does.get(lang));
+        }
+    }
+    let q = tr(lang, "Undo these steps?", "これらの手順を元に戻しますか?");
+    if !confirmed(yes, &q, lang)? {
+        return Ok(ExitCode::from(2));
+    }
+    let report = runner.undo(&state);
+    finish(&report, json, lang, false)
+}
+
+fn resume_command(
+    runner: &Runner,
+    run: Option<&str>,
+    yes: bool,
+    json: bool,
+    lang: Lang,
+) -> io::Result<ExitCode> {
+    let state = match run {
+        Some(_) => pick(runner, run, lang),
+        None => {
+            let last = runner.unfinished().into_iter().last();
+            if last.is_none() {
+                crate::say(lang, "no unfinished run", "中断された実行はありません");
+            }
+            last
+        }
+    };
+    let Some(state) = state else {
+        return Ok(ExitCode::from(2));
+    };
+    if !json {
+        println!(
+            "{} {} ({}): {}/{} {}",
+            tr(lang, "Resume run", "再開する実行:"),
+            state.id,
+            state.action,
+            state.done.len(),
+            state.plan.steps.len(),
+            tr(lang, "steps done", "手順完了")
+        );
+    }
+    let q = tr(lang, "Finish this run?", "この実行を最後まで進めますか?");
+    if !confirmed(yes, &q, lang)? {
+        return Ok(ExitCode::from(2));
+    }
+    match runner.resume(&state) {
+        Ok(report) => finish(&report, json, lang, true),
+        Err(refused) => {
+            for p in &refused.0 {
+                crate::say(lang, &p.en, &p.ja);
+            }
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn history(runner: &Runner, json: bool, lang: Lang) -> io::Result<ExitCode> {
+    let runs = runner.history();
+    if json {
+        print_json(&json!({
+            "schema": catalog::SCHEMA,
+            "runs": runs.iter().map(|r| json!({
+                "run": r.id,
+                "action": r.action,
+                "time": r.time,
+                "status": r.status(),
+                "unfinished": r.unfinished(),
+                "steps": r.plan.steps.len(),
+                "steps_done": r.done.len(),
+                "dir": r.dir,
+            })).collect::<Vec<_>>(),
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if runs.is_empty() {
+        println!("{}", tr(lang, "No runs yet.", "実行履歴はまだありません。"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    for r in &runs {
+        println!(
+            "{}  {:<32} {}/{}  {}",
+            r.id,
+            r.action,
+            r.done.len(),
+            r.plan.steps.len(),
+            status_label(r.status(), lang)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_network(host: &dyn Host, timeout: u64, json: bool, lang: Lang) -> io::Result<ExitCode> {
+    let report = network::check(host, Duration::from_secs(timeout.clamp(1, 60)));
+    if json {
+        print_json(&json!({
+            "schema": catalog::SCHEMA,
+            "action": "check-network",
+            "ok": report.ok(),
+            "probes": report.probes.iter().map(|p| json!({
+                "host": p.host,
+                "dns": match &p.dns { Ok(a) => json!({"ok": true, "addresses": a}), Err(e) => json!({"ok": false, "error": e}) },
+                "tcp443": p.tcp.as_ref().map(|r| match r { Ok(()) => json!({"ok": true}), Err(e) => json!({"ok": false, "error": e}) }),
+                "tls": p.tls.as_ref().map(|r| match r { Ok(s) => json!({"ok": true, "detail": s}), Err(e) => json!({"ok": false, "error": e}) }),
+            })).collect::<Vec<_>>(),
+            "user_proxy": report.user_proxy.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
+            "system_proxy": report.system_proxy,
+            "notes": report.proxy_notes().iter().map(|n| n.get(lang)).collect::<Vec<_>>(),
+        }))?;
+    } else {
+        let mut out = io::stdout().lock();
+        for p in &report.probes {
+            match p.failure() {
+                None => writeln!(out, "  ✓ {:<38} DNS, TCP 443, TLS", p.host)?,
+                Some(f) => writeln!(out, "  ✗ {:<38} {}", p.host, f.get(lang))?,
+            }
+        }
+        writeln!(
+            out,
+            "  {}",
+            tr(
+                lang,
+                "(the TLS probe checks that a TLS server answers; it does not validate certificates)",
+                "(TLS の確認はサーバーが TLS で応答するかのみで、証明書は検証しません)"
+            )
+        )?;
+        if host.os() == Os::Windows || !report.user_proxy.is_empty() {
+            writeln!(out, "{}", tr(lang, "User proxy:", "ユーザーのプロキシ:"))?;
+            if report.user_proxy.is_empty() {
+                writeln!(out, "  {}", tr(lang, "none", "なし"))?;
+            }
+            for (n, v) in &report.user_proxy {
+                writeln!(out, "  {n} = {v}")?;
+            }
+        }
+        if let Some(s) = &report.system_proxy {
+            writeln!(
+                out,
+                "{}",
+                tr(
+                    lang,
+                    "System proxy (WinHTTP):",
+                    "システムのプロキシ (WinHTTP):"
+                )
+            )?;
+            for l in s.lines().filter(|l| !l.trim().is_empty()) {
+                writeln!(out, "  {}", l.trim())?;
+            }
+        }
+        for n in report.proxy_notes() {
+            writeln!(out, "* {}", n.get(lang))?;
+        }
+    }
+    Ok(if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn dsreg_status(host: &dyn Host, kb: &Kb, json: bool, lang: Lang) -> io::Result<ExitCode> {
+    if host.os() != Os::Windows {
+        let t = Text::new(
+            "`dsreg-status-check` runs dsregcmd, which exists on Windows only; paste its output into `m365doctor dsreg` instead.",
+            "`dsreg-status-check` は Windows にしかない dsregcmd を実行します。代わりに出力を `m365doctor dsreg` に貼り付けてください。",
+        );
+        crate::say(lang, &t.en, &t.ja);
+        return Ok(ExitCode::from(2));
+    }
+    let out = host.run("dsregcmd", &["/status"], Duration::from_secs(60))?;
+    let captures = m365doctor_dsreg::parse(&out.text());
+    let Some(capture) = captures.first() else {
+        crate::say(
+            lang,
+            "dsregcmd /status printed nothing readable",
+            "dsregcmd /status の出力を読み取れませんでした",
+        );
+        return Ok(ExitCode::from(1));
+    };
+    let report = m365doctor_dsreg::diagnose_with(capture, kb);
+    if json {
+        print_json(&m365doctor_dsreg::to_json(&report, lang))?;
+    } else {
+        m365doctor_dsreg::render(&mut io::stdout().lock(), &report, lang, false)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

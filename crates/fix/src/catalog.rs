@@ -20,6 +20,8 @@ pub struct Listed {
     /// `fix undo` restores everything the action changes.
     pub undo: bool,
     pub undo_kind: UndoKind,
+    /// Changes the machine (read-only actions do not).
+    pub changes: bool,
     pub platforms: Vec<&'static str>,
     pub title: Text,
     pub text: Text,
@@ -41,6 +43,7 @@ pub fn list() -> Vec<Listed> {
                     s.undo == UndoKind::Full || (s.undo == UndoKind::NotNeeded && !s.changes)
                 }),
                 undo_kind: spec.map(|s| s.undo).unwrap_or(UndoKind::None),
+                changes: spec.is_some_and(|s| s.changes),
                 platforms: spec.map(|s| s.platforms.to_vec()).unwrap_or_default(),
                 title: Text::new(a.title.en.to_string(), a.title.ja.to_string()),
                 text: Text::new(a.text.en.to_string(), a.text.ja.to_string()),
@@ -59,7 +62,11 @@ pub fn list_json(lang: Lang) -> Value {
                 "who": a.who,
                 "risk": a.risk,
                 "undo": a.undo,
-                "undo_kind": if a.automated { a.undo_kind.id() } else { "manual" },
+                "undo_kind": match (a.automated, a.changes) {
+                    (false, _) => "manual",
+                    (true, false) => "read-only",
+                    (true, true) => a.undo_kind.id(),
+                },
                 "undo_note": if a.automated { Some(undo_note(&a.id).get(lang).to_string()) } else { None },
                 "platforms": a.platforms,
                 "title": a.title.get(lang),
@@ -133,4 +140,36 @@ pub fn resolve_code(input: &str, kb: &Kb, apps: &[&str]) -> Result<CodeActions, 
         "`{first}` has no knowledge-base entry, so there is no fix to plan; `m365doctor explain {input}` tells what it is.",
         "`{first}` にはナレッジ ベースのエントリがないため、計画できる修復はありません。内容は `m365doctor explain {input}` で確認できます。"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_knowledge_base_marks_automated_exactly_what_fix_carries_out() {
+        for a in ACTIONS.iter() {
+            assert_eq!(
+                a.automated,
+                spec_of(&a.id).is_some(),
+                "kb/actions.toml `automated` of {} disagrees with m365doctor-fix",
+                a.id
+            );
+        }
+    }
+
+    #[test]
+    fn codes_resolve_to_their_entry_actions_in_order() {
+        let kb = Kb::bundled();
+        let c = resolve_code("AADSTS50126", &kb, &[]).unwrap();
+        assert_eq!(c.code, "AADSTS50126");
+        assert!(c.entry.is_some());
+        assert!(!c.actions.is_empty());
+        let err = resolve_code("not a code at all", &kb, &[]).unwrap_err();
+        assert!(
+            err.en.contains("neither an action nor a code"),
+            "{}",
+            err.en
+        );
+    }
 }

@@ -307,13 +307,15 @@ fn write_atomically(
         }
         host.write(&tmp_zip, &zip_bytes(name, files)?)?;
         host.rename(&tmp_dir, dir)?;
-        host.rename(&tmp_zip, zip)
+        if let Err(e) = host.rename(&tmp_zip, zip) {
+            // Both or neither: take the folder back so cleanup removes it.
+            host.rename(dir, &tmp_dir)?;
+            return Err(e);
+        }
+        Ok(())
     })();
     if result.is_err() {
         cleanup(&written);
-        if host.exists(dir) && !host.exists(zip) {
-            // The folder is complete; only the zip is missing: say so by the error.
-        }
     }
     result
 }
@@ -608,7 +610,8 @@ fn linux(g: &mut Gatherer) {
         ],
         SHORT,
     ) {
-        if !o.text().trim().is_empty() {
+        // Exit 1 when some of the packages are not installed; the rest are listed.
+        if matches!(o.code, Some(0 | 1)) && !o.text().trim().is_empty() {
             found = true;
             g.text_item(
                 "packages.txt",

@@ -22,7 +22,15 @@ pub use text::Text;
 
 /// Gathers this machine's facts (read-only) and plans `action` for a new run.
 pub fn prepare(host: &dyn Host, action: &str, options: &Options) -> Result<Plan, plan::PlanError> {
-    let dir = Runner::new(host).new_run_dir(action);
+    let mut dir = Runner::new(host).new_run_dir(action);
+    if host.os() != Os::Windows {
+        // Shown as it would be on Windows, where the action runs.
+        let id = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+        dir = plan::under(
+            std::path::Path::new("%LOCALAPPDATA%"),
+            &format!(r"m365doctor\runs\{}", id.unwrap_or_default()),
+        );
+    }
     let facts = facts::gather(host, action, dir);
     plan::plan(action, &facts, options)
 }

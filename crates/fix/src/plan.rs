@@ -244,7 +244,7 @@ impl Plan {
     }
 
     pub fn backup_dir(&self) -> PathBuf {
-        self.run_dir.join("backup")
+        under(&self.run_dir, "backup")
     }
 }
 
@@ -302,6 +302,11 @@ pub fn show(p: &Path) -> String {
 
 /// A path under a folder, from Windows-style relative parts.
 pub fn under(base: &Path, rel: &str) -> PathBuf {
+    let b = base.to_string_lossy();
+    if b.starts_with('%') {
+        // A template for Windows (planned elsewhere): keep its separators.
+        return PathBuf::from(format!("{}\\{}", b.trim_end_matches(['\\', '/']), rel));
+    }
     rel.split('\\')
         .filter(|p| !p.is_empty())
         .fold(base.to_path_buf(), |p, part| p.join(part))
@@ -732,7 +737,7 @@ fn move_folders(p: &mut Plan, facts: &Facts, backup: &Path, action: &str) {
             continue;
         }
         let name = rel.rsplit('\\').next().unwrap_or(rel);
-        let to = backup.join(format!("{}-{name}", i + 1));
+        let to = under(backup, &format!("{}-{name}", i + 1));
         let shown = show(&from);
         p.steps.push(Step {
             does: t!(
@@ -747,10 +752,7 @@ fn move_folders(p: &mut Plan, facts: &Facts, backup: &Path, action: &str) {
                 op: Op::MoveBack {
                     from: to.clone(),
                     to: from.clone(),
-                    displaced: p
-                        .run_dir
-                        .join("replaced-by-undo")
-                        .join(format!("{}-{name}", i + 1)),
+                    displaced: under(&p.run_dir, &format!(r"replaced-by-undo\{}-{name}", i + 1)),
                 },
             },
             backup: Some(to.clone()),
@@ -765,7 +767,7 @@ fn export_and_delete(p: &mut Plan, facts: &Facts, key: &str, backup: &Path, file
     if facts.probed && facts.reg_keys.get(key) != Some(&true) {
         return;
     }
-    let file = backup.join(file);
+    let file = under(backup, file);
     p.steps.push(Step {
         does: t!(
             "Export {key} to the backup",
@@ -851,7 +853,7 @@ fn new_outlook_profile(p: &mut Plan, facts: &Facts, options: &Options, backup: &
         undo: Undo::Restore {
             op: Op::RegRemoveCreated {
                 key: key.clone(),
-                file: backup.join("new-profile-at-undo.reg"),
+                file: under(backup, "new-profile-at-undo.reg"),
             },
         },
         backup: None,

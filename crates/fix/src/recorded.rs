@@ -942,6 +942,8 @@ fn set_field(text: &str, field: &str, value: &str) -> String {
 pub struct Crashing<'a, H: Host> {
     pub inner: &'a H,
     pub fail_from: usize,
+    /// Fail only the `fail_from`th effect (a single error, not a crash).
+    pub only_one: bool,
     count: Cell<usize>,
 }
 
@@ -950,7 +952,16 @@ impl<'a, H: Host> Crashing<'a, H> {
         Crashing {
             inner,
             fail_from,
+            only_one: false,
             count: Cell::new(0),
+        }
+    }
+
+    /// A host where only the `n`th effect fails and the rest work.
+    pub fn failing_once(inner: &'a H, n: usize) -> Self {
+        Crashing {
+            only_one: true,
+            ..Crashing::new(inner, n)
         }
     }
 
@@ -962,7 +973,7 @@ impl<'a, H: Host> Crashing<'a, H> {
     fn effect(&self) -> io::Result<()> {
         let n = self.count.get();
         self.count.set(n + 1);
-        if n >= self.fail_from {
+        if n == self.fail_from || (n > self.fail_from && !self.only_one) {
             Err(io::Error::other(format!("injected failure at effect {n}")))
         } else {
             Ok(())

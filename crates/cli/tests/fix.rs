@@ -1,0 +1,186 @@
+//! `m365doctor fix` and `collect` on a system that is not Windows (the CI's):
+//! list and plan work, changes are refused with a clear message, bad input
+//! fails cleanly, and nothing is written outside the given folders.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A home of its own, so runs and bundles never touch the real one.
+fn home(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("m365doctor-fixcli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn m365doctor(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_m365doctor"))
+        .args(args)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LOCALAPPDATA")
+        .env_remove("XDG_DATA_HOME")
+        .env("HOME", home)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run m365doctor")
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&o.stdout));
+    })
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn list_json_follows_the_contract() {
+    let h = home("list");
+    let o = m365doctor(&h, &["fix", "list", "--json"]);
+    assert!(o.status.success());
+    let doc = json(&o);
+    assert_eq!(doc["schema"], "m365doctor.fix/1");
+    let actions = doc["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), m365doctor_kb::ACTIONS.len());
+    for a in actions {
+        assert!(a["automated"].is_boolean() && a["undo"].is_boolean());
+        assert!(["user", "admin"].contains(&a["who"].as_str().unwrap()));
+        assert!(["none", "low", "medium", "high"].contains(&a["risk"].as_str().unwrap()));
+        let platforms = a["platforms"].as_array().unwrap();
+        assert_eq!(
+            a["automated"].as_bool().unwrap(),
+            !platforms.is_empty(),
+            "{a}"
+        );
+    }
+    let by_id = |id: &str| actions.iter().find(|a| a["id"] == id).unwrap().clone();
+    assert_eq!(by_id("reset-identity-cache")["undo"], true);
+    assert_eq!(by_id("clear-office-credentials")["undo"], false);
+    assert_eq!(by_id("dsreg-rejoin")["who"], "admin");
+    assert_eq!(by_id("restart-device")["automated"], false);
+    let ja = json(&m365doctor(&h, &["--lang", "ja", "fix", "list", "--json"]));
+    assert_eq!(ja["actions"][0]["title"], "アプリを再起動する");
+}
+
+#[test]
+fn plan_shows_steps_backups_and_undo_for_an_action_and_for_a_code() {
+    let h = home("plan");
+    let o = m365doctor(
+        &h,
+        &["fix", "plan", "reset-office-identity-registry", "--json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = json(&o);
+    let plan = &doc["plans"][0];
+    assert_eq!(plan["action"], "reset-office-identity-registry");
+    let steps = plan["steps"].as_array().unwrap();
+    assert_eq!(steps[0]["op"]["op"], "reg-export");
+    assert_eq!(steps[1]["op"]["op"], "reg-delete");
+    assert_eq!(steps[1]["undo"]["undo"], "restore");
+    assert_eq!(steps[1]["undo"]["op"]["op"], "reg-import");
+    assert!(plan["run_dir"]
+        .as_str()
+        .unwrap()
+        .starts_with(r"%LOCALAPPDATA%\m365doctor\runs\"));
+
+    let o = m365doctor(
+        &h,
+        &["--lang", "ja", "fix", "plan", "clear-office-credentials"],
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("元に戻せません"), "{text}");
+
+    let o = m365doctor(&h, &["fix", "plan", "0xCAA70004", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = json(&o);
+    assert!(doc["code"]["entry"].is_string(), "{doc}");
+    let planned: Vec<&str> = doc["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["action"].as_str().unwrap())
+        .collect();
+    let listed: Vec<&str> = doc["code"]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    // Automated actions are planned in the entry's order.
+    let automated: Vec<&str> = listed
+        .iter()
+        .copied()
+        .filter(|a| m365doctor_fix::plan::spec_of(a).is_some())
+        .collect();
+    assert_eq!(planned, automated);
+    assert!(!planned.is_empty());
+}
+
+#[test]
+fn bad_input_fails_cleanly() {
+    let h = home("bad");
+    for args in [
+        &["fix", "plan", "no-such-thing"][..],
+        &["fix", "run", "no-such-action"],
+        &["fix", "run", "restart-device"],
+        &["fix", "undo"],
+        &["fix", "undo", "20990101T000000Z-none"],
+        &["fix", "resume"],
+    ] {
+        let o = m365doctor(&h, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with("m365doctor: "),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(!stderr(&o).contains("panicked"));
+    }
+}
+
+#[test]
+fn changes_are_refused_off_windows_in_both_languages() {
+    let h = home("refuse");
+    let o = m365doctor(&h, &["fix", "run", "reset-identity-cache", "--yes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("runs on Windows only"),
+        "{}",
+        stderr(&o)
+    );
+    let o = m365doctor(&h, &["--lang", "ja", "fix", "run", "dsreg-status-check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Windows"), "{}", stderr(&o));
+    // Nothing was written: no run folder anywhere under the home.
+    let o = m365doctor(&h, &["fix", "history", "--json"]);
+    assert_eq!(json(&o)["runs"].as_array().unwrap().len(), 0);
+    assert!(!h.join(".local/share/m365doctor").exists());
+}
+
+#[test]
+fn collect_on_a_system_without_microsoft_sign_in_components_says_so() {
+    let h = home("collect");
+    let out = h.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let o = m365doctor(&h, &["collect", "--out", out.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = json(&o);
+    assert_eq!(doc["schema"], "m365doctor.collect/1");
+    if doc["written"] == false {
+        assert!(doc["why"].as_str().unwrap().contains("Nothing to gather"));
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+    } else {
+        // This machine has some (a Microsoft package is installed): a whole bundle.
+        assert!(Path::new(doc["zip"].as_str().unwrap()).is_file());
+    }
+    let o = m365doctor(
+        &h,
+        &["collect", "--out", h.join("missing").to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a folder"));
+}

@@ -1,0 +1,231 @@
+//! `collect` end to end against the recorded Windows machine: every file of
+//! the bundle (folder and zip) is redacted, the diagnosis is inside, and
+//! nothing partial is ever left.
+
+use m365doctor_codes::Lang;
+use m365doctor_fix::collect::{collect, CollectOptions, Outcome};
+use m365doctor_fix::recorded::{RecordedHost, WinLang};
+use m365doctor_fix::Os;
+use m365doctor_kb::Kb;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+}
+
+const TENANT: &str = "3c1f9a7e-5b2d-4e8f-a6c0-91d4b7e2f358";
+const DEVICE: &str = "5c8e0f4a-3b7d-4d52-9a51-0c2f6b7e8d11";
+const SECRETS: &[&str] = &[
+    "megan.bowen@contoso.com",
+    "megan.bowen",
+    TENANT,
+    DEVICE,
+    // The Credential Manager user names: only target names are collected.
+    "02kxqzbpnwtrjvaf",
+];
+
+fn out_dir(h: &RecordedHost) -> PathBuf {
+    let d = h.profile().join("Desktop");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn bundle(h: &RecordedHost, redact: bool, lang: Lang) -> m365doctor_fix::collect::Bundle {
+    let options = CollectOptions {
+        out: out_dir(h),
+        redact,
+        lang,
+    };
+    match collect(h, &Kb::bundled(), &options).expect("collects") {
+        Outcome::Written(b) => b,
+        Outcome::Nothing(t) => panic!("nothing: {}", t.en),
+    }
+}
+
+/// Every file in the zip, by name.
+fn unzip(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            (f.name().unwrap().to_string(), bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn the_bundle_is_complete_diagnosed_and_holds_no_identifier_in_any_file() {
+    for (lang, win) in [(Lang::En, WinLang::En), (Lang::Ja, WinLang::Ja)] {
+        let h = RecordedHost::new(fixtures(), win).unwrap();
+        let b = bundle(&h, true, lang);
+        assert!(b.dir.is_dir() && b.zip.is_file());
+        let zipped = unzip(&b.zip);
+        let names: Vec<String> = std::fs::read_dir(&b.dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(zipped.len(), names.len());
+        for wanted in [
+            "dsregcmd-status-user.txt",
+            "credential-targets.txt",
+            "office-identity.reg.txt",
+            "proxy-user.txt",
+            "proxy-system-winhttp.txt",
+            "time-status.txt",
+            "time-offset.txt",
+            "time-zone.txt",
+            "windows-version.txt",
+            "office-version.txt",
+            "teams-version.txt",
+            "events-aad-operational.txt",
+            "events-user-device-registration.txt",
+            "ticket.md",
+            "diagnosis.json",
+            "manifest.json",
+        ] {
+            assert!(
+                names.iter().any(|n| n == wanted),
+                "{wanted} missing: {names:?}"
+            );
+        }
+        // Event log files cannot be redacted, so they stay out.
+        assert!(!names.iter().any(|n| n.ends_with(".evtx")));
+        for (name, bytes) in &zipped {
+            let text = String::from_utf8_lossy(bytes).to_lowercase();
+            for s in SECRETS {
+                assert!(!text.contains(&s.to_lowercase()), "{name} contains {s}");
+            }
+            assert!(!text.contains("password="), "{name}");
+        }
+        // The same user is the same placeholder across files.
+        let dsreg = std::fs::read_to_string(b.dir.join("dsregcmd-status-user.txt")).unwrap();
+        let events = std::fs::read_to_string(b.dir.join("events-aad-operational.txt")).unwrap();
+        assert!(dsreg.contains("<email-1>"), "{dsreg}");
+        assert!(events.contains("<email-1>"));
+        assert!(dsreg.contains("<tenant-1>") && events.contains("<tenant-1>"));
+        // Correlation ids stay: support needs them.
+        assert!(events.contains("7b9e2c41-3d5f-4a68-b0c2-9e1f4d6a8b30"));
+        // Japanese console output was decoded from CP932.
+        if win == WinLang::Ja {
+            let time = std::fs::read_to_string(b.dir.join("time-status.txt")).unwrap();
+            assert!(time.contains("ソース: Local CMOS Clock"), "{time}");
+        }
+        let credentials = std::fs::read_to_string(b.dir.join("credential-targets.txt")).unwrap();
+        assert!(
+            credentials.contains("MicrosoftOffice16_Data:SSPI:<email-1>"),
+            "{credentials}"
+        );
+
+        let diagnosis: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(b.dir.join("diagnosis.json")).unwrap()).unwrap();
+        let text = diagnosis.to_string();
+        assert!(
+            text.contains("CAA5001C") || text.contains("caa5001c"),
+            "{text}"
+        );
+        assert!(text.contains("AADSTS50126"));
+        let ticket = std::fs::read_to_string(b.dir.join("ticket.md")).unwrap();
+        assert!(ticket.contains("dsregcmd /status"));
+
+        let manifest = &b.manifest;
+        assert_eq!(manifest["schema"], "m365doctor.collect/1");
+        assert_eq!(manifest["redacted"], true);
+        let files = manifest["files"].as_array().unwrap();
+        assert!(files.iter().all(|f| f["command"].is_string()));
+        assert!(manifest["skipped"].as_array().unwrap().len() >= 3);
+        // Nothing temporary is left beside the bundle.
+        let left: Vec<String> = std::fs::read_dir(out_dir(&h))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}
+
+#[test]
+fn without_redaction_the_identifiers_and_event_logs_are_kept() {
+    let h = RecordedHost::new(fixtures(), WinLang::En).unwrap();
+    h.elevated.set(true);
+    let b = bundle(&h, false, Lang::En);
+    let dsreg = std::fs::read_to_string(b.dir.join("dsregcmd-status-elevated.txt")).unwrap();
+    assert!(dsreg.contains(TENANT));
+    let evtx = std::fs::read(b.dir.join("events-aad-operational.evtx")).unwrap();
+    assert_eq!(&evtx[..8], b"ElfFile\0");
+}
+
+#[test]
+fn a_failure_at_any_effect_leaves_a_complete_bundle_or_nothing() {
+    let h = RecordedHost::new(fixtures(), WinLang::En).unwrap();
+    let out = out_dir(&h);
+    let options = CollectOptions {
+        out: out.clone(),
+        redact: true,
+        lang: Lang::En,
+    };
+    let mut n = 0;
+    loop {
+        let failing = m365doctor_fix::recorded::Crashing::failing_once(&h, n);
+        let result = collect(&failing, &Kb::bundled(), &options);
+        let effects = failing.effects();
+        let left: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.ends_with(".scratch"))
+            .collect();
+        match result {
+            Ok(Outcome::Written(b)) => {
+                // A failed command is a skipped file, never a broken bundle.
+                let manifest: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(b.dir.join("manifest.json")).unwrap())
+                        .unwrap();
+                for f in manifest["files"].as_array().unwrap() {
+                    assert!(b.dir.join(f["file"].as_str().unwrap()).is_file());
+                }
+                assert_eq!(unzip(&b.zip).len(), b.files.len());
+                assert_eq!(left.len(), 2, "{n}: {left:?}");
+                std::fs::remove_dir_all(&b.dir).unwrap();
+                std::fs::remove_file(&b.zip).unwrap();
+            }
+            Ok(Outcome::Nothing(_)) => panic!("the recorded machine has evidence"),
+            Err(_) => assert!(left.is_empty(), "failure at effect {n} left {left:?}"),
+        }
+        if n > effects {
+            break;
+        }
+        n += 1;
+    }
+    assert!(n > 20, "only {n} effects");
+}
+
+#[test]
+fn other_systems_say_when_there_is_nothing_to_gather() {
+    let mut h = RecordedHost::new(fixtures(), WinLang::En).unwrap();
+    h.os.set(Os::Linux);
+    let home = h.profile();
+    h.set_env("HOME", Some(home.to_str().unwrap()));
+    let options = CollectOptions {
+        out: out_dir(&h),
+        redact: true,
+        lang: Lang::En,
+    };
+    match collect(&h, &Kb::bundled(), &options).unwrap() {
+        Outcome::Nothing(t) => assert!(t.ja.contains("収集できるもの")),
+        Outcome::Written(b) => panic!("wrote {:?}", b.files),
+    }
+    // With the identity broker's state present, its listing is gathered.
+    let broker = home.join(".config/microsoft-identity-broker/account-data");
+    std::fs::create_dir_all(&broker).unwrap();
+    std::fs::write(broker.join("megan.bowen@contoso.com.json"), b"{}").unwrap();
+    match collect(&h, &Kb::bundled(), &options).unwrap() {
+        Outcome::Written(b) => {
+            let listing = std::fs::read_to_string(b.dir.join("identity-broker-user.txt")).unwrap();
+            assert!(listing.contains("account-data/<email-1>"), "{listing}");
+            assert!(!listing.contains("megan.bowen"), "{listing}");
+        }
+        Outcome::Nothing(t) => panic!("{}", t.en),
+    }
+}
