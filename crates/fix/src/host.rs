@@ -386,15 +386,8 @@ impl Host for RealHost {
             match stream.read(&mut buf[got..]) {
                 Ok(0) => break,
                 Ok(n) => got += n,
-                Err(e)
-                    if got > 0
-                        && matches!(
-                            e.kind(),
-                            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                        ) =>
-                {
-                    break
-                }
+                // What came before a reset or a timeout is the answer.
+                Err(_) if got > 0 => break,
                 Err(e) => return Err(e),
             }
         }

@@ -69,6 +69,7 @@ pub struct RecordedHost {
     fixtures: PathBuf,
     /// Host names that fail, and how.
     pub network: RefCell<BTreeMap<String, NetFault>>,
+    last_resolved: RefCell<String>,
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -174,6 +175,7 @@ impl RecordedHost {
             os: Cell::new(Os::Windows),
             fixtures: dir,
             network: RefCell::new(BTreeMap::new()),
+            last_resolved: RefCell::new(String::new()),
         };
         host.seed_profile(&local)?;
         Ok(host)
@@ -889,6 +891,7 @@ impl Host for RecordedHost {
 
     fn resolve(&self, name: &str, _timeout: Duration) -> io::Result<Vec<IpAddr>> {
         self.calls.borrow_mut().push(format!("resolve {name}"));
+        *self.last_resolved.borrow_mut() = name.to_string();
         match self.network.borrow().get(name) {
             Some(NetFault::Dns) => Err(io::Error::other("No such host is known.")),
             _ => Ok(vec![IpAddr::from([192, 0, 2, 10])]),
@@ -901,7 +904,9 @@ impl Host for RecordedHost {
         send: &[u8],
         _timeout: Duration,
     ) -> io::Result<Vec<u8>> {
-        let sni = crate::network::sni_of(send).unwrap_or_default();
+        // A bare connection carries no server name: it follows the last lookup.
+        let sni =
+            crate::network::sni_of(send).unwrap_or_else(|| self.last_resolved.borrow().clone());
         self.calls.borrow_mut().push(format!("tcp {addr} {sni}"));
         match self.network.borrow().get(&sni) {
             Some(NetFault::Tcp) => Err(io::Error::new(

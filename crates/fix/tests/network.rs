@@ -1,0 +1,146 @@
+//! `check-network` against the recorded machine: where each probe fails,
+//! and what the proxy settings explain.
+
+use m365doctor_fix::network::{check, ENDPOINTS};
+use m365doctor_fix::recorded::{NetFault, RecordedHost, WinLang};
+use std::path::Path;
+use std::time::Duration;
+
+fn host(lang: WinLang) -> RecordedHost {
+    RecordedHost::new(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")),
+        lang,
+    )
+    .unwrap()
+}
+
+#[test]
+fn every_endpoint_is_probed_with_dns_tcp_and_tls() {
+    let h = host(WinLang::En);
+    let r = check(&h, Duration::from_secs(2));
+    assert!(r.ok(), "{r:?}");
+    assert_eq!(r.probes.len(), ENDPOINTS.len());
+    for e in ENDPOINTS {
+        assert!(h.calls().contains(&format!("resolve {e}")));
+        assert!(
+            h.calls().contains(&format!("tcp 192.0.2.10:443 {e}")),
+            "{e}"
+        );
+    }
+    // The TLS probe names the server (SNI), read back from the ClientHello.
+    assert!(r.probes.iter().all(|p| p.tls.as_ref().unwrap().is_ok()));
+}
+
+#[test]
+fn failures_say_where_they_happened() {
+    for lang in [WinLang::En, WinLang::Ja] {
+        let h = host(lang);
+        h.network
+            .borrow_mut()
+            .insert("login.live.com".into(), NetFault::Dns);
+        h.network
+            .borrow_mut()
+            .insert("outlook.office365.com".into(), NetFault::Tcp);
+        h.network
+            .borrow_mut()
+            .insert("enterpriseregistration.windows.net".into(), NetFault::Tls);
+        let r = check(&h, Duration::from_secs(2));
+        assert!(!r.ok());
+        let failure = |host: &str| {
+            r.probes
+                .iter()
+                .find(|p| p.host == host)
+                .unwrap()
+                .failure()
+                .unwrap()
+        };
+        assert!(failure("login.live.com").en.contains("DNS"));
+        assert!(failure("outlook.office365.com")
+            .ja
+            .contains("TCP 接続に失敗"));
+        let tls = failure("enterpriseregistration.windows.net");
+        assert!(tls.en.contains("HTTP answer instead of TLS"), "{}", tls.en);
+        assert!(r
+            .probes
+            .iter()
+            .find(|p| p.host == "login.microsoftonline.com")
+            .unwrap()
+            .ok());
+    }
+}
+
+#[test]
+fn a_user_proxy_with_a_direct_system_path_is_pointed_out() {
+    for lang in [WinLang::En, WinLang::Ja] {
+        let h = host(lang);
+        let r = check(&h, Duration::from_secs(2));
+        assert!(r
+            .user_proxy
+            .iter()
+            .any(|(n, v)| n == "ProxyServer" && v == "proxy.contoso.com:8080"));
+        assert!(r
+            .user_proxy
+            .iter()
+            .any(|(n, v)| n == "AutoConfigURL" && v == "http://pac.contoso.com/proxy.pac"));
+        assert_eq!(r.system_direct, Some(true), "{:?}", r.system_proxy);
+        let notes = r.proxy_notes();
+        assert!(notes[0].en.contains("system (WinHTTP) connects directly"));
+        assert!(notes[0].ja.contains("直接接続"));
+    }
+}
+
+#[test]
+fn the_real_host_reads_a_tls_answer_from_a_local_server() {
+    use m365doctor_fix::host::{Host, RealHost};
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let hello =
+        m365doctor_fix::network::client_hello("login.microsoftonline.com", std::time::UNIX_EPOCH);
+    let len = hello.len();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        // Read all of it, so closing sends a FIN rather than a reset.
+        let mut buf = vec![0u8; len];
+        s.read_exact(&mut buf).unwrap();
+        s.write_all(&[0x16, 3, 3, 0, 0x51, 2, 0, 0, 0x4d, 3, 3])
+            .unwrap();
+        buf
+    });
+    let answer = RealHost
+        .tcp_exchange(addr, &hello, Duration::from_secs(3))
+        .unwrap();
+    assert_eq!(server.join().unwrap(), hello);
+    assert!(
+        m365doctor_fix::network::classify(&answer).is_ok(),
+        "{answer:?}"
+    );
+    assert!(RealHost
+        .resolve("localhost", Duration::from_secs(3))
+        .is_ok_and(|a| !a.is_empty()));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_real_host_captures_exit_codes_and_kills_at_the_timeout() {
+    use m365doctor_fix::host::{Host, RealHost};
+    let out = RealHost
+        .run(
+            "sh",
+            &["-c", "echo out; echo err >&2; exit 3"],
+            Duration::from_secs(5),
+        )
+        .unwrap();
+    assert_eq!(out.code, Some(3));
+    assert_eq!(out.text(), "out\n");
+    assert_eq!(out.err_text(), "err\n");
+    let start = std::time::Instant::now();
+    let out = RealHost
+        .run("sleep", &["5"], Duration::from_millis(200))
+        .unwrap();
+    assert_eq!(out.code, None);
+    assert!(start.elapsed() < Duration::from_secs(3));
+    assert!(RealHost
+        .run("no-such-program-m365", &[], Duration::from_secs(1))
+        .is_err());
+}
