@@ -202,8 +202,6 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
     };
     // The end of the last line reported: anchors before it are done.
     let mut done = 0usize;
-    // Hex bytes right before the current group.
-    let mut hex_carry = 0usize;
     let mut prev = Masks::default();
     let mut cur = group_masks(0);
     let mut g = 0usize;
@@ -219,26 +217,30 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
         let shl = |m: u64, p: u64, k: u32| (m << k) | (p >> (64 - k));
         let shr = |m: u64, x: u64, k: u32| (m >> k) | (x << (64 - k));
         let mut anchors: u64 = 0;
-        // Runs of 8+ hex digits: starts of maximal runs inside the group...
+        // Runs of eight or more hex digits that stand as a word: the byte
+        // before is no letter or digit and no joiner after one (GUID groups,
+        // versions), nor is the byte after.
         let h = cur.hex & valid;
-        let mut r = h & (h >> 1);
-        r &= r >> 2;
-        r &= r >> 4;
-        let starts = r & !((h << 1) | (hex_carry > 0) as u64);
-        let mut it = starts;
-        while it != 0 {
-            let i = it.trailing_zeros() as usize;
-            it &= it - 1;
-            if g + i >= done && hex_run_is_word(text, g + i) {
-                anchors |= 1 << i;
-            }
-        }
-        // ...and runs crossing into this group from the previous one.
-        if hex_carry > 0 && hex_carry < 8 {
-            let head = (!h).trailing_zeros() as usize;
-            let s = g - hex_carry;
-            if hex_carry + head >= 8 && s >= done && hex_run_is_word(text, s) {
-                report(text, s, &mut done, &mut f);
+        let alnum = cur.letter | cur.digit;
+        let prev_alnum = prev.letter | prev.digit;
+        let next_alnum = next.letter | next.digit;
+        let wide = (h as u128) | ((next.hex as u128) << 64);
+        let mut long = wide & (wide >> 1);
+        long &= long >> 2;
+        long &= long >> 4;
+        let starts = h & !shl(h, prev.hex, 1) & long as u64;
+        let before_ok = !shl(alnum, prev_alnum, 1)
+            & !(shl(cur.joiner, prev.joiner, 1) & shl(alnum, prev_alnum, 2));
+        let good_starts = starts & before_ok;
+        // Adding a run's first bit carries through the run to the bit after it.
+        let after = h.wrapping_add(good_starts) & !h;
+        let after_ok = !alnum & !(cur.joiner & shr(alnum, next_alnum, 1));
+        anchors |= after & after_ok;
+        // The last run may go on into the next group: decided byte by byte.
+        if h >> 63 == 1 {
+            let top = 64 - h.leading_ones() as usize;
+            if (good_starts >> top) & 1 == 1 && g + top >= done && hex_run_is_word(text, g + top) {
+                anchors |= 1 << top;
             }
         }
         // Numbers that start a word: event ids and labelled codes. Numbers
@@ -285,11 +287,6 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
                 report(text, g + i, &mut done, &mut f);
             }
         }
-        hex_carry = if h == u64::MAX {
-            hex_carry + 64
-        } else {
-            (h | !valid).leading_ones() as usize - (64 - (end - g))
-        };
         prev = cur;
         cur = next;
         g = end;
