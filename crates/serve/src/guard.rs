@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::lang::negotiate;
 use crate::Shared;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -101,6 +101,8 @@ pub fn layers(router: Router<Shared>, state: Shared) -> Router {
     router
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
+        // `limits` enforces --max-body; axum's own 2 MB default for forms must not apply.
+        .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn_with_state(state.clone(), limits))
         .layer(middleware::from_fn_with_state(
             state.clone(),

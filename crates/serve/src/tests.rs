@@ -475,6 +475,27 @@ async fn diagnose_reads_a_zip_of_logs_and_a_dsregcmd_capture_joins_the_case() {
     );
 }
 
+/// Uploads up to --max-body are read whole, past any framework default (2 MB for forms).
+#[tokio::test]
+async fn large_uploads_up_to_the_limit_are_read() {
+    let mut log = String::new();
+    while log.len() < 3 << 20 {
+        log.push_str("2026-11-20 00:41:07.337 INFO  WAM: acquiring token for https://outlook.office365.com\n");
+    }
+    log.push_str(
+        "2026-11-20 00:41:08.001 ERROR Token acquisition failed: Error code: 0xCAA70004\n",
+    );
+    let (ct, body) = multipart(&[("files", Some("big.log"), log.as_bytes())]);
+    let a = send(app(), post("/api/v1/diagnose", &ct, body)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let v = a.json();
+    assert_eq!(
+        v["sources"][0]["bytes"].as_u64().unwrap() as usize,
+        log.len()
+    );
+    assert_eq!(finding_codes(&v), ["0xCAA70004"]);
+}
+
 #[tokio::test]
 async fn diagnose_reports_skipped_inputs() {
     let (ct, body) = multipart(&[
