@@ -104,8 +104,40 @@ fn tr(lang: Lang, en: &str, ja: &str) -> String {
 }
 
 pub fn run(command: FixCommand, kb: &Kb, lang: Lang, _color: bool) -> io::Result<ExitCode> {
-    let host = RealHost;
-    let runner = Runner::new(&host);
+    run_on(&RealHost, &mut Terminal, command, kb, lang)
+}
+
+/// Where confirmation comes from: the terminal, or a test.
+pub trait Prompt {
+    /// Whether someone can answer.
+    fn interactive(&self) -> bool;
+    fn ask(&mut self, question: &str) -> io::Result<String>;
+}
+
+struct Terminal;
+
+impl Prompt for Terminal {
+    fn interactive(&self) -> bool {
+        io::stdin().is_terminal()
+    }
+
+    fn ask(&mut self, question: &str) -> io::Result<String> {
+        print!("{question} [y/N] ");
+        io::stdout().flush()?;
+        let mut line = String::new();
+        io::stdin().lock().read_line(&mut line)?;
+        Ok(line)
+    }
+}
+
+fn run_on(
+    host: &dyn Host,
+    prompt: &mut dyn Prompt,
+    command: FixCommand,
+    kb: &Kb,
+    lang: Lang,
+) -> io::Result<ExitCode> {
+    let runner = Runner::new(host);
     let resolving = matches!(command, FixCommand::Undo { .. } | FixCommand::Resume { .. });
     let unfinished = runner.unfinished();
     if !resolving {
@@ -120,7 +152,7 @@ pub fn run(command: FixCommand, kb: &Kb, lang: Lang, _color: bool) -> io::Result
             json,
             apps,
             choices,
-        } => plan_command(&host, &target, json, &apps, &choices, kb, lang),
+        } => plan_command(host, &target, json, &apps, &choices, kb, lang),
         FixCommand::Run {
             action,
             yes,
@@ -136,13 +168,14 @@ pub fn run(command: FixCommand, kb: &Kb, lang: Lang, _color: bool) -> io::Result
                 );
                 return Ok(ExitCode::from(2));
             }
-            run_command(&host, &action, yes, json, &choices, timeout, kb, lang)
+            let opts = RunOptions { yes, json, timeout };
+            run_command(host, prompt, &action, &opts, &choices, kb, lang)
         }
         FixCommand::Undo { run, yes, json } => {
-            undo_command(&runner, run.as_deref(), yes, json, lang)
+            undo_command(&runner, prompt, run.as_deref(), yes, json, lang)
         }
         FixCommand::Resume { run, yes, json } => {
-            resume_command(&runner, run.as_deref(), yes, json, lang)
+            resume_command(&runner, prompt, run.as_deref(), yes, json, lang)
         }
         FixCommand::History { json } => history(&runner, json, lang),
     }
@@ -461,11 +494,11 @@ fn write_plan(out: &mut impl Write, p: &Plan, lang: Lang) -> io::Result<()> {
 }
 
 /// Asks at a terminal; refuses in scripts unless `--yes`.
-fn confirmed(yes: bool, question: &str, lang: Lang) -> io::Result<bool> {
+fn confirmed(prompt: &mut dyn Prompt, yes: bool, question: &str, lang: Lang) -> io::Result<bool> {
     if yes {
         return Ok(true);
     }
-    if !io::stdin().is_terminal() {
+    if !prompt.interactive() {
         crate::say(
             lang,
             "nothing was changed: add --yes to run without a terminal to confirm at (this is a dry run by default)",
@@ -473,25 +506,30 @@ fn confirmed(yes: bool, question: &str, lang: Lang) -> io::Result<bool> {
         );
         return Ok(false);
     }
-    print!("{question} [y/N] ");
-    io::stdout().flush()?;
-    let mut line = String::new();
-    io::stdin().lock().read_line(&mut line)?;
-    let answer = line.trim().to_lowercase();
-    Ok(matches!(answer.as_str(), "y" | "yes" | "はい"))
+    let answer = prompt.ask(question)?.trim().to_lowercase();
+    let yes = matches!(answer.as_str(), "y" | "yes" | "はい");
+    if !yes {
+        crate::say(lang, "nothing was changed", "何も変更していません");
+    }
+    Ok(yes)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_command(
-    host: &dyn Host,
-    action: &str,
+struct RunOptions {
     yes: bool,
     json: bool,
-    choices: &Choices,
     timeout: u64,
+}
+
+fn run_command(
+    host: &dyn Host,
+    prompt: &mut dyn Prompt,
+    action: &str,
+    opts: &RunOptions,
+    choices: &Choices,
     kb: &Kb,
     lang: Lang,
 ) -> io::Result<ExitCode> {
+    let RunOptions { yes, json, timeout } = *opts;
     if m365doctor_kb::action(action).is_none() {
         crate::say(
             lang,
@@ -535,7 +573,7 @@ fn run_command(
         write_plan(&mut io::stdout().lock(), &plan, lang)?;
     }
     let question = tr(lang, "Carry out this plan?", "この計画を実行しますか?");
-    if !confirmed(yes, &question, lang)? {
+    if !confirmed(prompt, yes, &question, lang)? {
         return Ok(ExitCode::from(2));
     }
     match runner.start(&plan) {
@@ -646,6 +684,7 @@ fn pick(runner: &Runner, run: Option<&str>, lang: Lang) -> Option<RunState> {
 
 fn undo_command(
     runner: &Runner,
+    prompt: &mut dyn Prompt,
     run: Option<&str>,
     yes: bool,
     json: bool,
@@ -685,7 +724,7 @@ fn undo_command(
         }
     }
     let q = tr(lang, "Undo these steps?", "これらの手順を元に戻しますか?");
-    if !confirmed(yes, &q, lang)? {
+    if !confirmed(prompt, yes, &q, lang)? {
         return Ok(ExitCode::from(2));
     }
     let report = runner.undo(&state);
@@ -694,6 +733,7 @@ fn undo_command(
 
 fn resume_command(
     runner: &Runner,
+    prompt: &mut dyn Prompt,
     run: Option<&str>,
     yes: bool,
     json: bool,
@@ -724,7 +764,7 @@ fn resume_command(
         );
     }
     let q = tr(lang, "Finish this run?", "この実行を最後まで進めますか?");
-    if !confirmed(yes, &q, lang)? {
+    if !confirmed(prompt, yes, &q, lang)? {
         return Ok(ExitCode::from(2));
     }
     match runner.resume(&state) {
@@ -867,4 +907,180 @@ fn dsreg_status(host: &dyn Host, kb: &Kb, json: bool, lang: Lang) -> io::Result<
         m365doctor_dsreg::render(&mut io::stdout().lock(), &report, lang, false)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The command flow against the recorded Windows machine: dry run by
+    //! default, confirmation, undo, unfinished runs.
+
+    use super::*;
+    use clap::Parser;
+    use m365doctor_fix::recorded::{Crashing, RecordedHost, WinLang};
+    use std::path::Path;
+
+    struct Answer(Option<&'static str>);
+
+    impl Prompt for Answer {
+        fn interactive(&self) -> bool {
+            self.0.is_some()
+        }
+        fn ask(&mut self, _question: &str) -> io::Result<String> {
+            Ok(format!("{}\n", self.0.unwrap_or_default()))
+        }
+    }
+
+    #[derive(Parser)]
+    struct Fix {
+        #[command(subcommand)]
+        command: FixCommand,
+    }
+
+    fn host(lang: WinLang) -> RecordedHost {
+        let h = RecordedHost::new(
+            Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../fix/tests/fixtures"
+            )),
+            lang,
+        )
+        .unwrap();
+        h.close_office_apps();
+        h
+    }
+
+    fn fix(h: &RecordedHost, answer: Option<&'static str>, args: &[&str]) -> ExitCode {
+        let parsed = Fix::try_parse_from(std::iter::once("fix").chain(args.iter().copied()))
+            .expect("valid arguments");
+        run_on(
+            h,
+            &mut Answer(answer),
+            parsed.command,
+            &Kb::bundled(),
+            Lang::Ja,
+        )
+        .unwrap()
+    }
+
+    fn cache(h: &RecordedHost) -> bool {
+        h.local_app_data().join("Microsoft/IdentityCache").exists()
+    }
+
+    #[test]
+    fn nothing_changes_without_yes_or_a_yes_at_the_terminal() {
+        let h = host(WinLang::Ja);
+        assert_eq!(
+            fix(&h, None, &["run", "reset-identity-cache"]),
+            ExitCode::from(2)
+        );
+        assert!(cache(&h));
+        assert_eq!(
+            fix(&h, Some("n"), &["run", "reset-identity-cache"]),
+            ExitCode::from(2)
+        );
+        assert!(cache(&h));
+        assert!(Runner::new(&h).history().is_empty());
+        assert_eq!(
+            fix(&h, Some("y"), &["run", "reset-identity-cache"]),
+            ExitCode::SUCCESS
+        );
+        assert!(!cache(&h));
+    }
+
+    #[test]
+    fn run_then_undo_gives_everything_back() {
+        let h = host(WinLang::En);
+        let before = h.profile_snapshot();
+        assert_eq!(
+            fix(
+                &h,
+                None,
+                &["run", "reset-office-identity-registry", "--yes"]
+            ),
+            ExitCode::SUCCESS
+        );
+        assert_eq!(
+            fix(&h, None, &["run", "reset-identity-cache", "--yes"]),
+            ExitCode::SUCCESS
+        );
+        assert_eq!(fix(&h, None, &["history", "--json"]), ExitCode::SUCCESS);
+        // Undo asks too.
+        assert_eq!(fix(&h, None, &["undo"]), ExitCode::from(2));
+        assert!(!cache(&h));
+        assert_eq!(fix(&h, None, &["undo", "--yes"]), ExitCode::SUCCESS);
+        assert!(cache(&h));
+        let first = Runner::new(&h).history()[0].id.clone();
+        assert_eq!(fix(&h, Some("y"), &["undo", &first]), ExitCode::SUCCESS);
+        assert_eq!(h.profile_snapshot(), before);
+        assert!(h
+            .machine()
+            .registry
+            .contains_key(r"hkey_current_user\software\microsoft\office\16.0\common\identity"));
+        // Undoing twice does nothing more.
+        assert_eq!(fix(&h, None, &["undo", &first, "--yes"]), ExitCode::SUCCESS);
+    }
+
+    #[test]
+    fn an_unfinished_run_blocks_new_changes_until_resumed() {
+        let h = host(WinLang::Ja);
+        let plan =
+            m365doctor_fix::prepare(&h, "reset-identity-cache", &Default::default()).unwrap();
+        let crashing = Crashing::new(&h, 4);
+        let _ = Runner::new(&crashing).start(&plan);
+        assert_eq!(Runner::new(&h).unfinished().len(), 1);
+        assert_eq!(
+            fix(&h, None, &["run", "sync-clock", "--yes"]),
+            ExitCode::from(2)
+        );
+        // Reading is still fine.
+        assert_eq!(
+            fix(&h, None, &["plan", "sync-clock", "--json"]),
+            ExitCode::SUCCESS
+        );
+        assert_eq!(fix(&h, None, &["resume", "--yes"]), ExitCode::SUCCESS);
+        assert!(!cache(&h));
+        assert!(Runner::new(&h).unfinished().is_empty());
+        assert_eq!(
+            fix(&h, None, &["run", "sync-clock", "--yes"]),
+            ExitCode::SUCCESS
+        );
+    }
+
+    #[test]
+    fn rejoin_needs_admin_and_the_explicit_flag() {
+        let h = host(WinLang::En);
+        assert_eq!(
+            fix(&h, None, &["run", "dsreg-rejoin", "--yes"]),
+            ExitCode::from(2)
+        );
+        h.elevated.set(true);
+        assert_eq!(
+            fix(&h, None, &["run", "dsreg-rejoin", "--yes"]),
+            ExitCode::from(2)
+        );
+        assert!(!h.calls().iter().any(|c| c == "dsregcmd /leave"));
+        assert_eq!(
+            fix(
+                &h,
+                None,
+                &["run", "dsreg-rejoin", "--yes", "--i-understand-rejoin"]
+            ),
+            ExitCode::SUCCESS
+        );
+        assert!(h.calls().iter().any(|c| c == "dsregcmd /leave"));
+    }
+
+    #[test]
+    fn read_only_actions_run_without_asking() {
+        let h = host(WinLang::En);
+        assert_eq!(
+            fix(&h, None, &["run", "check-network", "--json"]),
+            ExitCode::SUCCESS
+        );
+        assert_eq!(
+            fix(&h, None, &["run", "dsreg-status-check"]),
+            ExitCode::SUCCESS
+        );
+        assert!(Runner::new(&h).history().is_empty());
+    }
 }
