@@ -110,3 +110,32 @@ fn open_browser(url: &str) -> io::Result<()> {
         .spawn()
         .map(|_| ())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(addr: &str, allow_remote: bool) -> ServeArgs {
+        ServeArgs {
+            addr: addr.into(),
+            open: false,
+            allow_remote,
+            allowed_hosts: Vec::new(),
+            max_body: 25,
+            timeout: 30,
+        }
+    }
+
+    #[test]
+    fn refuses_bad_and_non_loopback_addresses_before_listening() {
+        let code = run(args("localhost", false), Kb::bundled(), Lang::En).unwrap();
+        assert_eq!(code, ExitCode::from(2));
+        let code = run(args("0.0.0.0:0", false), Kb::bundled(), Lang::Ja).unwrap();
+        assert_eq!(code, ExitCode::from(2));
+        let config = Config::default();
+        let refused = m365doctor_serve::bind("0.0.0.0:0".parse().unwrap(), &config).unwrap_err();
+        assert_eq!(refused.kind(), io::ErrorKind::PermissionDenied);
+        let bound = m365doctor_serve::bind("127.0.0.1:0".parse().unwrap(), &config).unwrap();
+        assert!(bound.local_addr().unwrap().ip().is_loopback());
+    }
+}

@@ -1163,3 +1163,39 @@ async fn openapi_matches_the_router() {
         );
     }
 }
+
+// ------------------------------------------------------------ real socket
+
+/// `run` serves on the listener `bind` gave (port 0: a free one) and stops
+/// when asked, answering in between.
+#[test]
+fn run_serves_on_a_real_socket_until_shut_down() {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let config = Config::default();
+    let listener = crate::bind("127.0.0.1:0".parse().unwrap(), &config).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let server = std::thread::spawn(move || {
+        let shutdown = Box::pin(async move {
+            while !flag.load(Ordering::SeqCst) {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        });
+        crate::run(listener, Kb::bundled(), &config, Some(shutdown))
+    });
+    let mut socket = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        socket,
+        "GET /api/v1/explain/0x8004011d HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    socket.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(answer.contains("content-security-policy: default-src 'none'"));
+    assert!(answer.contains("MAPI_E_FAILONEPROVIDER"));
+    stop.store(true, Ordering::SeqCst);
+    server.join().unwrap().unwrap();
+}
