@@ -464,12 +464,10 @@ fn write_plan(out: &mut impl Write, p: &Plan, lang: Lang) -> io::Result<()> {
         }
     }
     if !p.verify.is_empty() {
-        writeln!(
-            out,
-            "  {} {}",
-            tr(lang, "Then it checks:", "実行後の確認:"),
-            p.verify.len()
-        )?;
+        writeln!(out, "  {}", tr(lang, "Then it checks:", "実行後の確認:"))?;
+        for c in &p.verify {
+            writeln!(out, "    - {}", c.describe().get(lang))?;
+        }
     }
     for n in &p.notes {
         writeln!(out, "  * {}", n.get(lang))?;

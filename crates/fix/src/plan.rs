@@ -182,6 +182,50 @@ pub enum Check {
     DeviceLeft,
 }
 
+impl Check {
+    /// What is checked, for people.
+    pub fn describe(&self) -> Text {
+        match self {
+            Check::MovedAside { from, .. } => {
+                let f = show(from);
+                t!("{f} is in the backup", "{f} がバックアップにあること")
+            }
+            Check::RegKeyAbsent { key } => t!("{key} is gone", "{key} が削除されていること"),
+            Check::RegKeyPresent { key } => t!("{key} exists", "{key} が存在すること"),
+            Check::RegValueIs { key, name, data } => t!(
+                "{key} {name} is `{data}`",
+                "{key} の {name} が `{data}` であること"
+            ),
+            Check::CredentialsAbsent { targets } => {
+                let n = targets.len();
+                t!(
+                    "the {n} credentials are gone from Credential Manager",
+                    "資格情報マネージャーから {n} 件の資格情報が削除されていること"
+                )
+            }
+            Check::ClockSynced => t!(
+                "w32tm /query /status shows a time server and a last successful sync",
+                "w32tm /query /status に時刻サーバーと最終正常同期時刻が表示されること"
+            ),
+            Check::PrtPresent => t!(
+                "dsregcmd /status shows AzureAdPrt : YES",
+                "dsregcmd /status に AzureAdPrt : YES と表示されること"
+            ),
+            Check::BrokerRegistered => t!(
+                "Get-AppxPackage shows the AAD BrokerPlugin with Status : Ok",
+                "Get-AppxPackage で AAD BrokerPlugin が Status : Ok であること"
+            ),
+            Check::ProcessRunning { image } => {
+                t!("{image} is running", "{image} が起動していること")
+            }
+            Check::DeviceLeft => t!(
+                "dsregcmd /status shows AzureAdJoined : NO",
+                "dsregcmd /status に AzureAdJoined : NO と表示されること"
+            ),
+        }
+    }
+}
+
 /// Whether `fix undo` gives everything back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -441,8 +485,8 @@ pub fn undo_note(id: &str) -> Text {
             "元に戻せません。Microsoft Entra ID から離脱するとデバイス登録が削除され、再参加する以外に戻す方法はありません。"
         ),
         _ => t!(
-            "Undo restores everything from the backup of the run.",
-            "元に戻す (undo) と、実行時のバックアップからすべてを復元します。"
+            "`m365doctor fix undo` restores everything from this run's backup.",
+            "`m365doctor fix undo` で、この実行のバックアップからすべて復元できます。"
         ),
     }
 }
@@ -874,12 +918,22 @@ fn new_outlook_profile(p: &mut Plan, facts: &Facts, options: &Options, backup: &
             name: "DefaultProfile".into(),
         },
     };
-    let old = facts.outlook_default.clone().unwrap_or_default();
-    p.steps.push(Step {
-        does: t!(
+    let does = match (&facts.outlook_default, facts.probed) {
+        (Some(old), _) => t!(
             "Make `{name}` the default profile (it was `{old}`)",
             "`{name}` を既定のプロファイルにする (これまでは `{old}`)"
         ),
+        (None, true) => t!(
+            "Make `{name}` the default profile (none was set)",
+            "`{name}` を既定のプロファイルにする (これまで既定は未設定)"
+        ),
+        (None, false) => t!(
+            "Make `{name}` the default profile (the current default is kept for undo)",
+            "`{name}` を既定のプロファイルにする (現在の既定は元に戻すために記録)"
+        ),
+    };
+    p.steps.push(Step {
+        does,
         op: Op::RegSetString {
             key: OUTLOOK.into(),
             name: "DefaultProfile".into(),
