@@ -99,7 +99,12 @@ try {
   check((await page.evaluate(() => navigator.clipboard.readText())) === ticket, "copy as Markdown copies the ticket");
   await page.emulateMedia({ media: "print" });
   check(!(await page.isVisible(".input-panel")), "printing leaves out the input form");
+  check(await page.isVisible('#chain .layer[data-layer="network"]'), "printing keeps the marked layer in the diagram");
   await shot(page, "03-print.png");
+  // The ticket's Print button prints the ticket alone.
+  await page.evaluate(() => document.body.classList.add("print-ticket"));
+  check(await page.isVisible("#ticket") && !(await page.isVisible("#chain")) && !(await page.isVisible("#panel-findings")), "printing the ticket prints the ticket alone");
+  await page.evaluate(() => document.body.classList.remove("print-ticket"));
   await page.emulateMedia({ media: "screen" });
   await page.click("#tab-findings");
 
