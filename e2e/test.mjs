@@ -65,6 +65,21 @@ try {
   check((await page.locator("#chain .layer.suspected").count()) === 0, "nothing is marked before a diagnosis");
   await shot(page, "01-empty.png");
 
+  // "Try an example" fills in the same Teams dialog the test pastes below.
+  await page.click("#example");
+  await page.waitForFunction(() => document.getElementById("text").value.length > 0);
+  check((await page.inputValue("#text")) === example, "Try an example fills in the sample dialog");
+  // A file dropped on the drop zone is listed, and can be removed again.
+  const transfer = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["Status code: caa70004"], "dropped.log", { type: "text/plain" }));
+    return dt;
+  });
+  await page.dispatchEvent("#drop", "drop", { dataTransfer: transfer });
+  check((await page.textContent("#file-list")).includes("dropped.log"), "a dropped file is listed");
+  await page.click("#file-list button");
+  check((await page.locator("#file-list li").count()) === 0, "a listed file can be removed");
+
   // 2. Paste the Teams dialog and submit with Ctrl+Enter.
   await page.fill("#text", example);
   await page.press("#text", "Control+Enter");
