@@ -1038,6 +1038,7 @@ mod tests {
         assert_eq!(fix(&h, None, &["resume", "--yes"]), ExitCode::SUCCESS);
         assert!(!cache(&h));
         assert!(Runner::new(&h).unfinished().is_empty());
+        h.elevated.set(true);
         assert_eq!(
             fix(&h, None, &["run", "sync-clock", "--yes"]),
             ExitCode::SUCCESS

@@ -202,7 +202,15 @@ impl Host for RealHost {
     }
 
     fn spawn(&self, program: &str, args: &[&str]) -> io::Result<()> {
-        Command::new(program)
+        // `start` finds apps through App Paths (outlook.exe is not on PATH).
+        let mut command = if self.os() == Os::Windows {
+            let mut c = Command::new("cmd");
+            c.args(["/c", "start", "", program]);
+            c
+        } else {
+            Command::new(program)
+        };
+        command
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -651,9 +651,14 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
                 None,
             ));
             p.verify.push(Check::ClockSynced);
+            // w32tm /resync is refused without elevation (0x80070005).
+            p.preconditions.push(Precondition::Admin);
+            if let Some(s) = p.steps.last_mut() {
+                s.admin = true;
+            }
             p.notes.push(t!(
-                "Needs the Windows Time service (W32Time) running; the time zone is not changed.",
-                "Windows Time サービス (W32Time) が動作している必要があります。タイム ゾーンは変更しません。"
+                "Needs the Windows Time service (W32Time) running; the time zone is not changed. Without administrator rights, use Settings > Time & language > Date & time > Sync now instead.",
+                "Windows Time サービス (W32Time) が動作している必要があります。タイム ゾーンは変更しません。管理者権限がない場合は、[設定] > [時刻と言語] > [日付と時刻] > [今すぐ同期] を使ってください。"
             ));
         }
         "refresh-prt" => {

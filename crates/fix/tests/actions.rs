@@ -283,11 +283,17 @@ fn new_outlook_profile_adds_a_profile_and_undo_restores_the_default() {
 fn sync_clock_resyncs_and_verifies_and_fails_cleanly_without_the_time_service() {
     for lang in [WinLang::En, WinLang::Ja] {
         let h = host(lang);
+        let plan = prepare(&h, "sync-clock", &Options::default()).unwrap();
+        let refused = Runner::new(&h).start(&plan).unwrap_err();
+        assert!(refused.0[0].en.contains("administrator"));
+        assert!(plan.notes[0].ja.contains("今すぐ同期"));
+
+        let h = elevated(lang);
         let report = run(&h, "sync-clock", &Options::default());
         assert_eq!(report.status, "done", "{report:?}");
         assert!(report.checks[0].detail.contains("time.windows.com"));
 
-        let h = host(lang);
+        let h = elevated(lang);
         h.with_machine(|m| m.time_service_running = false);
         let report = run(&h, "sync-clock", &Options::default());
         assert_eq!(report.status, "rolled-back");
@@ -426,7 +432,7 @@ fn changing_actions() -> Vec<(&'static str, bool, Options)> {
         ("reset-office-identity-registry", false, Options::default()),
         ("new-outlook-profile", false, Options::default()),
         ("clear-office-credentials", false, Options::default()),
-        ("sync-clock", false, Options::default()),
+        ("sync-clock", true, Options::default()),
         ("refresh-prt", false, Options::default()),
         ("outlook-safe-mode", false, Options::default()),
         ("reregister-aad-broker", true, Options::default()),
@@ -565,7 +571,7 @@ fn a_journal_cut_off_mid_line_is_read_up_to_the_cut() {
 
 #[test]
 fn history_lists_runs_oldest_first() {
-    let h = host(WinLang::En);
+    let h = elevated(WinLang::En);
     run(&h, "sync-clock", &Options::default());
     run(&h, "refresh-prt", &Options::default());
     let runs = Runner::new(&h).history();
