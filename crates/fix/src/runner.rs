@@ -141,7 +141,11 @@ pub fn read_journal(host: &dyn Host, dir: &Path) -> io::Result<RunState> {
     for (i, line) in lines.iter().enumerate() {
         let rec: Record = match serde_json::from_str(line) {
             Ok(r) => r,
-            Err(e) if i + 1 == lines.len() => {
+            // A line cut off by a crash: the process died while writing
+            // it, before the effect it announces (begin) or after the one it
+            // confirms (done); both are safe to treat as not written, since
+            // every operation and its undo check the state they find.
+            Err(e) if i > 0 => {
                 let _ = e;
                 torn = true;
                 continue;
@@ -338,10 +342,18 @@ impl<'a> Runner<'a> {
     }
 
     fn journal(&self, dir: &Path, rec: &Record) -> io::Result<()> {
+        let path = dir.join(JOURNAL);
         let mut line = serde_json::to_string(rec).map_err(io::Error::other)?;
         line.push('\n');
-        self.host
-            .append_durable(&dir.join(JOURNAL), line.as_bytes())
+        // After a line cut off by a crash, start on a line of our own.
+        if self
+            .host
+            .read(&path)
+            .is_ok_and(|b| b.last().is_some_and(|&c| c != b'\n'))
+        {
+            line.insert(0, '\n');
+        }
+        self.host.append_durable(&path, line.as_bytes())
     }
 
     fn now(&self) -> String {

@@ -565,8 +565,12 @@ fn a_journal_cut_off_mid_line_is_read_up_to_the_cut() {
     let run = read_journal(&h, &plan.run_dir).unwrap();
     assert!(run.torn);
     assert!(run.unfinished());
-    let before_undo = Runner::new(&h).undo(&run);
-    assert_eq!(before_undo.status, "undone");
+    let undo = Runner::new(&h).undo(&run);
+    assert_eq!(undo.status, "undone");
+    // The records after the cut are on lines of their own and read back.
+    let after = read_journal(&h, &plan.run_dir).unwrap();
+    assert_eq!(after.status(), "undone");
+    assert!(!after.unfinished());
 }
 
 #[test]
