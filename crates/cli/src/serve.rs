@@ -46,6 +46,7 @@ pub fn run(args: ServeArgs, kb: Kb, lang: Lang) -> io::Result<ExitCode> {
         timeout: Duration::from_secs(args.timeout.into()),
         allow_remote: args.allow_remote,
         allowed_hosts: args.allowed_hosts,
+        ..Config::default()
     };
     if !m365doctor_serve::is_loopback(addr.ip()) {
         if !args.allow_remote {

@@ -42,6 +42,9 @@ pub struct Config {
     pub allow_remote: bool,
     /// Further host names accepted in `Host` (for `--allow-remote` behind a name).
     pub allowed_hosts: Vec<String>,
+    /// Time a client has to send a request's headers; slow or idle
+    /// connections are closed after it.
+    pub header_timeout: Duration,
 }
 
 impl Default for Config {
@@ -52,6 +55,7 @@ impl Default for Config {
             timeout: Duration::from_secs(30),
             allow_remote: false,
             allowed_hosts: Vec::new(),
+            header_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -120,6 +124,7 @@ pub fn run(
         .max_blocking_threads(WORKER_THREADS)
         .build()?;
     let app = app(kb, config, bound);
+    let header_timeout = config.header_timeout;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         let shutdown = async move {
@@ -130,8 +135,47 @@ pub fn run(
                 }
             }
         };
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
+        accept_loop(listener, app, header_timeout, shutdown).await;
+        Ok(())
     })
+}
+
+/// Time requests in progress get to finish once shutdown is asked for.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Accepts HTTP/1.1 connections until `shutdown`, then lets the requests in
+/// progress finish. Each connection must send its headers within
+/// `header_timeout`, so slow or idle clients cannot hold sockets forever.
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    shutdown: impl Future<Output = ()>,
+) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of file descriptors or a connection reset before accept: wait, go on.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
 }

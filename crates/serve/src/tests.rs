@@ -1199,3 +1199,43 @@ fn run_serves_on_a_real_socket_until_shut_down() {
     stop.store(true, Ordering::SeqCst);
     server.join().unwrap().unwrap();
 }
+
+/// A client that never finishes its headers is cut off after the header time limit.
+#[test]
+fn slow_headers_are_cut_off() {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let config = Config {
+        header_timeout: Duration::from_millis(300),
+        ..Config::default()
+    };
+    let listener = crate::bind("127.0.0.1:0".parse().unwrap(), &config).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let server = std::thread::spawn(move || {
+        let shutdown = Box::pin(async move {
+            while !flag.load(Ordering::SeqCst) {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        });
+        crate::run(listener, Kb::bundled(), &config, Some(shutdown))
+    });
+    let mut socket = std::net::TcpStream::connect(addr).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(socket, "GET /healthz HTTP/1.1\r\nHost: {addr}\r\n").unwrap();
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    // The server closes the connection (possibly after a 408) instead of waiting.
+    let _ = socket.read_to_end(&mut rest);
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(5),
+        "connection held for {waited:?}"
+    );
+    assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
+    stop.store(true, Ordering::SeqCst);
+    server.join().unwrap().unwrap();
+}
