@@ -1,9 +1,10 @@
-//! Any bytes: decoding, extraction and redaction must not panic, and every
-//! code reported must decode.
+//! Any bytes: decoding, extraction and redaction must not panic, every code
+//! reported must decode, and scan's prefilter must pick every line on which
+//! the word walk finds something.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use m365doctor_scan::{decode, extract, redact::Redactor};
+use m365doctor_scan::{decode, extract, prefilter, redact::Redactor};
 
 fuzz_target!(|data: &[u8]| {
     let text = match decode::decode(data, None) {
@@ -13,6 +14,20 @@ fuzz_target!(|data: &[u8]| {
     let found = extract::extract(&text);
     for code in &found.codes {
         assert!(!code.token.readings.is_empty());
+    }
+    let mut candidates = Vec::new();
+    prefilter::candidate_lines(text.as_bytes(), |start, end| candidates.push((start, end)));
+    let mut at = 0;
+    for line in text.split('\n') {
+        let mut any = false;
+        extract::hits(line, |_| any = true);
+        if any {
+            assert!(
+                candidates.contains(&(at, at + line.len())),
+                "prefilter missed line {line:?}"
+            );
+        }
+        at += line.len() + 1;
     }
     let mut r = Redactor::new();
     for line in text.lines().take(50) {
