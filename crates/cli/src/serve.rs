@@ -26,7 +26,7 @@ pub struct ServeArgs {
     /// The largest request body accepted, in MiB
     #[arg(long, value_name = "MIB", default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub max_body: u32,
-    /// Seconds allowed for one request, from its first byte to the answer
+    /// Seconds allowed for one request, from the end of its headers to the answer
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3600))]
     pub timeout: u32,
 }
