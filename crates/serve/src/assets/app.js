@@ -34,6 +34,10 @@
 
   const $ = (id) => document.getElementById(id);
 
+  function has(key) {
+    return !!(state.strings && state.strings[state.lang] && key in state.strings[state.lang]);
+  }
+
   function t(key, vars) {
     const table = (state.strings && state.strings[state.lang]) || {};
     let s = table[key];
@@ -472,7 +476,7 @@
       if (Array.isArray(v)) text = v.map((x) => (typeof x === "object" ? [x.kind, x.normalized, (x.names || []).join(" ")].filter(Boolean).join(" ") : String(x))).join("; ");
       else if (typeof v === "object") text = JSON.stringify(v);
       else text = String(v);
-      if (text) add(k, text);
+      if (text) add(has("field." + k) ? t("field." + k) : k, text);
     }
     details.append(dl);
     if (i.notes && i.notes.length) details.append(el("ul", { class: "notes" }, i.notes.map((n) => el("li", {}, n))));
