@@ -53,31 +53,65 @@ struct Masks {
     /// `-`, `.`, `/`, `_`: they join a number to what follows (`2026-11`, `16.0`).
     joiner: u64,
     colon: u64,
-    /// Bytes worth a closer look: `x`, `X`, `/`, `d`, `D`, non-ASCII.
-    special: u64,
+    /// Single letters (either case) and bytes for `0x`, `a/b` and `AADSTS`.
+    x: u64,
+    slash: u64,
+    zero: u64,
+    a: u64,
+    d: u64,
+    s: u64,
+    /// Bytes of non-ASCII characters.
+    high: u64,
+}
+
+const CLASSES: usize = 13;
+
+impl Masks {
+    fn from(m: [u64; CLASSES]) -> Masks {
+        let [hex, digit, letter, word, joiner, colon, x, slash, zero, a, d, s, high] = m;
+        Masks {
+            hex,
+            digit,
+            letter,
+            word,
+            joiner,
+            colon,
+            x,
+            slash,
+            zero,
+            a,
+            d,
+            s,
+            high,
+        }
+    }
 }
 
 #[inline(always)]
-fn classify8(x: u64) -> [u64; 7] {
+fn classify8(x: u64) -> [u64; CLASSES] {
     let ascii = !x & HIGH;
-    // Only ASCII bytes are compared; the others are flagged as special.
+    // Only ASCII bytes are compared; the others have their own class.
     let xa = x & LOW7;
     let digit = ge(xa, b'0') & !ge(xa, b'9' + 1) & ascii;
     let l = xa | (ONES * 0x20);
     let letter = ge(l, b'a') & !ge(l, b'z' + 1) & ascii;
     let hexl = ge(l, b'a') & !ge(l, b'f' + 1) & ascii;
-    let slash = eq(xa, b'/');
+    let slash = eq(xa, b'/') & ascii;
     let joiner = (eq(xa, b'_') | eq(xa, b'-') | slash | eq(xa, b'.')) & ascii;
-    let colon = eq(xa, b':') & ascii;
-    let special = ((eq(l, b'x') | slash | eq(l, b'd')) & ascii) | (x & HIGH);
     [
         bits(digit | hexl),
         bits(digit),
         bits(letter),
         bits(digit | letter | joiner),
         bits(joiner),
-        bits(colon),
-        bits(special),
+        bits(eq(xa, b':') & ascii),
+        bits(eq(l, b'x') & ascii),
+        bits(slash),
+        bits(eq(xa, b'0') & ascii),
+        bits(eq(l, b'a') & ascii),
+        bits(eq(l, b'd') & ascii),
+        bits(eq(l, b's') & ascii),
+        bits(x & HIGH),
     ]
 }
 
@@ -90,7 +124,7 @@ fn masks(group: &[u8]) -> Masks {
 }
 
 fn masks_portable(group: &[u8]) -> Masks {
-    let mut m = [0u64; 7];
+    let mut m = [0u64; CLASSES];
     let mut add = |k: usize, x: u64| {
         for (acc, v) in m.iter_mut().zip(classify8(x)) {
             *acc |= v << (8 * k);
@@ -109,46 +143,33 @@ fn masks_portable(group: &[u8]) -> Masks {
         buf[..tail.len()].copy_from_slice(tail);
         add(group.len() / 8, u64::from_le_bytes(buf));
     }
-    Masks {
-        hex: m[0],
-        digit: m[1],
-        letter: m[2],
-        word: m[3],
-        joiner: m[4],
-        colon: m[5],
-        special: m[6],
-    }
+    Masks::from(m)
 }
 
 /// The same classification sixteen bytes at a time. SSE2 is part of every
 /// x86-64 CPU, so no run-time detection is needed.
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
-    use super::Masks;
+    use super::{Masks, CLASSES};
     use std::arch::x86_64::*;
 
     pub fn masks64(group: &[u8; 64]) -> Masks {
-        let mut m = Masks::default();
+        let mut m = [0u64; CLASSES];
         for k in 0..4 {
             // SAFETY: SSE2 is always available on x86_64; the load reads 16
             // bytes inside `group` (unaligned loads are allowed).
-            let [hex, digit, letter, word, joiner, colon, special] = unsafe {
+            let classes = unsafe {
                 classify16(_mm_loadu_si128(group.as_ptr().add(16 * k) as *const __m128i))
             };
-            let shift = 16 * k as u32;
-            m.hex |= hex << shift;
-            m.digit |= digit << shift;
-            m.letter |= letter << shift;
-            m.word |= word << shift;
-            m.joiner |= joiner << shift;
-            m.colon |= colon << shift;
-            m.special |= special << shift;
+            for (acc, v) in m.iter_mut().zip(classes) {
+                *acc |= v << (16 * k);
+            }
         }
-        m
+        Masks::from(m)
     }
 
     #[inline(always)]
-    unsafe fn classify16(v: __m128i) -> [u64; 7] {
+    unsafe fn classify16(v: __m128i) -> [u64; CLASSES] {
         let splat = |c: u8| _mm_set1_epi8(c as i8);
         // Signed compares: bytes >= 0x80 are negative and fall outside every range.
         let between = |x: __m128i, lo: u8, hi: u8| {
@@ -167,11 +188,6 @@ mod sse2 {
             _mm_or_si128(is(v, b'_'), is(v, b'-')),
             _mm_or_si128(slash, is(v, b'.')),
         );
-        let colon = is(v, b':');
-        let special = _mm_or_si128(
-            _mm_or_si128(is(l, b'x'), slash),
-            _mm_or_si128(is(l, b'd'), v),
-        );
         let mask = |x: __m128i| _mm_movemask_epi8(x) as u32 as u64;
         [
             mask(_mm_or_si128(digit, hexl)),
@@ -179,8 +195,14 @@ mod sse2 {
             mask(letter),
             mask(_mm_or_si128(_mm_or_si128(digit, letter), joiner)),
             mask(joiner),
-            mask(colon),
-            mask(special),
+            mask(is(v, b':')),
+            mask(is(l, b'x')),
+            mask(slash),
+            mask(is(v, b'0')),
+            mask(is(l, b'a')),
+            mask(is(l, b'd')),
+            mask(is(l, b's')),
+            mask(v),
         ]
     }
 }
@@ -272,14 +294,13 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
                 anchors |= 1 << i;
             }
         }
-        let mut it = cur.special & valid;
-        while it != 0 {
-            let i = it.trailing_zeros() as usize;
-            it &= it - 1;
-            if g + i >= done && special_is_candidate(text, g + i) {
-                anchors |= 1 << i;
-            }
-        }
+        // `0x`, a `/` between hex digits (phase/sub-error pairs), `AADS`,
+        // and any non-ASCII byte (Japanese labels, full-width digits).
+        anchors |= cur.x & shl(cur.zero, prev.zero, 1);
+        anchors |= cur.slash & shl(cur.hex, prev.hex, 1) & shr(cur.hex, next.hex, 1);
+        anchors |= cur.d & shl(cur.a, prev.a, 1) & shl(cur.a, prev.a, 2) & shr(cur.s, next.s, 1);
+        anchors |= cur.high;
+        anchors &= valid;
         while anchors != 0 {
             let i = anchors.trailing_zeros() as usize;
             anchors &= anchors - 1;
@@ -434,19 +455,6 @@ fn number_is_candidate(text: &[u8], p: usize) -> bool {
     !word.is_empty() && (is_label(word) || is_symbol(word))
 }
 
-fn special_is_candidate(text: &[u8], i: usize) -> bool {
-    let c = text[i];
-    match c {
-        b'x' | b'X' => i > 0 && text[i - 1] == b'0',
-        b'/' => i > 0 && i + 1 < text.len() && is_hex(text[i - 1]) && is_hex(text[i + 1]),
-        b'd' | b'D' => {
-            i >= 2 && i + 4 <= text.len() && text[i - 2..i + 4].eq_ignore_ascii_case(b"aadsts")
-        }
-        // Non-ASCII: Japanese labels, full-width digits.
-        _ => c >= 0x80,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,10 +482,13 @@ mod tests {
         for group in bytes.chunks_exact(64) {
             let a = masks(group);
             let b = masks_portable(group);
-            assert_eq!(
-                (a.hex, a.digit, a.letter, a.word, a.joiner, a.colon, a.special),
-                (b.hex, b.digit, b.letter, b.word, b.joiner, b.colon, b.special)
-            );
+            let all = |m: Masks| {
+                [
+                    m.hex, m.digit, m.letter, m.word, m.joiner, m.colon, m.x, m.slash, m.zero, m.a,
+                    m.d, m.s, m.high,
+                ]
+            };
+            assert_eq!(all(a), all(b));
         }
     }
 
@@ -486,14 +497,21 @@ mod tests {
         let sample: Vec<u8> = (0u8..=255).collect();
         for chunk in sample.chunks(8) {
             let x = u64::from_le_bytes(chunk.try_into().unwrap());
-            let [h, d, _, w, _, _, s] = classify8(x);
+            let [h, d, letter, w, _, colon, xx, slash, zero, a, dd, ss, high] = classify8(x);
             for (i, &b) in chunk.iter().enumerate() {
                 let bit = |m: u64| (m >> i) & 1 == 1;
                 assert_eq!(bit(h), b.is_ascii_hexdigit(), "hex {b:#x}");
                 assert_eq!(bit(d), b.is_ascii_digit(), "digit {b:#x}");
                 assert_eq!(bit(w), is_word_byte(b) && b != b'+', "word {b:#x}");
-                let special = matches!(b, b'x' | b'X' | b'/' | b'd' | b'D') || b >= 0x80;
-                assert_eq!(bit(s), special, "special {b:#x}");
+                assert_eq!(bit(letter), b.is_ascii_alphabetic(), "letter {b:#x}");
+                assert_eq!(bit(colon), b == b':');
+                assert_eq!(bit(xx), b.eq_ignore_ascii_case(&b'x'));
+                assert_eq!(bit(slash), b == b'/');
+                assert_eq!(bit(zero), b == b'0');
+                assert_eq!(bit(a), b.eq_ignore_ascii_case(&b'a'));
+                assert_eq!(bit(dd), b.eq_ignore_ascii_case(&b'd'));
+                assert_eq!(bit(ss), b.eq_ignore_ascii_case(&b's'));
+                assert_eq!(bit(high), b >= 0x80, "high {b:#x}");
             }
         }
     }
