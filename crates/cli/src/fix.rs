@@ -237,17 +237,26 @@ fn list(json: bool, lang: Lang) -> io::Result<ExitCode> {
             };
             writeln!(
                 out,
-                "  {:<32} {:<5} {:<6} {:<16} {}",
+                "  {:<32} {} {} {} {}",
                 a.id,
-                m365doctor_scan::report::who(&a.who, lang),
-                m365doctor_scan::report::risk(&a.risk, lang),
-                undo,
+                pad(m365doctor_scan::report::who(&a.who, lang), 8),
+                pad(m365doctor_scan::report::risk(&a.risk, lang), 6),
+                pad(&undo, 18),
                 a.title.get(lang)
             )?;
         }
         writeln!(out)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Pads to a width in terminal columns (East Asian characters take two).
+fn pad(s: &str, width: usize) -> String {
+    let cols: usize = s
+        .chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(cols)))
 }
 
 fn plan_command(
@@ -355,7 +364,11 @@ fn plan_command(
 
 fn write_plan(out: &mut impl Write, p: &Plan, lang: Lang) -> io::Result<()> {
     let kb = m365doctor_kb::action(&p.action);
-    let who = kb.map(|a| a.who.to_string()).unwrap_or_default();
+    let who = if p.admin() {
+        "admin".to_string()
+    } else {
+        kb.map(|a| a.who.to_string()).unwrap_or_default()
+    };
     let risk = kb.map(|a| a.risk.to_string()).unwrap_or_default();
     writeln!(
         out,

@@ -37,7 +37,16 @@ pub fn list() -> Vec<Listed> {
             Listed {
                 id: a.id.to_string(),
                 automated: spec.is_some(),
-                who: a.who.to_string(),
+                // What the plan needs wins over the vocabulary (w32tm /resync
+                // needs elevation though a user may ask for it).
+                who: if spec.is_some()
+                    && crate::plan::plan(&a.id, &Default::default(), &Default::default())
+                        .is_ok_and(|p| p.admin())
+                {
+                    "admin".to_string()
+                } else {
+                    a.who.to_string()
+                },
                 risk: a.risk.to_string(),
                 undo: spec.is_some_and(|s| {
                     s.undo == UndoKind::Full || (s.undo == UndoKind::NotNeeded && !s.changes)
