@@ -343,21 +343,26 @@ fn plan_command(
             )
         )?;
     }
-    for p in &plans {
-        write_plan(&mut out, p, lang)?;
-    }
-    for a in &manual {
-        let (title, text) = if lang == Lang::Ja {
-            (&a.title.ja, &a.text.ja)
-        } else {
-            (&a.title.en, &a.text.en)
-        };
-        writeln!(
-            out,
-            "{} {title} [{}]\n  {text}\n",
-            tr(lang, "By hand:", "手動:"),
-            a.id
-        )?;
+    // In the entry's order (least invasive first), automated or not.
+    for (n, id) in actions.iter().enumerate() {
+        if code.is_some() {
+            write!(out, "{}. ", n + 1)?;
+        }
+        if let Some(p) = plans.iter().find(|p| &p.action == id) {
+            write_plan(&mut out, p, lang)?;
+        } else if let Some(a) = manual.iter().find(|a| a.id == id.as_str()) {
+            let (title, text) = if lang == Lang::Ja {
+                (&a.title.ja, &a.text.ja)
+            } else {
+                (&a.title.en, &a.text.en)
+            };
+            writeln!(
+                out,
+                "{} {title} [{}]\n  {text}\n",
+                tr(lang, "By hand:", "手動:"),
+                a.id
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -387,7 +392,8 @@ fn write_plan(out: &mut impl Write, p: &Plan, lang: Lang) -> io::Result<()> {
         tr(lang, "undo:", "元に戻す:"),
         p.undo_note.get(lang)
     )?;
-    if !p.probed {
+    let changes = plan::spec_of(&p.action).is_some_and(|s| s.changes);
+    if !p.probed && changes {
         writeln!(
             out,
             "  {}",
@@ -432,7 +438,9 @@ fn write_plan(out: &mut impl Write, p: &Plan, lang: Lang) -> io::Result<()> {
         }
     }
     if p.steps.is_empty() {
-        writeln!(out, "  {}", tr(lang, "Steps: none", "手順: なし"))?;
+        if changes {
+            writeln!(out, "  {}", tr(lang, "Steps: none", "手順: なし"))?;
+        }
     } else {
         writeln!(out, "  {}", tr(lang, "Steps:", "手順:"))?;
     }
