@@ -428,7 +428,7 @@ fn number_is_candidate(text: &[u8], p: usize) -> bool {
     if e - p >= 8 {
         return e - p <= 32;
     }
-    if (3..=4).contains(&(e - p)) && EVENT_IDS.contains(&number(&text[p..e])) {
+    if (3..=4).contains(&(e - p)) && EVENT_IDS.binary_search(&number(&text[p..e])).is_ok() {
         return true;
     }
     // `09:12`: a time.
@@ -452,7 +452,16 @@ fn number_is_candidate(text: &[u8], p: usize) -> bool {
         j -= 1;
     }
     let word = &text[j..word_end];
-    !word.is_empty() && (is_label(word) || is_symbol(word))
+    // Most words before a number are no label: their last letter says so.
+    let Some(&last) = trim(word, b".-/").last() else {
+        return false;
+    };
+    let label_end = matches!(
+        last | 0x20,
+        b'r' | b's' | b'e' | b't' | b'l' | b'd' | b'g' | b'o'
+    );
+    let symbol_end = last.is_ascii_uppercase() || last.is_ascii_digit() || last == b'_';
+    (label_end && is_label(word)) || (symbol_end && is_symbol(word))
 }
 
 #[cfg(test)]
@@ -514,6 +523,19 @@ mod tests {
                 assert_eq!(bit(high), b >= 0x80, "high {b:#x}");
             }
         }
+    }
+
+    #[test]
+    fn labels_end_in_the_letters_the_quick_test_knows() {
+        // number_is_candidate rejects words by their last letter first.
+        for label in LABELS.iter().chain(&["is"]) {
+            let last = label.as_bytes()[label.len() - 1];
+            assert!(b"rsetldgo".contains(&last), "{label}");
+        }
+        assert!(
+            EVENT_IDS.windows(2).all(|w| w[0] < w[1]),
+            "sorted for binary_search"
+        );
     }
 
     #[test]
