@@ -1079,5 +1079,13 @@ fn dsreg_rejoin(p: &mut Plan, facts: &Facts, options: &Options) {
             admin: true,
         });
     }
-    p.verify.push(Check::DeviceLeft);
+    if hybrid {
+        // The join task may already be joining again: nothing stable to check now.
+        p.notes.push(t!(
+            "After the next sign-in (or Microsoft Entra Connect's next sync), `m365doctor fix run dsreg-status-check` shows whether the device has joined again.",
+            "次回のサインイン後 (または Microsoft Entra Connect の次回同期後) に、`m365doctor fix run dsreg-status-check` で再参加できたかを確認できます。"
+        ));
+    } else {
+        p.verify.push(Check::DeviceLeft);
+    }
 }

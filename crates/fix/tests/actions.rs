@@ -416,6 +416,12 @@ fn rejoin_only_on_hybrid_devices_with_confirmation() {
     let plan = prepare(&h, "dsreg-rejoin", &forced).unwrap();
     assert!(plan.refusals.is_empty());
     assert_eq!(plan.steps.len(), 1);
+    let report = Runner::new(&h).start(&plan).unwrap();
+    assert_eq!(report.status, "done", "{report:?}");
+    assert!(report.checks[0].check.contains("AzureAdJoined : NO"));
+    assert!(!h.calls().iter().any(|c| c.starts_with("schtasks")));
+    let h = elevated(WinLang::En);
+    h.with_machine(|m| m.dsreg = m.dsreg.replace("DomainJoined : YES", "DomainJoined : NO"));
 
     // Not joined: nothing to rejoin.
     h.with_machine(|m| m.dsreg = m.dsreg.replace("AzureAdJoined : YES", "AzureAdJoined : NO"));
