@@ -117,6 +117,7 @@ pub fn gather(host: &dyn Host, action: &str, run_dir: PathBuf) -> Facts {
             f.pick_logon_profile = reg_value(host, plan::EXCHANGE_OPTIONS, "PickLogonProfile");
         }
         "dsreg-rejoin" => f.join = dsreg_join(host),
+        "refresh-prt" => f.prt_update_time = dsreg_prt(host).and_then(|(_, t)| t),
         _ => {}
     }
     f.elevated = host.is_elevated();
@@ -135,12 +136,14 @@ pub fn dsreg_join(host: &dyn Host) -> Option<Join> {
     })
 }
 
-/// `AzureAdPrt : YES` in `dsregcmd /status`.
-pub fn dsreg_prt(host: &dyn Host) -> Option<bool> {
+/// `AzureAdPrt : YES` and `AzureAdPrtUpdateTime` in `dsregcmd /status`.
+pub fn dsreg_prt(host: &dyn Host) -> Option<(bool, Option<String>)> {
     let out = host.run("dsregcmd", &["/status"], SHORT).ok()?;
     let capture = m365doctor_dsreg::parse(&out.text()).into_iter().next()?;
     let facts = m365doctor_dsreg::diagnose(&capture).facts;
-    facts.sso.azure_ad_prt.as_ref().and_then(|v| v.flag())
+    let present = facts.sso.azure_ad_prt.as_ref().and_then(|v| v.flag())?;
+    let updated = facts.sso.update_time.as_ref().map(|v| v.raw.clone());
+    Some((present, updated))
 }
 
 /// Target names in `cmdkey /list` (English `Target:`, Japanese `ターゲット:`).

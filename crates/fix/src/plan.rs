@@ -174,7 +174,10 @@ pub enum Check {
         targets: Vec<String>,
     },
     ClockSynced,
-    PrtPresent,
+    /// `AzureAdPrt : YES` with an update time other than before the run.
+    PrtRefreshed {
+        before: Option<String>,
+    },
     BrokerRegistered,
     ProcessRunning {
         image: String,
@@ -207,9 +210,9 @@ impl Check {
                 "w32tm /query /status shows a time server and a last successful sync",
                 "w32tm /query /status に時刻サーバーと最終正常同期時刻が表示されること"
             ),
-            Check::PrtPresent => t!(
-                "dsregcmd /status shows AzureAdPrt : YES",
-                "dsregcmd /status に AzureAdPrt : YES と表示されること"
+            Check::PrtRefreshed { .. } => t!(
+                "dsregcmd /status shows AzureAdPrt : YES with a new AzureAdPrtUpdateTime",
+                "dsregcmd /status に AzureAdPrt : YES と新しい AzureAdPrtUpdateTime が表示されること"
             ),
             Check::BrokerRegistered => t!(
                 "Get-AppxPackage shows the AAD BrokerPlugin with Status : Ok",
@@ -313,6 +316,8 @@ pub struct Facts {
     pub outlook_default: Option<String>,
     pub pick_logon_profile: Option<String>,
     pub join: Option<Join>,
+    /// `AzureAdPrtUpdateTime` before the run (refresh-prt).
+    pub prt_update_time: Option<String>,
     pub elevated: bool,
 }
 
@@ -673,7 +678,9 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
                 action,
                 None,
             ));
-            p.verify.push(Check::PrtPresent);
+            p.verify.push(Check::PrtRefreshed {
+                before: facts.prt_update_time.clone(),
+            });
         }
         "outlook-safe-mode" => {
             p.preconditions.push(Precondition::AppsClosed {

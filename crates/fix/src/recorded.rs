@@ -727,8 +727,11 @@ impl Host for RecordedHost {
                 Ok(self.out(0, &text))
             }
             ("dsregcmd", "/refreshprt") => {
+                let now = crate::facts::iso_utc(self.now()).replace('T', " ");
+                let now = format!("{}.000 UTC", now.trim_end_matches('Z'));
                 let mut m = self.machine.borrow_mut();
                 m.dsreg = set_field(&m.dsreg, "AzureAdPrt", "YES");
+                m.dsreg = set_field(&m.dsreg, "AzureAdPrtUpdateTime", &now);
                 drop(m);
                 Ok(self.out(0, ""))
             }

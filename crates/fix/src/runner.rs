@@ -918,10 +918,20 @@ impl<'a> Runner<'a> {
                     )
                 }),
             ),
-            Check::PrtPresent => (
-                "dsregcmd /status shows AzureAdPrt : YES".into(),
+            Check::PrtRefreshed { before } => (
+                "dsregcmd /status shows AzureAdPrt : YES with a new update time".into(),
                 Ok(match facts::dsreg_prt(h) {
-                    Some(p) => (p, format!("AzureAdPrt : {}", if p { "YES" } else { "NO" })),
+                    Some((present, updated)) => {
+                        let renewed = before.is_none() || updated != *before;
+                        (
+                            present && renewed,
+                            format!(
+                                "AzureAdPrt : {}, AzureAdPrtUpdateTime : {}",
+                                if present { "YES" } else { "NO" },
+                                updated.unwrap_or_default()
+                            ),
+                        )
+                    }
                     None => (false, "no SSO State in dsregcmd /status".into()),
                 }),
             ),

@@ -308,6 +308,19 @@ fn refresh_prt_verifies_with_dsregcmd_status() {
     let report = run(&h, "refresh-prt", &Options::default());
     assert_eq!(report.status, "done", "{report:?}");
     assert!(h.calls().contains(&"dsregcmd /refreshprt".to_string()));
+    assert!(
+        report.checks[0]
+            .detail
+            .contains("AzureAdPrtUpdateTime : 2026-11-27"),
+        "{:?}",
+        report.checks
+    );
+    // A PRT that was present but did not change is not a refresh.
+    let h = host(WinLang::En);
+    h.with_machine(|m| m.dsreg = m.dsreg.replace("AzureAdPrt : NO", "AzureAdPrt : YES"));
+    let plan = prepare(&h, "refresh-prt", &Options::default()).unwrap();
+    let stale = Runner::new(&h).verify(&plan.verify[0]);
+    assert!(!stale.ok, "{stale:?}");
 }
 
 #[test]
