@@ -158,7 +158,18 @@ try {
   check((await page.getAttribute("#tab-ticket", "aria-selected")) === "true", "arrow keys move between tabs");
   check(await page.evaluate(() => document.activeElement.id === "tab-ticket"), "focus follows the selected tab");
 
-  // 7. A phone-width screen: no sideways scrolling.
+  // 7. A code typed alone is explained: 1001 is an Office dialog code first, a Win32 error second.
+  await page.click("#clear");
+  check((await page.locator("#file-list li").count()) === 0 && (await page.isHidden("#results")), "Clear empties the form and the results");
+  await page.fill("#text", "1001");
+  await page.click("#submit");
+  await page.waitForSelector('.card.finding[data-code="1001"][data-kind="office"]');
+  const kinds = await page.locator(".card.finding").evaluateAll((cards) => cards.map((c) => c.dataset.kind));
+  check(kinds.join(",") === "office,win32", `a bare code shows each meaning, most likely first (${kinds})`);
+  check((await page.locator(".card.finding .steps li").count()) > 0, "the Office meaning carries its knowledge-base steps");
+  check(await page.locator('#chain .layer[data-layer="wam-broker"]').evaluate((n) => n.classList.contains("top")), "the diagram marks the broker for 1001");
+
+  // 8. A phone-width screen: no sideways scrolling.
   const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "en-US", isMobile: true });
   const small = await phone.newPage();
   watch(small, "phone");

@@ -108,7 +108,7 @@
     await loadLayerLabels();
     buildChain();
     if (state.doc) markChain(state.doc);
-    if (resend && state.last) await diagnose(state.last);
+    if (resend && state.last) await diagnose(state.last, true);
   }
 
   function applyStaticTexts() {
@@ -248,7 +248,8 @@
     };
   }
 
-  async function diagnose(request) {
+  /** Sends `request`; a new question starts on the findings tab, a language switch stays where it was. */
+  async function diagnose(request, keepTab) {
     const error = $("error");
     error.hidden = true;
     if (!request.text.trim() && request.files.length === 0) {
@@ -280,8 +281,9 @@
         showError(doc && doc.message ? doc.message : t("error.http", { status: r.status }));
         return;
       }
-      state.doc = doc;
-      render(doc);
+      state.doc = await explainBareCode(request, doc);
+      render(state.doc);
+      if (!keepTab) selectTab($("tab-findings"), false);
       // Bring the answer into view without taking the keyboard focus away.
       $("summary").scrollIntoView({ block: "start" });
     } catch (_) {
@@ -291,6 +293,40 @@
       results.setAttribute("aria-busy", "false");
       $("busy").hidden = true;
     }
+  }
+
+  // A code typed alone ("1001", "80090016") is too short for the log scanner,
+  // which skips unlabelled numbers; then show what explain says about it.
+  const BARE_CODE = /^(?:0x[0-9a-f]{1,8}|[0-9a-f]{8}|-?\d{1,10}|aadsts\d{2,7}|caa[0-9a-f]{5})(?:\s*\/\s*(?:0x)?-?[0-9a-f]{1,10})?$/i;
+
+  async function explainBareCode(request, doc) {
+    const text = request.text.trim();
+    if (request.files.length || doc.findings.length || doc.symptoms.length || doc.dsreg || !BARE_CODE.test(text)) return doc;
+    const params = new URLSearchParams({ lang: state.lang });
+    if (request.app) params.set("app", request.app);
+    const r = await fetch("/api/v1/explain/" + encodeURIComponent(text) + "?" + params);
+    if (!r.ok) return doc;
+    const explained = await r.json();
+    const findings = [];
+    const decoded = {};
+    const entries = Object.assign({}, doc.entries);
+    for (const result of explained.results) {
+      for (const i of result.interpretations) {
+        const key = i.normalized + "#" + i.kind;
+        findings.push({
+          code: i.normalized, names: i.names, kind: i.kind, layer: i.layer, entry: i.entry,
+          confidence: null, explains: null, reason: i.reason, evidence: [], decodedKey: key,
+        });
+        decoded[key] = { input: result.input, interpretations: [i] };
+        if (i.entry && !entries[i.entry]) {
+          const e = await fetch("/api/v1/kb/" + encodeURIComponent(i.entry) + "?" + params);
+          if (e.ok) entries[i.entry] = await e.json();
+        }
+      }
+    }
+    const layers = [];
+    for (const f of findings) if (f.layer && !layers.includes(f.layer)) layers.push(f.layer);
+    return Object.assign({}, doc, { findings, decoded, entries, layers, explainedOnly: true });
   }
 
   function showError(message) {
@@ -335,6 +371,7 @@
       const e = first ? entryOf(doc, first.entry) : entryOf(doc, (doc.symptoms[0] || {}).entry);
       if (e) box.append(el("p", { class: "lead" }, pick(e.title)));
     }
+    if (doc.explainedOnly) box.append(el("p", { class: "notice" }, t("results.explained")));
     const facts = [];
     if (doc.apps && doc.apps.length) facts.push(t("ids.apps") + ": " + doc.apps.join(", "));
     if (doc.sources && doc.sources.length) facts.push(t("results.read", { list: doc.sources.map((s) => s.name).join(", ") }));
@@ -366,7 +403,8 @@
       panel.append(ol);
     }
     if (doc.findings.length) {
-      panel.append(el("h2", { class: "section-title" }, t("findings.title", { n: doc.findings.length })));
+      const title = doc.explainedOnly ? t("findings.meanings", { n: doc.findings.length }) : t("findings.title", { n: doc.findings.length });
+      panel.append(el("h2", { class: "section-title" }, title));
       doc.findings.forEach((f, i) => panel.append(findingCard(doc, f, i)));
     }
     if (doc.symptoms.length) {
@@ -385,8 +423,8 @@
 
   function findingCard(doc, f, index) {
     const e = entryOf(doc, f.entry);
-    const card = el("article", { class: "card finding", "data-code": f.code, id: anchorFor(e), "aria-labelledby": "finding-" + index });
-    const confidence = Math.round((f.confidence || 0) * 100);
+    const card = el("article", { class: "card finding", "data-code": f.code, "data-kind": f.kind, id: anchorFor(e), "aria-labelledby": "finding-" + index });
+    const confidence = f.confidence === null ? null : Math.round((f.confidence || 0) * 100);
     card.append(el("header", { class: "card-head" },
       el("h3", { id: "finding-" + index },
         el("code", { class: "code" }, f.code),
@@ -394,7 +432,7 @@
       el("div", { class: "chips" },
         f.layer ? el("span", { class: "chip layer-chip", "data-layer": f.layer }, layerLabel(f.layer)) : null,
         el("span", { class: "chip kind" }, f.kind),
-        el("span", { class: "chip confidence", title: t("finding.confidence.title") }, t("finding.confidence", { n: confidence })))));
+        confidence === null ? null : el("span", { class: "chip confidence", title: t("finding.confidence.title") }, t("finding.confidence", { n: confidence })))));
     if (f.explains) card.append(el("p", { class: "notice" }, t("finding.explains", { code: f.explains })));
     if (e) {
       card.append(el("p", { class: "entry-title" }, pick(e.title)));
@@ -402,7 +440,7 @@
     }
     card.append(el("p", { class: "muted" }, f.reason));
     if (e) card.append(entryBody(e));
-    const decoded = doc.decoded && doc.decoded[f.code];
+    const decoded = doc.decoded && doc.decoded[f.decodedKey || f.code];
     if (decoded) card.append(structureView(decoded));
     if (f.evidence && f.evidence.length) card.append(evidenceView(f.evidence));
     return card;
