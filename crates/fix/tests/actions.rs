@@ -554,9 +554,15 @@ fn an_interrupted_run_resumes_to_the_same_end_as_an_uninterrupted_one() {
                 );
                 let mut got = state(&h);
                 let mut want = expected.clone();
-                // The clock's own history is not part of the result.
-                got.1.credentials.sort();
-                want.1.credentials.sort();
+                // When the PRT was renewed differs between the two machines.
+                for s in [&mut got, &mut want] {
+                    s.1.dsreg =
+                        s.1.dsreg
+                            .lines()
+                            .filter(|l| !l.contains("AzureAdPrtUpdateTime"))
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                }
                 assert_same(
                     &got,
                     &want,
