@@ -336,29 +336,46 @@ fn zip_bytes(name: &str, files: &[(String, Vec<u8>)]) -> io::Result<Vec<u8>> {
     Ok(buf.into_inner())
 }
 
-/// Identifiers the bundle itself reveals (tenant and device ids, the
-/// user's UPN in dsregcmd output) replaced everywhere, also where no label
-/// stands next to them (inside URLs, registry paths, event texts).
+/// Identifiers the bundle itself reveals (tenant and device ids in dsregcmd
+/// output, people's display names in Office's registry) replaced
+/// everywhere, also where no label stands next to them (inside URLs,
+/// registry paths, event texts). Each is paired with a labelled line the
+/// redactor turns into the placeholder to use.
 fn known_identifiers(items: &[Item]) -> Vec<(String, String)> {
-    let mut known = Vec::new();
+    let mut known: Vec<(String, String)> = Vec::new();
+    let mut add = |value: &str, labelled: String| {
+        let value = value.trim().to_ascii_lowercase();
+        if value.len() >= 3 && !known.iter().any(|(v, _)| *v == value) {
+            known.push((value, labelled));
+        }
+    };
     for item in items {
         let Some(text) = &item.text else { continue };
         for line in text.lines() {
-            let Some((label, value)) = line.split_once(" : ") else {
-                continue;
-            };
-            let value = value.trim();
-            let kind = match label.trim() {
-                "TenantId" => "tenant",
-                "DeviceId" => "device",
-                _ => continue,
-            };
-            if m365doctor_scan::extract::is_guid(value)
-                && !known
-                    .iter()
-                    .any(|(v, _): &(String, String)| v.eq_ignore_ascii_case(value))
-            {
-                known.push((value.to_ascii_lowercase(), kind.to_string()));
+            if let Some((label, value)) = line.split_once(" : ") {
+                let value = value.trim();
+                match label.trim() {
+                    "TenantId" | "DeviceId" if m365doctor_scan::extract::is_guid(value) => {
+                        add(value, format!("{} : {value}", label.trim()))
+                    }
+                    _ => {}
+                }
+            }
+            // `"FriendlyName"="Megan Bowen"` in a registry export.
+            for name in [
+                "FriendlyName",
+                "DisplayName",
+                "UserDisplayName",
+                "FirstName",
+                "LastName",
+            ] {
+                let prefix = format!("\"{name}\"=\"");
+                if let Some(rest) = line.trim().strip_prefix(&prefix) {
+                    let value = rest.trim_end_matches('"');
+                    if !value.is_empty() && !value.contains('@') {
+                        add(value, format!("User name: {value}"));
+                    }
+                }
             }
         }
     }
@@ -369,16 +386,14 @@ fn redact_text(redactor: &mut Redactor, known: &[(String, String)], text: &str) 
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         let mut line = line.to_string();
-        for (value, kind) in known {
+        for (value, labelled) in known {
             if line.to_ascii_lowercase().contains(value.as_str()) {
-                // The redactor's placeholder for this value, via a labelled form.
-                let label = if kind == "tenant" {
-                    "TenantId"
-                } else {
-                    "DeviceId"
-                };
-                let ph = redactor.redact(&format!("{label} : {value}"));
-                let ph = ph.rsplit(" : ").next().unwrap_or("").to_string();
+                // The redactor's placeholder for this value, from its labelled form.
+                let redacted = redactor.redact(labelled);
+                let ph = redacted
+                    .rfind('<')
+                    .map(|i| redacted[i..].trim().to_string())
+                    .unwrap_or_else(|| "<redacted>".into());
                 line = replace_ignore_case(&line, value, &ph);
             }
         }

@@ -23,6 +23,8 @@ const SECRETS: &[&str] = &[
     DEVICE,
     // The Credential Manager user names: only target names are collected.
     "02kxqzbpnwtrjvaf",
+    // The display name Office keeps beside the account.
+    "Megan Bowen",
 ];
 
 fn out_dir(h: &RecordedHost) -> PathBuf {
@@ -113,6 +115,12 @@ fn the_bundle_is_complete_diagnosed_and_holds_no_identifier_in_any_file() {
             let time = std::fs::read_to_string(b.dir.join("time-status.txt")).unwrap();
             assert!(time.contains("ソース: Local CMOS Clock"), "{time}");
         }
+        let identity = std::fs::read_to_string(b.dir.join("office-identity.reg.txt")).unwrap();
+        assert!(identity.contains("\"FriendlyName\"=\"<user-"), "{identity}");
+        assert!(
+            identity.contains("\"TenantId\"=\"<tenant-1>\""),
+            "{identity}"
+        );
         let credentials = std::fs::read_to_string(b.dir.join("credential-targets.txt")).unwrap();
         assert!(
             credentials.contains("MicrosoftOffice16_Data:SSPI:<email-1>"),
