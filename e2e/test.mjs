@@ -102,7 +102,7 @@ try {
   // 3. Copy a command and the ticket.
   const command = await card.locator(".command pre").first().textContent();
   await card.locator("button.copy").first().click();
-  await page.waitForFunction(() => document.getElementById("status").textContent.length > 0);
+  await page.waitForFunction(() => document.getElementById("status").textContent === "Command copied.");
   check((await page.evaluate(() => navigator.clipboard.readText())) === command, "the copy button copies the command");
   await page.click("#tab-ticket");
   check(await page.isVisible("#ticket"), "the ticket tab shows the ticket");
@@ -110,7 +110,7 @@ try {
   check(ticket.includes("0x80072EE7") && ticket.includes("6f0c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f"), "the ticket holds the code and the correlation ID");
   check(!ticket.includes("taro.yamada@contoso.co.jp"), "the ticket does not show the user's address");
   await page.click("#copy-ticket");
-  await page.waitForFunction(() => document.getElementById("status").textContent.includes("Markdown"));
+  await page.waitForFunction(() => document.getElementById("status").textContent === "Ticket copied as Markdown.");
   check((await page.evaluate(() => navigator.clipboard.readText())) === ticket, "copy as Markdown copies the ticket");
   await page.emulateMedia({ media: "print" });
   check(!(await page.isVisible(".input-panel")), "printing leaves out the input form");
