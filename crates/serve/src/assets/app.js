@@ -374,9 +374,14 @@
     if (doc.explainedOnly) box.append(el("p", { class: "notice" }, t("results.explained")));
     const facts = [];
     if (doc.apps && doc.apps.length) facts.push(t("ids.apps") + ": " + doc.apps.join(", "));
-    if (doc.sources && doc.sources.length) facts.push(t("results.read", { list: doc.sources.map((s) => s.name).join(", ") }));
+    if (doc.sources && doc.sources.length) facts.push(t("results.read", { list: doc.sources.map((s) => sourceName(s.name)).join(", ") }));
     if (facts.length) box.append(el("p", { class: "muted small" }, facts.join(" · ")));
     for (const s of doc.skipped || []) box.append(el("p", { class: "notice" }, s.name + ": " + s.reason));
+  }
+
+  /** The server names pasted text "pasted"; files keep their names. */
+  function sourceName(name) {
+    return name === "pasted" ? t("source.pasted") : name;
   }
 
   function badge(kind, value) {
@@ -529,7 +534,7 @@
     return el("details", { class: "evidence" },
       el("summary", {}, t("evidence.title", { n: evidence.length })),
       el("ul", {}, evidence.map((e) => el("li", {},
-        el("span", { class: "where" }, e.source + ":" + e.line), " ", el("code", {}, e.text)))));
+        el("span", { class: "where" }, sourceName(e.source) + ":" + e.line), " ", el("code", {}, e.text)))));
   }
 
   function identifiers(doc) {
