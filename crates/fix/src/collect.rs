@@ -191,10 +191,11 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
 
     if options.redact {
         let mut redactor = Redactor::new();
+        let mut sids = Vec::new();
         let known = known_identifiers(&items);
         for item in items.iter_mut() {
             if let Some(text) = &item.text {
-                let text = redact_text(&mut redactor, &known, text);
+                let text = redact_sids(&mut sids, &redact_text(&mut redactor, &known, text));
                 item.bytes = text.clone().into_bytes();
                 item.text = Some(text);
             }
@@ -399,6 +400,31 @@ fn redact_text(redactor: &mut Redactor, known: &[(String, String)], text: &str) 
         }
         out.push_str(&redactor.redact(&line));
     }
+    out
+}
+
+/// Domain and account security identifiers (`S-1-5-21-…`) become `<sid-N>`;
+/// well-known ones (`S-1-5-18`, `S-1-1-0`) stay, they name no one.
+fn redact_sids(seen: &mut Vec<String>, text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("S-1-5-21-") {
+        out.push_str(&rest[..i]);
+        let len = rest[i..]
+            .find(|c: char| !(c.is_ascii_digit() || c == '-' || c == 'S'))
+            .unwrap_or(rest.len() - i);
+        let sid = rest[i..i + len].trim_end_matches('-').to_string();
+        let n = match seen.iter().position(|s| *s == sid) {
+            Some(n) => n + 1,
+            None => {
+                seen.push(sid.clone());
+                seen.len()
+            }
+        };
+        out.push_str(&format!("<sid-{n}>"));
+        rest = &rest[i + sid.len()..];
+    }
+    out.push_str(rest);
     out
 }
 

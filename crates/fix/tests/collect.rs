@@ -25,6 +25,8 @@ const SECRETS: &[&str] = &[
     "02kxqzbpnwtrjvaf",
     // The display name Office keeps beside the account.
     "Megan Bowen",
+    // The user's and the domain's security identifiers.
+    "S-1-5-21-1004336348",
 ];
 
 fn out_dir(h: &RecordedHost) -> PathBuf {
