@@ -742,6 +742,13 @@ fn undo_command(
             println!("  - {} → {how}", s.does.get(lang));
         }
     }
+    let problems = runner.check_undo_preconditions(&state);
+    if !problems.is_empty() {
+        for p in &problems {
+            crate::say(lang, &p.en, &p.ja);
+        }
+        return Ok(ExitCode::from(2));
+    }
     let q = tr(lang, "Undo these steps?", "これらの手順を元に戻しますか?");
     if !confirmed(prompt, yes, &q, lang)? {
         return Ok(ExitCode::from(2));

@@ -341,6 +341,32 @@ impl<'a> Runner<'a> {
         problems
     }
 
+    /// What stops an undo now: the apps the run needed closed must be
+    /// closed again before anything is put back under them.
+    pub fn check_undo_preconditions(&self, state: &RunState) -> Vec<Text> {
+        let restores = state.plan.steps.iter().enumerate().any(|(i, s)| {
+            state.begun.contains(&i)
+                && !state.undone.contains(&i)
+                && matches!(s.undo, Undo::Restore { .. })
+        });
+        if !restores {
+            return Vec::new();
+        }
+        let apps: Vec<Precondition> = state
+            .plan
+            .preconditions
+            .iter()
+            .filter(|p| matches!(p, Precondition::AppsClosed { .. }))
+            .cloned()
+            .collect();
+        let only_apps = Plan {
+            preconditions: apps,
+            refusals: Vec::new(),
+            ..state.plan.clone()
+        };
+        self.check_preconditions(&only_apps)
+    }
+
     fn journal(&self, dir: &Path, rec: &Record) -> io::Result<()> {
         let path = dir.join(JOURNAL);
         let mut line = serde_json::to_string(rec).map_err(io::Error::other)?;

@@ -1,6 +1,7 @@
 //! Every automated action against the recorded Windows machine: plan, run,
 //! verify, undo, preconditions, and a crash injected at every effect.
 
+use m365doctor_fix::host::Host;
 use m365doctor_fix::plan::{Op, Options};
 use m365doctor_fix::recorded::{Crashing, Machine, RecordedHost, WinLang};
 use m365doctor_fix::runner::{read_journal, Runner};
@@ -105,6 +106,12 @@ fn reset_identity_cache_moves_folders_aside_and_undo_puts_them_back() {
         let runner = Runner::new(&h);
         let run = runner.find(None).expect("the run is in the history");
         assert_eq!(run.status(), "done");
+        // Not under a running Office: the apps would hold or overwrite the files.
+        h.spawn("outlook.exe", &["/safe"]).unwrap();
+        let refused = runner.check_undo_preconditions(&run);
+        assert!(refused[0].en.contains("OUTLOOK.EXE"), "{refused:?}");
+        h.close_office_apps();
+        assert!(runner.check_undo_preconditions(&run).is_empty());
         let undo = runner.undo(&run);
         assert_eq!(undo.status, "undone", "{undo:?}");
         assert_same(&state(&h), &before, "undo");
