@@ -35,7 +35,7 @@ pub struct Config {
     pub lang: Lang,
     /// Largest request body accepted, in bytes.
     pub max_body: usize,
-    /// Time allowed for one request, from its first byte to the answer.
+    /// Time allowed for one request, from the end of its headers to the answer.
     pub timeout: Duration,
     /// Whether addresses other than loopback may be bound and IP-literal
     /// `Host` headers other than the bound address accepted.
