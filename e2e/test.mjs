@@ -63,6 +63,7 @@ try {
   check((await page.getAttribute("#chain", "role")) === "img", "the diagram is an image for assistive technology");
   check((await page.locator("#chain title").first().textContent()).length > 0, "the diagram has a title");
   check((await page.locator("#chain .layer.suspected").count()) === 0, "nothing is marked before a diagnosis");
+  check(await page.isVisible("#intro"), "the empty page explains how to use it");
   await shot(page, "01-empty.png");
 
   // "Try an example" fills in the same Teams dialog the test pastes below.
@@ -86,6 +87,7 @@ try {
   const card = page.locator('.card.finding[data-code="0x80072EE7"]');
   await card.waitFor();
   check((await page.locator(".card.finding").first().getAttribute("data-code")) === "0x80072EE7", "the first finding card is 0x80072EE7");
+  check(!(await page.isVisible("#intro")), "the results replace the introduction");
   check((await card.locator(".code").textContent()) === "0x80072EE7", "the card shows the code");
   check(/WININET_E_NAME_NOT_RESOLVED/.test(await card.textContent()), "the card shows the code's name");
   check((await card.locator(".steps li").count()) > 0, "the card lists steps");

@@ -339,6 +339,7 @@
 
   function render(doc) {
     $("results").hidden = false;
+    $("intro").hidden = true;
     markChain(doc);
     renderSummary(doc);
     renderFindings(doc);
@@ -700,6 +701,7 @@
       state.doc = null;
       renderFileList();
       $("results").hidden = true;
+      $("intro").hidden = false;
       $("error").hidden = true;
       markChain({ layers: [] });
       $("text").focus();
