@@ -851,6 +851,8 @@ fn check_network(host: &dyn Host, timeout: u64, json: bool, lang: Lang) -> io::R
                 "dns": match &p.dns { Ok(a) => json!({"ok": true, "addresses": a}), Err(e) => json!({"ok": false, "error": e}) },
                 "tcp443": p.tcp.as_ref().map(|r| match r { Ok(()) => json!({"ok": true}), Err(e) => json!({"ok": false, "error": e}) }),
                 "tls": p.tls.as_ref().map(|r| match r { Ok(s) => json!({"ok": true, "detail": s}), Err(e) => json!({"ok": false, "error": e}) }),
+                "issuer": p.issuer,
+                "failure": p.failure().map(|f| f.get(lang).to_string()),
             })).collect::<Vec<_>>(),
             "user_proxy": report.user_proxy.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
             "system_proxy": report.system_proxy,
@@ -860,7 +862,15 @@ fn check_network(host: &dyn Host, timeout: u64, json: bool, lang: Lang) -> io::R
         let mut out = io::stdout().lock();
         for p in &report.probes {
             match p.failure() {
-                None => writeln!(out, "  ✓ {:<38} DNS, TCP 443, TLS", p.host)?,
+                None => writeln!(
+                    out,
+                    "  ✓ {:<38} DNS, TCP 443, TLS{}",
+                    p.host,
+                    p.issuer
+                        .as_ref()
+                        .map(|i| format!(" ({})", i.label()))
+                        .unwrap_or_default()
+                )?,
                 Some(f) => writeln!(out, "  ✗ {:<38} {}", p.host, f.get(lang))?,
             }
         }
@@ -869,8 +879,8 @@ fn check_network(host: &dyn Host, timeout: u64, json: bool, lang: Lang) -> io::R
             "  {}",
             tr(
                 lang,
-                "(the TLS probe checks that a TLS server answers; it does not validate certificates)",
-                "(TLS の確認はサーバーが TLS で応答するかのみで、証明書は検証しません)"
+                "(the TLS probe reads who issued each certificate; it does not validate the chain)",
+                "(TLS の確認では証明書の発行者を読み取りますが、証明書チェーンの検証はしません)"
             )
         )?;
         if host.os() == Os::Windows || !report.user_proxy.is_empty() {

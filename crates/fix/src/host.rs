@@ -136,7 +136,7 @@ pub trait Host {
     /// Resolves a host name, giving up after `timeout`.
     fn resolve(&self, name: &str, timeout: Duration) -> io::Result<Vec<IpAddr>>;
     /// Connects, sends `send` (may be empty) and returns the first bytes
-    /// answered (up to 16 KiB, or what came before `timeout`).
+    /// answered (up to 16 KiB, until the server pauses or `timeout`).
     fn tcp_exchange(&self, addr: SocketAddr, send: &[u8], timeout: Duration)
         -> io::Result<Vec<u8>>;
 }
@@ -389,12 +389,16 @@ impl Host for RealHost {
         let mut buf = vec![0u8; 16 * 1024];
         let mut got = 0;
         let start = Instant::now();
-        // A record header and a ServerHello come in the first few hundred bytes.
-        while got < 512 && start.elapsed() < timeout {
+        // The server's first flight (hello, certificate) comes at once; once
+        // something came, a short quiet spell ends it.
+        while got < buf.len() && start.elapsed() < timeout {
             match stream.read(&mut buf[got..]) {
                 Ok(0) => break,
-                Ok(n) => got += n,
-                // What came before a reset or a timeout is the answer.
+                Ok(n) => {
+                    got += n;
+                    stream.set_read_timeout(Some(Duration::from_millis(300)))?;
+                }
+                // What came before a reset or a quiet spell is the answer.
                 Err(_) if got > 0 => break,
                 Err(e) => return Err(e),
             }

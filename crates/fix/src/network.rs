@@ -1,8 +1,11 @@
 //! `check-network`: name resolution, a TCP connection on port 443 and the
 //! start of a TLS handshake to each Microsoft 365 and Entra endpoint, each
 //! with a timeout, plus the user's and the system (WinHTTP) proxy settings.
-//! Read-only. The TLS probe sends a ClientHello and reads whether a TLS
-//! ServerHello comes back; it does not validate certificates.
+//! Read-only. The TLS probe sends a TLS 1.2 ClientHello, reads whether a
+//! ServerHello comes back and who issued the certificate that follows (in
+//! TLS 1.2 it travels in the clear): an issuer other than Microsoft's or
+//! DigiCert's CAs means something inspects TLS. The certificate chain is not
+//! validated.
 
 use crate::facts::{self, SHORT};
 use crate::host::{Host, Os};
@@ -30,6 +33,8 @@ pub struct Probe {
     pub dns: Result<String, String>,
     pub tcp: Option<Result<(), String>>,
     pub tls: Option<Result<String, String>>,
+    /// Who issued the server's certificate, when it could be read.
+    pub issuer: Option<Issuer>,
 }
 
 impl Probe {
@@ -55,6 +60,13 @@ impl Probe {
             return Some(t!(
                 "TLS handshake failed: {e}",
                 "TLS ハンドシェイクに失敗: {e}"
+            ));
+        }
+        if let Some(i) = self.issuer.as_ref().filter(|i| !i.expected()) {
+            let who = i.label();
+            return Some(t!(
+                "the certificate is issued by {who}, not by the CAs Microsoft uses: a proxy or security product inspects TLS, which breaks sign-in (Microsoft recommends excluding its endpoints from inspection)",
+                "証明書の発行者が {who} で、Microsoft が使う CA ではありません。プロキシやセキュリティ製品が TLS を検査しており、サインインが失敗する原因になります (Microsoft はこれらのエンドポイントを検査対象から除外するよう推奨しています)"
             ));
         }
         None
@@ -151,6 +163,7 @@ fn probe(host: &dyn Host, name: &str, timeout: Duration) -> Probe {
         dns: Err(String::new()),
         tcp: None,
         tls: None,
+        issuer: None,
     };
     let addrs = match host.resolve(name, timeout) {
         Ok(a) if !a.is_empty() => a,
@@ -174,6 +187,7 @@ fn probe(host: &dyn Host, name: &str, timeout: Duration) -> Probe {
         Ok(bytes) => {
             p.tcp = Some(Ok(()));
             p.tls = Some(classify(&bytes));
+            p.issuer = leaf_certificate(&bytes).and_then(|c| issuer_of(&c));
         }
         Err(e) => {
             // Tell a refused or timed-out connection from a handshake failure.
@@ -194,7 +208,11 @@ pub fn classify(bytes: &[u8]) -> Result<String, String> {
     match bytes {
         [] => Err("the server closed the connection without answering".into()),
         [0x16, 3, _, _, _, 0x02, _, _, _, major, minor, ..] => {
-            Ok(format!("ServerHello (record version {major}.{minor})"))
+            let mut detail = format!("ServerHello (version {major}.{minor})");
+            if let Some(issuer) = leaf_certificate(bytes).and_then(|c| issuer_of(&c)) {
+                detail.push_str(&format!("; certificate issued by {}", issuer.label()));
+            }
+            Ok(detail)
         }
         [0x15, _, _, _, _, level, desc, ..] => Err(format!(
             "TLS alert {desc} (level {level}){}",
@@ -219,6 +237,143 @@ pub fn classify(bytes: &[u8]) -> Result<String, String> {
             b.len()
         )),
     }
+}
+
+/// Organisations whose CAs issue the certificates of Microsoft 365 and
+/// Entra endpoints; another issuer means something re-signs the traffic.
+pub const EXPECTED_ISSUERS: &[&str] = &["Microsoft Corporation", "DigiCert Inc", "DigiCert, Inc."];
+
+/// The issuer of a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issuer {
+    pub common_name: Option<String>,
+    pub organization: Option<String>,
+}
+
+impl Issuer {
+    pub fn label(&self) -> String {
+        match (&self.common_name, &self.organization) {
+            (Some(cn), Some(o)) => format!("CN={cn}, O={o}"),
+            (Some(cn), None) => format!("CN={cn}"),
+            (None, Some(o)) => format!("O={o}"),
+            (None, None) => "an unnamed issuer".into(),
+        }
+    }
+
+    /// Issued by one of the CAs Microsoft's endpoints use.
+    pub fn expected(&self) -> bool {
+        self.organization
+            .as_deref()
+            .is_some_and(|o| EXPECTED_ISSUERS.iter().any(|e| e.eq_ignore_ascii_case(o)))
+    }
+}
+
+/// The server's certificate (DER) from a TLS 1.2 first flight, where the
+/// Certificate message is still in the clear.
+pub fn leaf_certificate(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut handshake = Vec::new();
+    let mut pos = 0;
+    while pos + 5 <= bytes.len() {
+        let len = u16::from_be_bytes([bytes[pos + 3], bytes[pos + 4]]) as usize;
+        let end = (pos + 5 + len).min(bytes.len());
+        if bytes[pos] == 0x16 {
+            handshake.extend_from_slice(&bytes[pos + 5..end]);
+        }
+        pos += 5 + len;
+    }
+    let u24 = |b: &[u8], i: usize| -> Option<usize> {
+        Some(
+            ((*b.get(i)? as usize) << 16)
+                | ((*b.get(i + 1)? as usize) << 8)
+                | *b.get(i + 2)? as usize,
+        )
+    };
+    let mut i = 0;
+    while i + 4 <= handshake.len() {
+        let kind = handshake[i];
+        let len = u24(&handshake, i + 1)?;
+        if kind == 11 {
+            let first = u24(&handshake, i + 7)?;
+            return handshake.get(i + 10..i + 10 + first).map(<[u8]>::to_vec);
+        }
+        i += 4 + len;
+    }
+    None
+}
+
+/// One DER element at `pos`: its tag and the range of its content.
+fn der(bytes: &[u8], pos: usize) -> Option<(u8, usize, usize)> {
+    let tag = *bytes.get(pos)?;
+    let first = *bytes.get(pos + 1)? as usize;
+    let (len, start) = if first < 0x80 {
+        (first, pos + 2)
+    } else {
+        let n = first & 0x7f;
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for k in 0..n {
+            len = (len << 8) | *bytes.get(pos + 2 + k)? as usize;
+        }
+        (len, pos + 2 + n)
+    };
+    let end = start.checked_add(len)?;
+    (end <= bytes.len()).then_some((tag, start, end))
+}
+
+/// The elements inside a constructed DER element's content.
+fn children(bytes: &[u8], start: usize, end: usize) -> Vec<(u8, usize, usize)> {
+    let mut out = Vec::new();
+    let mut pos = start;
+    while pos < end {
+        let Some((tag, s, e)) = der(bytes, pos) else {
+            break;
+        };
+        out.push((tag, s, e));
+        pos = e;
+    }
+    out
+}
+
+/// The issuer's common name and organisation of an X.509 certificate.
+pub fn issuer_of(cert: &[u8]) -> Option<Issuer> {
+    let (_, s, e) = der(cert, 0)?;
+    let (_, ts, te) = der(&cert[..e], s)?;
+    let fields = children(cert, ts, te);
+    let skip = usize::from(fields.first()?.0 == 0xA0);
+    let (tag, ns, ne) = *fields.get(skip + 2)?;
+    if tag != 0x30 {
+        return None;
+    }
+    let mut issuer = Issuer {
+        common_name: None,
+        organization: None,
+    };
+    for (_, rs, re) in children(cert, ns, ne) {
+        for (_, as_, ae) in children(cert, rs, re) {
+            let parts = children(cert, as_, ae);
+            let (Some(&(0x06, os, oe)), Some(&(vt, vs, ve))) = (parts.first(), parts.get(1)) else {
+                continue;
+            };
+            let value = match vt {
+                0x1E => {
+                    let units: Vec<u16> = cert[vs..ve]
+                        .chunks_exact(2)
+                        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                        .collect();
+                    String::from_utf16_lossy(&units)
+                }
+                _ => String::from_utf8_lossy(&cert[vs..ve]).into_owned(),
+            };
+            match &cert[os..oe] {
+                [0x55, 0x04, 0x03] => issuer.common_name = Some(value),
+                [0x55, 0x04, 0x0A] => issuer.organization = Some(value),
+                _ => {}
+            }
+        }
+    }
+    Some(issuer)
 }
 
 /// A TLS 1.2 ClientHello with SNI and the usual extensions (TLS 1.3 capable
@@ -325,6 +480,30 @@ mod tests {
         let hs_len = u32::from_be_bytes([0, h[6], h[7], h[8]]) as usize;
         assert_eq!(hs_len, h.len() - 9);
         assert_eq!(sni_of(&h).as_deref(), Some("login.microsoftonline.com"));
+    }
+
+    #[test]
+    fn the_certificate_issuer_is_read_from_the_first_flight() {
+        let flight = crate::recorded::tls_flight(
+            "Microsoft Azure RSA TLS Issuing CA 04",
+            "Microsoft Corporation",
+        );
+        let detail = classify(&flight).unwrap();
+        assert!(
+            detail.contains("CN=Microsoft Azure RSA TLS Issuing CA 04, O=Microsoft Corporation"),
+            "{detail}"
+        );
+        let issuer = issuer_of(&leaf_certificate(&flight).unwrap()).unwrap();
+        assert!(issuer.expected());
+        let inspected = crate::recorded::tls_flight("Contoso TLS Inspection CA", "Contoso Ltd");
+        let issuer = issuer_of(&leaf_certificate(&inspected).unwrap()).unwrap();
+        assert_eq!(issuer.organization.as_deref(), Some("Contoso Ltd"));
+        assert!(!issuer.expected());
+        // Cut short or garbled: no issuer, no panic.
+        for n in 0..flight.len() {
+            let _ = leaf_certificate(&flight[..n]).and_then(|c| issuer_of(&c));
+        }
+        assert_eq!(issuer_of(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), None);
     }
 
     #[test]

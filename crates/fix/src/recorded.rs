@@ -918,9 +918,11 @@ impl Host for RecordedHost {
             )),
             Some(NetFault::Tls) => Ok(b"HTTP/1.1 403 Forbidden\r\n\r\n".to_vec()),
             _ if send.is_empty() => Ok(Vec::new()),
-            _ => Ok(vec![
-                0x16, 0x03, 0x03, 0x00, 0x51, 0x02, 0x00, 0x00, 0x4d, 0x03, 0x03,
-            ]),
+            Some(NetFault::Inspected) => Ok(tls_flight("Contoso TLS Inspection CA", "Contoso Ltd")),
+            _ => Ok(tls_flight(
+                "Microsoft Azure RSA TLS Issuing CA 04",
+                "Microsoft Corporation",
+            )),
         }
     }
 }
@@ -932,6 +934,95 @@ pub enum NetFault {
     Tcp,
     /// Something other than TLS answers (a proxy's HTTP error page).
     Tls,
+    /// A TLS-inspecting proxy answers with its own certificate.
+    Inspected,
+}
+
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else if len < 0x100 {
+        out.extend([0x81, len as u8]);
+    } else {
+        out.extend([0x82, (len >> 8) as u8, len as u8]);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+fn name(cn: &str, o: &str) -> Vec<u8> {
+    let attr = |oid: &[u8], tag: u8, v: &str| {
+        tlv(
+            0x31,
+            &tlv(0x30, &[tlv(0x06, oid), tlv(tag, v.as_bytes())].concat()),
+        )
+    };
+    tlv(
+        0x30,
+        &[
+            attr(&[0x55, 0x04, 0x06], 0x13, "US"),
+            attr(&[0x55, 0x04, 0x0A], 0x13, o),
+            attr(&[0x55, 0x04, 0x03], 0x0C, cn),
+        ]
+        .concat(),
+    )
+}
+
+/// A server's TLS 1.2 first flight (ServerHello, Certificate) whose
+/// certificate names the given issuer, as a TLS endpoint or an inspecting
+/// proxy sends it.
+pub fn tls_flight(issuer_cn: &str, issuer_o: &str) -> Vec<u8> {
+    let sha256_rsa = tlv(
+        0x30,
+        &[
+            tlv(
+                0x06,
+                &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B],
+            ),
+            vec![0x05, 0x00],
+        ]
+        .concat(),
+    );
+    let validity = tlv(
+        0x30,
+        &[tlv(0x17, b"261001000000Z"), tlv(0x17, b"270401000000Z")].concat(),
+    );
+    let tbs = tlv(
+        0x30,
+        &[
+            tlv(0xA0, &tlv(0x02, &[0x02])),
+            tlv(0x02, &[0x33, 0x00, 0x12, 0x34]),
+            sha256_rsa.clone(),
+            name(issuer_cn, issuer_o),
+            validity,
+            name("login.microsoftonline.com", "Microsoft Corporation"),
+            tlv(
+                0x30,
+                &[sha256_rsa.clone(), tlv(0x03, &[0x00, 0x30, 0x00])].concat(),
+            ),
+        ]
+        .concat(),
+    );
+    let cert = tlv(0x30, &[tbs, sha256_rsa, tlv(0x03, &[0x00; 33])].concat());
+    let u24 = |n: usize| [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+    let mut hello = vec![0x03, 0x03];
+    hello.extend([0x5A; 32]);
+    hello.extend([0x00, 0xC0, 0x2F, 0x00]);
+    let mut certs = u24(cert.len()).to_vec();
+    certs.extend(&cert);
+    let mut body = u24(certs.len()).to_vec();
+    body.extend(certs);
+    let mut hs = vec![0x02];
+    hs.extend(u24(hello.len()));
+    hs.extend(hello);
+    hs.push(0x0B);
+    hs.extend(u24(body.len()));
+    hs.extend(body);
+    let mut rec = vec![0x16, 0x03, 0x03, (hs.len() >> 8) as u8, hs.len() as u8];
+    rec.extend(hs);
+    rec
 }
 
 /// Sets a `Field : value` line of dsregcmd output.

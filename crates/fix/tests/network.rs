@@ -27,8 +27,13 @@ fn every_endpoint_is_probed_with_dns_tcp_and_tls() {
             "{e}"
         );
     }
-    // The TLS probe names the server (SNI), read back from the ClientHello.
+    // The TLS probe names the server (SNI), read back from the ClientHello,
+    // and reads who issued the certificate.
     assert!(r.probes.iter().all(|p| p.tls.as_ref().unwrap().is_ok()));
+    assert!(r
+        .probes
+        .iter()
+        .all(|p| p.issuer.as_ref().unwrap().expected()));
 }
 
 #[test]
@@ -44,6 +49,9 @@ fn failures_say_where_they_happened() {
         h.network
             .borrow_mut()
             .insert("enterpriseregistration.windows.net".into(), NetFault::Tls);
+        h.network
+            .borrow_mut()
+            .insert("odc.officeapps.live.com".into(), NetFault::Inspected);
         let r = check(&h, Duration::from_secs(2));
         assert!(!r.ok());
         let failure = |host: &str| {
@@ -58,6 +66,15 @@ fn failures_say_where_they_happened() {
         assert!(failure("outlook.office365.com")
             .ja
             .contains("TCP 接続に失敗"));
+        let inspected = failure("odc.officeapps.live.com");
+        assert!(
+            inspected
+                .en
+                .contains("CN=Contoso TLS Inspection CA, O=Contoso Ltd"),
+            "{}",
+            inspected.en
+        );
+        assert!(inspected.ja.contains("TLS を検査"), "{}", inspected.ja);
         let tls = failure("enterpriseregistration.windows.net");
         assert!(tls.en.contains("HTTP answer instead of TLS"), "{}", tls.en);
         assert!(r
