@@ -6,7 +6,7 @@
 use crate::error::ApiError;
 use crate::lang::negotiate;
 use crate::Shared;
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
@@ -14,6 +14,7 @@ use axum::response::Response;
 use axum::Router;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::Ordering;
 use tokio::time::{timeout_at, Instant};
 
 /// The page loads only its own script, style sheet and images; nothing may frame it.
@@ -177,6 +178,27 @@ async fn limits(State(state): State<Shared>, req: Request, next: Next) -> Respon
     if declared.is_some_and(|n| n > state.max_body as u64) {
         return ApiError::body_too_large(state.max_body).in_lang(lang);
     }
+    // Bodies are held in memory until answered: bound how many at once.
+    let has_body = declared.is_some_and(|n| n > 0) || req.body().size_hint().upper() != Some(0);
+    let _slot = if has_body {
+        match BodySlot::take(&state) {
+            Some(slot) => Some(slot),
+            None => {
+                let mut busy = ApiError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    format!("The server is already working on {MAX_BODIES} uploads; try again in a moment."),
+                    format!("サーバーはすでに {MAX_BODIES} 件のアップロードを処理中です。少し待ってからもう一度お試しください。"),
+                )
+                .in_lang(lang);
+                busy.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+                return busy;
+            }
+        }
+    } else {
+        None
+    };
     let (parts, body) = req.into_parts();
     let bytes = match timeout_at(deadline, Limited::new(body, state.max_body).collect()).await {
         Err(_) => {
@@ -218,6 +240,30 @@ async fn limits(State(state): State<Shared>, req: Request, next: Next) -> Respon
             format!("処理が制限時間 ({} 秒) を超えました。一度に送る量を減らすか (フォルダー全体ではなくログ ファイル 1 つなど)、サーバーを大きめの --timeout で起動し直してください。", state.timeout.as_secs_f64()),
         )
         .in_lang(lang),
+    }
+}
+
+/// Requests with a body that may be read or answered at once; each holds up
+/// to `--max-body` bytes, so memory stays below this many times the limit.
+pub const MAX_BODIES: usize = 8;
+
+/// One of the [`MAX_BODIES`] places, given back when dropped.
+struct BodySlot(Shared);
+
+impl BodySlot {
+    fn take(state: &Shared) -> Option<BodySlot> {
+        let before = state.bodies.fetch_add(1, Ordering::SeqCst);
+        if before >= MAX_BODIES {
+            state.bodies.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(BodySlot(state.clone()))
+    }
+}
+
+impl Drop for BodySlot {
+    fn drop(&mut self) {
+        self.0.bodies.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

@@ -68,6 +68,8 @@ pub(crate) struct State {
     pub hosts: HostPolicy,
     pub max_body: usize,
     pub timeout: Duration,
+    /// Requests whose bodies are being read or answered (see `guard::MAX_BODIES`).
+    pub bodies: std::sync::atomic::AtomicUsize,
     /// Extra time each diagnosis takes, so tests can reach the time limit.
     #[cfg(test)]
     pub work_delay: Duration,
@@ -89,6 +91,7 @@ pub fn app(kb: Kb, config: &Config, bound: SocketAddr) -> Router {
         hosts: HostPolicy::new(bound, config.allow_remote, &config.allowed_hosts),
         max_body: config.max_body,
         timeout: config.timeout,
+        bodies: Default::default(),
         #[cfg(test)]
         work_delay: Duration::ZERO,
     }))

@@ -39,6 +39,7 @@ fn state_with(f: impl FnOnce(&mut Config)) -> State {
         hosts: HostPolicy::new(bound, config.allow_remote, &config.allowed_hosts),
         max_body: config.max_body,
         timeout: config.timeout,
+        bodies: Default::default(),
         work_delay: Duration::ZERO,
     }
 }
@@ -692,6 +693,37 @@ async fn slow_bodies_get_408_and_slow_answers_503() {
     .await
     .error(StatusCode::SERVICE_UNAVAILABLE, "timeout");
     assert!(has_japanese(&m) && m.contains("--timeout"));
+}
+
+/// At most MAX_BODIES uploads are held at once; the next one is told to come back.
+#[tokio::test]
+async fn uploads_beyond_the_concurrent_limit_get_503_busy() {
+    let mut slow = state_with(|_| {});
+    slow.work_delay = Duration::from_millis(500);
+    let app = app_of(slow);
+    let requests = (0..crate::guard::MAX_BODIES + 1)
+        .map(|_| send(app.clone(), post("/api/v1/diagnose", "text/plain", EXAMPLE)));
+    let answers = futures_util::future::join_all(requests).await;
+    let ok = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::OK)
+        .count();
+    let busy: Vec<&Answer> = answers
+        .iter()
+        .filter(|a| a.status != StatusCode::OK)
+        .collect();
+    assert_eq!(ok, crate::guard::MAX_BODIES);
+    assert_eq!(busy.len(), 1);
+    busy[0].error(StatusCode::SERVICE_UNAVAILABLE, "busy");
+    assert_eq!(busy[0].headers[header::RETRY_AFTER], "2");
+    // The places are given back: the next upload is served.
+    assert_eq!(
+        send(app, post("/api/v1/diagnose", "text/plain", EXAMPLE))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // Requests without a body are never counted.
 }
 
 // ---------------------------------------------------------------- security
