@@ -26,6 +26,17 @@ pub struct CollectArgs {
 
 pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("."));
+    // A folder that does not exist yet is made (like `mkdir -p`); a file is refused.
+    if !out.exists() {
+        if let Err(e) = std::fs::create_dir_all(&out) {
+            crate::say(
+                lang,
+                &format!("cannot create the folder {}: {e}", out.display()),
+                &format!("フォルダー {} を作成できません: {e}", out.display()),
+            );
+            return Ok(ExitCode::from(2));
+        }
+    }
     if !out.is_dir() {
         crate::say(
             lang,
