@@ -101,6 +101,16 @@ try {
   check((await page.locator(".plan .plan-step").count()) > 0, "an ordered plan is shown");
   await shot(page, "02-findings.png");
 
+  // "Tried it, didn't help" takes the step out of the plan and into the ticket.
+  const firstStep = await page.locator(".plan-step").first().getAttribute("data-action");
+  await page.locator(".plan-step .tried-button").first().click();
+  await page.waitForSelector(".tried-list");
+  check((await page.locator(`.plan-step[data-action="${firstStep}"]`).count()) === 0, `a step marked as tried (${firstStep}) leaves the plan`);
+  check((await page.textContent("#ticket")).includes("`" + firstStep + "`"), "the ticket lists the step as tried");
+  await page.click(".tried-list button");
+  await page.waitForSelector(".tried-list", { state: "detached" });
+  check((await page.locator(`.plan-step[data-action="${firstStep}"]`).count()) === 1, "the step can be put back");
+
   // 3. Copy a command and the ticket.
   const command = await card.locator(".command pre").first().textContent();
   await card.locator("button.copy").first().click();

@@ -30,6 +30,7 @@
     doc: null,
     files: [],
     anchored: new Set(),
+    tried: [], // action ids the user already tried; the plan leaves them out
   };
 
   const $ = (id) => document.getElementById(id);
@@ -239,6 +240,16 @@
     announce(t("input.added", { n: list.length }));
   }
 
+  /** Diagnoses the form; steps marked as tried belong to the case, so a new case forgets them. */
+  function ask() {
+    const request = currentRequest();
+    const last = state.last;
+    const sameCase = last && last.text === request.text && last.files.length === request.files.length &&
+      last.files.every((f, i) => f === request.files[i]);
+    if (!sameCase) state.tried = [];
+    diagnose(request);
+  }
+
   function currentRequest() {
     return {
       text: $("text").value,
@@ -259,6 +270,7 @@
     state.last = request;
     const params = new URLSearchParams({ lang: state.lang, redact: String(request.redact) });
     if (request.app) params.set("app", request.app);
+    if (state.tried.length) params.set("tried", state.tried.join(","));
     let body;
     const headers = {};
     if (request.files.length) {
@@ -399,14 +411,24 @@
       const ol = el("ol", { class: "plan" });
       for (const step of doc.plan) {
         const e = entryOf(doc, step.entry);
-        ol.append(el("li", { class: "plan-step" },
+        ol.append(el("li", { class: "plan-step", "data-action": step.action },
           el("div", { class: "step-head" },
             el("span", { class: "step-title" }, step.title),
             badge("who", step.who), badge("risk", step.risk)),
           el("p", {}, step.text),
+          el("button", {
+            type: "button", class: "link-button tried-button",
+            "aria-label": t("plan.tried.label", { step: step.title }),
+            onclick: () => markTried(step.action),
+          }, t("plan.tried")),
           e ? el("p", { class: "muted small" }, t("plan.from"), " ", el("a", { href: "#entry-" + e.id }, pick(e.title))) : null));
       }
       panel.append(ol);
+    }
+    if (doc.tried && doc.tried.length) {
+      panel.append(el("p", { class: "notice tried-list" },
+        t("plan.tried.list", { n: doc.tried.length }), " ",
+        el("button", { type: "button", class: "link-button", onclick: forgetTried }, t("plan.tried.reset"))));
     }
     if (doc.findings.length) {
       const title = doc.explainedOnly ? t("findings.meanings", { n: doc.findings.length }) : t("findings.title", { n: doc.findings.length });
@@ -425,6 +447,17 @@
     if (!e || state.anchored.has(e.id)) return null;
     state.anchored.add(e.id);
     return "entry-" + e.id;
+  }
+
+  /** "Tried, didn't help": ask again without that step; the ticket lists it as tried. */
+  function markTried(action) {
+    if (!state.tried.includes(action)) state.tried.push(action);
+    if (state.last) diagnose(state.last, true);
+  }
+
+  function forgetTried() {
+    state.tried = [];
+    if (state.last) diagnose(state.last, true);
   }
 
   function findingCard(doc, f, index) {
@@ -675,9 +708,9 @@
     for (const b of document.querySelectorAll(".lang-btn")) {
       b.addEventListener("click", () => { if (b.dataset.lang !== state.lang) setLang(b.dataset.lang, true); });
     }
-    $("form").addEventListener("submit", (ev) => { ev.preventDefault(); diagnose(currentRequest()); });
+    $("form").addEventListener("submit", (ev) => { ev.preventDefault(); ask(); });
     document.addEventListener("keydown", (ev) => {
-      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); diagnose(currentRequest()); }
+      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); ask(); }
     });
     $("files").addEventListener("change", (ev) => { addFiles(Array.from(ev.target.files)); ev.target.value = ""; });
     const drop = $("drop");
@@ -697,6 +730,7 @@
     $("clear").addEventListener("click", () => {
       $("text").value = "";
       state.files = [];
+      state.tried = [];
       state.last = null;
       state.doc = null;
       renderFileList();
