@@ -416,12 +416,13 @@
             el("span", { class: "step-title" }, step.title),
             badge("who", step.who), badge("risk", step.risk)),
           el("p", {}, step.text),
-          el("button", {
-            type: "button", class: "link-button tried-button",
-            "aria-label": t("plan.tried.label", { step: step.title }),
-            onclick: () => markTried(step.action),
-          }, t("plan.tried")),
-          e ? el("p", { class: "muted small" }, t("plan.from"), " ", el("a", { href: "#entry-" + e.id }, pick(e.title))) : null));
+          el("p", { class: "muted small step-foot" },
+            e ? [t("plan.from"), " ", el("a", { href: "#entry-" + e.id }, pick(e.title)), " · "] : null,
+            el("button", {
+              type: "button", class: "link-button tried-button",
+              "aria-label": t("plan.tried.label", { step: step.title }),
+              onclick: () => markTried(step.action),
+            }, t("plan.tried")))));
       }
       panel.append(ol);
     }
