@@ -177,10 +177,14 @@ fn collect_on_a_system_without_microsoft_sign_in_components_says_so() {
         // This machine has some (a Microsoft package is installed): a whole bundle.
         assert!(Path::new(doc["zip"].as_str().unwrap()).is_file());
     }
-    let o = m365doctor(
-        &h,
-        &["collect", "--out", h.join("missing").to_str().unwrap()],
-    );
+    // A folder that does not exist yet is made; a file is refused.
+    let missing = h.join("missing").join("deeper");
+    let o = m365doctor(&h, &["collect", "--out", missing.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(missing.is_dir());
+    let file = h.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let o = m365doctor(&h, &["collect", "--out", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is not a folder"));
 }
