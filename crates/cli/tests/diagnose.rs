@@ -267,3 +267,46 @@ fn scan_counts_codes_across_a_folder() {
     assert_eq!(codes[1]["code"], "0xCAA70004");
     assert_eq!(run(&["scan", "/no/such/dir"], None).status.code(), Some(1));
 }
+
+#[test]
+fn device_reports_in_a_redacted_ticket_hide_the_capture_identifiers() {
+    let capture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../dsreg/tests/data/captures/c03-hybrid-device-disabled.txt"
+    );
+    let secrets = [
+        "5c8e0f4a-3b7d-4d52-9a51-0c2f6b7e8d11", // DeviceId
+        "aaaabbbb-0000-cccc-1111-dddd2222eeee", // TenantId
+        "megan.bowen@contoso.com",
+        "PC-0142.contoso.com",
+        "7a1d3e5f-9b2c-4e6d-8f0a-1b3c5d7e9f20", // KeyContainerId
+        "3F2A9C4B7D1E6A8F0B5C2D9E4F7A1B3C6D8E0F21", // Thumbprint
+    ];
+    for format in ["markdown", "json", "text"] {
+        let o = run(&["diagnose", capture, "--format", format], None);
+        assert!(o.status.success());
+        let out = String::from_utf8_lossy(&o.stdout);
+        // The device findings are still there, read from the unredacted capture.
+        assert!(out.contains("device-disabled-or-deleted") || out.contains("disabled"));
+        for secret in secrets {
+            assert!(
+                !out.contains(secret),
+                "{format}: {secret} left in the report"
+            );
+        }
+        // Support still needs the correlation id.
+        assert!(
+            out.contains("4c7e2a91-6b3d-4f08-9e15-2d8a7c6b5e43"),
+            "{format}"
+        );
+        let o = run(
+            &["diagnose", capture, "--format", format, "--no-redact"],
+            None,
+        );
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            out.contains(secrets[0]) && out.contains(secrets[1]),
+            "{format}"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 //! The CLI, `collect` and the web server all report through this.
 
 use crate::diagnose::{diagnose_with, Diagnosis, Input, MessageMatcher, Options};
+use crate::redact::Redactor;
 use crate::report;
 use m365doctor_codes::Lang;
 use m365doctor_dsreg::{Report, Severity};
@@ -15,6 +16,9 @@ pub struct Case {
     pub diagnosis: Diagnosis,
     /// One report per dsregcmd capture, in input order.
     pub dsreg: Vec<Report>,
+    /// Whether reports redact names and ids (the device reports quote their
+    /// capture: device and tenant ids, the user's address).
+    pub redact: bool,
 }
 
 /// Diagnoses `inputs`, dsregcmd captures included.
@@ -30,6 +34,8 @@ pub fn diagnose_case_with(
     options: &Options,
 ) -> Case {
     let mut diagnosis = diagnose_with(inputs, kb, matcher, options);
+    // The rules read the capture as it is (a `.local` UPN suffix, equal
+    // tenant ids); the reports are redacted on the way out.
     let dsreg: Vec<Report> = inputs
         .iter()
         .flat_map(|i| m365doctor_dsreg::parse(&i.text))
@@ -46,28 +52,52 @@ pub fn diagnose_case_with(
             diagnosis.add_layer_evidence(f.layer, weight);
         }
     }
-    Case { diagnosis, dsreg }
+    Case {
+        diagnosis,
+        dsreg,
+        redact: options.redact,
+    }
 }
 
 impl Case {
     /// The `m365doctor.diagnose/1` document.
     pub fn to_json(&self, lang: Lang) -> Value {
-        let dsreg = self
-            .dsreg
-            .first()
-            .map(|r| m365doctor_dsreg::to_json(r, lang));
+        let dsreg = self.dsreg.first().map(|r| {
+            let mut doc = m365doctor_dsreg::to_json(r, lang);
+            if self.redact {
+                let mut redactor = Redactor::new();
+                let known = known_identifiers(r, &mut redactor);
+                redact_json_values(&mut doc, &known, &mut redactor);
+            }
+            doc
+        });
         report::to_json(&self.diagnosis, lang, dsreg)
+    }
+
+    /// One dsregcmd report as text, redacted when the case is.
+    fn dsreg_text(&self, report: &Report, lang: Lang, color: bool) -> String {
+        let mut out = Vec::new();
+        let _ = m365doctor_dsreg::render(&mut out, report, lang, color);
+        let text = String::from_utf8_lossy(&out).into_owned();
+        if !self.redact {
+            return text;
+        }
+        let mut redactor = Redactor::new();
+        let known = known_identifiers(report, &mut redactor);
+        text.split_inclusive('\n')
+            .map(|l| redactor.redact(&replace_known(l, &known)))
+            .collect()
     }
 
     /// The Markdown support ticket, with each dsregcmd report appended.
     pub fn markdown(&self, kb: &Kb, lang: Lang) -> String {
-        let mut out = report::markdown(&self.diagnosis, kb, lang).into_bytes();
+        let mut out = report::markdown(&self.diagnosis, kb, lang);
         for r in &self.dsreg {
-            let _ = writeln!(out, "\n## dsregcmd /status\n\n```text");
-            let _ = m365doctor_dsreg::render(&mut out, r, lang, false);
-            let _ = writeln!(out, "```");
+            out.push_str("\n## dsregcmd /status\n\n```text\n");
+            out.push_str(&self.dsreg_text(r, lang, false));
+            out.push_str("```\n");
         }
-        String::from_utf8_lossy(&out).into_owned()
+        out
     }
 
     /// The readable report.
@@ -81,8 +111,64 @@ impl Case {
         out.write_all(report::text(&self.diagnosis, kb, lang).as_bytes())?;
         for r in &self.dsreg {
             writeln!(out)?;
-            m365doctor_dsreg::render(out, r, lang, color)?;
+            out.write_all(self.dsreg_text(r, lang, color).as_bytes())?;
         }
         Ok(())
+    }
+}
+
+/// The identifying values of a capture (device and tenant ids, names, the
+/// user's address, key ids, the certificate thumbprint), each with its
+/// placeholder, longest first. The report quotes them in sentences and
+/// summaries where no label says what they are, so they are replaced by value.
+fn known_identifiers(report: &Report, redactor: &mut Redactor) -> Vec<(String, String)> {
+    let mut known: Vec<(String, String)> = Vec::new();
+    for field in report
+        .capture()
+        .sections
+        .iter()
+        .flat_map(|s| s.fields.iter())
+    {
+        let value = field.value.trim();
+        // Short values (YES, NO, 0x0) identify nothing and would match everywhere.
+        if value.chars().count() < 4 || known.iter().any(|(v, _)| v == value) {
+            continue;
+        }
+        let line = format!("{} : {value}", field.name);
+        let redacted = redactor.redact(&line);
+        if redacted == line {
+            continue;
+        }
+        if let Some(replacement) = redacted.strip_prefix(&format!("{} : ", field.name)) {
+            known.push((value.to_string(), replacement.to_string()));
+        }
+    }
+    known.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
+    known
+}
+
+fn replace_known(text: &str, known: &[(String, String)]) -> String {
+    let mut out = text.to_string();
+    for (value, replacement) in known {
+        if out.contains(value.as_str()) {
+            out = out.replace(value.as_str(), replacement);
+        }
+    }
+    out
+}
+
+fn redact_json_values(value: &mut Value, known: &[(String, String)], redactor: &mut Redactor) {
+    match value {
+        Value::String(s) => *s = replace_known(s, known),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| redact_json_values(v, known, redactor)),
+        Value::Object(map) => map
+            .values_mut()
+            .for_each(|v| redact_json_values(v, known, redactor)),
+        _ => {}
+    }
+    if matches!(value, Value::Object(_)) {
+        redactor.redact_json(value);
     }
 }

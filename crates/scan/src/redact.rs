@@ -29,6 +29,13 @@ const GUID_LABELS: &[(&str, &str)] = &[
     ("userobjectid", "object"),
     ("user id", "object"),
     ("userid", "object"),
+    // dsregcmd /status
+    ("workplacetenantid", "tenant"),
+    ("workplacedeviceid", "device"),
+    ("keycontainerid", "key"),
+    ("key_container_id", "key"),
+    // Device registration service: `The device object by the given id (…) isn't found.`
+    ("given id", "device"),
 ];
 
 /// Labels whose value (to the end of the line) is a user or tenant name.
@@ -43,6 +50,15 @@ const NAME_LABELS: &[(&str, &str)] = &[
     ("tenantname", "tenant-name"),
     ("tenant name", "tenant-name"),
     ("テナント名", "tenant-name"),
+    ("device name", "device-name"),
+    ("device_name", "device-name"),
+    ("computer name", "device-name"),
+    ("computername", "device-name"),
+    ("コンピューター名", "device-name"),
+    ("domainname", "domain"),
+    ("domain name", "domain"),
+    ("domain_name", "domain"),
+    ("thumbprint", "certificate"),
 ];
 
 impl Redactor {
@@ -60,6 +76,33 @@ impl Redactor {
         let n = *n;
         self.seen.insert(key, n);
         format!("<{kind}-{n}>")
+    }
+
+    /// Redacts every string in a JSON document. A string held under an
+    /// object key is read as `key: value`, so that the key labels it
+    /// (`"DeviceId": "…"` is a device id); keys are kept.
+    pub fn redact_json(&mut self, value: &mut serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    if let Value::String(s) = v {
+                        let line = format!("{key} : {s}");
+                        let redacted = self.redact(&line);
+                        let prefix = format!("{key} : ");
+                        *s = match redacted.strip_prefix(&prefix) {
+                            Some(rest) => rest.to_string(),
+                            None => self.redact(s),
+                        };
+                    } else {
+                        self.redact_json(v);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.redact_json(v)),
+            Value::String(s) => *s = self.redact(s),
+            _ => {}
+        }
     }
 
     /// Redacts one text (usually one line).
@@ -203,7 +246,7 @@ impl Redactor {
                 let rest = &out[from..];
                 let skip = rest.len()
                     - rest
-                        .trim_start_matches([' ', ':', '=', '"', '\'', '\t', '：'])
+                        .trim_start_matches([' ', ':', '=', '"', '\'', '\t', '：', '('])
                         .len();
                 let value_start = from + skip;
                 if skip == 0 && !rest.is_empty() {
@@ -349,6 +392,10 @@ fn kind_static(kind: &str) -> &'static str {
         "device" => "device",
         "object" => "object",
         "tenant-name" => "tenant-name",
+        "key" => "key",
+        "device-name" => "device-name",
+        "domain" => "domain",
+        "certificate" => "certificate",
         _ => "user",
     }
 }
