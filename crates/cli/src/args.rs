@@ -123,6 +123,12 @@ pub struct DsregArgs {
     /// Read the input in this encoding instead of detecting it
     #[arg(long, value_name = "ENCODING")]
     pub encoding: Option<String>,
+
+    /// Keep device and tenant ids and names, the user's address, key ids and
+    /// the certificate thumbprint in the output (they are replaced by
+    /// placeholders by default)
+    #[arg(long)]
+    pub no_redact: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

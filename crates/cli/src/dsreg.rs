@@ -4,6 +4,7 @@ use crate::args::DsregArgs;
 use crate::{forced_encoding, say};
 use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
+use m365doctor_scan::case::{dsreg_json, dsreg_text};
 use m365doctor_scan::decode::{self, Text};
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
@@ -63,11 +64,12 @@ pub fn run(args: &DsregArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<Exi
     }
     let mut out = io::stdout().lock();
     if args.json {
-        let mut doc = m365doctor_dsreg::to_json(&reports[0], lang);
+        let redact = !args.no_redact;
+        let mut doc = dsreg_json(&reports[0], lang, redact);
         if reports.len() > 1 {
             doc["more_captures"] = reports[1..]
                 .iter()
-                .map(|r| m365doctor_dsreg::to_json(r, lang))
+                .map(|r| dsreg_json(r, lang, redact))
                 .collect();
         }
         serde_json::to_writer_pretty(&mut out, &doc)?;
@@ -77,7 +79,7 @@ pub fn run(args: &DsregArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<Exi
             if n > 0 {
                 writeln!(out)?;
             }
-            m365doctor_dsreg::render(&mut out, r, lang, color)?;
+            out.write_all(dsreg_text(r, lang, color, !args.no_redact).as_bytes())?;
         }
     }
     out.flush()?;

@@ -62,31 +62,12 @@ pub fn diagnose_case_with(
 impl Case {
     /// The `m365doctor.diagnose/1` document.
     pub fn to_json(&self, lang: Lang) -> Value {
-        let dsreg = self.dsreg.first().map(|r| {
-            let mut doc = m365doctor_dsreg::to_json(r, lang);
-            if self.redact {
-                let mut redactor = Redactor::new();
-                let known = known_identifiers(r, &mut redactor);
-                redact_json_values(&mut doc, &known, &mut redactor);
-            }
-            doc
-        });
+        let dsreg = self.dsreg.first().map(|r| dsreg_json(r, lang, self.redact));
         report::to_json(&self.diagnosis, lang, dsreg)
     }
 
-    /// One dsregcmd report as text, redacted when the case is.
     fn dsreg_text(&self, report: &Report, lang: Lang, color: bool) -> String {
-        let mut out = Vec::new();
-        let _ = m365doctor_dsreg::render(&mut out, report, lang, color);
-        let text = String::from_utf8_lossy(&out).into_owned();
-        if !self.redact {
-            return text;
-        }
-        let mut redactor = Redactor::new();
-        let known = known_identifiers(report, &mut redactor);
-        text.split_inclusive('\n')
-            .map(|l| redactor.redact(&replace_known(l, &known)))
-            .collect()
+        dsreg_text(report, lang, color, self.redact)
     }
 
     /// The Markdown support ticket, with each dsregcmd report appended.
@@ -115,6 +96,34 @@ impl Case {
         }
         Ok(())
     }
+}
+
+/// A dsregcmd report's `m365doctor.dsreg/1` document; with `redact`, the
+/// capture's identifiers (device and tenant ids and names, the user's
+/// address, key ids, the thumbprint) are replaced by stable placeholders.
+pub fn dsreg_json(report: &Report, lang: Lang, redact: bool) -> Value {
+    let mut doc = m365doctor_dsreg::to_json(report, lang);
+    if redact {
+        let mut redactor = Redactor::new();
+        let known = known_identifiers(report, &mut redactor);
+        redact_json_values(&mut doc, &known, &mut redactor);
+    }
+    doc
+}
+
+/// A dsregcmd report as readable text, redacted as [`dsreg_json`] is.
+pub fn dsreg_text(report: &Report, lang: Lang, color: bool, redact: bool) -> String {
+    let mut out = Vec::new();
+    let _ = m365doctor_dsreg::render(&mut out, report, lang, color);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    if !redact {
+        return text;
+    }
+    let mut redactor = Redactor::new();
+    let known = known_identifiers(report, &mut redactor);
+    text.split_inclusive('\n')
+        .map(|l| redactor.redact(&replace_known(l, &known)))
+        .collect()
 }
 
 /// The identifying values of a capture (device and tenant ids, names, the

@@ -15,6 +15,7 @@ use axum::Router;
 use m365doctor_codes::{json as explain_json, Lang, Layer};
 use m365doctor_kb::json::{entry_document, list_document, search_document};
 use m365doctor_scan::case::diagnose_case_with;
+use m365doctor_scan::case::dsreg_json;
 use m365doctor_scan::container;
 use m365doctor_scan::decode::{self, Encoding, Text};
 use m365doctor_scan::diagnose::{Input, Options};
@@ -453,6 +454,11 @@ async fn dsreg(
         Ok(u) => u,
         Err(e) => return ctx.fail(e),
     };
+    let redact = match ctx.value("redact").as_deref() {
+        None | Some("true" | "1" | "yes") => true,
+        Some("false" | "0" | "no") => false,
+        Some(v) => return ctx.fail(bad_parameter("redact", v, "true, false")),
+    };
     let lang = ctx.lang;
     let result = work(&state, move |state| {
         let mut texts = 0;
@@ -484,11 +490,11 @@ async fn dsreg(
                 )
             });
         }
-        let mut doc = m365doctor_dsreg::to_json(&reports[0], lang);
+        let mut doc = dsreg_json(&reports[0], lang, redact);
         if reports.len() > 1 {
             doc["more_captures"] = reports[1..]
                 .iter()
-                .map(|r| m365doctor_dsreg::to_json(r, lang))
+                .map(|r| dsreg_json(r, lang, redact))
                 .collect();
         }
         Ok(doc)

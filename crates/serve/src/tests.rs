@@ -532,6 +532,20 @@ async fn dsreg_gives_the_cli_document_with_more_captures() {
     assert_eq!(v["join_type"], "hybrid-joined");
     assert_eq!(v["findings"][0]["rule"], "device-disabled-or-deleted");
     assert!(v.get("more_captures").is_none());
+    // Redacted by default: the device id and the user's address are placeholders.
+    let device_id = "5c8e0f4a-3b7d-4d52-9a51-0c2f6b7e8d11";
+    assert!(!a.text().contains(device_id) && !a.text().contains("megan.bowen@contoso.com"));
+    assert!(a.text().contains("<device-1>"), "{}", a.text());
+    let raw = send(
+        app(),
+        post(
+            "/api/v1/dsreg?redact=false",
+            "text/plain",
+            capture("c03-hybrid-device-disabled.txt"),
+        ),
+    )
+    .await;
+    assert!(raw.text().contains(device_id));
 
     let two = send(
         app(),
