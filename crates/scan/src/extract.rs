@@ -446,10 +446,13 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
         {
             continue;
         }
+        // A code on a line of its own is a code someone copied on purpose
+        // (a dialog's code under its label, a code pasted alone).
+        let alone = before.trim().is_empty() && after.trim().is_empty() && word.len() >= 4;
         let is_labelled = if before.trim() == "[" {
             word.len() >= 4 && after.trim() == "]"
         } else {
-            labelled(line, at, before_words)
+            alone || labelled(line, at, before_words)
         };
         // Short all-digit words (ids, sizes, counts) are codes only with a label.
         if !is_labelled && word.len() <= 8 && word.bytes().all(|b| b.is_ascii_digit()) {
@@ -703,6 +706,14 @@ mod tests {
         let json = codes("{\"error_codes\":[50126,50053]}");
         assert_eq!(json, ["AADSTS50126", "AADSTS50053"], "{json:?}");
         assert_eq!(codes("WinHttp error 12002 while connecting"), ["12002"]);
+        // A code alone on its line: pasted on its own, or under its label.
+        assert_eq!(codes("80090016"), ["80090016"]);
+        assert_eq!(codes("Error code:\n  1001  \n"), ["1001"]);
+    }
+
+    #[test]
+    fn numbers_alone_on_a_line_need_a_name_and_four_digits() {
+        assert_eq!(codes("2026\n8080\n12345\n42\n5"), Vec::<String>::new());
     }
 
     #[test]

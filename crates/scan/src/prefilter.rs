@@ -442,10 +442,16 @@ fn number_is_candidate(text: &[u8], p: usize) -> bool {
     let mut j = q;
     while j > 0 && !is_word_byte(text[j - 1]) {
         match text[j - 1] {
-            b'\n' => return false,
+            b'\n' => break,
             b'[' => return true,
             _ => j -= 1,
         }
+    }
+    if j == 0 || text[j - 1] == b'\n' {
+        // Nothing before it on its line: a number alone on a line is a code.
+        let rest = &text[k..];
+        let line_rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+        return e - p >= 4 && line_rest.iter().all(|b| b.is_ascii_whitespace());
     }
     let word_end = j;
     while j > 0 && is_word_byte(text[j - 1]) {
