@@ -387,23 +387,29 @@ pub fn candidate_keys(action: &str) -> &'static [&'static str] {
     }
 }
 
-/// Whether a Credential Manager target belongs to Office, Teams, OneDrive
-/// or their sign-in libraries (ADAL, OneAuth). Windows' own and other
-/// programs' entries are never selected.
+/// Whether a Credential Manager target belongs to Office, Teams or
+/// OneDrive. Only generic credentials whose name starts with a name these
+/// apps are known to write are selected: Windows' own entries (domain
+/// passwords and certificates, Microsoft account, WindowsLive) and every
+/// other program's entry stay, even when an Office word appears somewhere
+/// inside their name (`adalbert-nas`, `onedrive.contoso.com`).
 pub fn is_office_credential(target: &str) -> bool {
-    let t = target.to_ascii_lowercase();
-    let t = t.rsplit("target=").next().unwrap_or(&t);
-    [
-        "microsoftoffice",
-        "msoffice",
-        "onedrive",
-        "adal",
-        "msteams",
-        "oneauth",
-        "microsoft.aad.brokerplugin",
-    ]
-    .iter()
-    .any(|k| t.contains(k))
+    let (kind, name) = match target.split_once(":target=") {
+        Some((kind, name)) => (kind.trim(), name),
+        None => ("", target),
+    };
+    if !(kind.eq_ignore_ascii_case("LegacyGeneric") || kind.eq_ignore_ascii_case("Generic")) {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    // MicrosoftOffice15_Data:…, MicrosoftOffice16_Data:SSPI:…, …:orgid:…, …:ADAL:…
+    if let Some(rest) = lower.strip_prefix("microsoftoffice") {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        return digits > 0 && rest[digits..].starts_with("_data:");
+    }
+    lower == "onedrive cached credential"
+        || lower.starts_with("onedrive cached credential ")
+        || lower.starts_with("msteams_adalsso/")
 }
 
 /// The name `cmdkey /delete:` takes: the part after `target=`.
@@ -581,14 +587,15 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
                 .collect();
             for target in &targets {
                 let name = cmdkey_name(target).to_string();
+                // The whole target with its type: a bare name would also
+                // match a domain credential of the same name.
+                let full = target.to_string();
                 p.steps.push(Step {
                     does: t!(
                         "Remove the saved credential `{name}` from Credential Manager",
                         "資格情報マネージャーから保存済みの資格情報 `{name}` を削除する"
                     ),
-                    op: Op::CmdkeyDelete {
-                        target: name.clone(),
-                    },
+                    op: Op::CmdkeyDelete { target: full },
                     undo: Undo::Impossible {
                         why: undo_note(action),
                     },
@@ -602,13 +609,13 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
             }
             if !targets.is_empty() {
                 p.verify.push(Check::CredentialsAbsent {
-                    targets: targets.iter().map(|t| cmdkey_name(t).to_string()).collect(),
+                    targets: targets.iter().map(|t| t.to_string()).collect(),
                 });
             }
             if !facts.probed {
                 p.notes.push(t!(
-                    "On Windows, the plan lists each Office, OneDrive, Teams, ADAL and OneAuth entry of `cmdkey /list` by name.",
-                    "Windows 上では、`cmdkey /list` のうち Office、OneDrive、Teams、ADAL、OneAuth のエントリを名前ごとに計画に示します。"
+                    "On Windows, the plan lists by name each generic entry of `cmdkey /list` whose name starts with MicrosoftOffice<version>_Data:, OneDrive Cached Credential or msteams_adalsso/; domain credentials and other programs' entries are never removed.",
+                    "Windows 上では、`cmdkey /list` の汎用資格情報のうち、名前が MicrosoftOffice<バージョン>_Data:、OneDrive Cached Credential、msteams_adalsso/ で始まるものを名前ごとに計画に示します。ドメインの資格情報や他のプログラムのエントリは削除しません。"
                 ));
             }
             p.notes.push(t!(
@@ -1094,5 +1101,38 @@ fn dsreg_rejoin(p: &mut Plan, facts: &Facts, options: &Options) {
         ));
     } else {
         p.verify.push(Check::DeviceLeft);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_generic_entries_with_an_office_name_at_the_start_are_office_credentials() {
+        for office in [
+            "LegacyGeneric:target=MicrosoftOffice16_Data:SSPI:megan.bowen@contoso.com",
+            "LegacyGeneric:target=MicrosoftOffice15_Data:ADAL:3c1f9a7e",
+            "Generic:target=OneDrive Cached Credential",
+            "LegacyGeneric:target=OneDrive Cached Credential Business - Business1",
+            "LegacyGeneric:target=msteams_adalsso/adal_context_0",
+        ] {
+            assert!(is_office_credential(office), "{office}");
+        }
+        for other in [
+            "Domain:target=MicrosoftOffice16_Data:SSPI:megan.bowen@contoso.com",
+            "Domain:target=onedrive.contoso.com",
+            "Domain:interactive=msteams_adalsso/x",
+            "WindowsLive:target=virtualapp/didlogical",
+            "MicrosoftAccount:target=SSO_POP_Device",
+            "LegacyGeneric:target=adalbert-nas.contoso.local",
+            "LegacyGeneric:target=TERMSRV/msoffice-rds.contoso.com",
+            "LegacyGeneric:target=Backup-MicrosoftOffice16_Data:orgid",
+            "LegacyGeneric:target=MicrosoftOffice_Data:x",
+            "LegacyGeneric:target=OneDrive Cached CredentialX",
+            "LegacyGeneric:target=git:https://onedrive.example.com",
+        ] {
+            assert!(!is_office_credential(other), "{other}");
+        }
     }
 }

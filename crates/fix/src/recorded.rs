@@ -463,7 +463,15 @@ impl RecordedHost {
         {
             let before = m.credentials.len();
             m.credentials.retain(|b| {
-                !crate::plan::cmdkey_name(first_line_value(b)).eq_ignore_ascii_case(target)
+                let listed = first_line_value(b);
+                // A whole `Type:target=Name` names one entry; a bare name
+                // matches every entry of that name, whatever its type.
+                let matches = if target.contains(":target=") {
+                    listed.eq_ignore_ascii_case(target)
+                } else {
+                    crate::plan::cmdkey_name(listed).eq_ignore_ascii_case(target)
+                };
+                !matches
             });
             let removed = m.credentials.len() < before;
             drop(m);

@@ -862,7 +862,7 @@ impl<'a> Runner<'a> {
                         let list = h.run("cmdkey", &["/list"], SHORT)?;
                         let still = facts::parse_cmdkey_list(&list.text())
                             .iter()
-                            .any(|t| crate::plan::cmdkey_name(t).eq_ignore_ascii_case(target));
+                            .any(|t| t.eq_ignore_ascii_case(target));
                         if still {
                             Err(e)
                         } else {
@@ -924,7 +924,7 @@ impl<'a> Runner<'a> {
                         .filter(|t| {
                             targets
                                 .iter()
-                                .any(|x| crate::plan::cmdkey_name(t).eq_ignore_ascii_case(x))
+                                .any(|x| t.eq_ignore_ascii_case(x))
                         })
                         .collect();
                     (left.is_empty(), left.join(", "))
