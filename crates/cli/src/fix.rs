@@ -677,7 +677,15 @@ fn status_label(status: &str, lang: Lang) -> String {
         "done" => ("done and verified", "完了 (確認済み)"),
         "done-unverified" => ("done, but a check failed", "完了 (ただし確認に失敗)"),
         "rolled-back" => ("failed; changes rolled back", "失敗 (変更は元に戻しました)"),
+        "partly-rolled-back" => (
+            "failed; rolled back except the changes that cannot be undone",
+            "失敗 (元に戻せない変更を除き、元に戻しました)",
+        ),
         "undone" => ("undone", "元に戻しました"),
+        "undone-partially" => (
+            "undone except the changes that cannot be undone",
+            "元に戻しました (元に戻せない変更を除く)",
+        ),
         "undo-failed" => ("undo failed in part", "元に戻す処理が一部失敗"),
         "unfinished" => ("unfinished", "未完了"),
         "undo-unfinished" => ("undo unfinished", "元に戻す処理が未完了"),
@@ -718,7 +726,7 @@ fn undo_command(
             &format!("run {} was already undone", state.id),
             &format!("実行 {} はすでに元に戻されています", state.id),
         );
-        return Ok(ExitCode::SUCCESS);
+        return finish(&runner.undo(&state), json, lang, false);
     }
     if !json {
         println!(
@@ -1081,6 +1089,23 @@ mod tests {
             fix(&h, None, &["run", "sync-clock", "--yes"]),
             ExitCode::SUCCESS
         );
+    }
+
+    #[test]
+    fn undoing_a_run_with_changes_that_cannot_be_undone_exits_with_1() {
+        let h = host(WinLang::Ja);
+        assert_eq!(
+            fix(&h, None, &["run", "clear-office-credentials", "--yes"]),
+            ExitCode::SUCCESS
+        );
+        assert_eq!(fix(&h, None, &["undo", "--yes"]), ExitCode::from(1));
+        assert_eq!(
+            Runner::new(&h).find(None).unwrap().status(),
+            "undone-partially"
+        );
+        // Asking again is no success either.
+        assert_eq!(fix(&h, None, &["undo", "--yes"]), ExitCode::from(1));
+        assert_eq!(fix(&h, None, &["history"]), ExitCode::SUCCESS);
     }
 
     #[test]

@@ -96,6 +96,8 @@ pub struct RunState {
     pub begun: BTreeSet<usize>,
     pub done: BTreeSet<usize>,
     pub failed: Option<(usize, String)>,
+    /// Every step that failed (its effect did not happen).
+    pub failed_steps: BTreeSet<usize>,
     pub finished: Option<String>,
     pub verified: Option<bool>,
     pub undo_started: bool,
@@ -115,14 +117,33 @@ impl RunState {
         }
     }
 
+    /// Steps that changed the machine in a way no undo gives back
+    /// (credentials removed, the device left Entra ID), in plan order.
+    pub fn irreversible(&self) -> Vec<usize> {
+        self.plan
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| {
+                matches!(s.undo, Undo::Impossible { .. })
+                    && self.begun.contains(i)
+                    && !self.failed_steps.contains(i)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
     pub fn status(&self) -> &str {
+        let partly = !self.irreversible().is_empty();
         match (
             self.undo_started,
             self.undo_finished,
             self.finished.as_deref(),
         ) {
             (true, None, _) => "undo-unfinished",
+            (true, Some(true), Some("failed")) if partly => "partly-rolled-back",
             (true, Some(true), Some("failed")) => "rolled-back",
+            (true, Some(true), _) if partly => "undone-partially",
             (true, Some(true), _) => "undone",
             (true, Some(false), _) => "undo-failed",
             (false, _, None) => "unfinished",
@@ -174,6 +195,7 @@ pub fn read_journal(host: &dyn Host, dir: &Path) -> io::Result<RunState> {
                     begun: BTreeSet::new(),
                     done: BTreeSet::new(),
                     failed: None,
+                    failed_steps: BTreeSet::new(),
                     finished: None,
                     verified: None,
                     undo_started: false,
@@ -197,7 +219,10 @@ pub fn read_journal(host: &dyn Host, dir: &Path) -> io::Result<RunState> {
                     Record::Done { step, .. } => {
                         s.done.insert(step);
                     }
-                    Record::Failed { step, error, .. } => s.failed = Some((step, error)),
+                    Record::Failed { step, error, .. } => {
+                        s.failed_steps.insert(step);
+                        s.failed = Some((step, error));
+                    }
                     Record::Verified { ok, .. } => s.verified = Some(ok),
                     Record::Finished { status, .. } => s.finished = Some(status),
                     Record::Resumed { .. } => s.failed = None,
@@ -528,13 +553,9 @@ impl<'a> Runner<'a> {
                     let Ok(now) = read_journal(self.host, &state.dir) else {
                         return report;
                     };
-                    let undo = self.undo(&now);
-                    report.notes.push(t!(
-                        "The step failed; the changes made so far were rolled back.",
-                        "手順が失敗したため、それまでの変更を元に戻しました。"
-                    ));
+                    let undo = self.undo_steps(&now);
                     report.steps.extend(undo.steps);
-                    if undo.status == "undone" {
+                    if undo.status == "undone" || undo.status == "undone-partially" {
                         let _ = self.journal(
                             &state.dir,
                             &Record::Finished {
@@ -542,10 +563,28 @@ impl<'a> Runner<'a> {
                                 status: "failed".into(),
                             },
                         );
-                        report.status = "rolled-back".into();
+                        report.status = match read_journal(self.host, &state.dir) {
+                            Ok(after) => after.status().to_string(),
+                            Err(_) => "undo-unfinished".into(),
+                        };
                     } else {
                         report.status = undo.status;
                     }
+                    report.notes.push(match report.status.as_str() {
+                        "rolled-back" => t!(
+                            "The step failed; the changes made so far were rolled back.",
+                            "手順が失敗したため、それまでの変更を元に戻しました。"
+                        ),
+                        "partly-rolled-back" => t!(
+                            "The step failed; the changes made so far were rolled back, except those that cannot be undone (below).",
+                            "手順が失敗したため、それまでの変更を元に戻しました。ただし、元に戻せない変更があります (下記)。"
+                        ),
+                        _ => t!(
+                            "The step failed, and rolling back the changes made so far failed too: `m365doctor fix undo` tries again.",
+                            "手順が失敗し、それまでの変更を元に戻す処理も失敗しました。`m365doctor fix undo` で再試行できます。"
+                        ),
+                    });
+                    report.notes.extend(undo.notes);
                     return report;
                 }
             }
@@ -578,6 +617,10 @@ impl<'a> Runner<'a> {
 
     /// Reverses every step the run began, last first, and journals it.
     pub fn undo(&self, state: &RunState) -> Report {
+        self.undo_steps(state)
+    }
+
+    fn undo_steps(&self, state: &RunState) -> Report {
         let mut report = Report {
             run: state.id.clone(),
             dir: state.dir.clone(),
@@ -587,11 +630,17 @@ impl<'a> Runner<'a> {
             notes: Vec::new(),
         };
         if state.undo_finished == Some(true) {
-            report.status = "undone".into();
+            report.status = state.status().into();
             report.notes.push(t!(
                 "This run was already undone.",
                 "この実行はすでに元に戻されています。"
             ));
+            report.notes.extend(
+                state
+                    .irreversible()
+                    .into_iter()
+                    .map(|i| not_undone(state, i)),
+            );
             return report;
         }
         let mut ok = true;
@@ -647,11 +696,8 @@ impl<'a> Runner<'a> {
                     }
                 }
                 Undo::NotNeeded { why } | Undo::Impossible { why } => {
-                    if matches!(step.undo, Undo::Impossible { .. }) && state.done.contains(&i) {
-                        report.notes.push(Text::new(
-                            format!("Not undone: {} — {}", step.does.en, why.en),
-                            format!("元に戻せません: {} — {}", step.does.ja, why.ja),
-                        ));
+                    if state.irreversible().contains(&i) {
+                        report.notes.push(not_undone(state, i));
                     }
                     if self
                         .journal(
@@ -678,7 +724,14 @@ impl<'a> Runner<'a> {
             )
             .is_ok()
         {
-            report.status = if ok { "undone" } else { "undo-failed" }.into();
+            report.status = if !ok {
+                "undo-failed"
+            } else if state.irreversible().is_empty() {
+                "undone"
+            } else {
+                "undone-partially"
+            }
+            .into();
         }
         report
     }
@@ -1017,6 +1070,19 @@ impl<'a> Runner<'a> {
 
 fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// Names a change no undo gives back, and why.
+fn not_undone(state: &RunState, step: usize) -> Text {
+    let s = &state.plan.steps[step];
+    let why = match &s.undo {
+        Undo::Impossible { why } | Undo::NotNeeded { why } => why.clone(),
+        Undo::Restore { .. } => Text::default(),
+    };
+    Text::new(
+        format!("Not undone: {} — {}", s.does.en, why.en),
+        format!("元に戻せない変更: {} — {}", s.does.ja, why.ja),
+    )
 }
 
 fn undo_label(does: &Text) -> Text {
