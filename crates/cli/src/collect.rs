@@ -45,6 +45,8 @@ pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
+    // Absolute, so that the temporary folder is surely not inside it.
+    let out = std::path::absolute(&out).unwrap_or(out);
     let options = CollectOptions {
         out,
         redact: !args.no_redact,
@@ -72,6 +74,9 @@ pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
+    for w in &bundle.warnings {
+        crate::say(lang, &w.en, &w.ja);
+    }
     if args.json {
         let doc = json!({
             "schema": m365doctor_fix::collect::SCHEMA,
@@ -84,7 +89,7 @@ pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
         let mut o = io::stdout().lock();
         serde_json::to_writer_pretty(&mut o, &doc)?;
         writeln!(o)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(exit_code(&bundle));
     }
     let ja = lang == Lang::Ja;
     let mut o = io::stdout().lock();
@@ -135,5 +140,15 @@ pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
             }
         )?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_code(&bundle))
+}
+
+/// 1 when something needs the user's attention (a temporary folder with
+/// unredacted exports could not be removed), though the bundle is complete.
+fn exit_code(bundle: &m365doctor_fix::collect::Bundle) -> ExitCode {
+    if bundle.warnings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

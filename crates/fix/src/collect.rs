@@ -54,6 +54,9 @@ pub struct Bundle {
     pub skipped: Vec<Skipped>,
     pub manifest: Value,
     pub findings: usize,
+    /// Problems that did not stop the bundle (a temporary folder that could
+    /// not be removed), also in the manifest.
+    pub warnings: Vec<Text>,
 }
 
 /// What collection ended with.
@@ -163,7 +166,9 @@ impl Gatherer<'_> {
 pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result<Outcome> {
     let now = host.now();
     let name = format!("m365doctor-evidence-{}", facts::compact_utc(now));
-    let scratch = options.out.join(format!(".{name}.scratch"));
+    // Exports are written to a temporary folder first; never beside the
+    // bundle, which the user sends on as it is.
+    let scratch = scratch_dir(host, &options.out, &name)?;
     host.create_dir_all(&scratch)?;
     let mut g = Gatherer {
         host,
@@ -178,7 +183,14 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
         Os::MacOs => macos(&mut g),
         Os::Other => {}
     }
-    let _ = host.remove_empty_dir(&scratch);
+    let mut warnings = Vec::new();
+    if let Err(e) = remove_scratch(host, &scratch) {
+        let d = scratch.display();
+        warnings.push(t!(
+            "the temporary folder {d} could not be removed ({e}); it holds unredacted exports: delete it by hand",
+            "一時フォルダー {d} を削除できませんでした ({e})。マスキング前のエクスポートが含まれるため、手動で削除してください"
+        ));
+    }
     if g.items.is_empty() {
         return Ok(Outcome::Nothing(t!(
             "Nothing to gather on this system: no Microsoft sign-in components were found.",
@@ -246,6 +258,7 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
         "files": files,
         "generated": ["ticket.md", "diagnosis.json", "manifest.json"],
         "skipped": skipped.iter().map(|s| json!({"what": s.what, "why": s.why.get(options.lang)})).collect::<Vec<_>>(),
+        "warnings": warnings.iter().map(|w| w.get(options.lang)).collect::<Vec<_>>(),
     });
     let mut all: Vec<(String, Vec<u8>)> = items
         .iter()
@@ -270,7 +283,70 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
         skipped,
         manifest,
         findings,
+        warnings,
     }))
+}
+
+/// A fresh temporary folder for this collection, in the user's or the
+/// system's temporary folder, never inside `out`.
+fn scratch_dir(host: &dyn Host, out: &Path, name: &str) -> io::Result<PathBuf> {
+    let mut bases: Vec<PathBuf> = ["TEMP", "TMP", "TMPDIR"]
+        .iter()
+        .filter_map(|v| host.env(v).map(PathBuf::from))
+        .collect();
+    if let Some(l) = host.env("LOCALAPPDATA") {
+        bases.push(under(Path::new(&l), "Temp"));
+    }
+    if host.os() != Os::Windows {
+        bases.push(PathBuf::from("/tmp"));
+    }
+    let inside_out = |p: &Path| {
+        let (p, o) = (normalize(p), normalize(out));
+        p.starts_with(&o)
+    };
+    let base = bases
+        .into_iter()
+        .find(|b| b.is_absolute() && !inside_out(b))
+        .ok_or_else(|| {
+            io::Error::other(format!(
+                "no temporary folder outside {} (set TEMP)",
+                out.display()
+            ))
+        })?;
+    let mut dir = base.join(format!("{name}.scratch"));
+    let mut n = 2;
+    while host.exists(&dir) {
+        dir = base.join(format!("{name}-{n}.scratch"));
+        n += 1;
+    }
+    Ok(dir)
+}
+
+/// `a/./b/../c` → `a/c`, lexically (the folder may not exist yet).
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Removes the files this collection left in its own temporary folder, then
+/// the folder.
+fn remove_scratch(host: &dyn Host, scratch: &Path) -> io::Result<()> {
+    if !host.exists(scratch) {
+        return Ok(());
+    }
+    for n in host.list(scratch)? {
+        host.remove_own_file(&scratch.join(n))?;
+    }
+    host.remove_empty_dir(scratch)
 }
 
 /// Writes the folder under a temporary name and renames it; the same for

@@ -146,13 +146,19 @@ fn the_bundle_is_complete_diagnosed_and_holds_no_identifier_in_any_file() {
         let files = manifest["files"].as_array().unwrap();
         assert!(files.iter().all(|f| f["command"].is_string()));
         assert!(manifest["skipped"].as_array().unwrap().len() >= 3);
-        // Nothing temporary is left beside the bundle.
+        // Nothing but the bundle is written beside it, not even for a
+        // moment: the temporary exports go to %TEMP%, and are removed.
         let left: Vec<String> = std::fs::read_dir(out_dir(&h))
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with('.'))
             .collect();
-        assert!(left.is_empty(), "{left:?}");
+        assert_eq!(left.len(), 2, "{left:?}");
+        assert!(b.warnings.is_empty());
+        let temp = h.local_app_data().join("Temp");
+        assert_eq!(std::fs::read_dir(&temp).unwrap().count(), 0);
+        let calls = h.calls();
+        let export = calls.iter().find(|c| c.starts_with("reg export")).unwrap();
+        assert!(export.contains(&temp.display().to_string()), "{export}");
     }
 }
 
@@ -184,10 +190,33 @@ fn a_failure_at_any_effect_leaves_a_complete_bundle_or_nothing() {
         let left: Vec<String> = std::fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.ends_with(".scratch"))
             .collect();
+        let temp = h.local_app_data().join("Temp");
+        let scratch_left: Vec<String> = std::fs::read_dir(&temp)
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
         match result {
             Ok(Outcome::Written(b)) => {
+                // A temporary folder that could not be removed is named, in
+                // the manifest too; otherwise nothing of it is left.
+                assert_eq!(
+                    b.warnings.is_empty(),
+                    scratch_left.is_empty(),
+                    "{n}: {scratch_left:?} {:?}",
+                    b.warnings
+                );
+                assert_eq!(
+                    b.manifest["warnings"].as_array().unwrap().len(),
+                    b.warnings.len()
+                );
+                if let Some(w) = b.warnings.first() {
+                    assert!(w.en.contains(&temp.display().to_string()), "{}", w.en);
+                    assert!(w.ja.contains("手動で削除"));
+                    std::fs::remove_dir_all(&temp).unwrap();
+                }
                 // A failed command is a skipped file, never a broken bundle.
                 let manifest: serde_json::Value =
                     serde_json::from_slice(&std::fs::read(b.dir.join("manifest.json")).unwrap())
