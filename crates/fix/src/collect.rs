@@ -120,6 +120,53 @@ impl Gatherer<'_> {
         });
     }
 
+    /// `reg query KEY /v NAME` for each of `names`, in one file: only the
+    /// values support needs, never the whole key.
+    fn reg_values(&mut self, file: &str, key: &str, names: &[&str]) {
+        let mut text = format!("{key}\n");
+        let mut found = false;
+        let mut missing = Vec::new();
+        let mut last_code = None;
+        for name in names {
+            match self.host.run("reg", &["query", key, "/v", name], SHORT) {
+                Ok(out) if out.ok() => {
+                    last_code = out.code;
+                    let q = facts::parse_reg_query(&out.text(), key);
+                    for (n, ty, data) in q
+                        .values
+                        .iter()
+                        .filter(|(n, _, _)| n.eq_ignore_ascii_case(name))
+                    {
+                        text.push_str(&format!("    {n}    {ty}    {data}\n"));
+                        found = true;
+                    }
+                }
+                Ok(_) => missing.push(*name),
+                Err(e) => {
+                    self.skipped.push(Skipped {
+                        what: format!("reg query \"{key}\" /v {name}"),
+                        why: t!("could not run: {e}", "実行できません: {e}"),
+                    });
+                }
+            }
+        }
+        if !found {
+            self.skipped.push(Skipped {
+                what: format!("reg query \"{key}\""),
+                why: t!("none of the values is present", "どの値も存在しません"),
+            });
+            return;
+        }
+        self.items.push(Item {
+            file: file.into(),
+            command: format!("reg query \"{key}\" /v {}", names.join(" | /v ")),
+            exit_code: last_code,
+            bytes: text.clone().into_bytes(),
+            text: Some(text),
+            note: (!missing.is_empty()).then(|| format!("not present: {}", missing.join(", "))),
+        });
+    }
+
     /// `reg export` into scratch, read back as text (exports are UTF-16).
     fn reg_export(&mut self, file: &str, key: &str) {
         let tmp = self.scratch.join(file);
@@ -561,11 +608,16 @@ fn windows(g: &mut Gatherer, redact: bool, elevated: bool) {
         }),
     }
     g.reg_export("office-identity.reg.txt", crate::plan::OFFICE_IDENTITY);
-    g.command(
+    g.reg_values(
         "proxy-user.txt",
-        "reg",
-        &["query", crate::network::USER_PROXY_KEY],
-        SHORT,
+        crate::network::USER_PROXY_KEY,
+        &[
+            "ProxyEnable",
+            "ProxyServer",
+            "ProxyOverride",
+            "AutoConfigURL",
+            "AutoDetect",
+        ],
     );
     g.command(
         "proxy-system-winhttp.txt",
@@ -586,23 +638,29 @@ fn windows(g: &mut Gatherer, redact: bool, elevated: bool) {
         Duration::from_secs(20),
     );
     g.command("time-zone.txt", "tzutil", &["/g"], SHORT);
-    g.command(
+    // Named values only: these keys also hold the product key
+    // (DigitalProductId), the owner's name and the signed-in account.
+    g.reg_values(
         "windows-version.txt",
-        "reg",
+        r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion",
         &[
-            "query",
-            r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion",
+            "ProductName",
+            "DisplayVersion",
+            "EditionID",
+            "CurrentBuild",
+            "UBR",
         ],
-        SHORT,
     );
-    g.command(
+    g.reg_values(
         "office-version.txt",
-        "reg",
+        r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Office\ClickToRun\Configuration",
         &[
-            "query",
-            r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Office\ClickToRun\Configuration",
+            "VersionToReport",
+            "Platform",
+            "ProductReleaseIds",
+            "CDNBaseUrl",
+            "UpdateChannel",
         ],
-        SHORT,
     );
     g.command(
         "teams-version.txt",

@@ -171,6 +171,40 @@ fn without_redaction_the_identifiers_and_event_logs_are_kept() {
     assert!(dsreg.contains(TENANT));
     let evtx = std::fs::read(b.dir.join("events-aad-operational.evtx")).unwrap();
     assert_eq!(&evtx[..8], b"ElfFile\0");
+    // Only the named values of the version and proxy keys are read: the
+    // product key, owner, installation id and the Office account, which
+    // the recorded registry holds in the same keys, never are.
+    let windows = std::fs::read_to_string(b.dir.join("windows-version.txt")).unwrap();
+    for wanted in ["ProductName", "Windows 10 Pro", "24H2", "26100", "UBR"] {
+        assert!(windows.contains(wanted), "{wanted}: {windows}");
+    }
+    let office = std::fs::read_to_string(b.dir.join("office-version.txt")).unwrap();
+    assert!(office.contains("16.0.18227.20162"), "{office}");
+    let proxy = std::fs::read_to_string(b.dir.join("proxy-user.txt")).unwrap();
+    assert!(proxy.contains("proxy.contoso.com:8080"), "{proxy}");
+    let machine = h.machine();
+    let current =
+        &machine.registry[r"hkey_local_machine\software\microsoft\windows nt\currentversion"];
+    for held in ["digitalproductid", "registeredowner", "productid"] {
+        assert!(
+            current.values.contains_key(held),
+            "the fixture holds {held}"
+        );
+    }
+    for file in std::fs::read_dir(&b.dir).unwrap() {
+        let path = file.unwrap().path();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).to_lowercase();
+        for never in [
+            "digitalproductid",
+            "registeredowner",
+            "00330-80000-00000-aa612",
+            "installationid",
+            "7f3a9c2e5b1d4e8fa6c091d4b7e2f358",
+            ".emailaddress",
+        ] {
+            assert!(!text.contains(never), "{}: {never}", path.display());
+        }
+    }
 }
 
 #[test]
