@@ -307,13 +307,13 @@
     }
   }
 
-  // A code typed alone ("1001", "80090016") is too short for the log scanner,
-  // which skips unlabelled numbers; then show what explain says about it.
+  // A code typed alone ("1001", "80090016"): show every meaning explain knows,
+  // most likely first, rather than the single reading a log scan settles on.
   const BARE_CODE = /^(?:0x[0-9a-f]{1,8}|[0-9a-f]{8}|-?\d{1,10}|aadsts\d{2,7}|caa[0-9a-f]{5})(?:\s*\/\s*(?:0x)?-?[0-9a-f]{1,10})?$/i;
 
   async function explainBareCode(request, doc) {
     const text = request.text.trim();
-    if (request.files.length || doc.findings.length || doc.symptoms.length || doc.dsreg || !BARE_CODE.test(text)) return doc;
+    if (request.files.length || doc.symptoms.length || doc.dsreg || !BARE_CODE.test(text)) return doc;
     const params = new URLSearchParams({ lang: state.lang });
     if (request.app) params.set("app", request.app);
     const r = await fetch("/api/v1/explain/" + encodeURIComponent(text) + "?" + params);
