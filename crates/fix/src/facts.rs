@@ -96,8 +96,12 @@ pub fn gather(host: &dyn Host, action: &str, run_dir: PathBuf) -> Facts {
         }
     }
     for key in plan::candidate_keys(action) {
-        let present = reg_query(host, key, None).is_some();
-        f.reg_keys.insert(key.to_string(), present);
+        match reg_key_state(host, key) {
+            Ok(present) => {
+                f.reg_keys.insert(key.to_string(), present);
+            }
+            Err(e) => f.unreadable.push((key.to_string(), e.to_string())),
+        }
     }
     match action {
         "clear-office-credentials" => {
@@ -164,6 +168,40 @@ pub struct RegQuery {
     /// Name, type, data. The default value is named `(Default)`/`(既定)`.
     pub values: Vec<(String, String, String)>,
     pub subkeys: Vec<String>,
+}
+
+/// Whether `reg query` printed that the key or value does not exist (as
+/// opposed to another failure: access denied, a timeout).
+pub fn says_not_found(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    t.contains("unable to find the specified registry key or value")
+        || text.contains("指定されたレジストリ キーまたは値が見つかりませんでした")
+}
+
+/// What `reg query KEY` shows: the key with its values and subkeys, or
+/// `None` when it does not exist. Any other failure is an error: a key
+/// that cannot be read is not an absent key.
+pub fn reg_key(host: &dyn Host, key: &str) -> std::io::Result<Option<RegQuery>> {
+    let out = host.run("reg", &["query", key], SHORT)?;
+    if out.ok() {
+        return Ok(Some(parse_reg_query(&out.text(), key)));
+    }
+    let text = out.all_text();
+    if out.code == Some(1) && says_not_found(&text) {
+        return Ok(None);
+    }
+    let code = out
+        .code
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| "timeout".into());
+    Err(std::io::Error::other(format!(
+        "`reg query \"{key}\"` failed ({code}): {}",
+        text.trim()
+    )))
+}
+
+pub fn reg_key_state(host: &dyn Host, key: &str) -> std::io::Result<bool> {
+    reg_key(host, key).map(|q| q.is_some())
 }
 
 /// Runs `reg query KEY [/v NAME]`; `None` when the key or value is missing.

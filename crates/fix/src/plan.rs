@@ -312,6 +312,8 @@ pub struct Facts {
     pub credentials: Vec<String>,
     /// Registry keys looked at, and whether they exist.
     pub reg_keys: BTreeMap<String, bool>,
+    /// Registry keys that could not be read (key, error): unknown, not absent.
+    pub unreadable: Vec<(String, String)>,
     pub outlook_profiles: Vec<String>,
     pub outlook_default: Option<String>,
     pub pick_logon_profile: Option<String>,
@@ -538,6 +540,12 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
     };
     if spec.platforms == ["windows"] {
         p.preconditions.push(Precondition::Windows);
+    }
+    for (key, error) in &facts.unreadable {
+        p.refusals.push(t!(
+            "{key} could not be read ({error}), so whether it exists is unknown; refusing rather than guessing.",
+            "{key} を読み取れないため ({error})、存在するかどうか分かりません。推測で進めず、実行を中止します。"
+        ));
     }
     if kb.who == "admin" {
         p.preconditions.push(Precondition::Admin);

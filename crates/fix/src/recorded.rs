@@ -46,6 +46,8 @@ pub struct Machine {
     pub time_service_running: bool,
     pub clock_synced: bool,
     pub broker_registered: bool,
+    /// Lowercase keys `reg` may not read or change (access denied).
+    pub denied: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -325,6 +327,19 @@ impl RecordedHost {
                 .map(|s| s.to_string())
         };
         let mut m = self.machine.borrow_mut();
+        if m.denied
+            .iter()
+            .any(|d| lower == *d || lower.starts_with(&format!("{d}\\")))
+        {
+            drop(m);
+            return Ok(self.out(
+                1,
+                &self.msg(
+                    "ERROR: Access is denied.\n",
+                    "エラー: アクセスが拒否されました。\n",
+                ),
+            ));
+        }
         match sub.as_str() {
             "query" => {
                 let Some(k) = m.registry.get(&lower) else {

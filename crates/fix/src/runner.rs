@@ -521,7 +521,7 @@ impl<'a> Runner<'a> {
                 ));
                 return report;
             }
-            match self.apply(&step.op) {
+            match self.apply_step(&step.op, state.begun.contains(&i)) {
                 Ok(detail) => {
                     report.steps.push((step.does.clone(), Ok(detail.clone())));
                     if self
@@ -648,6 +648,16 @@ impl<'a> Runner<'a> {
             if !state.begun.contains(&i) || state.undone.contains(&i) {
                 continue;
             }
+            if let Some(why) = self.not_created_here(state, i, &step.op) {
+                report.notes.push(why.clone());
+                if self
+                    .journal(&state.dir, &Record::UndoSkipped { step: i, why })
+                    .is_err()
+                {
+                    return report;
+                }
+                continue;
+            }
             match &step.undo {
                 Undo::Restore { op } => {
                     if self
@@ -736,6 +746,24 @@ impl<'a> Runner<'a> {
         report
     }
 
+    /// Why the undo of a creating step must not run: the run did not
+    /// create the key (the step failed, or the key it found was not empty).
+    fn not_created_here(&self, state: &RunState, i: usize, op: &Op) -> Option<Text> {
+        let Op::RegCreateKey { key } = op else {
+            return None;
+        };
+        if state.done.contains(&i) {
+            return None;
+        }
+        let ours = !state.failed_steps.contains(&i) && self.key_is_empty(key).unwrap_or(false);
+        (!ours).then(|| {
+            t!(
+                "Kept {key}: this run did not create it.",
+                "{key} はこの実行で作成したものではないため、そのまま残しました。"
+            )
+        })
+    }
+
     /// Every run, oldest first; unreadable ones are skipped.
     pub fn history(&self) -> Vec<RunState> {
         let names = self.host.list(&self.runs).unwrap_or_default();
@@ -781,12 +809,24 @@ impl<'a> Runner<'a> {
     }
 
     fn key_exists(&self, key: &str) -> io::Result<bool> {
-        Ok(self.host.run("reg", &["query", key], SHORT)?.ok())
+        facts::reg_key_state(self.host, key)
+    }
+
+    /// A key this program would have created: there, without values or subkeys.
+    fn key_is_empty(&self, key: &str) -> io::Result<bool> {
+        Ok(facts::reg_key(self.host, key)?
+            .is_some_and(|q| q.values.is_empty() && q.subkeys.is_empty()))
     }
 
     /// Carries out one operation; every one checks the state it finds, so
     /// running it again after a crash is safe.
     pub fn apply(&self, op: &Op) -> io::Result<String> {
+        self.apply_step(op, false)
+    }
+
+    /// `again`: an earlier attempt at this step began (the run is resumed)
+    /// and may have had its effect.
+    fn apply_step(&self, op: &Op, again: bool) -> io::Result<String> {
         let h = self.host;
         match op {
             Op::MoveAside { from, to } => {
@@ -871,6 +911,17 @@ impl<'a> Runner<'a> {
                 Ok(format!("imported {}", show(file)))
             }
             Op::RegCreateKey { key } => {
+                if self.key_exists(key)? {
+                    // Only the empty key an interrupted attempt of this very
+                    // step left is ours; anything else belongs to someone.
+                    if again && self.key_is_empty(key)? {
+                        return Ok("created (by the interrupted attempt)".into());
+                    }
+                    return Err(io::Error::new(
+                        io::ErrorKind::AlreadyExists,
+                        format!("{key} already exists; it is left as it is"),
+                    ));
+                }
                 self.run_ok("reg", &["add", key, "/f"], SHORT)?;
                 Ok("created".into())
             }

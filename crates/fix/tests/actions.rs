@@ -364,6 +364,60 @@ fn new_outlook_profile_adds_a_profile_and_undo_restores_the_default() {
 }
 
 #[test]
+fn an_outlook_profile_key_that_appeared_after_planning_is_never_taken_over() {
+    let h = host(WinLang::En);
+    let plan = prepare(&h, "new-outlook-profile", &Options::default()).unwrap();
+    let key = r"hkey_current_user\software\microsoft\office\16.0\outlook\profiles\m365doctor";
+    // Someone (an admin's script, Outlook itself) makes the profile meanwhile.
+    h.with_machine(|m| {
+        let mut k = m365doctor_fix::recorded::RegKey {
+            name: r"HKEY_CURRENT_USER\Software\Microsoft\Office\16.0\Outlook\Profiles\m365doctor"
+                .into(),
+            ..Default::default()
+        };
+        k.values
+            .insert("owner".into(), ("Owner".into(), "\"someone else\"".into()));
+        m.registry.insert(key.into(), k);
+    });
+    let before = state(&h);
+    let report = Runner::new(&h).start(&plan).unwrap();
+    assert_eq!(report.status, "rolled-back", "{report:?}");
+    let err = report.steps[0].1.as_ref().unwrap_err();
+    assert!(err.contains("already exists"), "{err}");
+    // Its key and value are still there: the rollback did not remove it.
+    assert_same(&state(&h), &before, "rollback");
+    assert_eq!(
+        h.machine().registry[key].values["owner"].1,
+        "\"someone else\""
+    );
+}
+
+#[test]
+fn a_registry_key_that_cannot_be_read_is_not_taken_for_absent() {
+    for lang in [WinLang::En, WinLang::Ja] {
+        let h = host(lang);
+        let identity = r"hkey_current_user\software\microsoft\office\16.0\common\identity";
+        h.with_machine(|m| m.denied.push(identity.into()));
+        let plan = prepare(&h, "reset-office-identity-registry", &Options::default()).unwrap();
+        assert!(
+            plan.refusals
+                .iter()
+                .any(|r| r.en.contains("could not be read")
+                    && (r.en.contains("Access is denied") || r.en.contains("アクセスが拒否"))),
+            "{:?}",
+            plan.refusals
+        );
+        assert!(Runner::new(&h).start(&plan).is_err());
+        // A check that cannot read the key does not pass either.
+        let check = m365doctor_fix::plan::Check::RegKeyAbsent {
+            key: m365doctor_fix::plan::OFFICE_IDENTITY.into(),
+        };
+        let result = Runner::new(&h).verify(&check);
+        assert!(!result.ok, "{result:?}");
+    }
+}
+
+#[test]
 fn sync_clock_resyncs_and_verifies_and_fails_cleanly_without_the_time_service() {
     for lang in [WinLang::En, WinLang::Ja] {
         let h = host(lang);
