@@ -200,6 +200,27 @@ pub fn reg_key(host: &dyn Host, key: &str) -> std::io::Result<Option<RegQuery>> 
     )))
 }
 
+/// A value's data, `None` when the key or value does not exist; any other
+/// failure is an error.
+pub fn reg_value_state(host: &dyn Host, key: &str, name: &str) -> std::io::Result<Option<String>> {
+    let out = host.run("reg", &["query", key, "/v", name], SHORT)?;
+    if out.ok() {
+        return Ok(parse_reg_query(&out.text(), key)
+            .values
+            .into_iter()
+            .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, _, d)| d));
+    }
+    let text = out.all_text();
+    if out.code == Some(1) && says_not_found(&text) {
+        return Ok(None);
+    }
+    Err(std::io::Error::other(format!(
+        "`reg query \"{key}\" /v {name}` failed: {}",
+        text.trim()
+    )))
+}
+
 pub fn reg_key_state(host: &dyn Host, key: &str) -> std::io::Result<bool> {
     reg_key(host, key).map(|q| q.is_some())
 }

@@ -58,8 +58,16 @@ pub enum Op {
     RegExport { key: String, file: PathBuf },
     /// `reg delete KEY /f`, only ever after a `RegExport` of the same key.
     RegDelete { key: String },
-    /// `reg import FILE`.
-    RegImport { file: PathBuf },
+    /// `reg import FILE`. With `key`: whatever the key holds by then (an
+    /// app recreated it) is exported to `displaced` and the key deleted
+    /// first, so the import gives back exactly what was exported.
+    RegImport {
+        file: PathBuf,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        displaced: Option<PathBuf>,
+    },
     /// `reg add KEY /f` of a key that did not exist.
     RegCreateKey { key: String },
     /// Exports a key this program created, then deletes it.
@@ -92,7 +100,16 @@ impl Op {
             Op::MoveBack { from, to, .. } => format!("move {} -> {}", show(from), show(to)),
             Op::RegExport { key, file } => format!("reg export \"{key}\" \"{}\" /y", show(file)),
             Op::RegDelete { key } => format!("reg delete \"{key}\" /f"),
-            Op::RegImport { file } => format!("reg import \"{}\"", show(file)),
+            Op::RegImport {
+                file,
+                key: Some(key),
+                displaced: Some(d),
+            } => format!(
+                "reg export \"{key}\" \"{}\" /y & reg delete \"{key}\" /f & reg import \"{}\"",
+                show(d),
+                show(file)
+            ),
+            Op::RegImport { file, .. } => format!("reg import \"{}\"", show(file)),
             Op::RegCreateKey { key } => format!("reg add \"{key}\" /f"),
             Op::RegRemoveCreated { key, file } => {
                 format!(
@@ -838,6 +855,7 @@ fn export_and_delete(p: &mut Plan, facts: &Facts, key: &str, backup: &Path, file
     if facts.probed && facts.reg_keys.get(key) != Some(&true) {
         return;
     }
+    let displaced = under(&p.run_dir, &format!(r"replaced-by-undo\{file}"));
     let file = under(backup, file);
     p.steps.push(Step {
         does: t!(
@@ -862,7 +880,11 @@ fn export_and_delete(p: &mut Plan, facts: &Facts, key: &str, backup: &Path, file
         does: t!("Delete {key}", "{key} を削除する"),
         op: Op::RegDelete { key: key.into() },
         undo: Undo::Restore {
-            op: Op::RegImport { file: file.clone() },
+            op: Op::RegImport {
+                file: file.clone(),
+                key: Some(key.into()),
+                displaced: Some(displaced),
+            },
         },
         backup: Some(file),
         notice: None,

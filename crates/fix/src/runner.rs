@@ -32,6 +32,12 @@ pub enum Record {
         step: usize,
         time: String,
     },
+    /// The value a step is about to replace, read just before it does
+    /// (`None`: there was none); its undo puts this back.
+    Previous {
+        step: usize,
+        value: Option<String>,
+    },
     Done {
         step: usize,
         time: String,
@@ -96,6 +102,8 @@ pub struct RunState {
     pub begun: BTreeSet<usize>,
     pub done: BTreeSet<usize>,
     pub failed: Option<(usize, String)>,
+    /// Values read just before a step replaced them.
+    pub previous: std::collections::BTreeMap<usize, Option<String>>,
     /// Every step that failed (its effect did not happen).
     pub failed_steps: BTreeSet<usize>,
     pub finished: Option<String>,
@@ -196,6 +204,7 @@ pub fn read_journal(host: &dyn Host, dir: &Path) -> io::Result<RunState> {
                     done: BTreeSet::new(),
                     failed: None,
                     failed_steps: BTreeSet::new(),
+                    previous: Default::default(),
                     finished: None,
                     verified: None,
                     undo_started: false,
@@ -215,6 +224,10 @@ pub fn read_journal(host: &dyn Host, dir: &Path) -> io::Result<RunState> {
                     Record::Run { .. } => {}
                     Record::Begin { step, .. } => {
                         s.begun.insert(step);
+                    }
+                    Record::Previous { step, value } => {
+                        // The first reading is the one before any attempt.
+                        s.previous.entry(step).or_insert(value);
                     }
                     Record::Done { step, .. } => {
                         s.done.insert(step);
@@ -521,6 +534,26 @@ impl<'a> Runner<'a> {
                 ));
                 return report;
             }
+            if let Op::RegSetString { key, name, .. } = &step.op {
+                if !state.previous.contains_key(&i) {
+                    let value = match facts::reg_value_state(self.host, key, name) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            return self.fail_step(state, report, i, e);
+                        }
+                    };
+                    if self
+                        .journal(&state.dir, &Record::Previous { step: i, value })
+                        .is_err()
+                    {
+                        report.steps.push((
+                            step.does.clone(),
+                            Err("cannot write the journal; stopped before this step".into()),
+                        ));
+                        return report;
+                    }
+                }
+            }
             match self.apply_step(&step.op, state.begun.contains(&i)) {
                 Ok(detail) => {
                     report.steps.push((step.does.clone(), Ok(detail.clone())));
@@ -538,55 +571,7 @@ impl<'a> Runner<'a> {
                         return report;
                     }
                 }
-                Err(e) => {
-                    let error = e.to_string();
-                    report.steps.push((step.does.clone(), Err(error.clone())));
-                    let _ = self.journal(
-                        &state.dir,
-                        &Record::Failed {
-                            step: i,
-                            time: self.now(),
-                            error,
-                        },
-                    );
-                    // Roll back what this run changed, from the journal.
-                    let Ok(now) = read_journal(self.host, &state.dir) else {
-                        return report;
-                    };
-                    let undo = self.undo_steps(&now);
-                    report.steps.extend(undo.steps);
-                    if undo.status == "undone" || undo.status == "undone-partially" {
-                        let _ = self.journal(
-                            &state.dir,
-                            &Record::Finished {
-                                time: self.now(),
-                                status: "failed".into(),
-                            },
-                        );
-                        report.status = match read_journal(self.host, &state.dir) {
-                            Ok(after) => after.status().to_string(),
-                            Err(_) => "undo-unfinished".into(),
-                        };
-                    } else {
-                        report.status = undo.status;
-                    }
-                    report.notes.push(match report.status.as_str() {
-                        "rolled-back" => t!(
-                            "The step failed; the changes made so far were rolled back.",
-                            "手順が失敗したため、それまでの変更を元に戻しました。"
-                        ),
-                        "partly-rolled-back" => t!(
-                            "The step failed; the changes made so far were rolled back, except those that cannot be undone (below).",
-                            "手順が失敗したため、それまでの変更を元に戻しました。ただし、元に戻せない変更があります (下記)。"
-                        ),
-                        _ => t!(
-                            "The step failed, and rolling back the changes made so far failed too: `m365doctor fix undo` tries again.",
-                            "手順が失敗し、それまでの変更を元に戻す処理も失敗しました。`m365doctor fix undo` で再試行できます。"
-                        ),
-                    });
-                    report.notes.extend(undo.notes);
-                    return report;
-                }
+                Err(e) => return self.fail_step(state, report, i, e),
             }
         }
         report.checks = plan.verify.iter().map(|c| self.verify(c)).collect();
@@ -613,6 +598,59 @@ impl<'a> Runner<'a> {
             report.status = status.into();
         }
         report
+    }
+
+    /// Journals a failed step and rolls the run back from its journal.
+    fn fail_step(&self, state: &RunState, mut report: Report, i: usize, e: io::Error) -> Report {
+        let error = e.to_string();
+        report
+            .steps
+            .push((state.plan.steps[i].does.clone(), Err(error.clone())));
+        let _ = self.journal(
+            &state.dir,
+            &Record::Failed {
+                step: i,
+                time: self.now(),
+                error,
+            },
+        );
+        // Roll back what this run changed, from the journal.
+        let Ok(now) = read_journal(self.host, &state.dir) else {
+            return report;
+        };
+        let undo = self.undo_steps(&now);
+        report.steps.extend(undo.steps);
+        if undo.status == "undone" || undo.status == "undone-partially" {
+            let _ = self.journal(
+                &state.dir,
+                &Record::Finished {
+                    time: self.now(),
+                    status: "failed".into(),
+                },
+            );
+            report.status = match read_journal(self.host, &state.dir) {
+                Ok(after) => after.status().to_string(),
+                Err(_) => "undo-unfinished".into(),
+            };
+        } else {
+            report.status = undo.status;
+        }
+        report.notes.push(match report.status.as_str() {
+            "rolled-back" => t!(
+                "The step failed; the changes made so far were rolled back.",
+                "手順が失敗したため、それまでの変更を元に戻しました。"
+            ),
+            "partly-rolled-back" => t!(
+                "The step failed; the changes made so far were rolled back, except those that cannot be undone (below).",
+                "手順が失敗したため、それまでの変更を元に戻しました。ただし、元に戻せない変更があります (下記)。"
+            ),
+            _ => t!(
+                "The step failed, and rolling back the changes made so far failed too: `m365doctor fix undo` tries again.",
+                "手順が失敗し、それまでの変更を元に戻す処理も失敗しました。`m365doctor fix undo` で再試行できます。"
+            ),
+        });
+        report.notes.extend(undo.notes);
+        return report;
     }
 
     /// Reverses every step the run began, last first, and journals it.
@@ -658,7 +696,37 @@ impl<'a> Runner<'a> {
                 }
                 continue;
             }
-            match &step.undo {
+            let restore = match (&step.op, &step.undo) {
+                (Op::RegSetString { key, name, .. }, Undo::Restore { .. }) => {
+                    match state.previous.get(&i) {
+                        Some(Some(data)) => Some(Op::RegSetString {
+                            key: key.clone(),
+                            name: name.clone(),
+                            data: data.clone(),
+                        }),
+                        Some(None) => Some(Op::RegDeleteValue {
+                            key: key.clone(),
+                            name: name.clone(),
+                        }),
+                        // The value is read and journaled before it is
+                        // set: without that record nothing was set.
+                        None => None,
+                    }
+                }
+                (_, Undo::Restore { op }) => Some(op.clone()),
+                _ => None,
+            };
+            let undo = match (&step.undo, restore) {
+                (Undo::Restore { .. }, None) => Undo::NotNeeded {
+                    why: t!(
+                        "The step had not changed anything yet.",
+                        "この手順はまだ何も変更していませんでした。"
+                    ),
+                },
+                (Undo::Restore { .. }, Some(op)) => Undo::Restore { op },
+                (other, _) => other.clone(),
+            };
+            match &undo {
                 Undo::Restore { op } => {
                     if self
                         .journal(
@@ -902,13 +970,40 @@ impl<'a> Runner<'a> {
                 self.run_ok("reg", &["delete", key, "/f"], SHORT)?;
                 Ok("deleted".into())
             }
-            Op::RegImport { file } => {
+            Op::RegImport {
+                file,
+                key,
+                displaced,
+            } => {
                 if !h.exists(file) {
                     return Ok("no export to import (the key was never deleted)".into());
                 }
+                let mut note = String::new();
+                if let (Some(key), Some(displaced)) = (key, displaced) {
+                    if self.key_exists(key)? {
+                        // Recreated since the run: kept in a file, then
+                        // replaced, so nothing of it mixes into the restore.
+                        if let Some(parent) = displaced.parent() {
+                            h.create_dir_all(parent)?;
+                        }
+                        let mut target = displaced.clone();
+                        let mut n = 2;
+                        while h.exists(&target) {
+                            target = displaced.with_extension(format!("{n}.reg"));
+                            n += 1;
+                        }
+                        let t = target.to_string_lossy().into_owned();
+                        self.run_ok("reg", &["export", key, &t, "/y"], SHORT)?;
+                        self.run_ok("reg", &["delete", key, "/f"], SHORT)?;
+                        note = format!(
+                            " (the key as it was before the undo is kept in {})",
+                            show(&target)
+                        );
+                    }
+                }
                 let f = file.to_string_lossy().into_owned();
                 self.run_ok("reg", &["import", &f], SHORT)?;
-                Ok(format!("imported {}", show(file)))
+                Ok(format!("imported {}{note}", show(file)))
             }
             Op::RegCreateKey { key } => {
                 if self.key_exists(key)? {

@@ -418,6 +418,72 @@ fn a_registry_key_that_cannot_be_read_is_not_taken_for_absent() {
 }
 
 #[test]
+fn undo_restores_the_value_found_when_the_step_ran_not_when_it_was_planned() {
+    let h = host(WinLang::Ja);
+    let plan = prepare(&h, "new-outlook-profile", &Options::default()).unwrap();
+    let outlook = r"hkey_current_user\software\microsoft\office\16.0\outlook";
+    // The user switched the default profile after looking at the plan.
+    h.with_machine(|m| {
+        m.registry.get_mut(outlook).unwrap().values.insert(
+            "defaultprofile".into(),
+            ("DefaultProfile".into(), "\"Work\"".into()),
+        );
+    });
+    let before = state(&h);
+    let report = Runner::new(&h).start(&plan).unwrap();
+    assert_eq!(report.status, "done", "{report:?}");
+    let journal = std::fs::read_to_string(report.dir.join("journal.jsonl")).unwrap();
+    assert!(
+        journal.contains(r#""rec":"previous","step":1,"value":"Work""#),
+        "{journal}"
+    );
+    assert!(
+        journal.contains(r#""rec":"previous","step":2,"value":null"#),
+        "{journal}"
+    );
+    let runner = Runner::new(&h);
+    assert_eq!(runner.undo(&runner.find(None).unwrap()).status, "undone");
+    assert_eq!(
+        h.machine().registry[outlook].values["defaultprofile"].1,
+        "\"Work\""
+    );
+    assert_same(&state(&h), &before, "undo");
+}
+
+#[test]
+fn undo_of_a_deleted_key_that_office_recreated_restores_exactly_the_export() {
+    for lang in [WinLang::En, WinLang::Ja] {
+        let h = host(lang);
+        let before = state(&h);
+        let report = run(&h, "reset-office-identity-registry", &Options::default());
+        assert_eq!(report.status, "done");
+        // Office started again and wrote a new identity meanwhile.
+        let identity = r"hkey_current_user\software\microsoft\office\16.0\common\identity";
+        h.with_machine(|m| {
+            let text = "Windows Registry Editor Version 5.00\r\n\r\n\
+                [HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\16.0\\Common\\Identity]\r\n\
+                \"Version\"=dword:00000002\r\n\"NewSignIn\"=\"1\"\r\n\r\n\
+                [HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\16.0\\Common\\Identity\\Identities\\99_ADAL]\r\n\
+                \"EmailAddress\"=\"other@contoso.com\"\r\n";
+            m365doctor_fix::recorded::import_reg(&mut m.registry, text);
+        });
+        assert!(h.machine().registry.contains_key(identity));
+        let runner = Runner::new(&h);
+        let undo = runner.undo(&runner.find(None).unwrap());
+        assert_eq!(undo.status, "undone", "{undo:?}");
+        // Exactly what was exported: no value or subkey of the new one mixed in.
+        assert_same(&state(&h), &before, "undo");
+        // The recreated key is kept in a file, not lost.
+        let kept = std::fs::read(report.dir.join("replaced-by-undo/office-identity.reg")).unwrap();
+        let kept = m365doctor_fix::host::decode_text(&kept);
+        assert!(
+            kept.contains("other@contoso.com") && kept.contains("NewSignIn"),
+            "{kept}"
+        );
+    }
+}
+
+#[test]
 fn sync_clock_resyncs_and_verifies_and_fails_cleanly_without_the_time_service() {
     for lang in [WinLang::En, WinLang::Ja] {
         let h = host(lang);
