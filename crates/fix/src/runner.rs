@@ -650,7 +650,7 @@ impl<'a> Runner<'a> {
             ),
         });
         report.notes.extend(undo.notes);
-        return report;
+        report
     }
 
     /// Reverses every step the run began, last first, and journals it.
