@@ -1069,7 +1069,7 @@ mod tests {
         let h = host(WinLang::Ja);
         let plan =
             m365doctor_fix::prepare(&h, "reset-identity-cache", &Default::default()).unwrap();
-        let crashing = Crashing::new(&h, 4);
+        let crashing = Crashing::new(&h, 9);
         let _ = Runner::new(&crashing).start(&plan);
         assert_eq!(Runner::new(&h).unfinished().len(), 1);
         assert_eq!(

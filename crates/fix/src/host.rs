@@ -132,6 +132,15 @@ pub trait Host {
     fn remove_empty_dir(&self, path: &Path) -> io::Result<()>;
     /// Removes a file this program wrote itself (temporary bundle parts).
     fn remove_own_file(&self, path: &Path) -> io::Result<()>;
+    /// Creates a file that must not exist yet (a lock): fails with
+    /// `AlreadyExists` when it does, so two processes never both succeed.
+    fn create_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
+    /// Creates one folder that must not exist yet (claims a run folder).
+    fn create_dir(&self, path: &Path) -> io::Result<()>;
+    /// This process's id (lock owner).
+    fn pid(&self) -> u32 {
+        std::process::id()
+    }
 
     /// Resolves a host name, giving up after `timeout`.
     fn resolve(&self, name: &str, timeout: Duration) -> io::Result<Vec<IpAddr>>;
@@ -352,6 +361,19 @@ impl Host for RealHost {
 
     fn remove_own_file(&self, path: &Path) -> io::Result<()> {
         std::fs::remove_file(path)
+    }
+
+    fn create_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+
+    fn create_dir(&self, path: &Path) -> io::Result<()> {
+        std::fs::create_dir(path)
     }
 
     fn resolve(&self, name: &str, timeout: Duration) -> io::Result<Vec<IpAddr>> {

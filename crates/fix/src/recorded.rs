@@ -915,6 +915,14 @@ impl Host for RecordedHost {
         std::fs::remove_file(path)
     }
 
+    fn create_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        crate::host::RealHost.create_new(path, bytes)
+    }
+
+    fn create_dir(&self, path: &Path) -> io::Result<()> {
+        std::fs::create_dir(path)
+    }
+
     fn resolve(&self, name: &str, _timeout: Duration) -> io::Result<Vec<IpAddr>> {
         self.calls.borrow_mut().push(format!("resolve {name}"));
         *self.last_resolved.borrow_mut() = name.to_string();
@@ -1170,6 +1178,17 @@ impl<H: Host> Host for Crashing<'_, H> {
     fn remove_own_file(&self, path: &Path) -> io::Result<()> {
         self.effect()?;
         self.inner.remove_own_file(path)
+    }
+    fn create_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        self.effect()?;
+        self.inner.create_new(path, bytes)
+    }
+    fn create_dir(&self, path: &Path) -> io::Result<()> {
+        self.effect()?;
+        self.inner.create_dir(path)
+    }
+    fn pid(&self) -> u32 {
+        self.inner.pid()
     }
     fn resolve(&self, name: &str, timeout: Duration) -> io::Result<Vec<IpAddr>> {
         self.effect()?;

@@ -279,6 +279,43 @@ impl Report {
     }
 }
 
+/// The lock file's name, beside the runs folder.
+pub const LOCK: &str = "fix.lock";
+
+/// Held while a run, resume or undo changes the machine; removed when
+/// dropped (a crash leaves it, and the next command finds its process gone).
+pub struct Lock<'a> {
+    host: &'a dyn Host,
+    path: PathBuf,
+}
+
+impl Drop for Lock<'_> {
+    fn drop(&mut self) {
+        let _ = self.host.remove_own_file(&self.path);
+    }
+}
+
+/// Who holds the lock: `pid=…`, `run=…` lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub pid: u32,
+    pub run: String,
+}
+
+impl Holder {
+    fn parse(text: &str) -> Option<Holder> {
+        let field = |k: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(k)?.strip_prefix('='))
+                .map(str::trim)
+        };
+        Some(Holder {
+            pid: field("pid")?.parse().ok()?,
+            run: field("run").unwrap_or("").to_string(),
+        })
+    }
+}
+
 /// Why a run does not start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused(pub Vec<Text>);
@@ -435,13 +472,11 @@ impl<'a> Runner<'a> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let _lock = self.lock(&id)?;
         let begin = || -> io::Result<()> {
-            if self.host.exists(&dir) {
-                return Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    format!("{} already exists", dir.display()),
-                ));
-            }
+            // Claimed, not checked: of two processes only one creates it.
+            self.host.create_dir_all(&self.runs)?;
+            self.host.create_dir(&dir)?;
             self.host.create_dir_all(&plan.backup_dir())?;
             self.journal(
                 &dir,
@@ -497,8 +532,19 @@ impl<'a> Runner<'a> {
         if !problems.is_empty() {
             return Err(Refused(problems));
         }
+        let _lock = self.lock(&state.id)?;
+        // What the journal says now, under the lock.
+        let state = read_journal(self.host, &state.dir).unwrap_or_else(|_| state.clone());
+        if !state.unfinished() || state.undo_started {
+            return Err(Refused(vec![t!(
+                "Run {} is not an unfinished run (status: {}); nothing to resume.",
+                "実行 {} は中断された実行ではありません (状態: {})。再開するものはありません。",
+                state.id,
+                state.status()
+            )]));
+        }
         let _ = self.journal(&state.dir, &Record::Resumed { time: self.now() });
-        Ok(self.proceed(state))
+        Ok(self.proceed(&state))
     }
 
     fn proceed(&self, state: &RunState) -> Report {
@@ -655,7 +701,108 @@ impl<'a> Runner<'a> {
 
     /// Reverses every step the run began, last first, and journals it.
     pub fn undo(&self, state: &RunState) -> Report {
-        self.undo_steps(state)
+        let _lock = match self.lock(&state.id) {
+            Ok(l) => l,
+            Err(Refused(why)) => {
+                return Report {
+                    run: state.id.clone(),
+                    dir: state.dir.clone(),
+                    status: "busy".into(),
+                    steps: Vec::new(),
+                    checks: Vec::new(),
+                    notes: why,
+                }
+            }
+        };
+        let state = read_journal(self.host, &state.dir).unwrap_or_else(|_| state.clone());
+        self.undo_steps(&state)
+    }
+
+    /// Where the lock is: beside the runs folder.
+    pub fn lock_path(&self) -> PathBuf {
+        self.runs.parent().unwrap_or(&self.runs).join(LOCK)
+    }
+
+    /// Whether the lock's holder still runs: `None` when that cannot be told.
+    fn alive(&self, holder: &Holder) -> Option<bool> {
+        let ps = self.host.processes().ok()?;
+        Some(
+            ps.iter().any(|p| {
+                p.pid == holder.pid && p.image.to_ascii_lowercase().contains("m365doctor")
+            }),
+        )
+    }
+
+    /// Another m365doctor that is changing the machine now, with its run.
+    pub fn busy(&self) -> Option<Holder> {
+        let bytes = self.host.read(&self.lock_path()).ok()?;
+        let holder = Holder::parse(&String::from_utf8_lossy(&bytes))?;
+        (self.alive(&holder) != Some(false)).then_some(holder)
+    }
+
+    /// Takes the lock that keeps two runs, resumes or undos from working on
+    /// the machine at once. A lock whose process is gone (it crashed) is
+    /// taken over.
+    pub fn lock(&self, run: &str) -> Result<Lock<'a>, Refused> {
+        let path = self.lock_path();
+        let p = show(&path);
+        let content = format!("pid={}\nrun={run}\ntime={}\n", self.host.pid(), self.now());
+        if let Some(parent) = path.parent() {
+            let _ = self.host.create_dir_all(parent);
+        }
+        for attempt in 0..2 {
+            match self.host.create_new(&path, content.as_bytes()) {
+                Ok(()) => {
+                    return Ok(Lock {
+                        host: self.host,
+                        path,
+                    })
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt == 0 => {
+                    let holder = self
+                        .host
+                        .read(&path)
+                        .ok()
+                        .and_then(|b| Holder::parse(&String::from_utf8_lossy(&b)));
+                    if let Some(h) = &holder {
+                        match self.alive(h) {
+                            Some(true) => {
+                                let (pid, other) = (h.pid, &h.run);
+                                return Err(Refused(vec![t!(
+                                    "Another m365doctor (process {pid}) is changing this machine (run {other}); wait until it has finished.",
+                                    "別の m365doctor (プロセス {pid}) がこのマシンを変更中です (実行 {other})。終了するまでお待ちください。"
+                                )]));
+                            }
+                            None => {
+                                let pid = h.pid;
+                                return Err(Refused(vec![t!(
+                                    "Cannot tell whether process {pid}, which holds {p}, still runs (the process list cannot be read); if no other m365doctor runs, delete that file.",
+                                    "{p} を保持しているプロセス {pid} が動作中か確認できません (プロセス一覧を読み取れません)。他に m365doctor が動いていなければ、このファイルを削除してください。"
+                                )]));
+                            }
+                            Some(false) => {}
+                        }
+                    }
+                    // Its process is gone (or it never got written): stale.
+                    if let Err(e) = self.host.remove_own_file(&path) {
+                        return Err(Refused(vec![t!(
+                            "Cannot remove the stale lock {p}: {e}",
+                            "古いロック ファイル {p} を削除できません: {e}"
+                        )]));
+                    }
+                }
+                Err(e) => {
+                    return Err(Refused(vec![t!(
+                        "Cannot take the lock {p}: {e}",
+                        "ロック ファイル {p} を作成できません: {e}"
+                    )]))
+                }
+            }
+        }
+        Err(Refused(vec![t!(
+            "Another m365doctor took the lock {p} at the same moment; try again.",
+            "別の m365doctor が同時にロック {p} を取得しました。もう一度実行してください。"
+        )]))
     }
 
     fn undo_steps(&self, state: &RunState) -> Report {
@@ -852,10 +999,20 @@ impl<'a> Runner<'a> {
         }
     }
 
+    /// Runs that stopped halfway; the one another m365doctor is carrying
+    /// out right now is in progress, not unfinished.
     pub fn unfinished(&self) -> Vec<RunState> {
-        self.history()
+        let runs: Vec<RunState> = self
+            .history()
             .into_iter()
             .filter(|r| r.unfinished())
+            .collect();
+        if runs.is_empty() {
+            return runs;
+        }
+        let busy = self.busy().map(|h| h.run);
+        runs.into_iter()
+            .filter(|r| Some(&r.id) != busy.as_ref())
             .collect()
     }
 

@@ -788,7 +788,7 @@ fn an_interrupted_run_resumes_to_the_same_end_as_an_uninterrupted_one() {
 fn a_journal_cut_off_mid_line_is_read_up_to_the_cut() {
     let h = host(WinLang::En);
     let plan = prepare(&h, "reset-identity-cache", &Options::default()).unwrap();
-    let crashing = Crashing::new(&h, 6);
+    let crashing = Crashing::new(&h, 8);
     let _ = Runner::new(&crashing).start(&plan);
     let journal = plan.run_dir.join("journal.jsonl");
     let mut f = std::fs::OpenOptions::new()
@@ -873,4 +873,49 @@ fn a_single_failing_effect_is_rolled_back_by_the_run_itself() {
             n += 1;
         }
     }
+}
+
+#[test]
+fn a_second_m365doctor_waits_and_its_run_in_progress_is_not_called_unfinished() {
+    let h = host(WinLang::En);
+    // A run that stopped halfway (the process died) ...
+    let plan = prepare(&h, "reset-identity-cache", &Options::default()).unwrap();
+    let _ = Runner::new(&Crashing::new(&h, 9)).start(&plan);
+    let runner = Runner::new(&h);
+    let run = runner.find(None).unwrap();
+    assert!(run.unfinished());
+    // ... is being finished right now by another m365doctor, which holds the lock.
+    h.with_machine(|m| {
+        m.processes.push(m365doctor_fix::host::Process {
+            image: "m365doctor.exe".into(),
+            pid: 4711,
+        })
+    });
+    std::fs::write(
+        runner.lock_path(),
+        format!("pid=4711\nrun={}\ntime=2026-11-27T07:20:00Z\n", run.id),
+    )
+    .unwrap();
+    assert!(
+        runner.unfinished().is_empty(),
+        "in progress, not unfinished"
+    );
+    let before = state(&h);
+    let other = prepare(&h, "reset-office-identity-registry", &Options::default()).unwrap();
+    let refused = Runner::new(&h).start(&other).unwrap_err();
+    assert!(refused.0[0].en.contains("process 4711"), "{refused:?}");
+    assert!(refused.0[0].ja.contains("プロセス 4711"));
+    assert_eq!(runner.undo(&run).status, "busy");
+    assert!(runner.resume(&run).is_err());
+    assert_same(&state(&h), &before, "nothing changed while locked");
+    assert_eq!(runner.history().len(), 1);
+
+    // The other process is gone: its lock is stale and the run unfinished.
+    h.with_machine(|m| m.processes.retain(|p| p.pid != 4711));
+    assert_eq!(runner.unfinished().len(), 1);
+    assert_eq!(runner.undo(&run).status, "undone");
+    let report = Runner::new(&h).start(&other).unwrap();
+    assert_eq!(report.status, "done", "{report:?}");
+    // A finished run leaves no lock behind.
+    assert!(!runner.lock_path().exists());
 }
