@@ -154,6 +154,70 @@ pub trait Host {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RealHost;
 
+impl RealHost {
+    /// On Windows, the absolute path of a Windows tool: a `reg.exe` in the
+    /// current folder or early on PATH is never the one run.
+    fn program(&self, program: &str) -> io::Result<String> {
+        if self.os() != Os::Windows {
+            return Ok(program.to_string());
+        }
+        windows_program(self.env("SystemRoot").as_deref(), program)
+    }
+}
+
+/// Where the Windows tools m365doctor runs live, under `%SystemRoot%`.
+const SYSTEM_TOOLS: &[(&str, &str)] = &[
+    ("cmd", r"System32\cmd.exe"),
+    ("cmdkey", r"System32\cmdkey.exe"),
+    ("dsregcmd", r"System32\dsregcmd.exe"),
+    ("netsh", r"System32\netsh.exe"),
+    (
+        "powershell",
+        r"System32\WindowsPowerShell\v1.0\powershell.exe",
+    ),
+    ("reg", r"System32\reg.exe"),
+    ("schtasks", r"System32\schtasks.exe"),
+    ("tasklist", r"System32\tasklist.exe"),
+    ("tzutil", r"System32\tzutil.exe"),
+    ("w32tm", r"System32\w32tm.exe"),
+    ("wevtutil", r"System32\wevtutil.exe"),
+    ("whoami", r"System32\whoami.exe"),
+];
+
+/// The absolute path of a Windows tool from `%SystemRoot%`, which must be a
+/// plain local folder (`C:\Windows`): not relative, not a network share,
+/// no `..`, no list or variable. Other programs are returned as they are.
+pub fn windows_program(system_root: Option<&str>, program: &str) -> io::Result<String> {
+    let lower = program.to_ascii_lowercase();
+    let name = lower.strip_suffix(".exe").unwrap_or(&lower);
+    let Some((_, rel)) = SYSTEM_TOOLS.iter().find(|(n, _)| *n == name) else {
+        return Ok(program.to_string());
+    };
+    let root = system_root.unwrap_or("").trim_end_matches('\\');
+    let b = root.as_bytes();
+    let valid = b.len() >= 3
+        && b[0].is_ascii_alphabetic()
+        && b[1] == b':'
+        && b[2] == b'\\'
+        && !root.contains(['/', ';', '"', '%', '*', '?', '<', '>', '|'])
+        && !root[2..].contains(':')
+        && !root.chars().any(char::is_control)
+        && root
+            .split('\\')
+            .skip(1)
+            .all(|part| !part.is_empty() && part != "." && part != "..");
+    if !valid {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "%SystemRoot% is `{}`, not a local Windows folder such as C:\\Windows: {program} is not run from an unknown place",
+                system_root.unwrap_or("")
+            ),
+        ));
+    }
+    Ok(format!("{root}\\{rel}"))
+}
+
 impl Host for RealHost {
     fn os(&self) -> Os {
         Os::current()
@@ -168,7 +232,8 @@ impl Host for RealHost {
     }
 
     fn run(&self, program: &str, args: &[&str], timeout: Duration) -> io::Result<Output> {
-        let mut child = Command::new(program)
+        let program = self.program(program)?;
+        let mut child = Command::new(&program)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -213,7 +278,7 @@ impl Host for RealHost {
     fn spawn(&self, program: &str, args: &[&str]) -> io::Result<()> {
         // `start` finds apps through App Paths (outlook.exe is not on PATH).
         let mut command = if self.os() == Os::Windows {
-            let mut c = Command::new("cmd");
+            let mut c = Command::new(self.program("cmd")?);
             c.args(["/c", "start", "", program]);
             c
         } else {
@@ -509,4 +574,51 @@ pub fn groups_say_elevated(text: &str) -> bool {
 /// Where an environment variable that names a folder points.
 pub fn env_path(host: &dyn Host, name: &str) -> Option<PathBuf> {
     host.env(name).map(PathBuf::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_tools_run_from_system32_under_a_valid_system_root() {
+        let root = Some(r"C:\Windows");
+        for (program, path) in [
+            ("reg", r"C:\Windows\System32\reg.exe"),
+            ("REG.EXE", r"C:\Windows\System32\reg.exe"),
+            ("cmdkey", r"C:\Windows\System32\cmdkey.exe"),
+            ("dsregcmd", r"C:\Windows\System32\dsregcmd.exe"),
+            ("tasklist", r"C:\Windows\System32\tasklist.exe"),
+            ("whoami", r"C:\Windows\System32\whoami.exe"),
+            (
+                "powershell",
+                r"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe",
+            ),
+        ] {
+            assert_eq!(windows_program(root, program).unwrap(), path);
+        }
+        assert_eq!(
+            windows_program(Some(r"D:\WINNT\"), "w32tm").unwrap(),
+            r"D:\WINNT\System32\w32tm.exe"
+        );
+        // Apps the user works in are found by Windows as usual.
+        assert_eq!(windows_program(root, "outlook.exe").unwrap(), "outlook.exe");
+        for bad in [
+            None,
+            Some(""),
+            Some("Windows"),
+            Some(r"C:"),
+            Some(r"C:Windows"),
+            Some(r"\\server\share\Windows"),
+            Some(r"C:\Windows;C:\Users\megan\Downloads"),
+            Some(r"C:\Users\megan\..\..\Temp"),
+            Some(r"C:\%TEMP%"),
+            Some(r"C:\Windows\\System32"),
+            Some("C:/Windows"),
+        ] {
+            let e = windows_program(bad, "reg").unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{bad:?}");
+            assert!(e.to_string().contains("SystemRoot"), "{e}");
+        }
+    }
 }
