@@ -252,13 +252,15 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
         let mut redactor = Redactor::new();
         let mut sids = Vec::new();
         let known = known_identifiers(&items);
+        let names = machine_names(host, &items, &mut redactor);
         for item in items.iter_mut() {
             if let Some(text) = &item.text {
-                let text = redact_sids(&mut sids, &redact_text(&mut redactor, &known, text));
+                let text = redact_text(&mut redactor, &known, text);
+                let text = redact_sids(&mut sids, &redact_names(&names, &text));
                 item.bytes = text.clone().into_bytes();
                 item.text = Some(text);
             }
-            item.command = redact_text(&mut redactor, &known, &item.command);
+            item.command = redact_names(&names, &redact_text(&mut redactor, &known, &item.command));
         }
     }
 
@@ -504,6 +506,95 @@ fn known_identifiers(items: &[Item]) -> Vec<(String, String)> {
         }
     }
     known
+}
+
+/// Names of the machine and its organisation, and key identifiers, with
+/// the redactor's placeholders for them (the same as where a label stands
+/// next to them), longest first: the computer name (short and full), the
+/// NetBIOS and DNS domain names (from dsregcmd and the environment), the
+/// device key's container id, the certificate thumbprint and the Windows
+/// Hello key id. They are replaced after the redactor ran on a line, so an
+/// e-mail address is recognised whole before its domain is replaced.
+fn machine_names(
+    host: &dyn Host,
+    items: &[Item],
+    redactor: &mut Redactor,
+) -> Vec<(String, String)> {
+    // (value, the label the redactor knows for its kind)
+    let mut found: Vec<(String, &str)> = Vec::new();
+    let mut add = |value: &str, label: &'static str| {
+        let value = value.trim().trim_matches(['{', '}']).trim_end_matches('.');
+        if value.len() >= 3 && !found.iter().any(|(v, _)| v.eq_ignore_ascii_case(value)) {
+            found.push((value.to_string(), label));
+        }
+    };
+    let fqdn = |value: &str, add: &mut dyn FnMut(&str, &'static str)| {
+        add(value, "Device Name");
+        if let Some((name, domain)) = value.split_once('.') {
+            add(name, "Device Name");
+            add(domain, "DomainName");
+        }
+    };
+    for item in items {
+        let Some(text) = &item.text else { continue };
+        for line in text.lines() {
+            let Some((label, value)) = line.split_once(" : ") else {
+                continue;
+            };
+            match label.trim() {
+                "Device Name" => fqdn(value.trim(), &mut add),
+                "DomainName" => add(value, "DomainName"),
+                "KeyContainerId" | "NgcKeyId" => add(value, "KeyContainerId"),
+                "Thumbprint" => add(value, "Thumbprint"),
+                _ => {}
+            }
+        }
+    }
+    for (var, label) in [
+        ("COMPUTERNAME", "Device Name"),
+        ("USERDOMAIN", "DomainName"),
+        ("USERDNSDOMAIN", "DomainName"),
+    ] {
+        if let Some(v) = host.env(var) {
+            add(&v, label);
+        }
+    }
+    let mut names: Vec<(String, String)> = found
+        .into_iter()
+        .filter_map(|(value, label)| {
+            let redacted = redactor.redact(&format!("{label} : {value}"));
+            let ph = redacted[redacted.rfind('<')?..].trim().to_string();
+            ph.ends_with('>').then(|| (value.to_ascii_lowercase(), ph))
+        })
+        .collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.0.len()));
+    names
+}
+
+/// Replaces each name where it stands as a whole word (`PC-0142` in
+/// `PC-0142.contoso.com`, not inside `XPC-01420`), ignoring case.
+fn redact_names(names: &[(String, String)], text: &str) -> String {
+    let mut text = text.to_string();
+    for (value, placeholder) in names {
+        let lower = text.to_ascii_lowercase();
+        let word =
+            |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for (i, _) in lower.match_indices(value.as_str()) {
+            let before = text[..i].chars().next_back();
+            let after = text[i + value.len()..].chars().next();
+            if i < last || word(before) || word(after) {
+                continue;
+            }
+            out.push_str(&text[last..i]);
+            out.push_str(placeholder);
+            last = i + value.len();
+        }
+        out.push_str(&text[last..]);
+        text = out;
+    }
+    text
 }
 
 fn redact_text(redactor: &mut Redactor, known: &[(String, String)], text: &str) -> String {

@@ -27,6 +27,13 @@ const SECRETS: &[&str] = &[
     "Megan Bowen",
     // The user's and the domain's security identifiers.
     "S-1-5-21-1004336348",
+    // The computer name, the NetBIOS and DNS domain names.
+    "PC-0142",
+    "contoso",
+    // The device key's container, the certificate and the Hello key.
+    "7a1d3e5f-9b2c-4e6d-8f0a-1b3c5d7e9f20",
+    "3F2A9C4B7D1E6A8F0B5C2D9E4F7A1B3C6D8E0F21",
+    "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
 ];
 
 fn out_dir(h: &RecordedHost) -> PathBuf {
@@ -117,6 +124,12 @@ fn the_bundle_is_complete_diagnosed_and_holds_no_identifier_in_any_file() {
             let time = std::fs::read_to_string(b.dir.join("time-status.txt")).unwrap();
             assert!(time.contains("ソース: Local CMOS Clock"), "{time}");
         }
+        // Where they stood, placeholders stand, the same in every file.
+        assert!(dsreg.contains("Device Name : <device-name-1>"), "{dsreg}");
+        assert!(dsreg.contains("Thumbprint : <certificate-1>"), "{dsreg}");
+        assert!(dsreg.contains("NgcKeyId : {<key-"), "{dsreg}");
+        assert!(events.contains("<device-name-1>"), "{events}");
+        assert!(dsreg.contains("http://pac.<domain-"), "{dsreg}");
         let identity = std::fs::read_to_string(b.dir.join("office-identity.reg.txt")).unwrap();
         assert!(identity.contains("\"FriendlyName\"=\"<user-"), "{identity}");
         assert!(
