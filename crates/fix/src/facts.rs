@@ -121,6 +121,11 @@ pub fn gather(host: &dyn Host, action: &str, run_dir: PathBuf) -> Facts {
             f.pick_logon_profile = reg_value(host, plan::EXCHANGE_OPTIONS, "PickLogonProfile");
         }
         "dsreg-rejoin" => f.join = dsreg_join(host),
+        "sync-clock" => {
+            if let Ok(o) = host.run("w32tm", &["/query", "/status"], SHORT) {
+                f.last_sync = parse_w32tm_status(&o.text()).last_sync;
+            }
+        }
         "refresh-prt" => f.prt_update_time = dsreg_prt(host).and_then(|(_, t)| t),
         _ => {}
     }

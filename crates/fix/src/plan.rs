@@ -190,7 +190,12 @@ pub enum Check {
     CredentialsAbsent {
         targets: Vec<String>,
     },
-    ClockSynced,
+    /// Synchronised from a time server, with a `Last Successful Sync Time`
+    /// other than before the run.
+    ClockSynced {
+        #[serde(default)]
+        before: Option<String>,
+    },
     /// `AzureAdPrt : YES` with an update time other than before the run.
     PrtRefreshed {
         before: Option<String>,
@@ -223,9 +228,9 @@ impl Check {
                     "資格情報マネージャーから {n} 件の資格情報が削除されていること"
                 )
             }
-            Check::ClockSynced => t!(
-                "w32tm /query /status shows a time server and a last successful sync",
-                "w32tm /query /status に時刻サーバーと最終正常同期時刻が表示されること"
+            Check::ClockSynced { .. } => t!(
+                "w32tm /query /status shows a time server and a new Last Successful Sync Time",
+                "w32tm /query /status に時刻サーバーと更新された最終正常同期時刻が表示されること"
             ),
             Check::PrtRefreshed { .. } => t!(
                 "dsregcmd /status shows AzureAdPrt : YES with a new AzureAdPrtUpdateTime",
@@ -335,6 +340,8 @@ pub struct Facts {
     pub outlook_default: Option<String>,
     pub pick_logon_profile: Option<String>,
     pub join: Option<Join>,
+    /// `Last Successful Sync Time` before the run (sync-clock).
+    pub last_sync: Option<String>,
     /// `AzureAdPrtUpdateTime` before the run (refresh-prt).
     pub prt_update_time: Option<String>,
     pub elevated: bool,
@@ -687,7 +694,9 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
                 action,
                 None,
             ));
-            p.verify.push(Check::ClockSynced);
+            p.verify.push(Check::ClockSynced {
+                before: facts.last_sync.clone(),
+            });
             // w32tm /resync is refused without elevation (0x80070005).
             p.preconditions.push(Precondition::Admin);
             if let Some(s) = p.steps.last_mut() {

@@ -46,6 +46,11 @@ pub struct Machine {
     pub time_service_running: bool,
     pub clock_synced: bool,
     pub broker_registered: bool,
+    /// The last successful sync time `w32tm /query /status` shows once
+    /// synchronised (`None`: the recorded one).
+    pub last_sync: Option<String>,
+    /// `w32tm /resync` answers success without synchronising.
+    pub resync_stalls: bool,
     /// Lowercase keys `reg` may not read or change (access denied).
     pub denied: Vec<String>,
 }
@@ -772,7 +777,13 @@ impl Host for RecordedHost {
                 if !self.machine.borrow().time_service_running {
                     return Ok(self.replay("w32tm /resync (service stopped)"));
                 }
-                self.machine.borrow_mut().clock_synced = true;
+                let stalls = self.machine.borrow().resync_stalls;
+                if !stalls {
+                    let now = crate::facts::iso_utc(self.now()).replace(['T', 'Z'], " ");
+                    let mut m = self.machine.borrow_mut();
+                    m.clock_synced = true;
+                    m.last_sync = Some(now.trim().to_string());
+                }
                 Ok(self.replay(&line))
             }
             ("w32tm", "/query")
@@ -788,8 +799,28 @@ impl Host for RecordedHost {
                 } else {
                     "w32tm /query /status"
                 };
+                let last_sync = m.last_sync.clone().filter(|_| m.clock_synced);
                 drop(m);
-                Ok(self.replay(key))
+                let mut out = self.replay(key);
+                if let Some(t) = last_sync {
+                    let text = decode_text(&out.stdout);
+                    let text: Vec<String> = text
+                        .lines()
+                        .map(|l| match l.split_once(':') {
+                            Some((label, _))
+                                if matches!(
+                                    label.trim(),
+                                    "Last Successful Sync Time" | "最終正常同期時刻"
+                                ) =>
+                            {
+                                format!("{label}: {t}")
+                            }
+                            _ => l.to_string(),
+                        })
+                        .collect();
+                    out = self.out(0, &text.join("\n"));
+                }
+                Ok(out)
             }
             ("powershell", _) if args.iter().any(|a| a.contains("Add-AppxPackage")) => {
                 self.machine.borrow_mut().broker_registered = true;

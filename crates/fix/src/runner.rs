@@ -1286,12 +1286,14 @@ impl<'a> Runner<'a> {
                     (left.is_empty(), left.join(", "))
                 }),
             ),
-            Check::ClockSynced => (
+            Check::ClockSynced { before } => (
                 "the clock is synchronised with a time server".into(),
                 h.run("w32tm", &["/query", "/status"], SHORT).map(|o| {
                     let s = facts::parse_w32tm_status(&o.text());
+                    // A sync time from before the run proves nothing about it.
+                    let new = before.is_none() || s.last_sync != *before;
                     (
-                        s.synced(),
+                        s.synced() && new,
                         format!(
                             "{} / {}",
                             s.source.unwrap_or_default(),

@@ -507,6 +507,31 @@ fn sync_clock_resyncs_and_verifies_and_fails_cleanly_without_the_time_service() 
 }
 
 #[test]
+fn a_clock_that_was_synchronised_before_is_verified_only_by_a_new_sync_time() {
+    for lang in [WinLang::En, WinLang::Ja] {
+        // Synchronised earlier; `w32tm /resync` answers success but does not sync.
+        let h = elevated(lang);
+        h.with_machine(|m| {
+            m.clock_synced = true;
+            m.resync_stalls = true;
+        });
+        let report = run(&h, "sync-clock", &Options::default());
+        assert_eq!(report.status, "done-unverified", "{report:?}");
+        assert!(!report.checks[0].ok);
+        // A resync that works shows a new time, and passes.
+        let h = elevated(lang);
+        h.with_machine(|m| m.clock_synced = true);
+        let report = run(&h, "sync-clock", &Options::default());
+        assert_eq!(report.status, "done", "{report:?}");
+        assert!(
+            report.checks[0].detail.contains("2026-11-27"),
+            "{:?}",
+            report.checks
+        );
+    }
+}
+
+#[test]
 fn refresh_prt_verifies_with_dsregcmd_status() {
     let h = host(WinLang::Ja);
     let report = run(&h, "refresh-prt", &Options::default());
