@@ -616,9 +616,13 @@ fn finish(report: &Report, json: bool, lang: Lang, offer_undo: bool) -> io::Resu
             "steps": report.steps.iter().map(|(t, r)| json!({
                 "step": t.get(lang),
                 "ok": r.is_ok(),
-                "detail": match r { Ok(d) | Err(d) => d },
+                "detail": match r { Ok(d) => d.get(lang), Err(e) => e.as_str() },
             })).collect::<Vec<_>>(),
-            "checks": report.checks,
+            "checks": report.checks.iter().map(|c| json!({
+                "check": c.check.get(lang),
+                "ok": c.ok,
+                "detail": c.detail,
+            })).collect::<Vec<_>>(),
             "notes": report.notes.iter().map(|n| n.get(lang)).collect::<Vec<_>>(),
         }))?;
     } else {
@@ -632,7 +636,7 @@ fn finish(report: &Report, json: bool, lang: Lang, offer_undo: bool) -> io::Resu
         )?;
         for (t, r) in &report.steps {
             match r {
-                Ok(d) => writeln!(out, "  ✓ {} — {d}", t.get(lang))?,
+                Ok(d) => writeln!(out, "  ✓ {} — {}", t.get(lang), d.get(lang))?,
                 Err(e) => writeln!(out, "  ✗ {} — {e}", t.get(lang))?,
             }
         }
@@ -641,9 +645,9 @@ fn finish(report: &Report, json: bool, lang: Lang, offer_undo: bool) -> io::Resu
             for c in &report.checks {
                 let mark = if c.ok { "✓" } else { "✗" };
                 if c.detail.is_empty() {
-                    writeln!(out, "    {mark} {}", c.check)?;
+                    writeln!(out, "    {mark} {}", c.check.get(lang))?;
                 } else {
-                    writeln!(out, "    {mark} {} ({})", c.check, c.detail)?;
+                    writeln!(out, "    {mark} {} ({})", c.check.get(lang), c.detail)?;
                 }
             }
         }

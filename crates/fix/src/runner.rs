@@ -41,7 +41,7 @@ pub enum Record {
     Done {
         step: usize,
         time: String,
-        detail: String,
+        detail: Text,
     },
     Failed {
         step: usize,
@@ -67,7 +67,7 @@ pub enum Record {
     UndoDone {
         step: usize,
         time: String,
-        detail: String,
+        detail: Text,
     },
     UndoFailed {
         step: usize,
@@ -86,7 +86,7 @@ pub enum Record {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckResult {
-    pub check: String,
+    pub check: Text,
     pub ok: bool,
     pub detail: String,
 }
@@ -268,7 +268,7 @@ pub struct Report {
     pub dir: PathBuf,
     pub status: String,
     /// Step description and what happened.
-    pub steps: Vec<(Text, Result<String, String>)>,
+    pub steps: Vec<(Text, Result<Text, String>)>,
     pub checks: Vec<CheckResult>,
     pub notes: Vec<Text>,
 }
@@ -561,7 +561,7 @@ impl<'a> Runner<'a> {
             if state.done.contains(&i) {
                 report
                     .steps
-                    .push((step.does.clone(), Ok("done before".into())));
+                    .push((step.does.clone(), Ok(t!("done before", "実行済み"))));
                 continue;
             }
             if self
@@ -1045,13 +1045,13 @@ impl<'a> Runner<'a> {
 
     /// Carries out one operation; every one checks the state it finds, so
     /// running it again after a crash is safe.
-    pub fn apply(&self, op: &Op) -> io::Result<String> {
+    pub fn apply(&self, op: &Op) -> io::Result<Text> {
         self.apply_step(op, false)
     }
 
     /// `again`: an earlier attempt at this step began (the run is resumed)
     /// and may have had its effect.
-    fn apply_step(&self, op: &Op, again: bool) -> io::Result<String> {
+    fn apply_step(&self, op: &Op, again: bool) -> io::Result<Text> {
         let h = self.host;
         match op {
             Op::MoveAside { from, to } => {
@@ -1066,11 +1066,17 @@ impl<'a> Runner<'a> {
                         h.create_dir_all(parent)?;
                     }
                     h.rename(from, to)?;
-                    Ok(format!("moved to {}", show(to)))
+                    {
+                        let to = show(to);
+                        Ok(t!("moved to {to}", "{to} へ移動しました"))
+                    }
                 } else if h.exists(to) {
-                    Ok("already in the backup".into())
+                    Ok(t!("already in the backup", "すでにバックアップにあります"))
                 } else {
-                    Ok("not present; nothing to move".into())
+                    Ok(t!(
+                        "not present; nothing to move",
+                        "存在しないため、移動するものはありません"
+                    ))
                 }
             }
             Op::MoveBack {
@@ -1079,9 +1085,12 @@ impl<'a> Runner<'a> {
                 displaced,
             } => {
                 if !h.exists(from) {
-                    return Ok("nothing in the backup to restore".into());
+                    return Ok(t!(
+                        "nothing in the backup to restore",
+                        "バックアップに復元するものはありません"
+                    ));
                 }
-                let mut note = String::new();
+                let mut note = Text::default();
                 if h.exists(to) {
                     // Recreated since the run (an app started): kept, not deleted.
                     let mut target = displaced.clone();
@@ -1094,16 +1103,21 @@ impl<'a> Runner<'a> {
                         h.create_dir_all(parent)?;
                     }
                     h.rename(to, &target)?;
-                    note = format!(
-                        " (the folder recreated meanwhile is kept at {})",
-                        show(&target)
+                    let kept = show(&target);
+                    note = t!(
+                        " (the folder recreated meanwhile is kept at {kept})",
+                        " (その間に作り直されたフォルダーは {kept} に保管しました)"
                     );
                 }
                 if let Some(parent) = to.parent() {
                     h.create_dir_all(parent)?;
                 }
                 h.rename(from, to)?;
-                Ok(format!("restored {}{note}", show(to)))
+                let to = show(to);
+                Ok(Text::new(
+                    format!("restored {to}{}", note.en),
+                    format!("{to} を復元しました{}", note.ja),
+                ))
             }
             Op::RegExport { key, file } => {
                 if let Some(parent) = file.parent() {
@@ -1118,14 +1132,18 @@ impl<'a> Runner<'a> {
                         file.display()
                     )));
                 }
-                Ok(format!("exported to {} ({size} bytes)", show(file)))
+                let file = show(file);
+                Ok(t!(
+                    "exported to {file} ({size} bytes)",
+                    "{file} へエクスポートしました ({size} バイト)"
+                ))
             }
             Op::RegDelete { key } => {
                 if !self.key_exists(key)? {
-                    return Ok("already absent".into());
+                    return Ok(t!("already absent", "すでに存在しません"));
                 }
                 self.run_ok("reg", &["delete", key, "/f"], SHORT)?;
-                Ok("deleted".into())
+                Ok(t!("deleted", "削除しました"))
             }
             Op::RegImport {
                 file,
@@ -1133,9 +1151,12 @@ impl<'a> Runner<'a> {
                 displaced,
             } => {
                 if !h.exists(file) {
-                    return Ok("no export to import (the key was never deleted)".into());
+                    return Ok(t!(
+                        "no export to import (the key was never deleted)",
+                        "インポートするエクスポートがありません (キーは削除されていません)"
+                    ));
                 }
-                let mut note = String::new();
+                let mut note = Text::default();
                 if let (Some(key), Some(displaced)) = (key, displaced) {
                     if self.key_exists(key)? {
                         // Recreated since the run: kept in a file, then
@@ -1152,22 +1173,30 @@ impl<'a> Runner<'a> {
                         let t = target.to_string_lossy().into_owned();
                         self.run_ok("reg", &["export", key, &t, "/y"], SHORT)?;
                         self.run_ok("reg", &["delete", key, "/f"], SHORT)?;
-                        note = format!(
-                            " (the key as it was before the undo is kept in {})",
-                            show(&target)
+                        let kept = show(&target);
+                        note = t!(
+                            " (the key as it was before the undo is kept in {kept})",
+                            " (元に戻す直前のキーは {kept} に保管しました)"
                         );
                     }
                 }
                 let f = file.to_string_lossy().into_owned();
                 self.run_ok("reg", &["import", &f], SHORT)?;
-                Ok(format!("imported {}{note}", show(file)))
+                let file = show(file);
+                Ok(Text::new(
+                    format!("imported {file}{}", note.en),
+                    format!("{file} をインポートしました{}", note.ja),
+                ))
             }
             Op::RegCreateKey { key } => {
                 if self.key_exists(key)? {
                     // Only the empty key an interrupted attempt of this very
                     // step left is ours; anything else belongs to someone.
                     if again && self.key_is_empty(key)? {
-                        return Ok("created (by the interrupted attempt)".into());
+                        return Ok(t!(
+                            "created (by the interrupted attempt)",
+                            "作成済み (中断された前回の試行で作成)"
+                        ));
                     }
                     return Err(io::Error::new(
                         io::ErrorKind::AlreadyExists,
@@ -1175,11 +1204,11 @@ impl<'a> Runner<'a> {
                     ));
                 }
                 self.run_ok("reg", &["add", key, "/f"], SHORT)?;
-                Ok("created".into())
+                Ok(t!("created", "作成しました"))
             }
             Op::RegRemoveCreated { key, file } => {
                 if !self.key_exists(key)? {
-                    return Ok("already absent".into());
+                    return Ok(t!("already absent", "すでに存在しません"));
                 }
                 if let Some(parent) = file.parent() {
                     h.create_dir_all(parent)?;
@@ -1193,7 +1222,11 @@ impl<'a> Runner<'a> {
                 let f = target.to_string_lossy().into_owned();
                 self.run_ok("reg", &["export", key, &f, "/y"], SHORT)?;
                 self.run_ok("reg", &["delete", key, "/f"], SHORT)?;
-                Ok(format!("removed; its content is kept in {}", show(&target)))
+                let kept = show(&target);
+                Ok(t!(
+                    "removed; its content is kept in {kept}",
+                    "削除しました。内容は {kept} に保管しました"
+                ))
             }
             Op::RegSetString { key, name, data } => {
                 self.run_ok(
@@ -1201,19 +1234,19 @@ impl<'a> Runner<'a> {
                     &["add", key, "/v", name, "/t", "REG_SZ", "/d", data, "/f"],
                     SHORT,
                 )?;
-                Ok(format!("{name} = {data}"))
+                Ok(t!("{name} = {data}", "{name} = {data} に設定しました"))
             }
             Op::RegDeleteValue { key, name } => {
                 if facts::reg_value(h, key, name).is_none() {
-                    return Ok("already absent".into());
+                    return Ok(t!("already absent", "すでに存在しません"));
                 }
                 self.run_ok("reg", &["delete", key, "/v", name, "/f"], SHORT)?;
-                Ok(format!("{name} removed"))
+                Ok(t!("{name} removed", "{name} を削除しました"))
             }
             Op::CmdkeyDelete { target } => {
                 let arg = format!("/delete:{target}");
                 match self.run_ok("cmdkey", &[&arg], SHORT) {
-                    Ok(_) => Ok("removed".into()),
+                    Ok(_) => Ok(t!("removed", "削除しました")),
                     Err(e) => {
                         let list = h.run("cmdkey", &["/list"], SHORT)?;
                         let still = facts::parse_cmdkey_list(&list.text())
@@ -1222,7 +1255,7 @@ impl<'a> Runner<'a> {
                         if still {
                             Err(e)
                         } else {
-                            Ok("already absent".into())
+                            Ok(t!("already absent", "すでに存在しません"))
                         }
                     }
                 }
@@ -1233,18 +1266,20 @@ impl<'a> Runner<'a> {
                 timeout_secs,
             } => {
                 let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                self.run_ok(program, &args, Duration::from_secs(*timeout_secs))
+                let out = self.run_ok(program, &args, Duration::from_secs(*timeout_secs))?;
+                // The tool's own words, in the language Windows printed them.
+                Ok(Text::new(out.clone(), out))
             }
             Op::Launch { program, args } => {
                 if h.processes()?
                     .iter()
                     .any(|p| p.image.eq_ignore_ascii_case(program))
                 {
-                    return Ok("already running".into());
+                    return Ok(t!("already running", "すでに起動しています"));
                 }
                 let args: Vec<&str> = args.iter().map(String::as_str).collect();
                 h.spawn(program, &args)?;
-                Ok("started".into())
+                Ok(t!("started", "起動しました"))
             }
         }
     }
@@ -1252,28 +1287,21 @@ impl<'a> Runner<'a> {
     /// Checks one outcome after the steps.
     pub fn verify(&self, check: &Check) -> CheckResult {
         let h = self.host;
-        let (name, result): (String, Result<(bool, String), io::Error>) = match check {
-            Check::MovedAside { from, to } => (
-                format!("{} is in the backup", show(from)),
-                Ok((h.exists(to), show(to))),
-            ),
-            Check::RegKeyAbsent { key } => (
-                format!("{key} is gone"),
-                self.key_exists(key).map(|e| (!e, String::new())),
-            ),
-            Check::RegKeyPresent { key } => (
-                format!("{key} exists"),
-                self.key_exists(key).map(|e| (e, String::new())),
-            ),
-            Check::RegValueIs { key, name, data } => {
-                let v = facts::reg_value(h, key, name);
-                (
-                    format!("{key} {name} = {data}"),
-                    Ok((v.as_deref() == Some(data.as_str()), v.unwrap_or_default())),
-                )
+        let result: Result<(bool, String), io::Error> = match check {
+            Check::MovedAside { to, .. } => {
+                Ok((h.exists(to), show(to)))
             }
-            Check::CredentialsAbsent { targets } => (
-                "the Office credentials are gone from Credential Manager".into(),
+            Check::RegKeyAbsent { key } => {
+                self.key_exists(key).map(|e| (!e, String::new()))
+            }
+            Check::RegKeyPresent { key } => {
+                self.key_exists(key).map(|e| (e, String::new()))
+            }
+            Check::RegValueIs { key, name, data } => {
+                facts::reg_value_state(h, key, name)
+                    .map(|v| (v.as_deref() == Some(data.as_str()), v.unwrap_or_default()))
+            }
+            Check::CredentialsAbsent { targets } => {
                 h.run("cmdkey", &["/list"], SHORT).map(|o| {
                     let left: Vec<String> = facts::parse_cmdkey_list(&o.text())
                         .into_iter()
@@ -1284,10 +1312,9 @@ impl<'a> Runner<'a> {
                         })
                         .collect();
                     (left.is_empty(), left.join(", "))
-                }),
-            ),
-            Check::ClockSynced { before } => (
-                "the clock is synchronised with a time server".into(),
+                })
+            }
+            Check::ClockSynced { before } => {
                 h.run("w32tm", &["/query", "/status"], SHORT).map(|o| {
                     let s = facts::parse_w32tm_status(&o.text());
                     // A sync time from before the run proves nothing about it.
@@ -1300,10 +1327,9 @@ impl<'a> Runner<'a> {
                             s.last_sync.unwrap_or_default()
                         ),
                     )
-                }),
-            ),
-            Check::PrtRefreshed { before } => (
-                "dsregcmd /status shows AzureAdPrt : YES with a new update time".into(),
+                })
+            }
+            Check::PrtRefreshed { before } => {
                 Ok(match facts::dsreg_prt(h) {
                     Some((present, updated)) => {
                         let renewed = before.is_none() || updated != *before;
@@ -1317,10 +1343,9 @@ impl<'a> Runner<'a> {
                         )
                     }
                     None => (false, "no SSO State in dsregcmd /status".into()),
-                }),
-            ),
-            Check::BrokerRegistered => (
-                "the AAD BrokerPlugin package is registered (Status : Ok)".into(),
+                })
+            }
+            Check::BrokerRegistered => {
                 h.run(
                     "powershell",
                     &[
@@ -1339,25 +1364,24 @@ impl<'a> Runner<'a> {
                         })
                     });
                     (ok, text.trim().lines().last().unwrap_or("").to_string())
-                }),
-            ),
-            Check::ProcessRunning { image } => (
-                format!("{image} is running"),
+                })
+            }
+            Check::ProcessRunning { image } => {
                 h.processes().map(|ps| {
                     (
                         ps.iter().any(|p| p.image.eq_ignore_ascii_case(image)),
                         String::new(),
                     )
-                }),
-            ),
-            Check::DeviceLeft => (
-                "dsregcmd /status shows AzureAdJoined : NO".into(),
+                })
+            }
+            Check::DeviceLeft => {
                 Ok(match facts::dsreg_join(h) {
                     Some(j) => (!j.azure_ad_joined, String::new()),
                     None => (false, "dsregcmd /status unreadable".into()),
-                }),
-            ),
+                })
+            }
         };
+        let name = check.describe();
         match result {
             Ok((ok, detail)) => CheckResult {
                 check: name,

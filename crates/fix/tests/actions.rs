@@ -97,6 +97,18 @@ fn reset_identity_cache_moves_folders_aside_and_undo_puts_them_back() {
             b"\x01\x02cache"
         );
         assert!(backup.join("2-OneAuth/accounts/b2.json").exists());
+        // What happened is said in both languages, the checks too.
+        let (_, detail) = &report.steps[0];
+        let detail = detail.as_ref().unwrap();
+        assert!(detail.en.starts_with("moved to "), "{detail:?}");
+        assert!(detail.ja.ends_with("へ移動しました"), "{detail:?}");
+        assert!(report.checks[0].check.en.ends_with("is in the backup"));
+        assert!(report.checks[0]
+            .check
+            .ja
+            .ends_with("がバックアップにあること"));
+        let journal = std::fs::read_to_string(report.dir.join("journal.jsonl")).unwrap();
+        assert!(journal.contains("へ移動しました"), "the journal keeps both");
         // Outlook's data file is never touched.
         assert!(local
             .join("Microsoft/Outlook/megan.bowen@contoso.com.ost")
@@ -660,7 +672,11 @@ fn rejoin_only_on_hybrid_devices_with_confirmation() {
     assert_eq!(plan.steps.len(), 1);
     let report = Runner::new(&h).start(&plan).unwrap();
     assert_eq!(report.status, "done", "{report:?}");
-    assert!(report.checks[0].check.contains("AzureAdJoined : NO"));
+    assert!(report.checks[0].check.en.contains("AzureAdJoined : NO"));
+    assert!(report.checks[0]
+        .check
+        .ja
+        .contains("AzureAdJoined : NO と表示されること"));
     assert!(!h.calls().iter().any(|c| c.starts_with("schtasks")));
     let h = elevated(WinLang::En);
     h.with_machine(|m| m.dsreg = m.dsreg.replace("DomainJoined : YES", "DomainJoined : NO"));
