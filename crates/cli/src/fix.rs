@@ -409,6 +409,11 @@ fn write_plan(out: &mut impl Write, p: &Plan, lang: Lang) -> io::Result<()> {
         for pre in &p.preconditions {
             let line = match pre {
                 Precondition::Windows => tr(lang, "runs on Windows only", "Windows でのみ実行"),
+                Precondition::SessionUser => tr(
+                    lang,
+                    "run as the user signed in at this PC (not as SYSTEM or another administrator account)",
+                    "この PC にサインインしているユーザー本人として実行 (SYSTEM や別の管理者アカウントでは不可)",
+                ),
                 Precondition::Admin => tr(
                     lang,
                     "administrator rights (an elevated prompt)",

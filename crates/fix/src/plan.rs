@@ -282,6 +282,10 @@ pub enum Precondition {
         images: Vec<String>,
     },
     Admin,
+    /// Runs as the user signed in at the desktop (the owner of
+    /// explorer.exe), not as SYSTEM or another account: the action changes
+    /// that user's profile and registry hive.
+    SessionUser,
     /// Bytes needed on the volume of the backup.
     DiskSpace {
         bytes: u64,
@@ -573,6 +577,8 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
     }
     if kb.who == "admin" {
         p.preconditions.push(Precondition::Admin);
+    } else if spec.changes && spec.platforms == ["windows"] {
+        p.preconditions.push(Precondition::SessionUser);
     }
     let backup = p.backup_dir();
     match action {
@@ -697,7 +703,9 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
             p.verify.push(Check::ClockSynced {
                 before: facts.last_sync.clone(),
             });
-            // w32tm /resync is refused without elevation (0x80070005).
+            // w32tm /resync is refused without elevation (0x80070005); the
+            // clock is the machine's, so any administrator may set it.
+            p.preconditions.retain(|c| *c != Precondition::SessionUser);
             p.preconditions.push(Precondition::Admin);
             if let Some(s) = p.steps.last_mut() {
                 s.admin = true;

@@ -19,6 +19,17 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// Which account m365doctor runs as on the recorded machine (`whoami /user`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunAs {
+    /// The user signed in at the desktop (owner of explorer.exe).
+    SessionUser,
+    /// NT AUTHORITY\SYSTEM (a scheduled task, a remote tool).
+    System,
+    /// "Run as administrator" with another administrator's credentials.
+    OtherAdmin,
+}
+
 /// Which display language the recorded Windows has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WinLang {
@@ -71,6 +82,7 @@ pub struct RecordedHost {
     env: BTreeMap<String, String>,
     clock: Cell<u64>,
     pub elevated: Cell<bool>,
+    pub run_as: Cell<RunAs>,
     pub free_bytes: Cell<u64>,
     pub os: Cell<Os>,
     fixtures: PathBuf,
@@ -178,6 +190,7 @@ impl RecordedHost {
             env,
             clock: Cell::new(1_795_773_600), // 2026-11-27T07:20:00Z
             elevated: Cell::new(false),
+            run_as: Cell::new(RunAs::SessionUser),
             free_bytes: Cell::new(50 << 30),
             os: Cell::new(Os::Windows),
             fixtures: dir,
@@ -735,6 +748,12 @@ impl Host for RecordedHost {
         match (prog, first.as_str()) {
             ("reg", _) => self.reg(args),
             ("cmdkey", _) => Ok(self.cmdkey(args)),
+            ("tasklist", "/v") => Ok(self.replay(&line)),
+            ("whoami", "/user") => Ok(self.replay(match self.run_as.get() {
+                RunAs::SessionUser => "whoami /user /fo csv /nh",
+                RunAs::System => "whoami /user /fo csv /nh (system)",
+                RunAs::OtherAdmin => "whoami /user /fo csv /nh (other admin)",
+            })),
             ("tasklist", _) => {
                 let m = self.machine.borrow();
                 let text: String = m

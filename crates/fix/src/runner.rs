@@ -384,6 +384,11 @@ impl<'a> Runner<'a> {
                         "実行中のアプリを一覧できません (tasklist): {e}"
                     )),
                 },
+                Precondition::SessionUser => {
+                    if let Some(problem) = self.not_the_session_user() {
+                        problems.push(problem);
+                    }
+                }
                 Precondition::Admin => {
                     if !self.host.is_elevated() {
                         let a = &plan.action;
@@ -416,6 +421,77 @@ impl<'a> Runner<'a> {
         problems
     }
 
+    /// Why this process is not the user whose profile a user-scoped action
+    /// changes: it runs as SYSTEM, or as an account other than the one that
+    /// owns the desktop (explorer.exe), as with "Run as administrator"
+    /// entering another administrator's credentials.
+    fn not_the_session_user(&self) -> Option<Text> {
+        let who = match self
+            .host
+            .run("whoami", &["/user", "/fo", "csv", "/nh"], SHORT)
+        {
+            Ok(o) if o.ok() => o.text(),
+            Ok(o) => {
+                let e = o.all_text();
+                let e = e.trim();
+                return Some(t!(
+                    "Cannot tell which account this runs as (whoami /user): {e}",
+                    "どのアカウントで実行しているか確認できません (whoami /user): {e}"
+                ));
+            }
+            Err(e) => {
+                return Some(t!(
+                    "Cannot tell which account this runs as (whoami /user): {e}",
+                    "どのアカウントで実行しているか確認できません (whoami /user): {e}"
+                ))
+            }
+        };
+        let fields = crate::host::csv_fields(who.lines().find(|l| !l.trim().is_empty())?);
+        let (me, sid) = (fields.first()?.trim().to_string(), fields.get(1)?.trim());
+        if sid == "S-1-5-18" {
+            return Some(t!(
+                "This runs as SYSTEM ({me}): the action would change SYSTEM's profile, not the user's. Run m365doctor as the signed-in user.",
+                "SYSTEM ({me}) として実行されています。このままではユーザーではなく SYSTEM のプロファイルを変更してしまいます。サインインしているユーザーとして m365doctor を実行してください。"
+            ));
+        }
+        let out = self
+            .host
+            .run(
+                "tasklist",
+                &[
+                    "/v",
+                    "/fo",
+                    "csv",
+                    "/nh",
+                    "/fi",
+                    "imagename eq explorer.exe",
+                ],
+                SHORT,
+            )
+            .ok()?;
+        // Image, PID, session, session#, memory, status, user name, …
+        let owners: Vec<String> = out
+            .text()
+            .lines()
+            .map(crate::host::csv_fields)
+            .filter(|f| f.len() > 6 && f[0].eq_ignore_ascii_case("explorer.exe"))
+            .map(|f| f[6].trim().to_string())
+            .collect();
+        if owners.is_empty() || owners.iter().any(|o| o.eq_ignore_ascii_case(&me)) {
+            // No desktop to compare with (a server core), or it is ours.
+            return None;
+        }
+        let owner = owners
+            .iter()
+            .find(|o| o.contains('\\'))
+            .cloned()
+            .unwrap_or_else(|| owners[0].clone());
+        Some(t!(
+            "This runs as {me}, but the desktop belongs to {owner}: the action would change {me}'s profile, not the signed-in user's. Run m365doctor from {owner}'s own prompt (elevated only where an action needs it).",
+            "{me} として実行されていますが、デスクトップのユーザーは {owner} です。このままではサインインしているユーザーではなく {me} のプロファイルを変更してしまいます。{owner} 本人のプロンプトから m365doctor を実行してください (管理者権限は必要なアクションの場合のみ)。"
+        ))
+    }
+
     /// What stops an undo now: the apps the run needed closed must be
     /// closed again before anything is put back under them.
     pub fn check_undo_preconditions(&self, state: &RunState) -> Vec<Text> {
@@ -431,7 +507,12 @@ impl<'a> Runner<'a> {
             .plan
             .preconditions
             .iter()
-            .filter(|p| matches!(p, Precondition::AppsClosed { .. }))
+            .filter(|p| {
+                matches!(
+                    p,
+                    Precondition::AppsClosed { .. } | Precondition::SessionUser
+                )
+            })
             .cloned()
             .collect();
         let only_apps = Plan {

@@ -3,7 +3,7 @@
 
 use m365doctor_fix::host::Host;
 use m365doctor_fix::plan::{Op, Options};
-use m365doctor_fix::recorded::{Crashing, Machine, RecordedHost, WinLang};
+use m365doctor_fix::recorded::{Crashing, Machine, RecordedHost, RunAs, WinLang};
 use m365doctor_fix::runner::{read_journal, Runner};
 use m365doctor_fix::{prepare, Os};
 use std::collections::BTreeMap;
@@ -565,13 +565,14 @@ fn refresh_prt_verifies_with_dsregcmd_status() {
 }
 
 #[test]
-fn reregister_broker_needs_admin_and_runs_the_documented_command() {
+fn reregister_broker_runs_as_the_user_with_the_documented_command() {
+    // A per-user registration: the signed-in user's own prompt, no elevation.
     let h = host(WinLang::En);
     let plan = prepare(&h, "reregister-aad-broker", &Options::default()).unwrap();
-    let refused = Runner::new(&h).start(&plan).unwrap_err();
-    assert!(refused.0[0].en.contains("administrator"), "{refused:?}");
-    assert!(refused.0[0].ja.contains("管理者"));
-    let h = elevated(WinLang::En);
+    assert!(!plan.admin());
+    assert!(plan
+        .preconditions
+        .contains(&m365doctor_fix::plan::Precondition::SessionUser));
     let report = run(&h, "reregister-aad-broker", &Options::default());
     assert_eq!(report.status, "done", "{report:?}");
     let call = h
@@ -587,9 +588,71 @@ fn reregister_broker_needs_admin_and_runs_the_documented_command() {
         ),
         "{call}"
     );
-    assert!(
-        call.ends_with("-DisableDevelopmentMode -ForceApplicationShutdown\"".trim_end_matches('"'))
-    );
+    assert!(call.ends_with("-DisableDevelopmentMode -ForceApplicationShutdown"));
+    // As another administrator it would register it for that account.
+    let h = elevated(WinLang::En);
+    h.run_as.set(RunAs::OtherAdmin);
+    let plan = prepare(&h, "reregister-aad-broker", &Options::default()).unwrap();
+    assert!(Runner::new(&h).start(&plan).is_err());
+    assert!(!h.calls().iter().any(|c| c.contains("Add-AppxPackage")));
+}
+
+#[test]
+fn user_actions_refuse_to_run_as_system_or_as_another_account() {
+    let user_actions = [
+        "reset-identity-cache",
+        "reset-aad-broker",
+        "reregister-aad-broker",
+        "clear-office-credentials",
+        "reset-office-identity-registry",
+        "reset-office-activation",
+        "new-outlook-profile",
+        "outlook-safe-mode",
+        "refresh-prt",
+    ];
+    for lang in [WinLang::En, WinLang::Ja] {
+        for (run_as, en, ja) in [
+            (
+                RunAs::System,
+                "runs as SYSTEM",
+                "SYSTEM (nt authority\\system) として実行",
+            ),
+            (
+                RunAs::OtherAdmin,
+                "runs as contoso\\adm-megan, but the desktop belongs to CONTOSO\\megan.bowen",
+                "デスクトップのユーザーは CONTOSO\\megan.bowen",
+            ),
+        ] {
+            for action in user_actions {
+                let h = elevated(lang);
+                h.run_as.set(run_as);
+                let before = state(&h);
+                let plan = prepare(&h, action, &Options::default()).unwrap();
+                let refused = Runner::new(&h).start(&plan).unwrap_err();
+                assert!(
+                    refused
+                        .0
+                        .iter()
+                        .any(|r| r.en.contains(en) && r.ja.contains(ja)),
+                    "{action} {run_as:?}: {refused:?}"
+                );
+                assert_same(&state(&h), &before, action);
+                assert!(Runner::new(&h).history().is_empty());
+            }
+        }
+    }
+    // Machine-wide actions are for administrators, whoever they are.
+    let h = elevated(WinLang::En);
+    h.run_as.set(RunAs::OtherAdmin);
+    assert_eq!(run(&h, "sync-clock", &Options::default()).status, "done");
+    // Undo puts things back only into the user's own profile, too.
+    let h = host(WinLang::En);
+    run(&h, "reset-identity-cache", &Options::default());
+    let runner = Runner::new(&h);
+    let done = runner.find(None).unwrap();
+    h.run_as.set(RunAs::System);
+    let refused = runner.check_undo_preconditions(&done);
+    assert!(refused[0].en.contains("SYSTEM"), "{refused:?}");
 }
 
 #[test]
@@ -699,7 +762,7 @@ fn changing_actions() -> Vec<(&'static str, bool, Options)> {
         ("sync-clock", true, Options::default()),
         ("refresh-prt", false, Options::default()),
         ("outlook-safe-mode", false, Options::default()),
-        ("reregister-aad-broker", true, Options::default()),
+        ("reregister-aad-broker", false, Options::default()),
         ("dsreg-rejoin", true, confirmed()),
     ]
 }
@@ -827,10 +890,18 @@ fn an_interrupted_run_resumes_to_the_same_end_as_an_uninterrupted_one() {
 
 #[test]
 fn a_journal_cut_off_mid_line_is_read_up_to_the_cut() {
-    let h = host(WinLang::En);
-    let plan = prepare(&h, "reset-identity-cache", &Options::default()).unwrap();
-    let crashing = Crashing::new(&h, 8);
-    let _ = Runner::new(&crashing).start(&plan);
+    // The first crash that leaves a journal (after the run record).
+    let (h, plan) = (0..50)
+        .find_map(|n| {
+            let h = host(WinLang::En);
+            let plan = prepare(&h, "reset-identity-cache", &Options::default()).unwrap();
+            let _ = Runner::new(&Crashing::new(&h, n)).start(&plan);
+            plan.run_dir
+                .join("journal.jsonl")
+                .exists()
+                .then_some((h, plan))
+        })
+        .expect("a crash after the journal was begun");
     let journal = plan.run_dir.join("journal.jsonl");
     let mut f = std::fs::OpenOptions::new()
         .append(true)
