@@ -388,11 +388,13 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
         }
         // `0x`, a `/` between hex digits (phase/sub-error pairs), `AADS`,
         // and any non-ASCII byte (Japanese labels, full-width digits).
-        anchors |= cur.x & shl(cur.zero, prev.zero, 1);
-        anchors |= cur.slash & shl(cur.hex, prev.hex, 1) & shr(cur.hex, next.hex, 1);
-        anchors |= cur.d & shl(cur.a, prev.a, 1) & shl(cur.a, prev.a, 2) & shr(cur.s, next.s, 1);
-        anchors |= cur.high;
-        anchors &= valid;
+        // (A hex run's anchor may sit one past the end of the text: the
+        // byte after it. The others must be inside the text.)
+        let special = (cur.x & shl(cur.zero, prev.zero, 1))
+            | (cur.slash & shl(cur.hex, prev.hex, 1) & shr(cur.hex, next.hex, 1))
+            | (cur.d & shl(cur.a, prev.a, 1) & shl(cur.a, prev.a, 2) & shr(cur.s, next.s, 1))
+            | cur.high;
+        anchors |= special & valid;
         while anchors != 0 {
             let i = anchors.trailing_zeros() as usize;
             anchors &= anchors - 1;
@@ -796,6 +798,17 @@ mod tests {
         );
         // Not everything: the prefilter must also skip lines.
         assert!(found.len() < text.lines().count());
+    }
+
+    #[test]
+    fn a_code_at_the_very_end_of_the_text() {
+        // Found by the fuzzer: the run's anchor is the byte after it, past the end.
+        let text = "x\ne2021152";
+        assert_eq!(candidates(text), vec!["e2021152"]);
+        for pad in 0..70 {
+            let text = format!("{}\n80090016", "y".repeat(pad));
+            assert_eq!(candidates(&text), vec!["80090016"], "pad {pad}");
+        }
     }
 
     #[test]
