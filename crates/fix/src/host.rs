@@ -104,15 +104,22 @@ pub trait Host {
     fn free_space(&self, path: &Path) -> Option<u64>;
 
     fn exists(&self, path: &Path) -> bool;
+    /// A folder itself (a link or junction to one is not).
     fn is_dir(&self, path: &Path) -> bool;
+    /// A symbolic link or junction (a reparse point standing for a path).
+    fn is_link(&self, path: &Path) -> bool {
+        path.symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+    }
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
     /// Writes a whole file (creating or replacing it).
     fn write(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
     /// Appends and flushes to disk before returning (the journal).
     fn append_durable(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
     fn create_dir_all(&self, path: &Path) -> io::Result<()>;
-    /// Moves a file or folder; `to` must not exist. Falls back to copy and
-    /// remove across volumes.
+    /// Moves a file or folder; `to` must not exist. Never across volumes
+    /// (`CrossesDevices`, nothing moved): a copy would have to walk the
+    /// tree, and a junction inside it would lead out of the profile.
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
     fn copy_file(&self, from: &Path, to: &Path) -> io::Result<()>;
     /// Names in a folder, sorted.
@@ -120,6 +127,10 @@ pub trait Host {
     /// Total size of the files under `path`.
     fn size(&self, path: &Path) -> u64 {
         if !self.is_dir(path) {
+            // A link counts as nothing: what it points to is not moved.
+            if !self.exists(path) || self.is_link(path) {
+                return 0;
+            }
             return self.read(path).map(|b| b.len() as u64).unwrap_or(0);
         }
         self.list(path)
@@ -363,8 +374,10 @@ impl Host for RealHost {
         path.symlink_metadata().is_ok()
     }
 
+    /// A folder itself, not a symbolic link or junction to one: walks
+    /// (sizes, listings) never leave the folder they started in.
     fn is_dir(&self, path: &Path) -> bool {
-        path.is_dir()
+        path.symlink_metadata().is_ok_and(|m| m.is_dir())
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
@@ -397,14 +410,20 @@ impl Host for RealHost {
                 format!("{} already exists", to.display()),
             ));
         }
-        match std::fs::rename(from, to) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::CrossesDevices => {
-                copy_tree(from, to)?;
-                remove_tree_copied(from, to)
+        std::fs::rename(from, to).map_err(|e| {
+            if e.kind() == io::ErrorKind::CrossesDevices {
+                io::Error::new(
+                    io::ErrorKind::CrossesDevices,
+                    format!(
+                        "{} and {} are on different volumes; nothing was moved",
+                        from.display(),
+                        to.display()
+                    ),
+                )
+            } else {
+                e
             }
-            Err(e) => Err(e),
-        }
+        })
     }
 
     fn copy_file(&self, from: &Path, to: &Path) -> io::Result<()> {
@@ -495,39 +514,6 @@ impl Host for RealHost {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
-    if from.is_dir() {
-        std::fs::create_dir_all(to)?;
-        for e in std::fs::read_dir(from)? {
-            let e = e?;
-            copy_tree(&e.path(), &to.join(e.file_name()))?;
-        }
-        Ok(())
-    } else {
-        std::fs::copy(from, to).map(|_| ())
-    }
-}
-
-/// Removes the source of a cross-volume move, only after its copy is
-/// verified byte for byte, so a failed copy never loses anything.
-fn remove_tree_copied(from: &Path, copy: &Path) -> io::Result<()> {
-    if from.is_dir() {
-        for e in std::fs::read_dir(from)? {
-            let e = e?;
-            remove_tree_copied(&e.path(), &copy.join(e.file_name()))?;
-        }
-        std::fs::remove_dir(from)
-    } else {
-        if std::fs::read(from)? != std::fs::read(copy)? {
-            return Err(io::Error::other(format!(
-                "the copy of {} differs; the original is kept",
-                from.display()
-            )));
-        }
-        std::fs::remove_file(from)
-    }
-}
-
 /// `tasklist /fo csv /nh`: `"OUTLOOK.EXE","1234","Console","1","250,000 K"`.
 pub fn parse_tasklist(text: &str) -> Vec<Process> {
     text.lines()
@@ -579,6 +565,63 @@ pub fn env_path(host: &dyn Host, name: &str) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("m365doctor-host-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn walks_never_follow_a_link_out_of_the_folder() {
+        let d = scratch("links");
+        let outside = d.join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("big.dat"), vec![0u8; 4096]).unwrap();
+        let cache = d.join("IdentityCache");
+        std::fs::create_dir_all(&cache).unwrap();
+        std::fs::write(cache.join("a.json"), b"12345").unwrap();
+        std::os::unix::fs::symlink(&outside, cache.join("junction")).unwrap();
+        std::os::unix::fs::symlink(outside.join("big.dat"), cache.join("link.dat")).unwrap();
+        let h = RealHost;
+        assert!(h.is_dir(&cache));
+        assert!(!h.is_dir(&cache.join("junction")));
+        assert!(h.is_link(&cache.join("junction")));
+        assert_eq!(h.size(&cache), 5, "only the folder's own file");
+        // Moving the folder moves the links as links; the target stays.
+        let moved = d.join("backup");
+        h.rename(&cache, &moved).unwrap();
+        assert!(h.is_link(&moved.join("junction")));
+        assert_eq!(std::fs::read(outside.join("big.dat")).unwrap().len(), 4096);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_move_across_volumes_is_refused_and_moves_nothing() {
+        use std::os::unix::fs::MetadataExt;
+        // /dev/shm is a tmpfs of its own on Linux; elsewhere there may be
+        // no second volume to try.
+        let other = Path::new("/dev/shm");
+        let d = scratch("xdev");
+        let Ok(m) = other.metadata() else { return };
+        if m.dev() == d.metadata().unwrap().dev() {
+            return;
+        }
+        let from = other.join(format!("m365doctor-xdev-{}", std::process::id()));
+        std::fs::create_dir_all(from.join("sub")).unwrap();
+        std::fs::write(from.join("sub/a.dat"), b"data").unwrap();
+        let to = d.join("moved");
+        let e = RealHost.rename(&from, &to).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::CrossesDevices);
+        assert!(e.to_string().contains("nothing was moved"), "{e}");
+        assert_eq!(std::fs::read(from.join("sub/a.dat")).unwrap(), b"data");
+        assert!(!to.exists());
+        std::fs::remove_dir_all(&from).unwrap();
+        std::fs::remove_dir_all(&d).unwrap();
+    }
 
     #[test]
     fn windows_tools_run_from_system32_under_a_valid_system_root() {

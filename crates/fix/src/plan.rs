@@ -787,8 +787,8 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
             })
             .sum();
         p.preconditions.push(Precondition::DiskSpace {
-            // The journal, the registry exports, and the folders should a
-            // move have to copy across volumes.
+            // The journal and the registry exports, with the folders' size
+            // as a margin (a move never copies them).
             bytes: bytes + (1 << 20),
             at: facts.run_dir.clone(),
         });

@@ -926,7 +926,7 @@ impl Host for RecordedHost {
     }
 
     fn is_dir(&self, path: &Path) -> bool {
-        path.is_dir()
+        crate::host::RealHost.is_dir(path)
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
