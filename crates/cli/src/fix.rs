@@ -145,6 +145,14 @@ fn run_on(
             warn_unfinished(r, lang);
         }
     }
+    for u in runner.unreadable() {
+        let (dir, error) = (show(&u.dir), &u.error);
+        crate::say(
+            lang,
+            &format!("the journal of {dir} cannot be read ({error}): that run can be neither resumed nor undone by m365doctor; its backup folder holds what it moved aside"),
+            &format!("{dir} のジャーナルを読み取れません ({error})。この実行は m365doctor では再開も元に戻すこともできません。退避したものはバックアップ フォルダーにあります"),
+        );
+    }
     match command {
         FixCommand::List { json } => list(json, lang),
         FixCommand::Plan {
@@ -822,10 +830,14 @@ fn resume_command(
 }
 
 fn history(runner: &Runner, json: bool, lang: Lang) -> io::Result<ExitCode> {
-    let runs = runner.history();
+    let (runs, unreadable) = runner.scan();
     if json {
         print_json(&json!({
             "schema": catalog::SCHEMA,
+            "unreadable": unreadable.iter().map(|u| json!({
+                "dir": u.dir,
+                "error": u.error,
+            })).collect::<Vec<_>>(),
             "runs": runs.iter().map(|r| json!({
                 "run": r.id,
                 "action": r.action,
@@ -839,7 +851,14 @@ fn history(runner: &Runner, json: bool, lang: Lang) -> io::Result<ExitCode> {
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
-    if runs.is_empty() {
+    for u in &unreadable {
+        println!(
+            "{}  {}",
+            show(&u.dir),
+            tr(lang, "journal unreadable", "ジャーナル読み取り不可")
+        );
+    }
+    if runs.is_empty() && unreadable.is_empty() {
         println!("{}", tr(lang, "No runs yet.", "実行履歴はまだありません。"));
         return Ok(ExitCode::SUCCESS);
     }

@@ -188,3 +188,40 @@ fn collect_on_a_system_without_microsoft_sign_in_components_says_so() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is not a folder"));
 }
+
+#[test]
+fn a_run_whose_journal_cannot_be_read_is_listed_and_warned_about() {
+    let h = home("unreadable");
+    let run = h.join(".local/share/m365doctor/runs/20261127T072000Z-reset-identity-cache");
+    std::fs::create_dir_all(run.join("backup/1-IdentityCache")).unwrap();
+    std::fs::write(
+        run.join("journal.jsonl"),
+        b"\x00\x00garbage after a disk error\n",
+    )
+    .unwrap();
+    let o = m365doctor(&h, &["fix", "history", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = json(&o);
+    assert_eq!(doc["runs"].as_array().unwrap().len(), 0);
+    let bad = doc["unreadable"].as_array().unwrap();
+    assert_eq!(bad.len(), 1, "{doc}");
+    assert!(bad[0]["dir"]
+        .as_str()
+        .unwrap()
+        .ends_with("reset-identity-cache"));
+    assert!(
+        bad[0]["error"].as_str().unwrap().contains("line 1"),
+        "{doc}"
+    );
+    // Every fix command says so, in the user's language.
+    let o = m365doctor(&h, &["fix", "plan", "sync-clock", "--lang", "ja"]);
+    let err = stderr(&o);
+    assert!(err.contains("ジャーナルを読み取れません"), "{err}");
+    assert!(
+        err.contains("20261127T072000Z-reset-identity-cache"),
+        "{err}"
+    );
+    let o = m365doctor(&h, &["fix", "history"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("journal unreadable"), "{out}");
+}

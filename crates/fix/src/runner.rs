@@ -279,6 +279,13 @@ impl Report {
     }
 }
 
+/// A run folder whose journal cannot be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub dir: PathBuf,
+    pub error: String,
+}
+
 /// The lock file's name, beside the runs folder.
 pub const LOCK: &str = "fix.lock";
 
@@ -1060,13 +1067,34 @@ impl<'a> Runner<'a> {
         })
     }
 
-    /// Every run, oldest first; unreadable ones are skipped.
+    /// Every run, oldest first (see `unreadable` for the others).
     pub fn history(&self) -> Vec<RunState> {
-        let names = self.host.list(&self.runs).unwrap_or_default();
-        names
-            .iter()
-            .filter_map(|n| read_journal(self.host, &self.runs.join(n)).ok())
-            .collect()
+        self.scan().0
+    }
+
+    /// Run folders whose journal cannot be read (deleted, damaged, or a
+    /// run that died before its first record): nothing can be resumed or
+    /// undone from them, so they are named rather than left out silently.
+    pub fn unreadable(&self) -> Vec<Unreadable> {
+        self.scan().1
+    }
+
+    pub fn scan(&self) -> (Vec<RunState>, Vec<Unreadable>) {
+        let (mut runs, mut bad) = (Vec::new(), Vec::new());
+        for n in self.host.list(&self.runs).unwrap_or_default() {
+            let dir = self.runs.join(&n);
+            if !self.host.is_dir(&dir) {
+                continue;
+            }
+            match read_journal(self.host, &dir) {
+                Ok(r) => runs.push(r),
+                Err(e) => bad.push(Unreadable {
+                    dir,
+                    error: e.to_string(),
+                }),
+            }
+        }
+        (runs, bad)
     }
 
     pub fn find(&self, id: Option<&str>) -> Option<RunState> {
