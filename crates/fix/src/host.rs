@@ -176,6 +176,57 @@ impl RealHost {
     }
 }
 
+/// The command line given to a Windows tool after its name. An argument
+/// with a space, a tab or a quote is quoted by the rules of the Microsoft C
+/// runtime (which `reg`, `schtasks`, `tasklist`, `powershell` use): inner
+/// quotes as `\"`, backslashes doubled only before a quote. A switch with a
+/// value (`/delete:OneDrive Cached Credential`) has its value quoted
+/// (`/delete:"OneDrive Cached Credential"`), the form `cmdkey` documents;
+/// that this exact line is accepted by each tool is not verified on
+/// Windows here (see docs/fix.md).
+pub fn windows_command_line(args: &[&str]) -> String {
+    args.iter()
+        .map(|a| windows_arg(a))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn windows_arg(arg: &str) -> String {
+    let needs = |s: &str| s.is_empty() || s.contains([' ', '\t', '"']);
+    if !needs(arg) {
+        return arg.to_string();
+    }
+    if let Some((switch, value)) = arg.split_once(':') {
+        if switch.starts_with('/')
+            && !needs(switch)
+            && !value.contains('"')
+            && !value.ends_with('\\')
+        {
+            return format!("{switch}:\"{value}\"");
+        }
+    }
+    let mut out = String::from('"');
+    let mut backslashes = 0;
+    for c in arg.chars() {
+        match c {
+            '\\' => backslashes += 1,
+            '"' => {
+                out.push_str(&"\\".repeat(backslashes * 2 + 1));
+                out.push('"');
+                backslashes = 0;
+            }
+            c => {
+                out.push_str(&"\\".repeat(backslashes));
+                out.push(c);
+                backslashes = 0;
+            }
+        }
+    }
+    out.push_str(&"\\".repeat(backslashes * 2));
+    out.push('"');
+    out
+}
+
 /// Where the Windows tools m365doctor runs live, under `%SystemRoot%`.
 const SYSTEM_TOOLS: &[(&str, &str)] = &[
     ("cmd", r"System32\cmd.exe"),
@@ -244,8 +295,14 @@ impl Host for RealHost {
 
     fn run(&self, program: &str, args: &[&str], timeout: Duration) -> io::Result<Output> {
         let program = self.program(program)?;
-        let mut child = Command::new(&program)
-            .args(args)
+        let mut command = Command::new(&program);
+        // Windows programs parse their command line themselves: give them
+        // exactly the line `windows_command_line` builds (and tests).
+        #[cfg(windows)]
+        std::os::windows::process::CommandExt::raw_arg(&mut command, windows_command_line(args));
+        #[cfg(not(windows))]
+        command.args(args);
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -571,6 +628,59 @@ mod tests {
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         d
+    }
+
+    #[test]
+    fn windows_command_lines_quote_what_the_tools_would_split() {
+        assert_eq!(
+            windows_command_line(&[
+                "query",
+                r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion",
+                "/v",
+                "UBR"
+            ]),
+            r#"query "HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v UBR"#
+        );
+        assert_eq!(
+            windows_command_line(&[
+                "/delete:LegacyGeneric:target=OneDrive Cached Credential Business - Business1"
+            ]),
+            r#"/delete:"LegacyGeneric:target=OneDrive Cached Credential Business - Business1""#
+        );
+        assert_eq!(
+            windows_command_line(&["/delete:LegacyGeneric:target=msteams_adalsso/adal_context_0"]),
+            "/delete:LegacyGeneric:target=msteams_adalsso/adal_context_0"
+        );
+        assert_eq!(
+            windows_command_line(&[
+                "/v",
+                "/fo",
+                "csv",
+                "/nh",
+                "/fi",
+                "imagename eq explorer.exe"
+            ]),
+            r#"/v /fo csv /nh /fi "imagename eq explorer.exe""#
+        );
+        assert_eq!(
+            windows_command_line(&[
+                "/run",
+                "/tn",
+                r"\Microsoft\Windows\Workplace Join\Automatic-Device-Join"
+            ]),
+            r#"/run /tn "\Microsoft\Windows\Workplace Join\Automatic-Device-Join""#
+        );
+        // Inner quotes escaped; a backslash before a quote, and before the
+        // closing quote, doubled; elsewhere left alone.
+        assert_eq!(
+            windows_command_line(&[
+                "-Command",
+                r#"Add-AppxPackage -Register "$env:windir\SystemApps\x\Appxmanifest.xml" -DisableDevelopmentMode"#
+            ]),
+            r#"-Command "Add-AppxPackage -Register \"$env:windir\SystemApps\x\Appxmanifest.xml\" -DisableDevelopmentMode""#
+        );
+        assert_eq!(windows_command_line(&[r"C:\a b\", ""]), r#""C:\a b\\" """#);
+        assert_eq!(windows_command_line(&[r#"a\"b"#]), r#""a\\\"b""#);
     }
 
     #[cfg(unix)]
