@@ -440,6 +440,8 @@ pub fn is_office_credential(target: &str) -> bool {
     lower == "onedrive cached credential"
         || lower.starts_with("onedrive cached credential ")
         || lower.starts_with("msteams_adalsso/")
+        || lower.starts_with("microsoft.aad.brokerplugin")
+        || lower.starts_with("oneauth")
 }
 
 /// The name `cmdkey /delete:` takes: the part after `target=`.
@@ -652,8 +654,8 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
             }
             if !facts.probed {
                 p.notes.push(t!(
-                    "On Windows, the plan lists by name each generic entry of `cmdkey /list` whose name starts with MicrosoftOffice<version>_Data:, OneDrive Cached Credential or msteams_adalsso/; domain credentials and other programs' entries are never removed.",
-                    "Windows 上では、`cmdkey /list` の汎用資格情報のうち、名前が MicrosoftOffice<バージョン>_Data:、OneDrive Cached Credential、msteams_adalsso/ で始まるものを名前ごとに計画に示します。ドメインの資格情報や他のプログラムのエントリは削除しません。"
+                    "On Windows, the plan lists by name each generic entry of `cmdkey /list` whose name starts with MicrosoftOffice<version>_Data:, OneDrive Cached Credential, msteams_adalsso/, Microsoft.AAD.BrokerPlugin or OneAuth; domain credentials and other programs' entries are never removed.",
+                    "Windows 上では、`cmdkey /list` の汎用資格情報のうち、名前が MicrosoftOffice<バージョン>_Data:、OneDrive Cached Credential、msteams_adalsso/、Microsoft.AAD.BrokerPlugin、OneAuth で始まるものを名前ごとに計画に示します。ドメインの資格情報や他のプログラムのエントリは削除しません。"
                 ));
             }
             p.notes.push(t!(
@@ -1163,6 +1165,8 @@ mod tests {
             "Generic:target=OneDrive Cached Credential",
             "LegacyGeneric:target=OneDrive Cached Credential Business - Business1",
             "LegacyGeneric:target=msteams_adalsso/adal_context_0",
+            "LegacyGeneric:target=Microsoft.AAD.BrokerPlugin_cw5n1h2txyewy/x",
+            "LegacyGeneric:target=OneAuth/megan.bowen@contoso.com",
         ] {
             assert!(is_office_credential(office), "{office}");
         }
@@ -1178,6 +1182,11 @@ mod tests {
             "LegacyGeneric:target=MicrosoftOffice_Data:x",
             "LegacyGeneric:target=OneDrive Cached CredentialX",
             "LegacyGeneric:target=git:https://onedrive.example.com",
+            "LegacyGeneric:target=git:https://github.com/adalovelace",
+            "LegacyGeneric:target=https://onedrive-backup.example.com",
+            "Domain:target=adalbert-pc",
+            "Domain:target=OneAuth/megan.bowen@contoso.com",
+            "LegacyGeneric:target=MyOneAuthTool",
         ] {
             assert!(!is_office_credential(other), "{other}");
         }

@@ -41,6 +41,7 @@ pub enum Record {
     Done {
         step: usize,
         time: String,
+        #[serde(deserialize_with = "text_or_string")]
         detail: Text,
     },
     Failed {
@@ -67,6 +68,7 @@ pub enum Record {
     UndoDone {
         step: usize,
         time: String,
+        #[serde(deserialize_with = "text_or_string")]
         detail: Text,
     },
     UndoFailed {
@@ -84,8 +86,24 @@ pub enum Record {
     },
 }
 
+/// A detail as journals of the first version wrote it (English only), or
+/// in both languages: older journals stay readable.
+fn text_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Text(Text),
+        Plain(String),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::Text(t) => t,
+        Either::Plain(s) => Text::new(s.clone(), s),
+    })
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckResult {
+    #[serde(deserialize_with = "text_or_string")]
     pub check: Text,
     pub ok: bool,
     pub detail: String,

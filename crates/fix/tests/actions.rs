@@ -1031,3 +1031,28 @@ fn a_second_m365doctor_waits_and_its_run_in_progress_is_not_called_unfinished() 
     // A finished run leaves no lock behind.
     assert!(!runner.lock_path().exists());
 }
+
+#[test]
+fn a_journal_of_the_first_version_with_english_only_details_is_still_read() {
+    let h = host(WinLang::En);
+    let report = run(&h, "reset-identity-cache", &Options::default());
+    let path = report.dir.join("journal.jsonl");
+    let first = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let old = format!(
+        "{first}\n\
+         {{\"rec\":\"begin\",\"step\":0,\"time\":\"2026-11-27T07:20:01Z\"}}\n\
+         {{\"rec\":\"done\",\"step\":0,\"time\":\"2026-11-27T07:20:02Z\",\"detail\":\"moved to X\"}}\n\
+         {{\"rec\":\"verified\",\"time\":\"2026-11-27T07:20:03Z\",\"ok\":true,\"checks\":[{{\"check\":\"X is in the backup\",\"ok\":true,\"detail\":\"\"}}]}}\n\
+         {{\"rec\":\"finished\",\"time\":\"2026-11-27T07:20:04Z\",\"status\":\"done\"}}\n"
+    );
+    std::fs::write(&path, old).unwrap();
+    let run = read_journal(&h, &report.dir).unwrap();
+    assert_eq!(run.status(), "done");
+    assert!(run.done.contains(&0));
+    assert!(Runner::new(&h).unreadable().is_empty());
+}
