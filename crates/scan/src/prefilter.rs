@@ -377,7 +377,12 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
             skip |= (skip >> 1) & d;
         }
         let after_time = shl(cur.colon, prev.colon, 1) & dl(2) & !event_start;
-        let digit_starts = d & valid & !shl(cur.word, prev.word, 1) & !skip & !after_time;
+        // A number starts a word, or follows the `+`, `/`, `.` and `_` that
+        // `hits` trims from the front of a word (`+1001`, `+//7`).
+        let word1 = shl(cur.word, prev.word, 1);
+        let lead = shl(cur.joiner, prev.joiner, 1)
+            & (!shl(cur.word, prev.word, 2) | shl(cur.joiner, prev.joiner, 2));
+        let digit_starts = d & valid & (!word1 | lead) & !skip & !after_time;
         let mut it = digit_starts;
         while it != 0 {
             let i = it.trailing_zeros() as usize;
@@ -500,8 +505,12 @@ fn number_is_candidate(text: &[u8], p: usize) -> bool {
     let n = text.len();
     // The raw word may begin with `+` signs.
     let mut q = p;
-    while q > 0 && text[q - 1] == b'+' {
+    while q > 0 && matches!(text[q - 1], b'+' | b'/' | b'.' | b'_') {
         q -= 1;
+    }
+    // `hits` reads a word only from a digit, a sign or a hex letter.
+    if q < p && text[q] != b'+' {
+        return false;
     }
     if q > 0 && is_word_byte(text[q - 1]) {
         return false;
