@@ -504,6 +504,11 @@ fn is_symbol(word: &[u8]) -> bool {
 fn number_is_candidate(text: &[u8], p: usize) -> bool {
     let n = text.len();
     // The raw word may begin with `+` signs.
+    // A negative number (`-2147024891` is found as a hex run; a short one
+    // could still be a signed code with a name): always a closer look.
+    if p > 0 && text[p - 1] == b'-' && (p == 1 || !is_word_byte(text[p - 2])) {
+        return true;
+    }
     let mut q = p;
     while q > 0 && matches!(text[q - 1], b'+' | b'/' | b'.' | b'_') {
         q -= 1;
