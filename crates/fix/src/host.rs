@@ -53,10 +53,12 @@ pub fn decode_text(bytes: &[u8]) -> String {
 }
 
 /// One running process.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Process {
     pub image: String,
     pub pid: u32,
+    /// The Windows session it runs in (`None` where unknown).
+    pub session: Option<u32>,
 }
 
 /// Which system the host runs.
@@ -99,6 +101,11 @@ pub trait Host {
     /// Starts a program and does not wait for it (an app the user works in).
     fn spawn(&self, program: &str, args: &[&str]) -> io::Result<()>;
     fn processes(&self) -> io::Result<Vec<Process>>;
+    /// The Windows session this process runs in: other sessions' apps (other
+    /// users on a terminal server) are not this user's to close.
+    fn session(&self) -> Option<u32> {
+        None
+    }
     fn is_elevated(&self) -> bool;
     /// Bytes free on the volume holding `path`, when known.
     fn free_space(&self, path: &Path) -> Option<u64>;
@@ -378,11 +385,27 @@ impl Host for RealHost {
                         Some(Process {
                             pid: pid.parse().ok()?,
                             image: comm.trim().rsplit('/').next()?.to_string(),
+                            session: None,
                         })
                     })
                     .collect())
             }
         }
+    }
+
+    fn session(&self) -> Option<u32> {
+        if self.os() != Os::Windows {
+            return None;
+        }
+        let filter = format!("PID eq {}", self.pid());
+        let out = self
+            .run(
+                "tasklist",
+                &["/fo", "csv", "/nh", "/fi", &filter],
+                Duration::from_secs(20),
+            )
+            .ok()?;
+        parse_tasklist(&out.text()).first()?.session
     }
 
     fn is_elevated(&self) -> bool {
@@ -582,6 +605,7 @@ pub fn parse_tasklist(text: &str) -> Vec<Process> {
             Some(Process {
                 image: fields[0].clone(),
                 pid: fields[1].parse().ok()?,
+                session: fields.get(3).and_then(|s| s.trim().parse().ok()),
             })
         })
         .collect()

@@ -37,6 +37,11 @@ pub const OFFICE_APPS: &[&str] = &[
     "ms-teams.exe",
     "Teams.exe",
     "OneDrive.exe",
+    "Microsoft.SharePoint.exe",
+    "FileCoAuth.exe",
+    "SDXHelper.exe",
+    "onenoteim.exe",
+    "Microsoft.AAD.BrokerPlugin.exe",
 ];
 pub const OUTLOOK_APPS: &[&str] = &["OUTLOOK.EXE"];
 

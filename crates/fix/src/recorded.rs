@@ -760,8 +760,10 @@ impl Host for RecordedHost {
                     .processes
                     .iter()
                     .map(|p| {
+                        let session = p.session.unwrap_or(1);
+                        let name = if session == 1 { "Console" } else { "RDP-Tcp#3" };
                         format!(
-                            "\"{}\",\"{}\",\"Console\",\"1\",\"81,204 K\"\n",
+                            "\"{}\",\"{}\",\"{name}\",\"{session}\",\"81,204 K\"\n",
                             p.image, p.pid
                         )
                     })
@@ -892,6 +894,7 @@ impl Host for RecordedHost {
             m.processes.push(Process {
                 image: "OUTLOOK.EXE".into(),
                 pid,
+                session: Some(1),
             });
             Ok(())
         } else {
@@ -905,6 +908,10 @@ impl Host for RecordedHost {
     fn processes(&self) -> io::Result<Vec<Process>> {
         let out = self.run("tasklist", &["/fo", "csv", "/nh"], Duration::from_secs(20))?;
         Ok(parse_tasklist(&out.text()))
+    }
+
+    fn session(&self) -> Option<u32> {
+        Some(1)
     }
 
     fn is_elevated(&self) -> bool {
@@ -1185,6 +1192,9 @@ impl<H: Host> Host for Crashing<'_, H> {
     }
     fn is_elevated(&self) -> bool {
         self.inner.is_elevated()
+    }
+    fn session(&self) -> Option<u32> {
+        self.inner.session()
     }
     fn free_space(&self, path: &Path) -> Option<u64> {
         self.inner.free_space(path)

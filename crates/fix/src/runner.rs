@@ -389,9 +389,12 @@ impl<'a> Runner<'a> {
                 }
                 Precondition::AppsClosed { images } => match self.host.processes() {
                     Ok(ps) => {
+                        let mine = self.host.session();
                         let mut running: Vec<String> = ps
                             .iter()
                             .filter(|p| images.iter().any(|i| i.eq_ignore_ascii_case(&p.image)))
+                            // Other users' sessions (a terminal server) are theirs.
+                            .filter(|p| mine.is_none() || p.session.is_none() || p.session == mine)
                             .map(|p| p.image.clone())
                             .collect();
                         running.sort();

@@ -683,6 +683,42 @@ fn office_apps_running_are_named_and_nothing_changes() {
 }
 
 #[test]
+fn office_helpers_in_this_session_block_and_other_users_apps_do_not() {
+    use m365doctor_fix::host::Process;
+    let h = host(WinLang::En);
+    // Another user's Outlook on the same terminal server, and this user's
+    // Office helpers that hold the sign-in state too.
+    h.with_machine(|m| {
+        m.processes.push(Process {
+            image: "OUTLOOK.EXE".into(),
+            pid: 12040,
+            session: Some(3),
+        });
+        for (image, pid) in [("SDXHelper.exe", 7310), ("Microsoft.SharePoint.exe", 7320)] {
+            m.processes.push(Process {
+                image: image.into(),
+                pid,
+                session: Some(1),
+            });
+        }
+    });
+    let plan = prepare(&h, "reset-identity-cache", &Options::default()).unwrap();
+    let refused = Runner::new(&h).start(&plan).unwrap_err();
+    assert_eq!(refused.0.len(), 1, "{refused:?}");
+    let text = &refused.0[0].en;
+    assert!(
+        text.ends_with("Microsoft.SharePoint.exe, SDXHelper.exe"),
+        "{text}"
+    );
+    assert!(!text.contains("OUTLOOK.EXE"), "{text}");
+    h.with_machine(|m| m.processes.retain(|p| p.session != Some(1)));
+    assert_eq!(
+        run(&h, "reset-identity-cache", &Options::default()).status,
+        "done"
+    );
+}
+
+#[test]
 fn low_disk_and_other_systems_refuse() {
     let h = host(WinLang::En);
     h.free_bytes.set(1000);
@@ -1001,6 +1037,7 @@ fn a_second_m365doctor_waits_and_its_run_in_progress_is_not_called_unfinished() 
         m.processes.push(m365doctor_fix::host::Process {
             image: "m365doctor.exe".into(),
             pid: 4711,
+            session: Some(1),
         })
     });
     std::fs::write(
