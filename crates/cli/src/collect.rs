@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 #[derive(Debug, Default, clap::Args)]
 pub struct CollectArgs {
-    /// Where to write the bundle folder and its zip (default: the current folder)
+    /// Where to write the bundle folder and its zip (default: %LOCALAPPDATA%\m365doctor\evidence, ~/.local/share/m365doctor/evidence elsewhere)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Keep user names, e-mail addresses, tenant and device ids as they are
@@ -25,7 +25,10 @@ pub struct CollectArgs {
 }
 
 pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
-    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("."));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| m365doctor_fix::collect::default_out(&RealHost));
     // A folder that does not exist yet is made (like `mkdir -p`); a file is refused.
     if !out.exists() {
         if let Err(e) = std::fs::create_dir_all(&out) {

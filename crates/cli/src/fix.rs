@@ -575,7 +575,11 @@ fn run_command(
     match action {
         "check-network" => return check_network(host, timeout, json, lang),
         "collect-evidence" => {
-            return crate::collect::run(&crate::collect::CollectArgs::default(), kb, lang)
+            let args = crate::collect::CollectArgs {
+                json,
+                ..Default::default()
+            };
+            return crate::collect::run(&args, kb, lang);
         }
         "dsreg-status-check" => return dsreg_status(host, kb, json, lang),
         _ => {}

@@ -177,6 +177,20 @@ fn collect_on_a_system_without_microsoft_sign_in_components_says_so() {
         // This machine has some (a Microsoft package is installed): a whole bundle.
         assert!(Path::new(doc["zip"].as_str().unwrap()).is_file());
     }
+    // Without --out: the user's data folder, never the current folder.
+    let cwd = h.join("cwd");
+    std::fs::create_dir_all(&cwd).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_m365doctor"))
+        .args(["collect", "--json"])
+        .current_dir(&cwd)
+        .env_remove("LOCALAPPDATA")
+        .env_remove("XDG_DATA_HOME")
+        .env("HOME", &h)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(&cwd).unwrap().count(), 0);
+    assert!(h.join(".local/share/m365doctor/evidence").is_dir());
     // A folder that does not exist yet is made; a file is refused.
     let missing = h.join("missing").join("deeper");
     let o = m365doctor(&h, &["collect", "--out", missing.to_str().unwrap()]);

@@ -209,6 +209,17 @@ impl Gatherer<'_> {
     }
 }
 
+/// Where bundles go without `--out`: `%LOCALAPPDATA%\m365doctor\evidence`
+/// (`~/.local/share/m365doctor/evidence` elsewhere), not the current folder,
+/// which in an elevated prompt is `C:\Windows\System32`.
+pub fn default_out(host: &dyn Host) -> PathBuf {
+    let runs = facts::runs_dir(host);
+    match runs.parent() {
+        Some(app) if runs.is_absolute() => app.join("evidence"),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// Gathers, redacts, diagnoses and writes the bundle.
 pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result<Outcome> {
     let now = host.now();

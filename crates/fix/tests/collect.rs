@@ -315,3 +315,10 @@ fn other_systems_say_when_there_is_nothing_to_gather() {
         Outcome::Nothing(t) => panic!("{}", t.en),
     }
 }
+
+#[test]
+fn without_out_the_bundle_goes_to_local_app_data_not_the_current_folder() {
+    let h = RecordedHost::new(fixtures(), WinLang::En).unwrap();
+    let out = m365doctor_fix::collect::default_out(&h);
+    assert_eq!(out, h.local_app_data().join("m365doctor").join("evidence"));
+}
