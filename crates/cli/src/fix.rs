@@ -526,9 +526,24 @@ fn write_plan(out: &mut impl Write, p: &Plan, lang: Lang) -> io::Result<()> {
 }
 
 /// Asks at a terminal; refuses in scripts unless `--yes`.
-fn confirmed(prompt: &mut dyn Prompt, yes: bool, question: &str, lang: Lang) -> io::Result<bool> {
+fn confirmed(
+    prompt: &mut dyn Prompt,
+    yes: bool,
+    json: bool,
+    question: &str,
+    lang: Lang,
+) -> io::Result<bool> {
     if yes {
         return Ok(true);
+    }
+    if json {
+        // The plan is not shown with --json: nobody may confirm it unseen.
+        crate::say(
+            lang,
+            "nothing was changed: with --json the plan is not shown, so add --yes to confirm it (see it with `m365doctor fix plan`)",
+            "何も変更していません。--json では計画を表示しないため、確認済みであれば --yes を付けてください (計画は `m365doctor fix plan` で確認できます)",
+        );
+        return Ok(false);
     }
     if !prompt.interactive() {
         crate::say(
@@ -609,7 +624,7 @@ fn run_command(
         write_plan(&mut io::stdout().lock(), &plan, lang)?;
     }
     let question = tr(lang, "Carry out this plan?", "この計画を実行しますか?");
-    if !confirmed(prompt, yes, &question, lang)? {
+    if !confirmed(prompt, yes, json, &question, lang)? {
         return Ok(ExitCode::from(2));
     }
     match runner.start(&plan) {
@@ -779,7 +794,7 @@ fn undo_command(
         return Ok(ExitCode::from(2));
     }
     let q = tr(lang, "Undo these steps?", "これらの手順を元に戻しますか?");
-    if !confirmed(prompt, yes, &q, lang)? {
+    if !confirmed(prompt, yes, json, &q, lang)? {
         return Ok(ExitCode::from(2));
     }
     let report = runner.undo(&state);
@@ -819,7 +834,7 @@ fn resume_command(
         );
     }
     let q = tr(lang, "Finish this run?", "この実行を最後まで進めますか?");
-    if !confirmed(prompt, yes, &q, lang)? {
+    if !confirmed(prompt, yes, json, &q, lang)? {
         return Ok(ExitCode::from(2));
     }
     match runner.resume(&state) {
@@ -1060,6 +1075,28 @@ mod tests {
             fix(&h, Some("y"), &["run", "reset-identity-cache"]),
             ExitCode::SUCCESS
         );
+        assert!(!cache(&h));
+    }
+
+    #[test]
+    fn json_without_yes_is_refused_even_at_a_terminal() {
+        let h = host(WinLang::En);
+        // Someone at a terminal would answer "y" to a plan they never saw.
+        assert_eq!(
+            fix(&h, Some("y"), &["run", "reset-identity-cache", "--json"]),
+            ExitCode::from(2)
+        );
+        assert!(cache(&h));
+        assert!(Runner::new(&h).history().is_empty());
+        assert_eq!(
+            fix(
+                &h,
+                None,
+                &["run", "reset-identity-cache", "--json", "--yes"]
+            ),
+            ExitCode::SUCCESS
+        );
+        assert_eq!(fix(&h, Some("y"), &["undo", "--json"]), ExitCode::from(2));
         assert!(!cache(&h));
     }
 
