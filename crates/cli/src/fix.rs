@@ -733,7 +733,16 @@ fn status_label(status: &str, lang: Lang) -> String {
 fn pick(runner: &Runner, run: Option<&str>, lang: Lang) -> Option<RunState> {
     let found = runner.find(run);
     if found.is_none() {
+        let matching = run.map(|id| runner.matching(id)).unwrap_or_default();
         match run {
+            Some(id) if matching.len() > 1 => {
+                let list = matching.join(", ");
+                crate::say(
+                    lang,
+                    &format!("`{id}` matches several runs ({list}): give more of the id"),
+                    &format!("`{id}` に一致する実行が複数あります ({list})。ID をもっと長く指定してください"),
+                )
+            }
             Some(id) => crate::say(
                 lang,
                 &format!("no run `{id}` (see `m365doctor fix history`)"),

@@ -1118,15 +1118,30 @@ impl<'a> Runner<'a> {
         (runs, bad)
     }
 
+    /// The last run, or the run with this id or the only one whose id
+    /// begins with it (an ambiguous beginning finds none: see `matching`).
     pub fn find(&self, id: Option<&str>) -> Option<RunState> {
         let runs = self.history();
-        match id {
-            None => runs.into_iter().last(),
-            Some(id) => runs
-                .into_iter()
-                .rev()
-                .find(|r| r.id == id || r.id.starts_with(id)),
+        let Some(id) = id else {
+            return runs.into_iter().last();
+        };
+        if let Some(i) = runs.iter().position(|r| r.id == id) {
+            return runs.into_iter().nth(i);
         }
+        let mut found = runs.into_iter().filter(|r| r.id.starts_with(id));
+        match (found.next(), found.next()) {
+            (Some(r), None) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The ids of the runs whose id begins with `prefix`.
+    pub fn matching(&self, prefix: &str) -> Vec<String> {
+        self.history()
+            .into_iter()
+            .map(|r| r.id)
+            .filter(|id| id.starts_with(prefix))
+            .collect()
     }
 
     /// Runs that stopped halfway; the one another m365doctor is carrying

@@ -1093,3 +1093,24 @@ fn a_journal_of_the_first_version_with_english_only_details_is_still_read() {
     assert!(run.done.contains(&0));
     assert!(Runner::new(&h).unreadable().is_empty());
 }
+
+#[test]
+fn a_run_id_beginning_that_fits_several_runs_finds_none() {
+    let h = elevated(WinLang::En);
+    let first = run(&h, "sync-clock", &Options::default()).run;
+    let second = run(&h, "refresh-prt", &Options::default()).run;
+    let runner = Runner::new(&h);
+    let common = &first[..first.len().min(second.len())];
+    let common: String = common
+        .chars()
+        .zip(second.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a)
+        .collect();
+    assert!(common.len() >= 8, "{first} {second}");
+    assert!(runner.find(Some(&common)).is_none());
+    assert_eq!(runner.matching(&common).len(), 2);
+    assert_eq!(runner.find(Some(&first)).unwrap().id, first);
+    let unique = &second[..common.len() + 1];
+    assert_eq!(runner.find(Some(unique)).unwrap().id, second);
+}
