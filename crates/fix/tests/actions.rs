@@ -366,12 +366,27 @@ fn new_outlook_profile_adds_a_profile_and_undo_restores_the_default() {
                 .1,
             "\"1\""
         );
+        // A second profile, while the first exists, gets another name.
+        let again = prepare(&h, "new-outlook-profile", &Options::default()).unwrap();
+        assert!(again.refusals.is_empty(), "{:?}", again.refusals);
+        match &again.steps[0].op {
+            Op::RegCreateKey { key } => assert!(key.ends_with(r"\Profiles\m365doctor-2"), "{key}"),
+            other => panic!("{other:?}"),
+        }
+        // The name of an existing profile is refused.
+        let taken = Options {
+            profile_name: Some("Outlook".into()),
+            ..Options::default()
+        };
+        let plan = prepare(&h, "new-outlook-profile", &taken).unwrap();
+        assert!(
+            plan.refusals[0].en.contains("already exists"),
+            "{:?}",
+            plan.refusals
+        );
         let runner = Runner::new(&h);
         assert_eq!(runner.undo(&runner.find(None).unwrap()).status, "undone");
         assert_same(&state(&h), &before, "undo");
-        // A second profile gets another name.
-        let again = prepare(&h, "new-outlook-profile", &Options::default()).unwrap();
-        assert!(again.refusals.is_empty());
     }
 }
 
