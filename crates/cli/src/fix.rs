@@ -623,7 +623,7 @@ fn run_command(
     if !yes && !json {
         write_plan(&mut io::stdout().lock(), &plan, lang)?;
     }
-    let question = tr(lang, "Carry out this plan?", "この計画を実行しますか?");
+    let question = tr(lang, "Carry out this plan?", "この計画を実行しますか？");
     if !confirmed(prompt, yes, json, &question, lang)? {
         return Ok(ExitCode::from(2));
     }
@@ -776,7 +776,7 @@ fn undo_command(
     if !json {
         println!(
             "{} {} ({}, {})",
-            tr(lang, "Undo run", "元に戻す実行:"),
+            tr(lang, "Undo run", "次の実行を元に戻します:"),
             state.id,
             state.action,
             status_label(state.status(), lang)
@@ -802,7 +802,7 @@ fn undo_command(
         }
         return Ok(ExitCode::from(2));
     }
-    let q = tr(lang, "Undo these steps?", "これらの手順を元に戻しますか?");
+    let q = tr(lang, "Undo these steps?", "これらの手順を元に戻しますか？");
     if !confirmed(prompt, yes, json, &q, lang)? {
         return Ok(ExitCode::from(2));
     }
@@ -834,15 +834,15 @@ fn resume_command(
     if !json {
         println!(
             "{} {} ({}): {}/{} {}",
-            tr(lang, "Resume run", "再開する実行:"),
+            tr(lang, "Resume run", "次の実行を再開します:"),
             state.id,
             state.action,
             state.done.len(),
             state.plan.steps.len(),
-            tr(lang, "steps done", "手順完了")
+            tr(lang, "steps done", "手順が完了")
         );
     }
-    let q = tr(lang, "Finish this run?", "この実行を最後まで進めますか?");
+    let q = tr(lang, "Finish this run?", "この実行を最後まで進めますか？");
     if !confirmed(prompt, yes, json, &q, lang)? {
         return Ok(ExitCode::from(2));
     }
@@ -1025,9 +1025,14 @@ mod tests {
         fn interactive(&self) -> bool {
             self.0.is_some()
         }
-        fn ask(&mut self, _question: &str) -> io::Result<String> {
+        fn ask(&mut self, question: &str) -> io::Result<String> {
+            ASKED.with(|a| a.borrow_mut().push(question.to_string()));
             Ok(format!("{}\n", self.0.unwrap_or_default()))
         }
+    }
+
+    thread_local! {
+        static ASKED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
     }
 
     #[derive(Parser)]
@@ -1107,6 +1112,19 @@ mod tests {
         );
         assert_eq!(fix(&h, Some("y"), &["undo", "--json"]), ExitCode::from(2));
         assert!(!cache(&h));
+    }
+
+    #[test]
+    fn japanese_questions_end_with_a_full_width_question_mark() {
+        let h = host(WinLang::Ja);
+        ASKED.with(|a| a.borrow_mut().clear());
+        fix(&h, Some("y"), &["run", "reset-identity-cache"]);
+        fix(&h, Some("n"), &["undo"]);
+        let asked = ASKED.with(|a| a.borrow().clone());
+        assert_eq!(
+            asked,
+            ["この計画を実行しますか？", "これらの手順を元に戻しますか？"]
+        );
     }
 
     #[test]

@@ -942,7 +942,7 @@ fn new_outlook_profile(p: &mut Plan, facts: &Facts, options: &Options, backup: &
             }
         }
     };
-    if name.is_empty() || name.contains(['\\', '/', '"']) || name.len() > 64 {
+    if name.is_empty() || name.contains(['\\', '/', '"']) || name.chars().count() > 64 {
         p.refusals.push(t!(
             "The profile name `{name}` is not usable (empty, too long, or with \\ / \").",
             "プロファイル名 `{name}` は使えません (空、長すぎる、または \\ / \" を含む)。"
@@ -1195,5 +1195,24 @@ mod tests {
         ] {
             assert!(!is_office_credential(other), "{other}");
         }
+    }
+
+    #[test]
+    fn a_japanese_profile_name_is_measured_in_characters() {
+        let facts = Facts {
+            probed: true,
+            local_app_data: PathBuf::from("/l"),
+            run_dir: PathBuf::from("/l/m365doctor/runs/x"),
+            ..Facts::default()
+        };
+        let name = |n: usize| Options {
+            profile_name: Some("メール".repeat(n)),
+            ..Options::default()
+        };
+        // 60 characters (180 bytes in UTF-8) are fine; 66 are too long.
+        let p = plan("new-outlook-profile", &facts, &name(20)).unwrap();
+        assert!(p.refusals.is_empty(), "{:?}", p.refusals);
+        let p = plan("new-outlook-profile", &facts, &name(22)).unwrap();
+        assert!(p.refusals[0].en.contains("not usable"), "{:?}", p.refusals);
     }
 }
