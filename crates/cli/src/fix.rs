@@ -144,6 +144,19 @@ fn run_on(
         for r in &unfinished {
             warn_unfinished(r, lang);
         }
+        // An undo that failed in part left the machine half restored.
+        for r in runner
+            .history()
+            .iter()
+            .filter(|r| r.status() == "undo-failed")
+        {
+            let (id, action) = (&r.id, &r.action);
+            crate::say(
+                lang,
+                &format!("the undo of run {id} ({action}) failed in part: `m365doctor fix undo {id}` tries the rest again"),
+                &format!("実行 {id} ({action}) を元に戻す処理が一部失敗しています。`m365doctor fix undo {id}` で残りを再試行できます"),
+            );
+        }
     }
     for u in runner.unreadable() {
         let (dir, error) = (show(&u.dir), &u.error);

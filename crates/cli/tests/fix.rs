@@ -239,3 +239,38 @@ fn a_run_whose_journal_cannot_be_read_is_listed_and_warned_about() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("journal unreadable"), "{out}");
 }
+
+#[test]
+fn a_run_whose_undo_failed_in_part_is_pointed_out_by_every_command() {
+    let h = home("undofailed");
+    let plan = json(&m365doctor(
+        &h,
+        &["fix", "plan", "reset-identity-cache", "--json"],
+    ))["plans"][0]
+        .clone();
+    let id = "20261127T072000Z-reset-identity-cache";
+    let run = h.join(".local/share/m365doctor/runs").join(id);
+    std::fs::create_dir_all(&run).unwrap();
+    let t = "2026-11-27T07:20:00Z";
+    let lines = [
+        serde_json::json!({"rec": "run", "schema": "m365doctor.journal/1", "run": id, "action": "reset-identity-cache", "time": t, "plan": plan}),
+        serde_json::json!({"rec": "begin", "step": 0, "time": t}),
+        serde_json::json!({"rec": "done", "step": 0, "time": t, "detail": {"en": "moved", "ja": "移動しました"}}),
+        serde_json::json!({"rec": "finished", "time": t, "status": "done"}),
+        serde_json::json!({"rec": "undo-begin", "step": 0, "time": t}),
+        serde_json::json!({"rec": "undo-failed", "step": 0, "time": t, "error": "access denied"}),
+        serde_json::json!({"rec": "undo-finished", "time": t, "ok": false}),
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(run.join("journal.jsonl"), text).unwrap();
+    let o = m365doctor(&h, &["fix", "history"]);
+    let err = stderr(&o);
+    assert!(err.contains(&format!("the undo of run {id}")), "{err}");
+    assert!(err.contains(&format!("m365doctor fix undo {id}")), "{err}");
+    let o = m365doctor(&h, &["--lang", "ja", "fix", "list"]);
+    assert!(
+        stderr(&o).contains("元に戻す処理が一部失敗"),
+        "{}",
+        stderr(&o)
+    );
+}
