@@ -19,6 +19,8 @@ pub const OUTLOOK_PROFILES: &str =
     r"HKEY_CURRENT_USER\Software\Microsoft\Office\16.0\Outlook\Profiles";
 pub const EXCHANGE_OPTIONS: &str = r"HKEY_CURRENT_USER\Software\Microsoft\Exchange\Client\Options";
 pub const BROKER_PACKAGE: &str = "Microsoft.AAD.BrokerPlugin_cw5n1h2txyewy";
+pub const CLOUD_EXPERIENCE_HOST_PACKAGE: &str =
+    "Microsoft.Windows.CloudExperienceHost_cw5n1h2txyewy";
 pub const REJOIN_TASK: &str = r"\Microsoft\Windows\Workplace Join\Automatic-Device-Join";
 
 /// Office, Teams and OneDrive processes that hold the sign-in state open.
@@ -669,30 +671,40 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
             ));
         }
         "reregister-aad-broker" => {
-            // PowerShell expands $env:windir itself: the documented command as is.
-            let script = format!(
-                "Add-AppxPackage -Register \"$env:windir\\SystemApps\\{BROKER_PACKAGE}\\Appxmanifest.xml\" -DisableDevelopmentMode -ForceApplicationShutdown"
-            );
-            p.steps.push(Step {
-                does: t!(
-                    "Register the Web Account Manager broker (AAD BrokerPlugin) again from Windows' copy",
-                    "Web アカウント マネージャーのブローカー (AAD BrokerPlugin) を Windows 内のパッケージから再登録する"
-                ),
-                op: Op::Command {
-                    program: "powershell".into(),
-                    args: powershell(&script),
-                    timeout_secs: 180,
-                },
-                undo: Undo::NotNeeded {
-                    why: undo_note(action),
-                },
-                backup: None,
-                notice: Some(t!(
-                    "Apps using the broker close; sign-in windows may appear once.",
-                    "ブローカーを使っているアプリは閉じられ、サインイン画面が一度表示される場合があります。"
-                )),
-                admin: true,
+            // -ForceApplicationShutdown closes the apps using the broker:
+            // not under the user's open documents.
+            p.preconditions.push(Precondition::AppsClosed {
+                images: OFFICE_APPS.iter().map(|s| s.to_string()).collect(),
             });
+            for (package, name) in [
+                (BROKER_PACKAGE, "AAD BrokerPlugin"),
+                (CLOUD_EXPERIENCE_HOST_PACKAGE, "CloudExperienceHost"),
+            ] {
+                // PowerShell expands $env:windir itself: the documented command as is.
+                let script = format!(
+                    "Add-AppxPackage -Register \"$env:windir\\SystemApps\\{package}\\Appxmanifest.xml\" -DisableDevelopmentMode -ForceApplicationShutdown"
+                );
+                p.steps.push(Step {
+                    does: t!(
+                        "Register {name} again from Windows' copy (for this user)",
+                        "{name} を Windows 内のパッケージから再登録する (このユーザー用)"
+                    ),
+                    op: Op::Command {
+                        program: "powershell".into(),
+                        args: powershell(&script),
+                        timeout_secs: 180,
+                    },
+                    undo: Undo::NotNeeded {
+                        why: undo_note(action),
+                    },
+                    backup: None,
+                    notice: Some(t!(
+                        "Apps using it close; sign-in windows may appear once.",
+                        "これを使っているアプリは閉じられ、サインイン画面が一度表示される場合があります。"
+                    )),
+                    admin: false,
+                });
+            }
             p.verify.push(Check::BrokerRegistered);
         }
         "sync-clock" => {

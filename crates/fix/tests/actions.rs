@@ -604,6 +604,16 @@ fn reregister_broker_runs_as_the_user_with_the_documented_command() {
         "{call}"
     );
     assert!(call.ends_with("-DisableDevelopmentMode -ForceApplicationShutdown"));
+    // The CloudExperienceHost package the knowledge base names, too.
+    assert!(h.calls().iter().any(|c| c.contains(
+        r#""$env:windir\SystemApps\Microsoft.Windows.CloudExperienceHost_cw5n1h2txyewy\Appxmanifest.xml""#
+    )));
+    // It closes the broker's apps by force: not while Office or Teams runs.
+    let h = RecordedHost::new(fixtures(), WinLang::En).unwrap();
+    let plan = prepare(&h, "reregister-aad-broker", &Options::default()).unwrap();
+    let refused = Runner::new(&h).start(&plan).unwrap_err();
+    assert!(refused.0[0].en.contains("OUTLOOK.EXE"), "{refused:?}");
+    assert!(!h.calls().iter().any(|c| c.contains("Add-AppxPackage")));
     // As another administrator it would register it for that account.
     let h = elevated(WinLang::En);
     h.run_as.set(RunAs::OtherAdmin);
