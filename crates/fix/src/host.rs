@@ -314,23 +314,39 @@ impl Host for RealHost {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()?;
-        // Read both pipes on threads so a chatty program cannot block on a full pipe.
-        let mut out = child.stdout.take();
-        let mut err = child.stderr.take();
-        let out_thread = std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(o) = out.as_mut() {
-                let _ = o.read_to_end(&mut buf);
-            }
-            buf
-        });
-        let err_thread = std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(e) = err.as_mut() {
-                let _ = e.read_to_end(&mut buf);
-            }
-            buf
-        });
+        // Read both pipes on threads so a chatty program cannot block on a
+        // full pipe; what they read is shared as it comes, so a program
+        // that left a child holding the pipes open cannot hold us past the
+        // timeout.
+        let read_into = |pipe: Option<Box<dyn Read + Send>>| {
+            let buf = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+            let shared = buf.clone();
+            let handle = std::thread::spawn(move || {
+                let Some(mut pipe) = pipe else { return };
+                let mut chunk = [0u8; 8192];
+                while let Ok(n) = pipe.read(&mut chunk) {
+                    if n == 0 {
+                        break;
+                    }
+                    if let Ok(mut b) = shared.lock() {
+                        b.extend_from_slice(&chunk[..n]);
+                    }
+                }
+            });
+            (buf, handle)
+        };
+        let (out_buf, out_thread) = read_into(
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let (err_buf, err_thread) = read_into(
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
         let start = Instant::now();
         let code = loop {
             if let Some(status) = child.try_wait()? {
@@ -343,10 +359,19 @@ impl Host for RealHost {
             }
             std::thread::sleep(Duration::from_millis(20));
         };
+        // The rest of the output comes at once after the exit; a pipe still
+        // open after a short grace belongs to a process left behind.
+        let grace = Instant::now() + Duration::from_secs(2);
+        while !(out_thread.is_finished() && err_thread.is_finished()) && Instant::now() < grace {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let take = |b: &std::sync::Arc<std::sync::Mutex<Vec<u8>>>| {
+            b.lock().map(|v| v.clone()).unwrap_or_default()
+        };
         Ok(Output {
             code,
-            stdout: out_thread.join().unwrap_or_default(),
-            stderr: err_thread.join().unwrap_or_default(),
+            stdout: take(&out_buf),
+            stderr: take(&err_buf),
         })
     }
 
@@ -652,6 +677,27 @@ mod tests {
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         d
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_child_left_holding_the_pipes_does_not_hold_the_run() {
+        let start = Instant::now();
+        let out = RealHost
+            .run(
+                "sh",
+                &["-c", "sleep 30 & echo started"],
+                Duration::from_secs(10),
+            )
+            .unwrap();
+        assert_eq!(out.code, Some(0));
+        assert_eq!(out.text().trim(), "started");
+        // Not the 30 s of the process left behind.
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]
