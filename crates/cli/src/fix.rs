@@ -486,10 +486,21 @@ fn write_plan(out: &mut impl Write, p: &Plan, lang: Lang) -> io::Result<()> {
                 show(b)
             )?;
         }
-        let undo = match &s.undo {
-            Undo::Restore { op } => op.describe(),
-            Undo::NotNeeded { why } => why.get(lang).to_string(),
-            Undo::Impossible { why } => {
+        let undo = match (&s.op, &s.undo) {
+            // Undo puts back what the step finds when it runs (journaled),
+            // which may differ from what was there when planning.
+            (plan::Op::RegSetString { name, .. }, Undo::Restore { .. }) => format!(
+                "{} {name} {}",
+                tr(lang, "puts back the", "実行直前に記録した"),
+                tr(
+                    lang,
+                    "value read just before the step (journaled), or removes it if there was none",
+                    "の値に戻す (値がなかった場合は削除)",
+                )
+            ),
+            (_, Undo::Restore { op }) => op.describe(),
+            (_, Undo::NotNeeded { why }) => why.get(lang).to_string(),
+            (_, Undo::Impossible { why }) => {
                 format!("{} {}", tr(lang, "NOT POSSIBLE:", "不可:"), why.get(lang))
             }
         };
@@ -1138,6 +1149,25 @@ mod tests {
             asked,
             ["この計画を実行しますか？", "これらの手順を元に戻しますか？"]
         );
+    }
+
+    #[test]
+    fn the_plan_says_undo_restores_the_value_found_when_the_step_runs() {
+        let h = host(WinLang::En);
+        h.os.set(Os::Linux);
+        let plan = m365doctor_fix::prepare(&h, "new-outlook-profile", &Default::default()).unwrap();
+        for lang in [Lang::En, Lang::Ja] {
+            let mut out = Vec::new();
+            write_plan(&mut out, &plan, lang).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            // Not the plan-time guess (no default known off Windows: "delete it").
+            assert!(!text.contains("/v DefaultProfile /f"), "{text}");
+            assert!(
+                text.contains("DefaultProfile value read just before the step")
+                    || text.contains("実行直前に記録した DefaultProfile の値に戻す"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -1076,6 +1076,10 @@ fn dsreg_rejoin(p: &mut Plan, facts: &Facts, options: &Options) {
         "影響: デバイスは Microsoft Entra ID から離脱し、デバイス オブジェクト、デバイス証明書、プライマリ更新トークン (PRT) が失われます。ハイブリッド参加済みまたは準拠デバイスを求める条件付きアクセスは、再登録されるまでサインインをブロックします。Windows Hello for Business の再設定が必要になる場合があります。"
     ));
     p.notes.push(t!(
+        "The device's own key in the TPM (its registration key) is deleted with the registration; the TPM itself is not cleared. An MDM (Intune) enrollment that depends on the registration may have to be redone.",
+        "デバイス登録とともに、TPM 内のデバイス自身のキー (登録用キー) が削除されます。TPM 自体はクリアしません。登録に依存する MDM (Intune) の登録はやり直しが必要になる場合があります。"
+    ));
+    p.notes.push(t!(
         "A hybrid-joined device joins again through the Automatic-Device-Join task once Microsoft Entra Connect has synchronised it; this can take up to one sync cycle (about 30 minutes) and a sign-out and sign-in.",
         "ハイブリッド参加のデバイスは Automatic-Device-Join タスクで再参加しますが、Microsoft Entra Connect の同期を待つ必要があり、同期 1 回分 (約 30 分) とサインアウト/サインインが必要になることがあります。"
     ));

@@ -766,6 +766,10 @@ fn rejoin_only_on_hybrid_devices_with_confirmation() {
     let h = elevated(WinLang::En);
     let plan = prepare(&h, "dsreg-rejoin", &Options::default()).unwrap();
     assert!(plan.refusals[0].en.contains("--i-understand-rejoin"));
+    // What leaving costs is said first, the device's TPM key included.
+    assert!(plan.notes.iter().any(|n| n.en.contains("key in the TPM")
+        && n.en.contains("TPM itself is not cleared")
+        && n.ja.contains("TPM 自体はクリアしません")));
     assert!(Runner::new(&h).start(&plan).is_err());
 
     let report = run(&h, "dsreg-rejoin", &confirmed());
