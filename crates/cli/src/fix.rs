@@ -967,8 +967,8 @@ fn check_network(host: &dyn Host, timeout: u64, json: bool, lang: Lang) -> io::R
             "  {}",
             tr(
                 lang,
-                "(the TLS probe reads who issued each certificate; it does not validate the chain)",
-                "(TLS の確認では証明書の発行者を読み取りますが、証明書チェーンの検証はしません)"
+                "(the TLS probe offers TLS 1.2 only and reads who issued each certificate; it does not validate the chain)",
+                "(TLS の確認は TLS 1.2 のみで行い、証明書の発行者を読み取りますが、証明書チェーンの検証はしません)"
             )
         )?;
         if host.os() == Os::Windows || !report.user_proxy.is_empty() {

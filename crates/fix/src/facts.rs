@@ -75,12 +75,6 @@ pub fn gather(host: &dyn Host, action: &str, run_dir: PathBuf) -> Facts {
     let mut f = Facts {
         os: Some(os),
         local_app_data: PathBuf::from(lad.unwrap_or_else(|| "%LOCALAPPDATA%".into())),
-        windir: PathBuf::from(
-            host.env("windir")
-                .or_else(|| host.env("WINDIR"))
-                .or_else(|| host.env("SystemRoot"))
-                .unwrap_or_else(|| "%WINDIR%".into()),
-        ),
         run_dir,
         probed,
         ..Facts::default()

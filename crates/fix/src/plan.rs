@@ -334,7 +334,6 @@ pub struct Facts {
     pub os: Option<Os>,
     /// `%LOCALAPPDATA%` (or that literal when not known).
     pub local_app_data: PathBuf,
-    pub windir: PathBuf,
     /// The folder the run would use.
     pub run_dir: PathBuf,
     /// Planned from this machine (not a template on another system).
