@@ -940,6 +940,10 @@ fn check_network(host: &dyn Host, timeout: u64, json: bool, lang: Lang) -> io::R
                 "tcp443": p.tcp.as_ref().map(|r| match r { Ok(()) => json!({"ok": true}), Err(e) => json!({"ok": false, "error": e}) }),
                 "tls": p.tls.as_ref().map(|r| match r { Ok(s) => json!({"ok": true, "detail": s}), Err(e) => json!({"ok": false, "error": e}) }),
                 "issuer": p.issuer,
+                "via_proxy": p.via_proxy.as_ref().map(|v| match &v.result {
+                    Ok(d) => json!({"proxy": v.proxy, "ok": true, "detail": d}),
+                    Err(e) => json!({"proxy": v.proxy, "ok": false, "error": e}),
+                }),
                 "failure": p.failure().map(|f| f.get(lang).to_string()),
             })).collect::<Vec<_>>(),
             "user_proxy": report.user_proxy.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
@@ -950,6 +954,17 @@ fn check_network(host: &dyn Host, timeout: u64, json: bool, lang: Lang) -> io::R
         let mut out = io::stdout().lock();
         for p in &report.probes {
             match p.failure() {
+                None if !p.direct_ok() => writeln!(
+                    out,
+                    "  ✓ {:<38} {} {}{}",
+                    p.host,
+                    tr(lang, "only through the proxy", "プロキシ経由のみ"),
+                    p.via_proxy.as_ref().map(|v| v.proxy.as_str()).unwrap_or(""),
+                    p.issuer
+                        .as_ref()
+                        .map(|i| format!(" ({})", i.label()))
+                        .unwrap_or_default()
+                )?,
                 None => writeln!(
                     out,
                     "  ✓ {:<38} DNS, TCP 443, TLS{}",

@@ -35,32 +35,64 @@ pub struct Probe {
     pub tls: Option<Result<String, String>>,
     /// Who issued the server's certificate, when it could be read.
     pub issuer: Option<Issuer>,
+    /// When the direct probe failed and a proxy is configured: the same
+    /// handshake through the proxy (`CONNECT`).
+    pub via_proxy: Option<ProxyProbe>,
+}
+
+/// A probe through the proxy: `CONNECT host:443` with the ClientHello.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProxyProbe {
+    /// `host:port` of the proxy.
+    pub proxy: String,
+    pub result: Result<String, String>,
 }
 
 impl Probe {
+    /// Reachable: directly, or through the configured proxy.
     pub fn ok(&self) -> bool {
+        self.direct_ok() || self.via_proxy.as_ref().is_some_and(|v| v.result.is_ok())
+    }
+
+    pub fn direct_ok(&self) -> bool {
         self.dns.is_ok() && matches!(self.tcp, Some(Ok(()))) && matches!(self.tls, Some(Ok(_)))
+    }
+
+    /// What the direct probe's failure means once the proxy was tried.
+    fn proxy_outcome(&self, direct: Text) -> Text {
+        match &self.via_proxy {
+            None => direct,
+            Some(ProxyProbe {
+                proxy,
+                result: Err(e),
+            }) => Text::new(
+                format!("{}; through the proxy {proxy}: {e}", direct.en),
+                format!("{}。プロキシ {proxy} 経由: {e}", direct.ja),
+            ),
+            Some(ProxyProbe { result: Ok(_), .. }) => direct,
+        }
     }
 
     /// Where it failed, for people.
     pub fn failure(&self) -> Option<Text> {
-        if let Err(e) = &self.dns {
-            return Some(t!(
+        let through_proxy = self.via_proxy.as_ref().is_some_and(|v| v.result.is_ok());
+        if let (false, Err(e)) = (through_proxy, &self.dns) {
+            return Some(self.proxy_outcome(t!(
                 "name resolution (DNS) failed: {e}",
                 "名前解決 (DNS) に失敗: {e}"
-            ));
+            )));
         }
-        if let Some(Err(e)) = &self.tcp {
-            return Some(t!(
+        if let (false, Some(Err(e))) = (through_proxy, &self.tcp) {
+            return Some(self.proxy_outcome(t!(
                 "TCP connection to port 443 failed: {e}",
                 "443 番ポートへの TCP 接続に失敗: {e}"
-            ));
+            )));
         }
-        if let Some(Err(e)) = &self.tls {
-            return Some(t!(
+        if let (false, Some(Err(e))) = (through_proxy, &self.tls) {
+            return Some(self.proxy_outcome(t!(
                 "TLS handshake failed: {e}",
                 "TLS ハンドシェイクに失敗: {e}"
-            ));
+            )));
         }
         if let Some(i) = self.issuer.as_ref().filter(|i| !i.expected()) {
             let who = i.label();
@@ -105,7 +137,7 @@ impl NetworkReport {
                 "ユーザーはプロキシ経由ですが、システム (WinHTTP) は直接接続です。デバイス登録やプライマリ更新トークンは SYSTEM として動作するため、直接接続が遮断された環境では失敗することがあります。"
             ));
         }
-        if (enabled || pac) && !self.ok() {
+        if (enabled || pac) && !self.ok() && self.probes.iter().all(|p| p.via_proxy.is_none()) {
             notes.push(t!(
                 "These probes connect directly, not through the proxy: a failure may only mean that the network requires the proxy.",
                 "この確認はプロキシを経由せず直接接続します。失敗はネットワークがプロキシ経由を必須にしているだけの可能性があります。"
@@ -115,9 +147,63 @@ impl NetworkReport {
     }
 }
 
-/// Probes every endpoint and reads the proxy settings.
+/// `host:port` of the proxy for HTTPS from the user's `ProxyServer`
+/// (`proxy:8080`, or `http=a:80;https=b:8080`), when `ProxyEnable` is 1.
+pub fn user_https_proxy(settings: &[(String, String)]) -> Option<(String, u16)> {
+    let get = |n: &str| {
+        settings
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(n))
+            .map(|(_, v)| v.trim())
+    };
+    if !matches!(get("ProxyEnable"), Some("0x1" | "1")) {
+        return None;
+    }
+    https_entry(get("ProxyServer")?)
+}
+
+/// The proxy `netsh winhttp show proxy` names (`Proxy Server(s) :
+/// proxy:8080`; Japanese `プロキシ サーバー:`).
+pub fn winhttp_proxy(text: &str) -> Option<(String, u16)> {
+    text.lines().find_map(|l| {
+        let (label, value) = l.split_once(':')?;
+        let label = label.trim();
+        if label.starts_with("Proxy Server") || label.starts_with("プロキシ サーバー") {
+            https_entry(value.trim())
+        } else {
+            None
+        }
+    })
+}
+
+/// The HTTPS proxy of a proxy list: `proxy:8080`, or the `https=` (else
+/// `http=`) entry of `http=a:80;https=b:8080`.
+fn https_entry(server: &str) -> Option<(String, u16)> {
+    if !server.contains('=') {
+        return host_port(server);
+    }
+    let entry = |scheme: &str| {
+        server
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix(scheme).map(str::to_string))
+    };
+    host_port(&entry("https=").or_else(|| entry("http="))?)
+}
+
+/// `http://proxy:8080/`, `proxy:8080`, `https=proxy:8080` → (`proxy`, 8080).
+pub fn host_port(text: &str) -> Option<(String, u16)> {
+    let t = text.trim();
+    let t = t.split_once("://").map(|(_, r)| r).unwrap_or(t);
+    let t = t.rsplit_once('@').map(|(_, r)| r).unwrap_or(t);
+    let t = t.split(['/', ';', ' ']).next()?;
+    let (h, p) = t.rsplit_once(':')?;
+    let port = p.parse().ok()?;
+    (!h.is_empty()).then(|| (h.to_string(), port))
+}
+
+/// Probes every endpoint (directly, and through the configured proxy where
+/// the direct way fails) and reads the proxy settings.
 pub fn check(host: &dyn Host, timeout: Duration) -> NetworkReport {
-    let probes = ENDPOINTS.iter().map(|h| probe(host, h, timeout)).collect();
     let mut user_proxy = Vec::new();
     let mut system_proxy = None;
     let mut system_direct = None;
@@ -149,6 +235,18 @@ pub fn check(host: &dyn Host, timeout: Duration) -> NetworkReport {
             }
         }
     }
+    let proxy = user_https_proxy(&user_proxy)
+        .or_else(|| {
+            user_proxy
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("https_proxy"))
+                .and_then(|(_, v)| host_port(v))
+        })
+        .or_else(|| system_proxy.as_deref().and_then(winhttp_proxy));
+    let probes = ENDPOINTS
+        .iter()
+        .map(|h| probe(host, h, timeout, proxy.as_ref()))
+        .collect();
     NetworkReport {
         probes,
         user_proxy,
@@ -157,13 +255,73 @@ pub fn check(host: &dyn Host, timeout: Duration) -> NetworkReport {
     }
 }
 
-fn probe(host: &dyn Host, name: &str, timeout: Duration) -> Probe {
+fn probe(host: &dyn Host, name: &str, timeout: Duration, proxy: Option<&(String, u16)>) -> Probe {
+    let mut p = direct_probe(host, name, timeout);
+    if !p.direct_ok() {
+        if let Some((proxy_host, port)) = proxy {
+            let result = through_proxy(host, name, proxy_host, *port, timeout);
+            if let Ok(bytes) = &result {
+                if p.issuer.is_none() {
+                    p.issuer = leaf_certificate(bytes).and_then(|c| issuer_of(&c));
+                }
+            }
+            p.via_proxy = Some(ProxyProbe {
+                proxy: format!("{proxy_host}:{port}"),
+                result: result.and_then(|b| {
+                    if b.is_empty() {
+                        Ok("CONNECT accepted".into())
+                    } else {
+                        classify(&b)
+                    }
+                }),
+            });
+        }
+    }
+    p
+}
+
+/// `CONNECT name:443` through the proxy with the ClientHello right after
+/// it; what the server answered through the tunnel.
+fn through_proxy(
+    host: &dyn Host,
+    name: &str,
+    proxy: &str,
+    port: u16,
+    timeout: Duration,
+) -> Result<Vec<u8>, String> {
+    let addr = match host.resolve(proxy, timeout) {
+        Ok(a) if !a.is_empty() => SocketAddr::new(a[0], port),
+        Ok(_) => return Err(format!("the proxy {proxy} has no address")),
+        Err(e) => return Err(format!("the proxy {proxy} cannot be resolved: {e}")),
+    };
+    let mut send = format!("CONNECT {name}:443 HTTP/1.1\r\nHost: {name}:443\r\n\r\n").into_bytes();
+    send.extend(client_hello(name, host.now()));
+    let answer = host
+        .tcp_exchange(addr, &send, timeout)
+        .map_err(|e| format!("cannot connect to the proxy: {e}"))?;
+    let head_end = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| "the proxy did not answer CONNECT".to_string())?;
+    let head = String::from_utf8_lossy(&answer[..head_end]);
+    let status = head.lines().next().unwrap_or("").trim().to_string();
+    match status.split_whitespace().nth(1) {
+        Some("200") => Ok(answer[head_end + 4..].to_vec()),
+        Some("407") => Err(format!(
+            "the proxy requires authentication ({status}); Windows signs in to it for the apps, this probe does not"
+        )),
+        _ => Err(format!("the proxy refused the connection: {status}")),
+    }
+}
+
+fn direct_probe(host: &dyn Host, name: &str, timeout: Duration) -> Probe {
     let mut p = Probe {
         host: name.to_string(),
         dns: Err(String::new()),
         tcp: None,
         tls: None,
         issuer: None,
+        via_proxy: None,
     };
     let addrs = match host.resolve(name, timeout) {
         Ok(a) if !a.is_empty() => a,

@@ -995,15 +995,44 @@ impl Host for RecordedHost {
         send: &[u8],
         _timeout: Duration,
     ) -> io::Result<Vec<u8>> {
+        // Through the proxy: `CONNECT name:443`, the ClientHello after it.
+        if let Some(rest) = send.strip_prefix(b"CONNECT ") {
+            let target = String::from_utf8_lossy(rest)
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            self.calls
+                .borrow_mut()
+                .push(format!("connect {addr} {target}"));
+            let head = |status: &str| format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n");
+            let ok = |flight: Vec<u8>| {
+                let mut b = head("200 Connection established").into_bytes();
+                b.extend(flight);
+                b
+            };
+            return Ok(match self.network.borrow().get(&target) {
+                Some(NetFault::Dns) => head("502 Bad Gateway").into_bytes(),
+                Some(NetFault::Tcp) => head("504 Gateway Timeout").into_bytes(),
+                Some(NetFault::Tls) => head("403 Forbidden").into_bytes(),
+                Some(NetFault::ProxyAuth) => head("407 Proxy Authentication Required").into_bytes(),
+                Some(NetFault::Inspected) => {
+                    ok(tls_flight("Contoso TLS Inspection CA", "Contoso Ltd"))
+                }
+                Some(NetFault::DirectBlocked) | None => ok(tls_flight(
+                    "Microsoft Azure RSA TLS Issuing CA 04",
+                    "Microsoft Corporation",
+                )),
+            });
+        }
         // A bare connection carries no server name: it follows the last lookup.
         let sni =
             crate::network::sni_of(send).unwrap_or_else(|| self.last_resolved.borrow().clone());
         self.calls.borrow_mut().push(format!("tcp {addr} {sni}"));
         match self.network.borrow().get(&sni) {
-            Some(NetFault::Tcp) => Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                "connection timed out",
-            )),
+            Some(NetFault::Tcp | NetFault::DirectBlocked | NetFault::ProxyAuth) => Err(
+                io::Error::new(io::ErrorKind::TimedOut, "connection timed out"),
+            ),
             Some(NetFault::Tls) => Ok(b"HTTP/1.1 403 Forbidden\r\n\r\n".to_vec()),
             _ if send.is_empty() => Ok(Vec::new()),
             Some(NetFault::Inspected) => Ok(tls_flight("Contoso TLS Inspection CA", "Contoso Ltd")),
@@ -1024,6 +1053,10 @@ pub enum NetFault {
     Tls,
     /// A TLS-inspecting proxy answers with its own certificate.
     Inspected,
+    /// Only the proxy may connect out: direct connections time out.
+    DirectBlocked,
+    /// Direct connections time out, and the proxy wants credentials (407).
+    ProxyAuth,
 }
 
 fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {

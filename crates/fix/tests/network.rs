@@ -161,3 +161,108 @@ fn the_real_host_captures_exit_codes_and_kills_at_the_timeout() {
         .run("no-such-program-m365", &[], Duration::from_secs(1))
         .is_err());
 }
+
+#[test]
+fn where_only_the_proxy_may_connect_out_the_endpoints_are_probed_through_it() {
+    for lang in [WinLang::En, WinLang::Ja] {
+        let h = host(lang);
+        for e in ENDPOINTS {
+            h.network
+                .borrow_mut()
+                .insert(e.to_string(), NetFault::DirectBlocked);
+        }
+        h.network
+            .borrow_mut()
+            .insert("login.live.com".into(), NetFault::ProxyAuth);
+        let r = check(&h, Duration::from_secs(2));
+        let calls = h.calls();
+        for e in ENDPOINTS {
+            assert!(
+                calls.contains(&format!("connect 192.0.2.10:8080 {e}")),
+                "{e}: {calls:?}"
+            );
+        }
+        let probe = |name: &str| r.probes.iter().find(|p| p.host == name).unwrap();
+        let ok = probe("login.microsoftonline.com");
+        assert!(ok.ok() && !ok.direct_ok(), "{ok:?}");
+        assert!(ok.failure().is_none());
+        let via = ok.via_proxy.as_ref().unwrap();
+        assert_eq!(via.proxy, "proxy.contoso.com:8080");
+        assert!(
+            via.result.as_ref().unwrap().starts_with("ServerHello"),
+            "{via:?}"
+        );
+        assert!(ok.issuer.as_ref().unwrap().expected());
+        // A proxy that wants credentials is named as the cause.
+        let auth = probe("login.live.com").failure().unwrap();
+        assert!(
+            auth.en.contains("TCP connection to port 443 failed"),
+            "{}",
+            auth.en
+        );
+        assert!(
+            auth.en.contains("through the proxy proxy.contoso.com:8080"),
+            "{}",
+            auth.en
+        );
+        assert!(auth.en.contains("407"), "{}", auth.en);
+        assert!(
+            auth.ja.contains("プロキシ proxy.contoso.com:8080 経由"),
+            "{}",
+            auth.ja
+        );
+        assert!(!r.ok());
+        // The "probes connect directly" caveat no longer applies.
+        assert!(!r
+            .proxy_notes()
+            .iter()
+            .any(|n| n.en.contains("connect directly, not through the proxy")));
+    }
+}
+
+#[test]
+fn proxy_settings_are_read_in_every_form() {
+    use m365doctor_fix::network::{host_port, user_https_proxy, winhttp_proxy};
+    let s = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let p = |h: &str, port: u16| Some((h.to_string(), port));
+    assert_eq!(
+        user_https_proxy(&s(&[
+            ("ProxyEnable", "0x1"),
+            ("ProxyServer", "proxy.contoso.com:8080")
+        ])),
+        p("proxy.contoso.com", 8080)
+    );
+    assert_eq!(
+        user_https_proxy(&s(&[
+            ("ProxyEnable", "0x1"),
+            ("ProxyServer", "http=web:80;https=secure:8443")
+        ])),
+        p("secure", 8443)
+    );
+    assert_eq!(
+        user_https_proxy(&s(&[("ProxyEnable", "0x0"), ("ProxyServer", "proxy:8080")])),
+        None
+    );
+    assert_eq!(
+        winhttp_proxy("Current WinHTTP proxy settings:\n\n    Proxy Server(s) :  wpx.contoso.com:3128\n    Bypass List     :  (none)\n"),
+        p("wpx.contoso.com", 3128)
+    );
+    assert_eq!(
+        winhttp_proxy("現在の WinHTTP プロキシ設定:\n\n    プロキシ サーバー:  wpx.contoso.com:3128\n    バイパス一覧     :  (なし)\n"),
+        p("wpx.contoso.com", 3128)
+    );
+    assert_eq!(
+        winhttp_proxy("Current WinHTTP proxy settings:\n\n    Direct access (no proxy server).\n"),
+        None
+    );
+    assert_eq!(
+        host_port("http://user@proxy.example:3128/"),
+        p("proxy.example", 3128)
+    );
+    assert_eq!(host_port("proxy-without-port"), None);
+}
