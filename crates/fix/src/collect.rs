@@ -677,6 +677,17 @@ fn windows(g: &mut Gatherer, redact: bool, elevated: bool) {
         &["/status"],
         SHORT,
     );
+    if elevated {
+        // The user's own view (SSO State, the user's PRT) differs from an
+        // elevated one run under another account.
+        g.skipped.push(Skipped {
+            what: "dsregcmd /status (as the user)".into(),
+            why: t!(
+                "elevated: run `m365doctor collect` from the user's own, non-elevated prompt as well to add the user's view (SSO State, PRT)",
+                "管理者権限で実行しています。ユーザーの状態 (SSO State、PRT) も含めるには、ユーザー本人の通常のプロンプトからも `m365doctor collect` を実行してください"
+            ),
+        });
+    }
     if !elevated {
         g.skipped.push(Skipped {
             what: "dsregcmd /status (elevated)".into(),

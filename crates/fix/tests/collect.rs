@@ -182,6 +182,15 @@ fn without_redaction_the_identifiers_and_event_logs_are_kept() {
     let b = bundle(&h, false, Lang::En);
     let dsreg = std::fs::read_to_string(b.dir.join("dsregcmd-status-elevated.txt")).unwrap();
     assert!(dsreg.contains(TENANT));
+    // The view it could not take is named, with how to add it.
+    let skipped = b.manifest["skipped"].as_array().unwrap();
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s["what"] == "dsregcmd /status (as the user)"
+                && s["why"].as_str().unwrap().contains("non-elevated")),
+        "{skipped:?}"
+    );
     let evtx = std::fs::read(b.dir.join("events-aad-operational.evtx")).unwrap();
     assert_eq!(&evtx[..8], b"ElfFile\0");
     // Only the named values of the version and proxy keys are read: the
