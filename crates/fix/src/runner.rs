@@ -709,7 +709,41 @@ impl<'a> Runner<'a> {
                     }
                 }
             }
-            match self.apply_step(&step.op, state.begun.contains(&i)) {
+            let mut absent_before = state.previous.contains_key(&i);
+            if let (Op::RegCreateKey { key }, false) = (&step.op, absent_before) {
+                // Journaled before the key is created: undo removes only a
+                // key this record says was not there.
+                match self.key_exists(key) {
+                    Ok(false) => {
+                        if self
+                            .journal(
+                                &state.dir,
+                                &Record::Previous {
+                                    step: i,
+                                    value: None,
+                                },
+                            )
+                            .is_err()
+                        {
+                            report.steps.push((
+                                step.does.clone(),
+                                Err("cannot write the journal; stopped before this step".into()),
+                            ));
+                            return report;
+                        }
+                        absent_before = true;
+                    }
+                    Ok(true) => {
+                        let e = io::Error::new(
+                            io::ErrorKind::AlreadyExists,
+                            format!("{key} already exists; it is left as it is"),
+                        );
+                        return self.fail_step(state, report, i, e);
+                    }
+                    Err(e) => return self.fail_step(state, report, i, e),
+                }
+            }
+            match self.apply_step(&step.op, absent_before) {
                 Ok(detail) => {
                     report.steps.push((step.does.clone(), Ok(detail.clone())));
                     if self
@@ -1076,10 +1110,13 @@ impl<'a> Runner<'a> {
         let Op::RegCreateKey { key } = op else {
             return None;
         };
-        if state.done.contains(&i) {
+        // Ours: the journal says the key was absent just before this step
+        // (journals of the first version: the step is done).
+        let ours = (state.previous.contains_key(&i) && !state.failed_steps.contains(&i))
+            || state.done.contains(&i);
+        if !ours && self.key_exists(key).ok() == Some(false) {
             return None;
         }
-        let ours = !state.failed_steps.contains(&i) && self.key_is_empty(key).unwrap_or(false);
         (!ours).then(|| {
             t!(
                 "Kept {key}: this run did not create it.",
@@ -1182,21 +1219,15 @@ impl<'a> Runner<'a> {
         facts::reg_key_state(self.host, key)
     }
 
-    /// A key this program would have created: there, without values or subkeys.
-    fn key_is_empty(&self, key: &str) -> io::Result<bool> {
-        Ok(facts::reg_key(self.host, key)?
-            .is_some_and(|q| q.values.is_empty() && q.subkeys.is_empty()))
-    }
-
     /// Carries out one operation; every one checks the state it finds, so
     /// running it again after a crash is safe.
     pub fn apply(&self, op: &Op) -> io::Result<Text> {
         self.apply_step(op, false)
     }
 
-    /// `again`: an earlier attempt at this step began (the run is resumed)
-    /// and may have had its effect.
-    fn apply_step(&self, op: &Op, again: bool) -> io::Result<Text> {
+    /// `absent_before`: the journal says the key a `RegCreateKey` creates
+    /// was not there before this step (so what is there now is its own).
+    fn apply_step(&self, op: &Op, absent_before: bool) -> io::Result<Text> {
         let h = self.host;
         match op {
             Op::MoveAside { from, to } => {
@@ -1335,9 +1366,9 @@ impl<'a> Runner<'a> {
             }
             Op::RegCreateKey { key } => {
                 if self.key_exists(key)? {
-                    // Only the empty key an interrupted attempt of this very
-                    // step left is ours; anything else belongs to someone.
-                    if again && self.key_is_empty(key)? {
+                    // Only what an interrupted attempt of this very step
+                    // created is its own; anything else belongs to someone.
+                    if absent_before {
                         return Ok(t!(
                             "created (by the interrupted attempt)",
                             "作成済み (中断された前回の試行で作成)"
