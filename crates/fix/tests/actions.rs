@@ -468,6 +468,13 @@ fn undo_restores_the_value_found_when_the_step_ran_not_when_it_was_planned() {
         journal.contains(r#""rec":"previous","step":2,"value":null"#),
         "{journal}"
     );
+    // Before the profile key is created, the journal says it was not there:
+    // only then does undo remove it.
+    let absent = journal
+        .find(r#""rec":"previous","step":0,"value":null"#)
+        .unwrap();
+    let created = journal.find(r#""rec":"done","step":0"#).unwrap();
+    assert!(absent < created);
     let runner = Runner::new(&h);
     assert_eq!(runner.undo(&runner.find(None).unwrap()).status, "undone");
     assert_eq!(
