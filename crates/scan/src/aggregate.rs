@@ -142,11 +142,17 @@ impl Aggregate {
             timestamp: ts,
         };
         if let Some(stats) = self.codes.get_mut(&key) {
+            // Earliest and latest by time stamp (lines of one file need not
+            // be in time order), so that threads can merge in any order.
             if stats.count == 0 {
                 stats.first = here.clone();
+                stats.last = here;
+            } else if earlier(&here, &stats.first) {
+                stats.first = here;
+            } else if earlier(&stats.last, &here) {
+                stats.last = here;
             }
             stats.count += 1;
-            stats.last = here;
         }
     }
 
@@ -204,9 +210,11 @@ fn count_newlines(bytes: &[u8]) -> u64 {
         .sum()
 }
 
+/// Time stamp first, then file and line: a total order where both have a
+/// time stamp, so the result does not depend on which thread read what.
 fn earlier(a: &Seen, b: &Seen) -> bool {
     match (&a.timestamp, &b.timestamp) {
-        (Some(x), Some(y)) => x < y,
+        (Some(x), Some(y)) => (x, a.file.as_str(), a.line) < (y, b.file.as_str(), b.line),
         _ => (a.file.as_str(), a.line) < (b.file.as_str(), b.line),
     }
 }
@@ -300,6 +308,24 @@ mod tests {
         assert_eq!(list[0].last.line, 3);
         assert_eq!(list[1].interpretation.normalized, "0xCAA70004");
         assert_eq!(agg.lines, 3);
+    }
+
+    #[test]
+    fn first_and_last_go_by_time_stamp_whatever_the_order() {
+        let text = b"2026-11-20 09:00:05 hr=0x80072EE2\n2026-11-20 09:00:01 hr=0x80072EE2\n2026-11-20 09:00:09 hr=0x80072EE2\n2026-11-20 09:00:03 hr=0x80072EE2\n";
+        let agg = scan(text);
+        let s = agg.sorted()[0];
+        assert_eq!((s.first.line, s.last.line), (2, 3));
+        // Split across two aggregates, merged either way: the same answer.
+        let (a, b) = (scan(&text[..68]), scan(&text[68..]));
+        let (mut ab, mut ba) = (Aggregate::default(), Aggregate::default());
+        ab.merge(scan(&text[..68]));
+        ab.merge(b);
+        ba.merge(scan(&text[68..]));
+        ba.merge(a);
+        let (x, y) = (ab.sorted()[0], ba.sorted()[0]);
+        assert_eq!((&x.first, &x.last, x.count), (&y.first, &y.last, y.count));
+        assert_eq!(x.first.timestamp.as_deref(), Some("2026-11-20 09:00:01"));
     }
 
     #[test]
