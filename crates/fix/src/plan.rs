@@ -796,18 +796,10 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
         _ => {}
     }
     if spec.changes && !p.steps.is_empty() {
-        let bytes: u64 = p
-            .steps
-            .iter()
-            .filter_map(|s| match &s.op {
-                Op::MoveAside { from, .. } => facts.existing.get(from).copied(),
-                _ => None,
-            })
-            .sum();
         p.preconditions.push(Precondition::DiskSpace {
-            // The journal and the registry exports, with the folders' size
-            // as a margin (a move never copies them).
-            bytes: bytes + (1 << 20),
+            // The journal and the registry exports: folders are moved on
+            // their volume, never copied.
+            bytes: 1 << 20,
             at: facts.run_dir.clone(),
         });
     }

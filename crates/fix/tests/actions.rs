@@ -751,6 +751,20 @@ fn office_helpers_in_this_session_block_and_other_users_apps_do_not() {
 }
 
 #[test]
+fn a_large_cache_needs_no_free_space_of_its_size() {
+    // Moving a folder on its volume takes no room: 2 MiB free is enough for
+    // a 6 MiB cache (the journal and exports need 1 MiB).
+    let h = host(WinLang::En);
+    let big = h
+        .local_app_data()
+        .join("Microsoft/IdentityCache/V1/big.dat");
+    std::fs::write(&big, vec![7u8; 6 << 20]).unwrap();
+    h.free_bytes.set(2 << 20);
+    let report = run(&h, "reset-identity-cache", &Options::default());
+    assert_eq!(report.status, "done", "{report:?}");
+}
+
+#[test]
 fn low_disk_and_other_systems_refuse() {
     let h = host(WinLang::En);
     h.free_bytes.set(1000);
