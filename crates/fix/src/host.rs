@@ -131,6 +131,10 @@ pub trait Host {
     fn copy_file(&self, from: &Path, to: &Path) -> io::Result<()>;
     /// Names in a folder, sorted.
     fn list(&self, path: &Path) -> io::Result<Vec<String>>;
+    /// The size of a plain file (not a link, pipe or device), when known.
+    fn file_len(&self, path: &Path) -> Option<u64> {
+        self.read(path).ok().map(|b| b.len() as u64)
+    }
     /// Total size of the files under `path`.
     fn size(&self, path: &Path) -> u64 {
         if !self.is_dir(path) {
@@ -138,7 +142,7 @@ pub trait Host {
             if !self.exists(path) || self.is_link(path) {
                 return 0;
             }
-            return self.read(path).map(|b| b.len() as u64).unwrap_or(0);
+            return self.file_len(path).unwrap_or(0);
         }
         self.list(path)
             .unwrap_or_default()
@@ -489,6 +493,14 @@ impl Host for RealHost {
         std::fs::read(path)
     }
 
+    /// From the file system's record: nothing is read (a pipe would block).
+    fn file_len(&self, path: &Path) -> Option<u64> {
+        path.symlink_metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+    }
+
     fn write(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         let mut f = std::fs::File::create(path)?;
         f.write_all(bytes)?;
@@ -770,6 +782,13 @@ mod tests {
         assert!(!h.is_dir(&cache.join("junction")));
         assert!(h.is_link(&cache.join("junction")));
         assert_eq!(h.size(&cache), 5, "only the folder's own file");
+        // A named pipe is not read (it would block): it counts as nothing.
+        let fifo = cache.join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            assert_eq!(h.size(&cache), 5);
+            std::fs::remove_file(&fifo).unwrap();
+        }
         // Moving the folder moves the links as links; the target stays.
         let moved = d.join("backup");
         h.rename(&cache, &moved).unwrap();

@@ -940,6 +940,10 @@ impl Host for RecordedHost {
         std::fs::read(path)
     }
 
+    fn file_len(&self, path: &Path) -> Option<u64> {
+        crate::host::RealHost.file_len(path)
+    }
+
     fn write(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         crate::host::RealHost.write(path, bytes)
     }
@@ -1240,6 +1244,9 @@ impl<H: Host> Host for Crashing<'_, H> {
     }
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         self.inner.read(path)
+    }
+    fn file_len(&self, path: &Path) -> Option<u64> {
+        self.inner.file_len(path)
     }
     fn write(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         self.effect()?;
