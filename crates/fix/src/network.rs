@@ -5,7 +5,8 @@
 //! ServerHello comes back and who issued the certificate that follows (in
 //! TLS 1.2 it travels in the clear): an issuer other than Microsoft's or
 //! DigiCert's CAs means something inspects TLS. The certificate chain is not
-//! validated.
+//! validated. Where the direct way fails and a proxy is configured, the same
+//! ClientHello goes through it after `CONNECT host:443`.
 
 use crate::facts::{self, SHORT};
 use crate::host::{Host, Os};
