@@ -747,6 +747,10 @@ fn status_label(status: &str, lang: Lang) -> String {
             "元に戻しました (元に戻せない変更を除く)",
         ),
         "undo-failed" => ("undo failed in part", "元に戻す処理が一部失敗"),
+        "busy" => (
+            "not started: another m365doctor is changing this machine",
+            "未実行 (別の m365doctor がこのマシンを変更中)",
+        ),
         "unfinished" => ("unfinished", "未完了"),
         "undo-unfinished" => ("undo unfinished", "元に戻す処理が未完了"),
         other => (other, other),
