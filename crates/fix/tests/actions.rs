@@ -1164,3 +1164,33 @@ fn a_run_id_beginning_that_fits_several_runs_finds_none() {
     let unique = &second[..common.len() + 1];
     assert_eq!(runner.find(Some(unique)).unwrap().id, second);
 }
+
+#[test]
+fn a_rejoin_that_failed_after_leaving_says_the_device_left() {
+    for n in 0..200 {
+        let h = elevated(WinLang::Ja);
+        let plan = prepare(&h, "dsreg-rejoin", &confirmed()).unwrap();
+        let failing = Crashing::failing_once(&h, n);
+        let Ok(r) = Runner::new(&failing).start(&plan) else {
+            continue;
+        };
+        let left = h.machine().dsreg.contains("AzureAdJoined : NO");
+        if r.status == "done" {
+            panic!("no failure after leaving found before the run completed ({n})");
+        }
+        if left && !Runner::new(&h).find(None).unwrap().unfinished() {
+            // The join task failed to start after /leave: not "rolled back".
+            assert_eq!(r.status, "partly-rolled-back", "{r:?}");
+            assert!(
+                r.notes
+                    .iter()
+                    .any(|t| t.ja.starts_with("元に戻せない変更:")
+                        && t.ja.contains("dsregcmd /leave")),
+                "{:?}",
+                r.notes
+            );
+            return;
+        }
+    }
+    panic!("no failure after leaving found");
+}
