@@ -549,6 +549,11 @@ fn machine_names(
     for item in items {
         let Some(text) = &item.text else { continue };
         for line in text.lines() {
+            // The organisation's domain of each e-mail address (UPN): it
+            // also stands in host names (`pac.contoso.com`).
+            for domain in email_domains(line) {
+                add(domain, "DomainName");
+            }
             let Some((label, value)) = line.split_once(" : ") else {
                 continue;
             };
@@ -580,6 +585,47 @@ fn machine_names(
         .collect();
     names.sort_by_key(|n| std::cmp::Reverse(n.0.len()));
     names
+}
+
+/// Microsoft's own domains, which name no customer.
+const PUBLIC_DOMAINS: &[&str] = &[
+    "microsoft.com",
+    "microsoftonline.com",
+    "windows.net",
+    "live.com",
+    "outlook.com",
+    "hotmail.com",
+    "office.com",
+    "office365.com",
+    "onmicrosoft.com",
+    "gmail.com",
+];
+
+/// The domains after `@` in a line (`megan@contoso.com` → `contoso.com`),
+/// without Microsoft's and public mail domains. A tenant's own
+/// `contoso.onmicrosoft.com` gives `contoso.onmicrosoft.com`.
+fn email_domains(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for (i, _) in line.match_indices('@') {
+        let rest = &line[i + 1..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            .unwrap_or(rest.len());
+        let domain = rest[..end].trim_end_matches('.');
+        let local_ok = line[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || "._-+".contains(c));
+        if local_ok
+            && domain.contains('.')
+            && !PUBLIC_DOMAINS
+                .iter()
+                .any(|p| domain.eq_ignore_ascii_case(p))
+        {
+            out.push(domain);
+        }
+    }
+    out
 }
 
 /// Replaces each name where it stands as a whole word (`PC-0142` in
@@ -946,5 +992,40 @@ fn macos(g: &mut Gatherer) {
     }
     if found {
         g.command("macos-version.txt", "sw_vers", &[], SHORT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_domain_of_an_address_is_redacted_in_host_names_too() {
+        let items = vec![Item {
+            file: "dsregcmd-status-user.txt".into(),
+            command: "dsregcmd /status".into(),
+            exit_code: Some(0),
+            bytes: Vec::new(),
+            text: Some(
+                "             User Identity : taro.yamada@fabrikam.co.jp\n\
+                 Auto-Configuration URL : http://pac.fabrikam.co.jp/proxy.pac\n\
+                 For more information, please visit https://www.microsoft.com/aadjerrors\n\
+                 Account: admin@fabrikam.onmicrosoft.com\n"
+                    .into(),
+            ),
+            note: None,
+        }];
+        let host = crate::host::RealHost;
+        let mut redactor = Redactor::new();
+        let names = machine_names(&host, &items, &mut redactor);
+        let text = items[0].text.as_deref().unwrap();
+        let out = redact_names(&names, &redact_text(&mut redactor, &[], text));
+        assert!(!out.to_lowercase().contains("fabrikam"), "{out}");
+        assert!(out.contains("http://pac.<domain-"), "{out}");
+        // Microsoft's own addresses stay readable.
+        assert!(
+            out.contains("https://www.microsoft.com/aadjerrors"),
+            "{out}"
+        );
     }
 }
