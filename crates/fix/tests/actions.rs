@@ -245,6 +245,13 @@ fn office_credentials_are_removed_by_name_and_others_kept() {
             ]
         );
         assert_eq!(plan.undo, m365doctor_fix::plan::UndoKind::None);
+        // The command line cmdkey receives for a name with spaces.
+        let line =
+            m365doctor_fix::host::windows_command_line(&[&format!("/delete:{}", targets[2])]);
+        assert_eq!(
+            line,
+            r#"/delete:"LegacyGeneric:target=OneDrive Cached Credential Business - Business1""#
+        );
         let report = Runner::new(&h).start(&plan).unwrap();
         assert_eq!(report.status, "done", "{report:?}");
         let left: Vec<String> = h
@@ -592,6 +599,18 @@ fn reregister_broker_runs_as_the_user_with_the_documented_command() {
     let h = host(WinLang::En);
     let plan = prepare(&h, "reregister-aad-broker", &Options::default()).unwrap();
     assert!(!plan.admin());
+    // The exact command line Windows' PowerShell receives.
+    match &plan.steps[0].op {
+        Op::Command { program, args, .. } => {
+            assert_eq!(program, "powershell");
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            assert_eq!(
+                m365doctor_fix::host::windows_command_line(&args),
+                r#"-NoProfile -NonInteractive -Command "Add-AppxPackage -Register \"$env:windir\SystemApps\Microsoft.AAD.BrokerPlugin_cw5n1h2txyewy\Appxmanifest.xml\" -DisableDevelopmentMode -ForceApplicationShutdown""#
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     assert!(plan
         .preconditions
         .contains(&m365doctor_fix::plan::Precondition::SessionUser));
