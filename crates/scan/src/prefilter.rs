@@ -62,13 +62,19 @@ struct Masks {
     s: u64,
     /// Bytes of non-ASCII characters.
     high: u64,
+    /// Bytes a label or a symbolic name can end with: `r s e t l d g o`,
+    /// capitals, digits, `_`, and the `. - /` that are trimmed off a word.
+    label_end: u64,
+    newline: u64,
+    bracket: u64,
 }
 
-const CLASSES: usize = 13;
+const CLASSES: usize = 16;
 
 impl Masks {
     fn from(m: [u64; CLASSES]) -> Masks {
-        let [hex, digit, letter, word, joiner, colon, x, slash, zero, a, d, s, high] = m;
+        let [hex, digit, letter, word, joiner, colon, x, slash, zero, a, d, s, high, label_end, newline, bracket] =
+            m;
         Masks {
             hex,
             digit,
@@ -83,6 +89,9 @@ impl Masks {
             d,
             s,
             high,
+            label_end,
+            newline,
+            bracket,
         }
     }
 }
@@ -112,6 +121,22 @@ fn classify8(x: u64) -> [u64; CLASSES] {
         bits(eq(l, b'd') & ascii),
         bits(eq(l, b's') & ascii),
         bits(x & HIGH),
+        bits(
+            (eq(xa, b'r')
+                | eq(xa, b's')
+                | eq(xa, b'e')
+                | eq(xa, b't')
+                | eq(xa, b'l')
+                | eq(xa, b'd')
+                | eq(xa, b'g')
+                | eq(xa, b'o')
+                | (ge(xa, b'A') & !ge(xa, b'Z' + 1))
+                | digit
+                | joiner)
+                & ascii,
+        ),
+        bits(eq(xa, b'\n') & ascii),
+        bits(eq(xa, b'[') & ascii),
     ]
 }
 
@@ -233,6 +258,21 @@ mod sse2 {
             mask(is(l, b'd')),
             mask(is(l, b's')),
             mask(v),
+            mask(_mm_or_si128(
+                _mm_or_si128(
+                    _mm_or_si128(
+                        _mm_or_si128(is(v, b'r'), is(v, b's')),
+                        _mm_or_si128(is(v, b'e'), is(v, b't')),
+                    ),
+                    _mm_or_si128(
+                        _mm_or_si128(is(v, b'l'), is(v, b'd')),
+                        _mm_or_si128(is(v, b'g'), is(v, b'o')),
+                    ),
+                ),
+                _mm_or_si128(_mm_or_si128(between(v, b'A', b'Z'), digit), joiner),
+            )),
+            mask(is(v, b'\n')),
+            mask(is(v, b'[')),
         ]
     }
 }
@@ -294,6 +334,21 @@ mod avx2 {
             mask(is(l, b'd')),
             mask(is(l, b's')),
             mask(v),
+            mask(_mm256_or_si256(
+                _mm256_or_si256(
+                    _mm256_or_si256(
+                        _mm256_or_si256(is(v, b'r'), is(v, b's')),
+                        _mm256_or_si256(is(v, b'e'), is(v, b't')),
+                    ),
+                    _mm256_or_si256(
+                        _mm256_or_si256(is(v, b'l'), is(v, b'd')),
+                        _mm256_or_si256(is(v, b'g'), is(v, b'o')),
+                    ),
+                ),
+                _mm256_or_si256(_mm256_or_si256(between(v, b'A', b'Z'), digit), joiner),
+            )),
+            mask(is(v, b'\n')),
+            mask(is(v, b'[')),
         ]
     }
 }
@@ -382,7 +437,20 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
         let word1 = shl(cur.word, prev.word, 1);
         let lead = shl(cur.joiner, prev.joiner, 1)
             & (!shl(cur.word, prev.word, 2) | shl(cur.joiner, prev.joiner, 2));
-        let digit_starts = d & valid & (!word1 | lead) & !skip & !after_time;
+        // Only a number after a word that can be a label (its last byte
+        // says), after `[`, at the start of a line, after a longer run of
+        // separators, or eight digits and more needs the closer look.
+        let nw = |k| !shl(cur.word, prev.word, k);
+        let le = |k| shl(cur.label_end, prev.label_end, k);
+        let around = |m: &Masks, p: &Masks, k| shl(m.newline | m.bracket, p.newline | p.bracket, k);
+        let worth = lead
+            | (nw(1) & le(2))
+            | (nw(1) & nw(2) & le(3))
+            | (nw(1) & nw(2) & nw(3))
+            | around(&cur, &prev, 1)
+            | around(&cur, &prev, 2)
+            | long as u64;
+        let digit_starts = d & valid & (!word1 | lead) & worth & !skip & !after_time;
         let mut it = digit_starts;
         while it != 0 {
             let i = it.trailing_zeros() as usize;
@@ -603,8 +671,22 @@ mod tests {
     fn wide_classification_matches_portable() {
         let all = |m: Masks| {
             [
-                m.hex, m.digit, m.letter, m.word, m.joiner, m.colon, m.x, m.slash, m.zero, m.a,
-                m.d, m.s, m.high,
+                m.hex,
+                m.digit,
+                m.letter,
+                m.word,
+                m.joiner,
+                m.colon,
+                m.x,
+                m.slash,
+                m.zero,
+                m.a,
+                m.d,
+                m.s,
+                m.high,
+                m.label_end,
+                m.newline,
+                m.bracket,
             ]
         };
         let bytes: Vec<u8> = (0u8..=255).chain((0u8..=255).rev()).collect();
@@ -621,7 +703,8 @@ mod tests {
         let sample: Vec<u8> = (0u8..=255).collect();
         for chunk in sample.chunks(8) {
             let x = u64::from_le_bytes(chunk.try_into().unwrap());
-            let [h, d, letter, w, _, colon, xx, slash, zero, a, dd, ss, high] = classify8(x);
+            let [h, d, letter, w, _, colon, xx, slash, zero, a, dd, ss, high, le, nl, br] =
+                classify8(x);
             for (i, &b) in chunk.iter().enumerate() {
                 let bit = |m: u64| (m >> i) & 1 == 1;
                 assert_eq!(bit(h), b.is_ascii_hexdigit(), "hex {b:#x}");
@@ -636,6 +719,11 @@ mod tests {
                 assert_eq!(bit(dd), b.eq_ignore_ascii_case(&b'd'));
                 assert_eq!(bit(ss), b.eq_ignore_ascii_case(&b's'));
                 assert_eq!(bit(high), b >= 0x80, "high {b:#x}");
+                let label_end =
+                    b"rsetldgo_.-/".contains(&b) || b.is_ascii_uppercase() || b.is_ascii_digit();
+                assert_eq!(bit(le), label_end, "label end {b:#x}");
+                assert_eq!(bit(nl), b == b'\n');
+                assert_eq!(bit(br), b == b'[');
             }
         }
     }
