@@ -111,8 +111,17 @@ pub fn gather(host: &dyn Host, action: &str, run_dir: PathBuf) -> Facts {
                     .filter_map(|k| k.rsplit('\\').next().map(str::to_string))
                     .collect();
             }
-            f.outlook_default = reg_value(host, plan::OUTLOOK, "DefaultProfile");
-            f.pick_logon_profile = reg_value(host, plan::EXCHANGE_OPTIONS, "PickLogonProfile");
+            // A value that cannot be read is unknown, not absent.
+            for (key, name) in [
+                (plan::OUTLOOK, "DefaultProfile"),
+                (plan::EXCHANGE_OPTIONS, "PickLogonProfile"),
+            ] {
+                match reg_value_state(host, key, name) {
+                    Ok(v) if name == "DefaultProfile" => f.outlook_default = v,
+                    Ok(v) => f.pick_logon_profile = v,
+                    Err(e) => f.unreadable.push((format!("{key} {name}"), e.to_string())),
+                }
+            }
         }
         "dsreg-rejoin" => f.join = dsreg_join(host),
         "sync-clock" => {

@@ -442,6 +442,19 @@ fn a_registry_key_that_cannot_be_read_is_not_taken_for_absent() {
             plan.refusals
         );
         assert!(Runner::new(&h).start(&plan).is_err());
+        // Outlook's settings likewise: no profile is made on a guess.
+        let h2 = host(lang);
+        let outlook = r"hkey_current_user\software\microsoft\office\16.0\outlook";
+        h2.with_machine(|m| m.denied.push(outlook.into()));
+        let plan2 = prepare(&h2, "new-outlook-profile", &Options::default()).unwrap();
+        assert!(
+            plan2
+                .refusals
+                .iter()
+                .any(|r| r.en.contains("DefaultProfile could not be read")),
+            "{:?}",
+            plan2.refusals
+        );
         // A check that cannot read the key does not pass either.
         let check = m365doctor_fix::plan::Check::RegKeyAbsent {
             key: m365doctor_fix::plan::OFFICE_IDENTITY.into(),
