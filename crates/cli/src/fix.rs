@@ -573,7 +573,7 @@ fn confirmed(
         crate::say(
             lang,
             "nothing was changed: add --yes to run without a terminal to confirm at (this is a dry run by default)",
-            "何も変更していません。確認用の端末がない場合は --yes を付けて実行してください (既定はドライランです)",
+            "何も変更していません。確認に応答できる端末がないため、実行するには --yes を付けてください (既定はドライランです)",
         );
         return Ok(false);
     }
@@ -867,7 +867,7 @@ fn resume_command(
             state.action,
             state.done.len(),
             state.plan.steps.len(),
-            tr(lang, "steps done", "手順が完了")
+            tr(lang, "steps done", "件の手順が完了")
         );
     }
     let q = tr(lang, "Finish this run?", "この実行を最後まで進めますか？");

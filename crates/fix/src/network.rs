@@ -135,13 +135,13 @@ impl NetworkReport {
         if (enabled || pac) && self.system_direct == Some(true) {
             notes.push(t!(
                 "The user goes through a proxy but the system (WinHTTP) connects directly: device registration and the Primary Refresh Token run as SYSTEM and may fail where direct access is blocked.",
-                "ユーザーはプロキシ経由ですが、システム (WinHTTP) は直接接続です。デバイス登録やプライマリ更新トークンは SYSTEM として動作するため、直接接続が遮断された環境では失敗することがあります。"
+                "ユーザーはプロキシ経由ですが、システム (WinHTTP) は直接接続です。デバイス登録やプライマリ更新トークン (PRT) の取得は SYSTEM として実行されるため、直接接続が遮断された環境では失敗することがあります。"
             ));
         }
         if (enabled || pac) && !self.ok() && self.probes.iter().all(|p| p.via_proxy.is_none()) {
             notes.push(t!(
                 "These probes connect directly, not through the proxy: a failure may only mean that the network requires the proxy.",
-                "この確認はプロキシを経由せず直接接続します。失敗はネットワークがプロキシ経由を必須にしているだけの可能性があります。"
+                "この確認はプロキシを経由せず直接接続します。失敗しても、ネットワークがプロキシ経由の接続を必須にしているだけの可能性があります。"
             ));
         }
         notes

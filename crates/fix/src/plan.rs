@@ -245,7 +245,7 @@ impl Check {
             ),
             Check::BrokerRegistered => t!(
                 "Get-AppxPackage shows the AAD BrokerPlugin with Status : Ok",
-                "Get-AppxPackage で AAD BrokerPlugin が Status : Ok であること"
+                "Get-AppxPackage で AAD BrokerPlugin の Status が Ok であること"
             ),
             Check::ProcessRunning { image } => {
                 t!("{image} is running", "{image} が起動していること")
@@ -511,7 +511,7 @@ pub fn undo_note(id: &str) -> Text {
         ),
         "sync-clock" => t!(
             "Nothing to undo: the clock is set from the time source; no setting changes.",
-            "元に戻す必要はありません。時刻源から時刻を合わせるだけで、設定は変更しません。"
+            "元に戻す必要はありません。時刻ソースと時刻を同期するだけで、設定は変更しません。"
         ),
         "outlook-safe-mode" => t!(
             "Nothing to undo: closing Outlook and starting it normally ends safe mode.",
@@ -519,7 +519,7 @@ pub fn undo_note(id: &str) -> Text {
         ),
         "refresh-prt" => t!(
             "Nothing to undo: Windows only asks for a new Primary Refresh Token.",
-            "元に戻す必要はありません。Windows がプライマリ更新トークンを取り直すだけです。"
+            "元に戻す必要はありません。Windows がプライマリ更新トークン (PRT) を再取得するだけです。"
         ),
         "reregister-aad-broker" => t!(
             "Nothing to undo: the package is registered again from Windows' own copy; no data is removed.",
@@ -699,7 +699,7 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
                     backup: None,
                     notice: Some(t!(
                         "Apps using it close; sign-in windows may appear once.",
-                        "これを使っているアプリは閉じられ、サインイン画面が一度表示される場合があります。"
+                        "このパッケージを使っているアプリは終了します。サインイン画面が一度表示される場合があります。"
                     )),
                     admin: false,
                 });
@@ -737,7 +737,7 @@ pub fn plan(action: &str, facts: &Facts, options: &Options) -> Result<Plan, Plan
             p.steps.push(command_step(
                 t!(
                     "Ask Windows for a new Primary Refresh Token",
-                    "Windows にプライマリ更新トークン (PRT) を取り直させる"
+                    "Windows にプライマリ更新トークン (PRT) を再取得させる"
                 ),
                 "dsregcmd",
                 &["/refreshprt"],
@@ -1005,7 +1005,7 @@ fn new_outlook_profile(p: &mut Plan, facts: &Facts, options: &Options, backup: &
         ),
         (None, false) => t!(
             "Make `{name}` the default profile (the current default is kept for undo)",
-            "`{name}` を既定のプロファイルにする (現在の既定は元に戻すために記録)"
+            "`{name}` を既定のプロファイルにする (元に戻せるよう、現在の既定を記録)"
         ),
     };
     p.steps.push(Step {
@@ -1057,7 +1057,7 @@ fn new_outlook_profile(p: &mut Plan, facts: &Facts, options: &Options, backup: &
     });
     p.notes.push(t!(
         "The old profile and every .pst and .ost data file stay as they are.",
-        "古いプロファイルと .pst / .ost データ ファイルには一切手を付けません。"
+        "古いプロファイルと .pst / .ost データ ファイルは一切変更しません。"
     ));
 }
 
@@ -1072,7 +1072,7 @@ fn dsreg_rejoin(p: &mut Plan, facts: &Facts, options: &Options) {
     ));
     p.notes.push(t!(
         "A hybrid-joined device joins again through the Automatic-Device-Join task once Microsoft Entra Connect has synchronised it; this can take up to one sync cycle (about 30 minutes) and a sign-out and sign-in.",
-        "ハイブリッド参加のデバイスは Automatic-Device-Join タスクで再参加しますが、Microsoft Entra Connect の同期を待つ必要があり、同期 1 回分 (約 30 分) とサインアウト/サインインが必要になることがあります。"
+        "ハイブリッド参加のデバイスは、Microsoft Entra Connect で同期された後に Automatic-Device-Join タスクで再参加します。同期 1 回分 (約 30 分) 待つことと、サインアウトして再度サインインすることが必要な場合があります。"
     ));
     let hybrid = match facts.join {
         Some(j) if j.azure_ad_joined && j.domain_joined => true,
@@ -1093,7 +1093,7 @@ fn dsreg_rejoin(p: &mut Plan, facts: &Facts, options: &Options) {
         Some(_) => {
             p.refusals.push(t!(
                 "This device is not joined to Microsoft Entra ID, so there is nothing to leave and rejoin.",
-                "このデバイスは Microsoft Entra ID に参加していないため、離脱・再参加する対象がありません。"
+                "このデバイスは Microsoft Entra ID に参加していないため、離脱や再参加の対象がありません。"
             ));
             return;
         }

@@ -409,7 +409,7 @@ impl<'a> Runner<'a> {
                     }
                     Err(e) => problems.push(t!(
                         "Cannot list the running apps (tasklist): {e}",
-                        "実行中のアプリを一覧できません (tasklist): {e}"
+                        "実行中のアプリの一覧を取得できません (tasklist): {e}"
                     )),
                 },
                 Precondition::SessionUser => {
@@ -608,7 +608,7 @@ impl<'a> Runner<'a> {
         let state = read_journal(self.host, &dir).map_err(|e| {
             Refused(vec![t!(
                 "Cannot read back the journal: {e}",
-                "ジャーナルを読み返せません: {e}"
+                "ジャーナルを読み取れません: {e}"
             )])
         })?;
         Ok(self.proceed(&state))
@@ -920,7 +920,7 @@ impl<'a> Runner<'a> {
                                 let pid = h.pid;
                                 return Err(Refused(vec![t!(
                                     "Cannot tell whether process {pid}, which holds {p}, still runs (the process list cannot be read); if no other m365doctor runs, delete that file.",
-                                    "{p} を保持しているプロセス {pid} が動作中か確認できません (プロセス一覧を読み取れません)。他に m365doctor が動いていなければ、このファイルを削除してください。"
+                                    "{p} を保持しているプロセス {pid} が動作中か確認できません (プロセス一覧を読み取れません)。ほかに m365doctor が動いていなければ、このファイルを削除してください。"
                                 )]));
                             }
                             Some(false) => {}

@@ -65,7 +65,7 @@ impl ApiError {
             StatusCode::PAYLOAD_TOO_LARGE,
             "body-too-large",
             format!("The upload is larger than this server's limit of {size}. Send fewer or smaller files (a zip of the logs helps), or start the server with a larger --max-body."),
-            format!("アップロードがこのサーバーの上限 {size} を超えています。ファイルの数を減らすか小さくしてください (ログは zip にまとめると小さくなります)。またはサーバーを大きめの --max-body で起動し直してください。"),
+            format!("アップロードがこのサーバーの上限 {size} を超えています。ファイルの数を減らすか、サイズを小さくしてください (ログは zip にまとめると小さくなります)。または、--max-body に大きめの値を指定してサーバーを起動し直してください。"),
         )
     }
 

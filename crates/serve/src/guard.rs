@@ -237,7 +237,7 @@ async fn limits(State(state): State<Shared>, req: Request, next: Next) -> Respon
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             "timeout",
             format!("The answer took longer than the limit of {} seconds. Send less text at once (for example one log file instead of a whole folder), or start the server with a larger --timeout.", state.timeout.as_secs_f64()),
-            format!("処理が制限時間 ({} 秒) を超えました。一度に送る量を減らすか (フォルダー全体ではなくログ ファイル 1 つなど)、サーバーを大きめの --timeout で起動し直してください。", state.timeout.as_secs_f64()),
+            format!("処理が制限時間 ({} 秒) を超えました。一度に送る量を減らすか (フォルダー全体ではなくログ ファイル 1 つなど)、--timeout に大きめの値を指定してサーバーを起動し直してください。", state.timeout.as_secs_f64()),
         )
         .in_lang(lang),
     }
