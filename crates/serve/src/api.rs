@@ -3,6 +3,7 @@
 
 use crate::assets;
 use crate::error::{json_body, ApiError};
+use crate::guard::{busy, BodySlot, Counter};
 use crate::lang::{negotiate, query_values};
 use crate::{Shared, State};
 use axum::body::Bytes;
@@ -290,8 +291,13 @@ async fn work<T: Send + 'static>(
     state: &Shared,
     f: impl FnOnce(&State) -> T + Send + 'static,
 ) -> Result<T, ApiError> {
+    // The place is held by the worker, not by the request: a diagnosis
+    // whose caller already got a time-out answer still counts until it ends,
+    // so abandoned work cannot pile up.
+    let slot = BodySlot::take(state, Counter::Jobs).ok_or_else(busy)?;
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         #[cfg(test)]
         std::thread::sleep(state.work_delay);
         f(&state)
@@ -372,6 +378,12 @@ enum Answer {
     Markdown(String),
 }
 
+/// Decoded text one diagnose request may hold: four times the body limit,
+/// at least 16 MiB and at most 1 GiB.
+pub(crate) fn text_budget(max_body: usize) -> u64 {
+    (4 * max_body as u64).clamp(16 << 20, 1 << 30)
+}
+
 /// The diagnose/1 document plus what the page shows beside it: the inputs
 /// read and skipped, the ticket, the entries and decoded codes it names.
 fn diagnose_document(
@@ -385,11 +397,32 @@ fn diagnose_document(
     let mut inputs = Vec::new();
     let mut sources = Vec::new();
     let mut skipped = Vec::new();
+    // One budget of decoded text for the whole request, archives and their
+    // members included, so that a few small zip bombs cannot hold gigabytes.
+    let budget = text_budget(state.max_body);
+    let mut used: u64 = 0;
     for upload in uploads {
-        for doc in container::expand(&upload.name, &upload.bytes, forced) {
+        let remaining = budget.saturating_sub(used);
+        let defaults = container::Limits::default();
+        let limits = container::Limits {
+            archive_total: remaining.min(defaults.archive_total),
+            member: remaining.min(defaults.member),
+            ..defaults
+        };
+        for doc in container::expand_with(&upload.name, &upload.bytes, forced, &limits) {
             match doc.skipped {
                 Some(why) => skipped.push(json!({"name": doc.name, "reason": why.get(lang)})),
+                None if used + doc.text.len() as u64 > budget => {
+                    let mib = budget >> 20;
+                    let reason = if lang == Lang::Ja {
+                        format!("この要求で読み込めるテキストの上限 ({mib} MiB) に達したため、読み込んでいません")
+                    } else {
+                        format!("not read: the request reached its limit of {mib} MiB of text")
+                    };
+                    skipped.push(json!({"name": doc.name, "reason": reason}));
+                }
                 None => {
+                    used += doc.text.len() as u64;
                     sources.push(json!({"name": doc.name, "encoding": doc.encoding, "bytes": doc.text.len()}));
                     inputs.push(Input {
                         source: doc.name,

@@ -34,6 +34,11 @@ impl ApiError {
         let message = if lang == Lang::Ja { self.ja } else { self.en };
         let body = json!({"error": self.code, "message": message});
         let mut response = (self.status, json_body(&body)).into_response();
+        if self.code == "busy" {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),

@@ -60,15 +60,33 @@ impl HostPolicy {
         self.names.contains(&host)
     }
 
-    /// An `Origin` of this server's own page: `http://` plus an allowed host.
-    pub fn allows_origin(&self, origin: &str) -> bool {
-        origin
-            .strip_prefix("http://")
-            .is_some_and(|authority| !authority.contains('/') && self.allows_host(authority))
+    /// An `Origin` of this server's own page: `http://` plus the very host
+    /// and port the request is addressed to (same origin), which must be an
+    /// allowed host. With `--allow-remote`, another machine's page on the
+    /// same port is another site.
+    pub fn allows_origin(&self, origin: &str, host: &str) -> bool {
+        origin.strip_prefix("http://").is_some_and(|authority| {
+            !authority.contains('/')
+                && self.allows_host(authority)
+                && same_authority(authority, host)
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+}
+
+/// Whether two authorities name the same host and port (case, a trailing
+/// dot and a default port 80 aside).
+fn same_authority(a: &str, b: &str) -> bool {
+    match (split_authority(a), split_authority(b)) {
+        (Some((ha, pa)), Some((hb, pb))) => {
+            ha.trim_end_matches('.')
+                .eq_ignore_ascii_case(hb.trim_end_matches('.'))
+                && pa.unwrap_or(80) == pb.unwrap_or(80)
+        }
+        _ => false,
     }
 }
 
@@ -91,7 +109,10 @@ fn split_authority(authority: &str) -> Option<(&str, Option<u16>)> {
         return None;
     }
     let port = match port {
-        Some(p) => Some(p.parse::<u16>().ok()?),
+        Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(p.parse::<u16>().ok()?)
+        }
+        Some(_) => return None,
         None => None,
     };
     Some((host, port))
@@ -129,11 +150,18 @@ async fn method_not_allowed(State(state): State<Shared>, uri: Uri, headers: Head
 /// made by other sites' pages.
 async fn host_and_origin(State(state): State<Shared>, req: Request, next: Next) -> Response {
     let lang = lang_of(&state, req.uri(), req.headers());
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .or_else(|| req.uri().authority().map(|a| a.as_str()));
+    // Exactly one readable Host header (or, without one, the request
+    // target's authority); when both are given they must agree.
+    let hosts: Vec<_> = req.headers().get_all(header::HOST).iter().collect();
+    let target = req.uri().authority().map(|a| a.as_str());
+    let host = match (hosts.as_slice(), target) {
+        ([one], target) => one
+            .to_str()
+            .ok()
+            .filter(|h| target.is_none_or(|t| same_authority(h, t))),
+        ([], target) => target,
+        _ => None,
+    };
     if !host.is_some_and(|h| state.hosts.allows_host(h)) {
         let port = state.hosts.port();
         return ApiError::new(
@@ -153,7 +181,8 @@ async fn host_and_origin(State(state): State<Shared>, req: Request, next: Next) 
             .headers()
             .get("sec-fetch-site")
             .is_some_and(|v| v == "cross-site" || v == "same-site");
-    if origin.is_some_and(|o| !state.hosts.allows_origin(o)) || cross_site_write {
+    let host = host.unwrap_or_default();
+    if origin.is_some_and(|o| !state.hosts.allows_origin(o, host)) || cross_site_write {
         return ApiError::new(
             axum::http::StatusCode::FORBIDDEN,
             "forbidden-origin",
@@ -181,20 +210,9 @@ async fn limits(State(state): State<Shared>, req: Request, next: Next) -> Respon
     // Bodies are held in memory until answered: bound how many at once.
     let has_body = declared.is_some_and(|n| n > 0) || req.body().size_hint().upper() != Some(0);
     let _slot = if has_body {
-        match BodySlot::take(&state) {
+        match BodySlot::take(&state, Counter::Bodies) {
             Some(slot) => Some(slot),
-            None => {
-                let mut busy = ApiError::new(
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                    "busy",
-                    format!("The server is already working on {MAX_BODIES} uploads; try again in a moment."),
-                    format!("サーバーはすでに {MAX_BODIES} 件のアップロードを処理中です。少し待ってからもう一度お試しください。"),
-                )
-                .in_lang(lang);
-                busy.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
-                return busy;
-            }
+            None => return busy().in_lang(lang),
         }
     } else {
         None
@@ -247,23 +265,53 @@ async fn limits(State(state): State<Shared>, req: Request, next: Next) -> Respon
 /// to `--max-body` bytes, so memory stays below this many times the limit.
 pub const MAX_BODIES: usize = 8;
 
-/// One of the [`MAX_BODIES`] places, given back when dropped.
-struct BodySlot(Shared);
+/// The answer when all places are taken (with `Retry-After`).
+pub(crate) fn busy() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        format!("The server is already working on {MAX_BODIES} uploads; try again in a moment."),
+        format!("サーバーはすでに {MAX_BODIES} 件のアップロードを処理中です。少し待ってからもう一度お試しください。"),
+    )
+}
+
+/// What a [`BodySlot`] counts.
+#[derive(Clone, Copy)]
+pub(crate) enum Counter {
+    /// Request bodies being read or answered.
+    Bodies,
+    /// Diagnoses running on worker threads, those whose caller already got
+    /// a time-out answer included: their memory is only freed when they end.
+    Jobs,
+}
+
+/// One of the [`MAX_BODIES`] places of a counter, given back when dropped.
+pub(crate) struct BodySlot(Shared, Counter);
 
 impl BodySlot {
-    fn take(state: &Shared) -> Option<BodySlot> {
-        let before = state.bodies.fetch_add(1, Ordering::SeqCst);
+    pub(crate) fn take(state: &Shared, counter: Counter) -> Option<BodySlot> {
+        let count = counter.of(state);
+        let before = count.fetch_add(1, Ordering::SeqCst);
         if before >= MAX_BODIES {
-            state.bodies.fetch_sub(1, Ordering::SeqCst);
+            count.fetch_sub(1, Ordering::SeqCst);
             return None;
         }
-        Some(BodySlot(state.clone()))
+        Some(BodySlot(state.clone(), counter))
+    }
+}
+
+impl Counter {
+    fn of(self, state: &crate::State) -> &std::sync::atomic::AtomicUsize {
+        match self {
+            Counter::Bodies => &state.bodies,
+            Counter::Jobs => &state.jobs,
+        }
     }
 }
 
 impl Drop for BodySlot {
     fn drop(&mut self) {
-        self.0.bodies.fetch_sub(1, Ordering::SeqCst);
+        self.1.of(&self.0).fetch_sub(1, Ordering::SeqCst);
     }
 }
 

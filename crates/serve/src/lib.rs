@@ -70,6 +70,9 @@ pub(crate) struct State {
     pub timeout: Duration,
     /// Requests whose bodies are being read or answered (see `guard::MAX_BODIES`).
     pub bodies: std::sync::atomic::AtomicUsize,
+    /// Diagnoses running on worker threads, including those whose caller
+    /// already got a time-out answer (see `guard::MAX_BODIES`).
+    pub jobs: std::sync::atomic::AtomicUsize,
     /// Extra time each diagnosis takes, so tests can reach the time limit.
     #[cfg(test)]
     pub work_delay: Duration,
@@ -92,6 +95,7 @@ pub fn app(kb: Kb, config: &Config, bound: SocketAddr) -> Router {
         max_body: config.max_body,
         timeout: config.timeout,
         bodies: Default::default(),
+        jobs: Default::default(),
         #[cfg(test)]
         work_delay: Duration::ZERO,
     }))

@@ -40,6 +40,7 @@ fn state_with(f: impl FnOnce(&mut Config)) -> State {
         max_body: config.max_body,
         timeout: config.timeout,
         bodies: Default::default(),
+        jobs: Default::default(),
         work_delay: Duration::ZERO,
     }
 }
@@ -824,20 +825,15 @@ async fn other_sites_are_refused() {
     )
     .await;
     assert_eq!(ok.status, StatusCode::OK);
-    assert_eq!(
-        send(
-            app(),
-            with(
-                Method::POST,
-                "/api/v1/diagnose",
-                &[("origin", "http://localhost:8765")]
-            )
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
+    // The page's own origin is the address it was loaded from.
+    let local = Request::post("/api/v1/diagnose")
+        .header(header::HOST, "localhost:8765")
+        .header("origin", "http://localhost:8765")
+        .body(Body::from(EXAMPLE))
+        .unwrap();
+    assert_eq!(send(app(), local).await.status, StatusCode::OK);
     for headers in [
+        vec![("origin", "http://localhost:8765")],
         vec![("origin", "http://attacker.example")],
         vec![("origin", "https://127.0.0.1:8765")],
         vec![("origin", "http://127.0.0.1:8766")],
@@ -868,6 +864,119 @@ async fn other_sites_are_refused() {
         .await
         .status,
         StatusCode::OK
+    );
+}
+
+/// With --allow-remote, a page on another machine (any address, same port)
+/// is another site; and the Host header must be one, readable, and agree
+/// with an absolute request target.
+#[tokio::test]
+async fn remote_mode_refuses_other_machines_pages_and_odd_hosts() {
+    let remote = || app_of(state_with(|c| c.allow_remote = true));
+    let from = |origin: &str| {
+        Request::post("/api/v1/diagnose")
+            .header(header::HOST, "192.168.1.10:8765")
+            .header("origin", origin)
+            .body(Body::from(EXAMPLE))
+            .unwrap()
+    };
+    assert_eq!(
+        send(remote(), from("http://192.168.1.10:8765"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    send(remote(), from("http://6.6.6.6:8765"))
+        .await
+        .error(StatusCode::FORBIDDEN, "forbidden-origin");
+
+    let two_hosts = Request::get("/healthz")
+        .header(header::HOST, HOST)
+        .header(header::HOST, "evil.example:8765")
+        .body(Body::empty())
+        .unwrap();
+    send(app(), two_hosts)
+        .await
+        .error(StatusCode::FORBIDDEN, "forbidden-host");
+    let absolute = Request::get("http://evil.example:8765/healthz")
+        .header(header::HOST, HOST)
+        .body(Body::empty())
+        .unwrap();
+    send(app(), absolute)
+        .await
+        .error(StatusCode::FORBIDDEN, "forbidden-host");
+    let signed_port = Request::get("/healthz")
+        .header(header::HOST, "localhost:+8765")
+        .body(Body::empty())
+        .unwrap();
+    send(app(), signed_port)
+        .await
+        .error(StatusCode::FORBIDDEN, "forbidden-host");
+}
+
+/// A diagnosis whose caller got a time-out answer still holds its place
+/// until it ends, so abandoned work cannot pile up on the worker threads.
+#[tokio::test]
+async fn abandoned_work_keeps_its_place_until_it_ends() {
+    let mut slow = state_with(|c| c.timeout = Duration::from_millis(100));
+    slow.work_delay = Duration::from_millis(1500);
+    let shared: Shared = Arc::new(slow);
+    let app = app_with_state(shared.clone());
+    let requests = (0..crate::guard::MAX_BODIES)
+        .map(|_| send(app.clone(), post("/api/v1/diagnose", "text/plain", EXAMPLE)));
+    for answer in futures_util::future::join_all(requests).await {
+        answer.error(StatusCode::SERVICE_UNAVAILABLE, "timeout");
+    }
+    // Every caller has its answer, but the work goes on: no new work yet.
+    assert_eq!(
+        shared.jobs.load(std::sync::atomic::Ordering::SeqCst),
+        crate::guard::MAX_BODIES
+    );
+    send(app.clone(), post("/api/v1/diagnose", "text/plain", EXAMPLE))
+        .await
+        .error(StatusCode::SERVICE_UNAVAILABLE, "busy");
+    // When the work ends, its places come back.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(shared.jobs.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(shared.bodies.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+/// Archives share one budget of decoded text per request: members past it
+/// are listed as skipped, not read.
+#[tokio::test]
+async fn a_request_reads_no_more_text_than_its_budget() {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let member = vec![b'\n'; 7 << 20];
+    for name in ["a.log", "b.log", "c.log"] {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(&member).unwrap();
+    }
+    let bytes = zip.finish().unwrap().into_inner();
+    assert!(bytes.len() < 1 << 20, "a small upload");
+    let small = app_of(state_with(|c| c.max_body = 1 << 20));
+    let v = send(
+        small,
+        post("/api/v1/diagnose", "application/octet-stream", bytes),
+    )
+    .await
+    .json();
+    let read: u64 = v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["bytes"].as_u64().unwrap())
+        .sum();
+    assert!(read <= crate::api::text_budget(1 << 20), "{read}");
+    assert!(
+        v["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"].as_str().unwrap().contains("c.log")),
+        "{}",
+        v["skipped"]
     );
 }
 
