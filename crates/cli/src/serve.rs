@@ -59,8 +59,8 @@ pub fn run(args: ServeArgs, kb: Kb, lang: Lang) -> io::Result<ExitCode> {
         }
         say(
             lang,
-            "warning: listening beyond this machine. Anyone who can reach this address can send text to be diagnosed and read the answers; there is no sign-in. Use it only on a network you trust",
-            "警告: このマシンの外からの接続を受け付けます。このアドレスに到達できる人は誰でも診断を依頼し、結果を読むことができます (サインインはありません)。信頼できるネットワークでのみ使用してください",
+            "warning: listening beyond this machine. Anyone who can reach this address can send text to be diagnosed and read the answers; there is no sign-in, and the traffic is plain HTTP, not encrypted (pasted logs and HAR files cross the network as they are). Use it only on a network you trust",
+            "警告: このマシンの外からの接続を受け付けます。このアドレスに到達できる人は誰でも診断を依頼し、結果を読むことができます (サインインはありません)。通信は暗号化されていない HTTP のため、貼り付けたログや HAR ファイルはそのままネットワークを流れます。信頼できるネットワークでのみ使用してください",
         );
     }
     let listener = match m365doctor_serve::bind(addr, &config) {
