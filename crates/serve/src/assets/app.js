@@ -267,7 +267,6 @@
       showError(t("error.empty"));
       return;
     }
-    state.last = request;
     const params = new URLSearchParams({ lang: state.lang, redact: String(request.redact) });
     if (request.app) params.set("app", request.app);
     if (state.tried.length) params.set("tried", state.tried.join(","));
@@ -293,6 +292,8 @@
         showError(doc && doc.message ? doc.message : t("error.http", { status: r.status }));
         return;
       }
+      // Only an answered request is the one a language switch asks again.
+      state.last = request;
       state.doc = await explainBareCode(request, doc);
       render(state.doc);
       if (!keepTab) selectTab($("tab-findings"), false);
@@ -339,6 +340,13 @@
     const layers = [];
     for (const f of findings) if (f.layer && !layers.includes(f.layer)) layers.push(f.layer);
     return Object.assign({}, doc, { findings, decoded, entries, layers, explainedOnly: true });
+  }
+
+  /** A reference as a list item: web addresses become links, anything else stays text. */
+  function reference(u) {
+    return /^https?:\/\//i.test(u)
+      ? el("li", {}, el("a", { href: u, target: "_blank", rel: "noopener noreferrer" }, u))
+      : el("li", {}, u);
   }
 
   function showError(message) {
@@ -525,8 +533,7 @@
     }
     if (e.references && e.references.length) {
       body.append(el("h4", {}, t("entry.references")));
-      body.append(el("ul", { class: "references" }, e.references.map((u) =>
-        el("li", {}, el("a", { href: u, target: "_blank", rel: "noopener noreferrer" }, u)))));
+      body.append(el("ul", { class: "references" }, e.references.map(reference)));
     }
     return body;
   }
@@ -559,8 +566,7 @@
     details.append(dl);
     if (i.notes && i.notes.length) details.append(el("ul", { class: "notes" }, i.notes.map((n) => el("li", {}, n))));
     if (i.references && i.references.length) {
-      details.append(el("ul", { class: "references" }, i.references.map((u) =>
-        el("li", {}, el("a", { href: u, target: "_blank", rel: "noopener noreferrer" }, u)))));
+      details.append(el("ul", { class: "references" }, i.references.map(reference)));
     }
     return details;
   }
@@ -724,9 +730,14 @@
     window.addEventListener("dragover", (ev) => ev.preventDefault());
     window.addEventListener("drop", (ev) => ev.preventDefault());
     $("example").addEventListener("click", async () => {
-      const res = await fetch("/api/v1/example");
-      $("text").value = await res.text();
-      $("text").focus();
+      try {
+        const res = await fetch("/api/v1/example");
+        if (!res.ok) throw new Error(String(res.status));
+        $("text").value = await res.text();
+        $("text").focus();
+      } catch (_) {
+        showError(t("error.network"));
+      }
     });
     $("clear").addEventListener("click", () => {
       $("text").value = "";
