@@ -201,6 +201,64 @@ fn masks_portable(group: &[u8]) -> Masks {
     Masks::from(m)
 }
 
+/// `or(a, or(b, …))` over any number of vectors.
+#[cfg(target_arch = "x86_64")]
+macro_rules! or_all {
+    ($or:ident; $x:expr $(,)?) => { $x };
+    ($or:ident; $x:expr, $($rest:expr),+ $(,)?) => { $or($x, or_all!($or; $($rest),+)) };
+}
+
+/// The classification of one vector of bytes, written once for SSE2 and
+/// AVX2: the intrinsics of either width are passed in.
+#[cfg(target_arch = "x86_64")]
+macro_rules! classify_vector {
+    ($v:ident, $ty:ty, $set1:ident, $cmpgt:ident, $cmpeq:ident, $or:ident, $and:ident, $movemask:ident) => {{
+        let v = $v;
+        let splat = |c: u8| $set1(c as i8);
+        // Signed compares: bytes >= 0x80 are negative and fall outside every range.
+        let between =
+            |x: $ty, lo: u8, hi: u8| $and($cmpgt(x, splat(lo - 1)), $cmpgt(splat(hi + 1), x));
+        let is = |x: $ty, c: u8| $cmpeq(x, splat(c));
+        let l = $or(v, splat(0x20));
+        let digit = between(v, b'0', b'9');
+        let letter = between(l, b'a', b'z');
+        let hexl = between(l, b'a', b'f');
+        let slash = is(v, b'/');
+        let joiner = or_all!($or; is(v, b'_'), is(v, b'-'), slash, is(v, b'.'));
+        let mask = |x: $ty| $movemask(x) as u32 as u64;
+        [
+            mask($or(digit, hexl)),
+            mask(digit),
+            mask(letter),
+            mask(or_all!($or; digit, letter, joiner)),
+            mask(joiner),
+            mask(is(v, b':')),
+            mask(is(l, b'x')),
+            mask(slash),
+            mask(is(v, b'0')),
+            mask(is(l, b'a')),
+            mask(is(l, b'd')),
+            mask(is(l, b's')),
+            mask(v),
+            mask(or_all!($or;
+                is(v, b'r'),
+                is(v, b's'),
+                is(v, b'e'),
+                is(v, b't'),
+                is(v, b'l'),
+                is(v, b'd'),
+                is(v, b'g'),
+                is(v, b'o'),
+                between(v, b'A', b'Z'),
+                digit,
+                joiner,
+            )),
+            mask(is(v, b'\n')),
+            mask(is(v, b'[')),
+        ]
+    }};
+}
+
 /// The same classification sixteen bytes at a time. SSE2 is part of every
 /// x86-64 CPU, so no run-time detection is needed.
 #[cfg(target_arch = "x86_64")]
@@ -225,55 +283,16 @@ mod sse2 {
 
     #[inline(always)]
     unsafe fn classify16(v: __m128i) -> [u64; CLASSES] {
-        let splat = |c: u8| _mm_set1_epi8(c as i8);
-        // Signed compares: bytes >= 0x80 are negative and fall outside every range.
-        let between = |x: __m128i, lo: u8, hi: u8| {
-            _mm_and_si128(
-                _mm_cmpgt_epi8(x, splat(lo - 1)),
-                _mm_cmplt_epi8(x, splat(hi + 1)),
-            )
-        };
-        let is = |x: __m128i, c: u8| _mm_cmpeq_epi8(x, splat(c));
-        let l = _mm_or_si128(v, splat(0x20));
-        let digit = between(v, b'0', b'9');
-        let letter = between(l, b'a', b'z');
-        let hexl = between(l, b'a', b'f');
-        let slash = is(v, b'/');
-        let joiner = _mm_or_si128(
-            _mm_or_si128(is(v, b'_'), is(v, b'-')),
-            _mm_or_si128(slash, is(v, b'.')),
-        );
-        let mask = |x: __m128i| _mm_movemask_epi8(x) as u32 as u64;
-        [
-            mask(_mm_or_si128(digit, hexl)),
-            mask(digit),
-            mask(letter),
-            mask(_mm_or_si128(_mm_or_si128(digit, letter), joiner)),
-            mask(joiner),
-            mask(is(v, b':')),
-            mask(is(l, b'x')),
-            mask(slash),
-            mask(is(v, b'0')),
-            mask(is(l, b'a')),
-            mask(is(l, b'd')),
-            mask(is(l, b's')),
-            mask(v),
-            mask(_mm_or_si128(
-                _mm_or_si128(
-                    _mm_or_si128(
-                        _mm_or_si128(is(v, b'r'), is(v, b's')),
-                        _mm_or_si128(is(v, b'e'), is(v, b't')),
-                    ),
-                    _mm_or_si128(
-                        _mm_or_si128(is(v, b'l'), is(v, b'd')),
-                        _mm_or_si128(is(v, b'g'), is(v, b'o')),
-                    ),
-                ),
-                _mm_or_si128(_mm_or_si128(between(v, b'A', b'Z'), digit), joiner),
-            )),
-            mask(is(v, b'\n')),
-            mask(is(v, b'[')),
-        ]
+        classify_vector!(
+            v,
+            __m128i,
+            _mm_set1_epi8,
+            _mm_cmpgt_epi8,
+            _mm_cmpeq_epi8,
+            _mm_or_si128,
+            _mm_and_si128,
+            _mm_movemask_epi8
+        )
     }
 }
 
@@ -301,55 +320,16 @@ mod avx2 {
 
     #[inline(always)]
     unsafe fn classify32(v: __m256i) -> [u64; CLASSES] {
-        let splat = |c: u8| _mm256_set1_epi8(c as i8);
-        // Signed compares: bytes >= 0x80 are negative and fall outside every range.
-        let between = |x: __m256i, lo: u8, hi: u8| {
-            _mm256_and_si256(
-                _mm256_cmpgt_epi8(x, splat(lo - 1)),
-                _mm256_cmpgt_epi8(splat(hi + 1), x),
-            )
-        };
-        let is = |x: __m256i, c: u8| _mm256_cmpeq_epi8(x, splat(c));
-        let l = _mm256_or_si256(v, splat(0x20));
-        let digit = between(v, b'0', b'9');
-        let letter = between(l, b'a', b'z');
-        let hexl = between(l, b'a', b'f');
-        let slash = is(v, b'/');
-        let joiner = _mm256_or_si256(
-            _mm256_or_si256(is(v, b'_'), is(v, b'-')),
-            _mm256_or_si256(slash, is(v, b'.')),
-        );
-        let mask = |x: __m256i| _mm256_movemask_epi8(x) as u32 as u64;
-        [
-            mask(_mm256_or_si256(digit, hexl)),
-            mask(digit),
-            mask(letter),
-            mask(_mm256_or_si256(_mm256_or_si256(digit, letter), joiner)),
-            mask(joiner),
-            mask(is(v, b':')),
-            mask(is(l, b'x')),
-            mask(slash),
-            mask(is(v, b'0')),
-            mask(is(l, b'a')),
-            mask(is(l, b'd')),
-            mask(is(l, b's')),
-            mask(v),
-            mask(_mm256_or_si256(
-                _mm256_or_si256(
-                    _mm256_or_si256(
-                        _mm256_or_si256(is(v, b'r'), is(v, b's')),
-                        _mm256_or_si256(is(v, b'e'), is(v, b't')),
-                    ),
-                    _mm256_or_si256(
-                        _mm256_or_si256(is(v, b'l'), is(v, b'd')),
-                        _mm256_or_si256(is(v, b'g'), is(v, b'o')),
-                    ),
-                ),
-                _mm256_or_si256(_mm256_or_si256(between(v, b'A', b'Z'), digit), joiner),
-            )),
-            mask(is(v, b'\n')),
-            mask(is(v, b'[')),
-        ]
+        classify_vector!(
+            v,
+            __m256i,
+            _mm256_set1_epi8,
+            _mm256_cmpgt_epi8,
+            _mm256_cmpeq_epi8,
+            _mm256_or_si256,
+            _mm256_and_si256,
+            _mm256_movemask_epi8
+        )
     }
 }
 
