@@ -19,9 +19,17 @@ bin="${CARGO_TARGET_DIR:-target}/release/m365doctor"
 # signed and unsigned 10-digit decimals, bare 8-hex words.
 pattern='\b(0[xX][0-9a-fA-F]{8}|[cC][aA][aA][0-9a-fA-F]{5}|AADSTS[0-9]+|-?[0-9]{10}|[0-9a-fA-F]{8})\b'
 out=$(mktemp)
+# hyperfine -N splits its command like a shell would: unquoted, `\b` would reach
+# rg as a plain `b` (a different, much cheaper pattern). The single quotes keep
+# it whole; the counts printed below show what each tool really matched.
 hyperfine -N --warmup 1 --runs "$runs" --export-json "$out" \
-  "rg -c -e $pattern $dir" \
+  "rg -c -e '$pattern' $dir" \
   "$bin scan --json $dir" >/dev/null
+rg -c -e "$pattern" "$dir" | awk -F: '{n += $NF} END {print "rg: lines matching the code shapes:", n}'
+"$bin" scan --json "$dir" | python3 -c '
+import json, sys
+codes = json.load(sys.stdin)["codes"]
+print("m365doctor scan: codes", len(codes), "occurrences", sum(c["count"] for c in codes))'
 python3 - "$out" <<'PY'
 import json, sys
 res = json.load(open(sys.argv[1]))["results"]
