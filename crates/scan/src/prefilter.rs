@@ -67,13 +67,15 @@ struct Masks {
     label_end: u64,
     newline: u64,
     bracket: u64,
+    /// Digits `0`–`3`: every event id starts with two of them.
+    low: u64,
 }
 
-const CLASSES: usize = 16;
+const CLASSES: usize = 17;
 
 impl Masks {
     fn from(m: [u64; CLASSES]) -> Masks {
-        let [hex, digit, letter, word, joiner, colon, x, slash, zero, a, d, s, high, label_end, newline, bracket] =
+        let [hex, digit, letter, word, joiner, colon, x, slash, zero, a, d, s, high, label_end, newline, bracket, low] =
             m;
         Masks {
             hex,
@@ -92,6 +94,7 @@ impl Masks {
             label_end,
             newline,
             bracket,
+            low,
         }
     }
 }
@@ -137,6 +140,7 @@ fn classify8(x: u64) -> [u64; CLASSES] {
         ),
         bits(eq(xa, b'\n') & ascii),
         bits(eq(xa, b'[') & ascii),
+        bits(ge(xa, b'0') & !ge(xa, b'3' + 1) & ascii),
     ]
 }
 
@@ -255,6 +259,7 @@ macro_rules! classify_vector {
             )),
             mask(is(v, b'\n')),
             mask(is(v, b'[')),
+            mask(between(v, b'0', b'3')),
         ]
     }};
 }
@@ -399,10 +404,17 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
         let dl = |k| shl(d, prev.digit, k);
         let dr = |k| shr(d, next.digit, k);
         let run_end = d & !dr(1);
-        // Three or four digits may be an event id (`1098`), which `hits`
-        // reports before it looks for a time: those keep their closer look.
-        let event_end = run_end & dl(1) & dl(2) & !(dl(3) & dl(4));
-        let event_start = d & !dl(1) & dr(1) & dr(2) & !(dr(3) & dr(4));
+        // Three or four digits, the first two of them 0–3, may be an event id
+        // (`1098`, `304`), which `hits` reports before it looks for a time:
+        // those keep their closer look.
+        let ll = |k| shl(cur.low, prev.low, k);
+        let event_end = run_end
+            & dl(1)
+            & dl(2)
+            & !(dl(3) & dl(4))
+            & ((dl(3) & ll(3) & ll(2)) | (!dl(3) & ll(2) & ll(1)));
+        let event_start =
+            d & !dl(1) & dr(1) & dr(2) & !(dr(3) & dr(4)) & cur.low & shr(cur.low, next.low, 1);
         let continues = shr(cur.letter, next.letter, 1)
             | (shr(cur.joiner, next.joiner, 1) & (dr(2) | shr(cur.letter, next.letter, 2)))
             | (shr(cur.colon, next.colon, 1) & dr(2) & !event_end);
@@ -423,18 +435,24 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
         let nw = |k| !shl(cur.word, prev.word, k);
         let le = |k| shl(cur.label_end, prev.label_end, k);
         let around = |m: &Masks, p: &Masks, k| shl(m.newline | m.bracket, p.newline | p.bracket, k);
-        let worth = lead
-            | (nw(1) & le(2))
-            | (nw(1) & nw(2) & le(3))
+        let strong = lead
             | (nw(1) & nw(2) & nw(3))
             | around(&cur, &prev, 1)
             | around(&cur, &prev, 2)
             | long as u64;
-        let digit_starts = d & valid & (!word1 | lead) & worth & !skip & !after_time;
+        let after_label_end = (nw(1) & le(2)) | (nw(1) & nw(2) & le(3));
+        let digit_starts =
+            d & valid & (!word1 | lead) & (strong | after_label_end) & !skip & !after_time;
+        // Numbers that only the previous word's last byte let through: its
+        // last two letters decide (`after`, `build` and `line` are no label).
+        let by_word_only = digit_starts & !strong & !event_start;
         let mut it = digit_starts;
         while it != 0 {
             let i = it.trailing_zeros() as usize;
             it &= it - 1;
+            if (by_word_only >> i) & 1 == 1 && !word_may_be_label(text, g + i) {
+                continue;
+            }
             if g + i >= done && number_is_candidate(text, g + i) {
                 anchors |= 1 << i;
             }
@@ -508,6 +526,53 @@ fn hex_run_is_word(text: &[u8], s: usize) -> bool {
         }
     }
     true
+}
+
+/// For each lowercase letter a label can end with, the letters (bit 0 = `a`)
+/// that can stand before it; built from [`LABELS`] when compiling.
+const LABEL_PAIRS: [u32; 26] = label_pairs();
+
+const fn label_pairs() -> [u32; 26] {
+    let mut table = [0u32; 26];
+    let mut i = 0;
+    while i <= LABELS.len() {
+        let word = if i < LABELS.len() {
+            LABELS[i].as_bytes()
+        } else {
+            b"is"
+        };
+        let (pen, last) = (word[word.len() - 2], word[word.len() - 1]);
+        assert!(
+            pen.is_ascii_lowercase() && last.is_ascii_lowercase(),
+            "a label ends in two lowercase letters"
+        );
+        table[(last - b'a') as usize] |= 1 << (pen - b'a');
+        i += 1;
+    }
+    table
+}
+
+/// The number starting at `p` follows one or two separators after a word
+/// whose last byte may end a label or a symbolic name. May the word be one?
+/// Capitals, digits and joiners: the closer look decides. A lowercase last
+/// letter: only if the letter before it ends a label too.
+#[inline]
+fn word_may_be_label(text: &[u8], p: usize) -> bool {
+    let last = if is_word_byte(text[p - 2]) {
+        p - 2
+    } else {
+        p - 3
+    };
+    let c = text[last];
+    if !c.is_ascii_lowercase() {
+        return true;
+    }
+    match last.checked_sub(1).map(|i| text[i]) {
+        Some(pen) if pen.is_ascii_alphabetic() => {
+            (LABEL_PAIRS[(c - b'a') as usize] >> ((pen | 0x20) - b'a')) & 1 == 1
+        }
+        _ => false,
+    }
 }
 
 fn is_label(word: &[u8]) -> bool {
@@ -667,6 +732,7 @@ mod tests {
                 m.label_end,
                 m.newline,
                 m.bracket,
+                m.low,
             ]
         };
         let bytes: Vec<u8> = (0u8..=255).chain((0u8..=255).rev()).collect();
@@ -683,7 +749,7 @@ mod tests {
         let sample: Vec<u8> = (0u8..=255).collect();
         for chunk in sample.chunks(8) {
             let x = u64::from_le_bytes(chunk.try_into().unwrap());
-            let [h, d, letter, w, _, colon, xx, slash, zero, a, dd, ss, high, le, nl, br] =
+            let [h, d, letter, w, _, colon, xx, slash, zero, a, dd, ss, high, le, nl, br, low] =
                 classify8(x);
             for (i, &b) in chunk.iter().enumerate() {
                 let bit = |m: u64| (m >> i) & 1 == 1;
@@ -704,6 +770,7 @@ mod tests {
                 assert_eq!(bit(le), label_end, "label end {b:#x}");
                 assert_eq!(bit(nl), b == b'\n');
                 assert_eq!(bit(br), b == b'[');
+                assert_eq!(bit(low), (b'0'..=b'3').contains(&b), "low {b:#x}");
             }
         }
     }
@@ -719,13 +786,33 @@ mod tests {
             EVENT_IDS.windows(2).all(|w| w[0] < w[1]),
             "sorted for binary_search"
         );
+        // The bit masks keep a closer look for numbers of three or four
+        // digits whose first two are 0–3 only.
+        for id in EVENT_IDS {
+            let digits = id.to_string();
+            assert!((3..=4).contains(&digits.len()), "{id}");
+            assert!(digits.bytes().take(2).all(|b| b <= b'3'), "{id}");
+        }
+        // And the letters before a label's last letter.
+        for label in LABELS.iter().chain(&["is"]) {
+            let b = label.as_bytes();
+            let (pen, last) = (b[b.len() - 2], b[b.len() - 1]);
+            assert_eq!(
+                (LABEL_PAIRS[(last - b'a') as usize] >> (pen - b'a')) & 1,
+                1,
+                "{label}"
+            );
+        }
+        assert_eq!(LABEL_PAIRS[(b'd' - b'a') as usize], 1 << (b'e' - b'a'));
     }
 
     #[test]
     fn plain_log_lines_are_skipped() {
         let text = "2026-11-20 09:12:33.123 [12345:23456] INFO  WAM: Acquiring token for resource https://outlook.office365.com client 0f8fad5b-d9cb-469f-a165-70867728950e\n\
                     2026-11-20 09:12:34.001 [12345:23456] DEBUG Http request to login.microsoftonline.com:443 took 187 ms, 5120 bytes\n\
-                    2026-11-20 09:12:35.002 [12345:23456] INFO  Office version 16.0.17928.20114, build 17928\n";
+                    2026-11-20 09:12:35.002 [12345:23456] INFO  Office version 16.0.17928.20114, build 17928\n\
+                    2026-11-20 09:12:36.003 [1487:5492] VERBOSE Telemetry event queued (line 3090) after 3290 ms\n\
+                    2026-11-20 09:12:37.004 [8120:2231] INFO  Connecting to 192.0.2.10:3128, 5763496 bytes\n";
         assert!(candidates(text).is_empty(), "{:?}", candidates(text));
     }
 
@@ -847,6 +934,27 @@ mod tests {
             "-5",
             "+",
             "_",
+            "after",
+            "Errors",
+            "ERR",
+            "Err.",
+            "eRRoR",
+            "HR",
+            "hResult",
+            "statuscode",
+            "Tag:",
+            "fail",
+            "alt",
+            "-",
+            "a",
+            "201",
+            "304",
+            "1144",
+            "1098:12",
+            "-1098",
+            "2041",
+            "3128",
+            "8080",
         ];
         let mut seed: u64 = 0x2026_1127;
         let mut next = || {
