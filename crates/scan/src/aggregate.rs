@@ -219,8 +219,51 @@ fn earlier(a: &Seen, b: &Seen) -> bool {
     }
 }
 
-/// Reads one stream in blocks and adds its lines, never holding more than a
-/// block and one partial line (itself cut at 1 MiB). `progress` counts bytes.
+/// Bytes read at a time; also the longest piece a line is cut into.
+const BLOCK: usize = 1 << 20;
+
+/// The next piece of `text` (what is left after the previous piece) to add:
+/// its complete lines, or at the end everything; a line longer than a block
+/// goes in pieces of at most a block, cut between words where it can be.
+/// Returns the piece's length and whether it ends inside a line.
+fn next_piece(text: &[u8], last: bool) -> Option<(usize, bool)> {
+    if text.is_empty() {
+        return None;
+    }
+    if last {
+        return Some((text.len(), false));
+    }
+    if let Some(i) = memchr::memrchr(b'\n', text) {
+        return Some((i + 1, false));
+    }
+    if text.len() <= BLOCK {
+        return None;
+    }
+    // A character boundary at most three bytes back (bytes that are not
+    // UTF-8 are cut anywhere: they become U+FFFD either way).
+    let mut c = BLOCK;
+    while c > BLOCK - 3 && text[c] & 0xC0 == 0x80 {
+        c -= 1;
+    }
+    if text[c] & 0xC0 == 0x80 {
+        c = BLOCK;
+    }
+    let head = match std::str::from_utf8(&text[..c]) {
+        Ok(head) => head,
+        Err(e) => std::str::from_utf8(&text[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let gap = head
+        .char_indices()
+        .rev()
+        .find(|&(_, ch)| ch.is_whitespace() || ch == ',' || ch == ';');
+    Some(match gap {
+        Some((i, ch)) if i > BLOCK / 2 => (i + ch.len_utf8(), true),
+        _ => (c, true),
+    })
+}
+
+/// Reads one stream in blocks and adds its lines, never holding more than
+/// two blocks. `progress` counts bytes.
 pub fn scan_reader(
     agg: &mut Aggregate,
     file: &str,
@@ -228,60 +271,82 @@ pub fn scan_reader(
     forced: Option<&'static Encoding>,
     progress: &AtomicU64,
 ) -> io::Result<bool> {
-    const BLOCK: usize = 1 << 20;
     let mut block = vec![0u8; BLOCK];
-    let mut first = true;
-    let mut decoder = None;
+    let n = reader.read(&mut block)?;
+    let Some(encoding) = forced.or_else(|| decode::detect(&block[..n])) else {
+        return Ok(false); // binary
+    };
+    agg.files += 1;
+    if encoding == encoding_rs::UTF_8 {
+        scan_utf8(agg, file, reader, block, n, forced.is_none(), progress)?;
+        return Ok(true);
+    }
+    let mut decoder = if forced.is_some() {
+        encoding.new_decoder_without_bom_handling()
+    } else {
+        encoding.new_decoder()
+    };
     let mut carry = String::new();
     let mut number = 0u64;
+    let mut n = n;
     loop {
-        let n = reader.read(&mut block)?;
-        if first {
-            first = false;
-            let encoding = match forced.or_else(|| decode::detect(&block[..n])) {
-                Some(e) => e,
-                None => return Ok(false), // binary
-            };
-            decoder = Some(if forced.is_some() {
-                encoding.new_decoder_without_bom_handling()
-            } else {
-                encoding.new_decoder()
-            });
-            agg.files += 1;
-        }
         let last = n == 0;
         progress.fetch_add(n as u64, Ordering::Relaxed);
         agg.bytes += n as u64;
-        let d = decoder.as_mut().expect("set on the first block");
         // Decoded straight after the unfinished line of the previous block.
-        carry.reserve(d.max_utf8_buffer_length(n).unwrap_or(n * 3));
-        let _ = d.decode_to_string(&block[..n], &mut carry, last);
-        // Complete lines go now; the tail waits for the next block.
-        let cut = if last {
-            carry.len()
-        } else {
-            carry.rfind('\n').map_or(0, |i| i + 1)
-        };
-        let (cut, partial) = if cut == 0 && carry.len() > BLOCK {
-            // A line longer than a block: take it in pieces, cut between words.
-            let mut c = BLOCK;
-            while !carry.is_char_boundary(c) {
-                c -= 1;
-            }
-            match carry[..c].rfind(|ch: char| ch.is_whitespace() || ch == ',' || ch == ';') {
-                Some(i) if i > BLOCK / 2 => (i + 1, true),
-                _ => (c, true),
-            }
-        } else {
-            (cut, false)
-        };
-        number += agg.add_text(file, number + 1, &carry[..cut], partial);
-        carry.drain(..cut);
-        if last {
-            break;
+        carry.reserve(decoder.max_utf8_buffer_length(n).unwrap_or(n * 3));
+        let _ = decoder.decode_to_string(&block[..n], &mut carry, last);
+        while let Some((cut, partial)) = next_piece(carry.as_bytes(), last) {
+            number += agg.add_text(file, number + 1, &carry[..cut], partial);
+            carry.drain(..cut);
         }
+        if last {
+            return Ok(true);
+        }
+        n = reader.read(&mut block)?;
     }
-    Ok(true)
+}
+
+/// UTF-8 (most logs): the bytes are checked where they lie instead of being
+/// copied by a decoder. Pieces that are not valid UTF-8 get U+FFFD, as the
+/// decoder would give them.
+fn scan_utf8(
+    agg: &mut Aggregate,
+    file: &str,
+    mut reader: impl Read,
+    mut buf: Vec<u8>,
+    n: usize,
+    strip_bom: bool,
+    progress: &AtomicU64,
+) -> io::Result<()> {
+    buf.resize(2 * BLOCK, 0);
+    let mut filled = n;
+    let mut n = n;
+    if strip_bom && buf[..filled].starts_with(b"\xEF\xBB\xBF") {
+        buf.copy_within(3..filled, 0);
+        filled -= 3;
+    }
+    let mut number = 0u64;
+    loop {
+        let last = n == 0;
+        progress.fetch_add(n as u64, Ordering::Relaxed);
+        agg.bytes += n as u64;
+        while let Some((cut, partial)) = next_piece(&buf[..filled], last) {
+            let piece = &buf[..cut];
+            number += match std::str::from_utf8(piece) {
+                Ok(text) => agg.add_text(file, number + 1, text, partial),
+                Err(_) => agg.add_text(file, number + 1, &String::from_utf8_lossy(piece), partial),
+            };
+            buf.copy_within(cut..filled, 0);
+            filled -= cut;
+        }
+        if last {
+            return Ok(());
+        }
+        // What is left holds no line end and is at most a block.
+        n = reader.read(&mut buf[filled..filled + BLOCK])?;
+        filled += n;
+    }
 }
 
 #[cfg(test)]
@@ -343,6 +408,85 @@ mod tests {
         other.merge(agg);
         assert_eq!(other.sorted().len(), 2);
         assert_eq!(other.files, 2);
+    }
+
+    /// Hands out a stream a few bytes at a time, as pipes and slow disks do.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn summary(agg: &Aggregate) -> Vec<(String, u64, u64, u64)> {
+        agg.sorted()
+            .iter()
+            .map(|s| {
+                (
+                    s.interpretation.normalized.clone(),
+                    s.count,
+                    s.first.line,
+                    s.last.line,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn utf8_bytes_are_read_in_place_with_the_decoders_answers() {
+        let mut text = b"\xEF\xBB\xBFhr=0x80072EE2\r\n".to_vec();
+        text.extend(b"\xFF\xFE broken bytes, then 0xCAA20003\n");
+        text.extend("エラー コード: 1001\n".as_bytes());
+        text.extend(b"cut in the middle of a character \xE3\x80");
+        let agg = scan(&text);
+        let codes = summary(&agg);
+        assert_eq!(agg.lines, 4);
+        assert_eq!(
+            codes
+                .iter()
+                .map(|c| (c.0.as_str(), c.2))
+                .collect::<Vec<_>>(),
+            [("0x80072EE2", 1), ("0xCAA20003", 2), ("1001", 3)]
+        );
+        // The same stream in small reads gives the same answer.
+        for step in [1, 2, 3, 7, 64] {
+            let mut agg = Aggregate::default();
+            scan_reader(
+                &mut agg,
+                "t.log",
+                Trickle(&text, step),
+                None,
+                &AtomicU64::new(0),
+            )
+            .unwrap();
+            assert_eq!(summary(&agg), codes, "reads of {step} bytes");
+            assert_eq!(agg.lines, 4);
+            assert_eq!(agg.bytes, text.len() as u64);
+        }
+    }
+
+    #[test]
+    fn long_lines_are_cut_between_characters() {
+        // A wide space just before the cut: the piece ends after all three
+        // of its bytes (slicing inside it would panic).
+        let mut line = String::from("0x80072EE2 ");
+        line.push_str(&"a".repeat(BLOCK - 20));
+        line.push('\u{3000}');
+        line.push_str(&"日本".repeat(BLOCK / 3));
+        line.push_str(" 0xCAA20003\nError code: 0x8004011D\n");
+        let agg = scan(line.as_bytes());
+        assert_eq!(summary(&agg).len(), 3);
+        assert_eq!(agg.lines, 2);
+        // Megabytes of bytes that are no UTF-8 at all still end.
+        let mut junk = vec![0x80u8; 2 * BLOCK + 5];
+        junk.extend(b" 0xCAA20003\n0x80070005");
+        let agg = scan(&junk);
+        assert_eq!(agg.lines, 2);
+        assert_eq!(summary(&agg).len(), 2);
     }
 
     #[test]
