@@ -1,16 +1,19 @@
 //! A fast first pass for `scan`: finds the lines that may hold a code or an
 //! event id, so that the exact word walk of [`crate::extract::hits`] runs on
 //! those lines only. Most lines of a large log hold no code, and the word walk
-//! costs several nanoseconds a byte; this pass classifies eight bytes at a
-//! time with integer arithmetic (portable, no `unsafe`) and looks closer only
-//! at a few places:
+//! costs several nanoseconds a byte. This pass sorts 64 bytes at a time into
+//! byte classes (one bit per byte and class: AVX-512BW or AVX2 where the CPU
+//! has them, detected at run time; SSE2 on other x86-64 CPUs; eight bytes at
+//! a time with integer arithmetic elsewhere), combines the classes with bit
+//! operations, and looks closer only at a few places:
 //!
 //! - a run of eight or more hex digits standing as a word of its own (bare
 //!   HRESULTs, `CAA…`, 8–10 digit decimals; GUID groups and versions are not);
 //! - `0x`, a `/` between hex digits (phase/sub-error pairs), `AADSTS`;
-//! - a short number that an event id could be, or whose previous word is a
-//!   label (`Error 1001`, `Status: 5`, `WSAHOST_NOT_FOUND 11001`) or that
-//!   stands after `[`;
+//! - a short number that an event id could be (three or four digits, the
+//!   first two 0–3), or whose previous word may be a label (its last two
+//!   letters say: `Error 1001`, `Status: 5`, `WSAHOST_NOT_FOUND 11001`) or
+//!   that stands after `[`;
 //! - any non-ASCII byte (Japanese labels and full-width digits): such lines
 //!   always get the exact walk.
 //!
@@ -153,12 +156,17 @@ enum Wide {
     Sse2,
     #[cfg(target_arch = "x86_64")]
     Avx2,
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
 }
 
 impl Wide {
     fn best() -> Wide {
         #[cfg(target_arch = "x86_64")]
         {
+            if std::is_x86_feature_detected!("avx512bw") {
+                return Wide::Avx512;
+            }
             if std::is_x86_feature_detected!("avx2") {
                 return Wide::Avx2;
             }
@@ -176,6 +184,8 @@ fn masks(group: &[u8], wide: Wide) -> Masks {
             Wide::Sse2 => sse2::masks64(full),
             // SAFETY: `Wide::best` chose AVX2 only on a CPU that has it.
             Wide::Avx2 => unsafe { avx2::masks64(full) },
+            // SAFETY: chosen only on a CPU with AVX-512BW.
+            Wide::Avx512 => unsafe { avx512::masks64(full) },
         };
     }
     let _ = wide;
@@ -338,6 +348,63 @@ mod avx2 {
     }
 }
 
+/// The same classification sixty-four bytes at a time, on CPUs with
+/// AVX-512BW (detected at run time): compares give the bit masks directly.
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use super::Masks;
+    use std::arch::x86_64::*;
+
+    /// # Safety
+    /// The CPU must support AVX-512F and AVX-512BW.
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub unsafe fn masks64(group: &[u8; 64]) -> Masks {
+        // The load reads the 64 bytes of `group` (unaligned loads are allowed).
+        let v = _mm512_loadu_si512(group.as_ptr() as *const __m512i);
+        let splat = |c: u8| _mm512_set1_epi8(c as i8);
+        // Unsigned: bytes >= 0x80 fall outside every ASCII range.
+        let between = |x: __m512i, lo: u8, hi: u8| {
+            _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, splat(lo)), splat(hi - lo + 1))
+        };
+        let is = |x: __m512i, c: u8| _mm512_cmpeq_epi8_mask(x, splat(c));
+        let l = _mm512_or_si512(v, splat(0x20));
+        let digit = between(v, b'0', b'9');
+        let letter = between(l, b'a', b'z');
+        let hexl = between(l, b'a', b'f');
+        let slash = is(v, b'/');
+        let joiner = is(v, b'_') | is(v, b'-') | slash | is(v, b'.');
+        Masks {
+            hex: digit | hexl,
+            digit,
+            letter,
+            word: digit | letter | joiner,
+            joiner,
+            colon: is(v, b':'),
+            x: is(l, b'x'),
+            slash,
+            zero: is(v, b'0'),
+            a: is(l, b'a'),
+            d: is(l, b'd'),
+            s: is(l, b's'),
+            high: _mm512_movepi8_mask(v),
+            label_end: is(v, b'r')
+                | is(v, b's')
+                | is(v, b'e')
+                | is(v, b't')
+                | is(v, b'l')
+                | is(v, b'd')
+                | is(v, b'g')
+                | is(v, b'o')
+                | between(v, b'A', b'Z')
+                | digit
+                | joiner,
+            newline: is(v, b'\n'),
+            bracket: is(v, b'['),
+            low: between(v, b'0', b'3'),
+        }
+    }
+}
+
 fn is_hex(b: u8) -> bool {
     b.is_ascii_hexdigit()
 }
@@ -345,8 +412,8 @@ fn is_hex(b: u8) -> bool {
 /// Calls `f(start, end)` for each line of `text` (without its `\n`) that may
 /// hold a code or event id, in order, each line once.
 pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
-    let n = text.len();
     let wide = Wide::best();
+    let n = text.len();
     let group_masks = |g: usize| {
         if g < n {
             masks(&text[g..(g + 64).min(n)], wide)
@@ -419,10 +486,12 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
             | (shr(cur.joiner, next.joiner, 1) & (dr(2) | shr(cur.letter, next.letter, 2)))
             | (shr(cur.colon, next.colon, 1) & dr(2) & !event_end);
         let mut skip = run_end & continues;
-        // Carry the verdict from each run's last digit back to its first.
-        for _ in 0..7 {
-            skip |= (skip >> 1) & d;
-        }
+        // Carry the verdict from each run's last digit back to its first
+        // (up to seven places, in steps of one, two and four).
+        skip |= (skip >> 1) & d;
+        let d2 = d & (d >> 1);
+        skip |= (skip >> 2) & d2;
+        skip |= (skip >> 4) & d2 & (d2 >> 2);
         let after_time = shl(cur.colon, prev.colon, 1) & dl(2) & !event_start;
         // A number starts a word, or follows the `+`, `/`, `.` and `_` that
         // `hits` trims from the front of a word (`+1001`, `+//7`).
@@ -740,7 +809,12 @@ mod tests {
             let b = all(masks_portable(group));
             assert_eq!(all(masks(group, Wide::best())), b, "{:?}", Wide::best());
             #[cfg(target_arch = "x86_64")]
-            assert_eq!(all(masks(group, Wide::Sse2)), b, "SSE2");
+            {
+                assert_eq!(all(masks(group, Wide::Sse2)), b, "SSE2");
+                if std::is_x86_feature_detected!("avx2") {
+                    assert_eq!(all(masks(group, Wide::Avx2)), b, "AVX2");
+                }
+            }
         }
     }
 
