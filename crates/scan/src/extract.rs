@@ -234,6 +234,23 @@ pub fn is_guid(w: &str) -> bool {
         })
 }
 
+/// Whether a Japanese label (`エラー`, `コード`, …, or Teams' `問題が発生しました`)
+/// stands in the 72 bytes before position `at` of `line` (UTF-8). Shared
+/// with scan's prefilter, which must find every labelled number.
+pub(crate) fn ja_label_before(line: &[u8], at: usize) -> bool {
+    let is_inside_char = |b: u8| b & 0xC0 == 0x80;
+    let mut start = at.saturating_sub(72);
+    while start < at && is_inside_char(line[start]) {
+        start += 1;
+    }
+    let tail = &line[start..at];
+    !tail.is_ascii()
+        && (JA_LABELS
+            .iter()
+            .any(|l| memchr::memmem::find(tail, l.as_bytes()).is_some())
+            || memchr::memmem::find(tail, "問題が発生しました".as_bytes()).is_some())
+}
+
 /// Whether the words just before position `at` label what follows as a code.
 /// `prev` holds the three words before position `at`, nearest first, as the
 /// caller's word walk saw them (so the line is not walked again).
@@ -244,16 +261,8 @@ fn labelled(line: &str, at: usize, prev: [&str; 3]) -> bool {
         start += 1;
     }
     let before = &line[start..at];
-    if !before.is_ascii() {
-        let mut tail_start = before.len().saturating_sub(72);
-        while !before.is_char_boundary(tail_start) {
-            tail_start += 1;
-        }
-        let tail = &before[tail_start..];
-        if JA_LABELS.iter().any(|l| tail.contains(l)) || tail.contains("問題が発生しました")
-        {
-            return true;
-        }
+    if ja_label_before(line.as_bytes(), at) {
+        return true;
     }
     // The last three words, nearest first, without allocating.
     let nearest = prev[0];

@@ -14,13 +14,13 @@
 //!   first two 0–3), or whose previous word may be a label (its last two
 //!   letters say: `Error 1001`, `Status: 5`, `WSAHOST_NOT_FOUND 11001`) or
 //!   that stands after `[`;
-//! - any non-ASCII byte (Japanese labels and full-width digits): such lines
-//!   always get the exact walk.
+//! - any number up to 72 bytes after non-ASCII text, where a Japanese label
+//!   (`エラー コード: 1001`) may stand.
 //!
 //! The contract, checked by the tests: every line on which `hits` reports
 //! something is a candidate. Candidates without codes only cost time.
 
-use crate::extract::{is_word_byte, EVENT_IDS, LABELS};
+use crate::extract::{is_word_byte, ja_label_before, EVENT_IDS, LABELS};
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -424,6 +424,8 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
     // The end of the last line reported: anchors before it are done.
     let mut done = 0usize;
     let mut prev = Masks::default();
+    // Non-ASCII bytes of the group before `prev`.
+    let mut prev2_high = 0u64;
     let mut cur = group_masks(0);
     let mut g = 0usize;
     while g < n {
@@ -504,10 +506,18 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
         let nw = |k| !shl(cur.word, prev.word, k);
         let le = |k| shl(cur.label_end, prev.label_end, k);
         let around = |m: &Masks, p: &Masks, k| shl(m.newline | m.bracket, p.newline | p.bracket, k);
+        // A Japanese label may stand up to 72 bytes before a number, words
+        // between: near non-ASCII bytes every number gets the closer look.
+        let near_wide_text = if prev2_high | prev.high | cur.high != 0 {
+            u64::MAX
+        } else {
+            0
+        };
         let strong = lead
             | (nw(1) & nw(2) & nw(3))
             | around(&cur, &prev, 1)
             | around(&cur, &prev, 2)
+            | near_wide_text
             | long as u64;
         let after_label_end = (nw(1) & le(2)) | (nw(1) & nw(2) & le(3));
         let digit_starts =
@@ -526,14 +536,12 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
                 anchors |= 1 << i;
             }
         }
-        // `0x`, a `/` between hex digits (phase/sub-error pairs), `AADS`,
-        // and any non-ASCII byte (Japanese labels, full-width digits).
+        // `0x`, a `/` between hex digits (phase/sub-error pairs), `AADS`.
         // (A hex run's anchor may sit one past the end of the text: the
         // byte after it. The others must be inside the text.)
         let special = (cur.x & shl(cur.zero, prev.zero, 1))
             | (cur.slash & shl(cur.hex, prev.hex, 1) & shr(cur.hex, next.hex, 1))
-            | (cur.d & shl(cur.a, prev.a, 1) & shl(cur.a, prev.a, 2) & shr(cur.s, next.s, 1))
-            | cur.high;
+            | (cur.d & shl(cur.a, prev.a, 1) & shl(cur.a, prev.a, 2) & shr(cur.s, next.s, 1));
         anchors |= special & valid;
         while anchors != 0 {
             let i = anchors.trailing_zeros() as usize;
@@ -542,6 +550,7 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
                 report(text, g + i, &mut done, &mut f);
             }
         }
+        prev2_high = prev.high;
         prev = cur;
         cur = next;
         g = end;
@@ -728,6 +737,12 @@ fn number_is_candidate(text: &[u8], p: usize) -> bool {
     if q > 1 && text[q - 1] == b':' && text[q - 2].is_ascii_digit() {
         return false;
     }
+    // A Japanese label shortly before it on its line (`エラー コード: 1001`).
+    let from = q.saturating_sub(72);
+    let from = memchr::memrchr(b'\n', &text[from..q]).map_or(from, |i| from + i + 1);
+    if ja_label_before(&text[from..], q - from) {
+        return true;
+    }
     // The separators before the number, then the previous word.
     let mut j = q;
     while j > 0 && !is_word_byte(text[j - 1]) {
@@ -738,10 +753,12 @@ fn number_is_candidate(text: &[u8], p: usize) -> bool {
         }
     }
     if j == 0 || text[j - 1] == b'\n' {
-        // Nothing before it on its line: a number alone on a line is a code.
+        // No word before it on its line: a number alone on a line (blanks
+        // around it, wide spaces too) is a code.
         let rest = &text[k..];
         let line_rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
-        return e - p >= 4 && line_rest.iter().all(|b| b.is_ascii_whitespace());
+        let blank = |b: &[u8]| std::str::from_utf8(b).map_or(true, |s| s.trim().is_empty());
+        return e - p >= 4 && blank(line_rest);
     }
     let word_end = j;
     while j > 0 && is_word_byte(text[j - 1]) {
@@ -1029,6 +1046,14 @@ mod tests {
             "2041",
             "3128",
             "8080",
+            "コード",
+            "コード：",
+            "問題が発生しました",
+            "\u{3000}",
+            "状態",
+            "日本語のメッセージ",
+            "ステータス",
+            "イベント",
         ];
         let mut seed: u64 = 0x2026_1127;
         let mut next = || {
