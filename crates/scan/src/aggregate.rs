@@ -319,7 +319,6 @@ fn scan_utf8(
     strip_bom: bool,
     progress: &AtomicU64,
 ) -> io::Result<()> {
-    buf.resize(2 * BLOCK, 0);
     let mut filled = n;
     let mut n = n;
     if strip_bom && buf[..filled].starts_with(b"\xEF\xBB\xBF") {
@@ -343,7 +342,11 @@ fn scan_utf8(
         if last {
             return Ok(());
         }
-        // What is left holds no line end and is at most a block.
+        // What is left holds no line end and is at most a block: the buffer
+        // grows to two blocks at most (only when a read needs the room).
+        if buf.len() < filled + BLOCK {
+            buf.resize(filled + BLOCK, 0);
+        }
         n = reader.read(&mut buf[filled..filled + BLOCK])?;
         filled += n;
     }
