@@ -332,7 +332,7 @@ fn scan_utf8(
         agg.bytes += n as u64;
         while let Some((cut, partial)) = next_piece(&buf[..filled], last) {
             let piece = &buf[..cut];
-            number += match std::str::from_utf8(piece) {
+            number += match simdutf8::basic::from_utf8(piece) {
                 Ok(text) => agg.add_text(file, number + 1, text, partial),
                 Err(_) => agg.add_text(file, number + 1, &String::from_utf8_lossy(piece), partial),
             };

@@ -244,12 +244,16 @@ pub(crate) fn ja_label_before(line: &[u8], at: usize) -> bool {
         start += 1;
     }
     let tail = &line[start..at];
-    !tail.is_ascii()
-        && (JA_LABELS
-            .iter()
-            .any(|l| memchr::memmem::find(tail, l.as_bytes()).is_some())
-            || memchr::memmem::find(tail, "問題が発生しました".as_bytes()).is_some())
+    !tail.is_ascii() && JA_LABEL_MATCHER.is_match(tail)
 }
+
+/// One pass over the bytes for all Japanese labels (built on first use:
+/// scan asks for every number near Japanese text).
+static JA_LABEL_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(JA_LABELS.iter().chain(&["問題が発生しました"]))
+            .expect("a handful of short constant patterns")
+    });
 
 /// Whether the words just before position `at` label what follows as a code.
 /// `prev` holds the three words before position `at`, nearest first, as the
