@@ -684,6 +684,7 @@ pub fn env_path(host: &dyn Host, name: &str) -> Option<PathBuf> {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     fn scratch(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("m365doctor-host-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
