@@ -195,7 +195,7 @@ pub fn reg_key(host: &dyn Host, key: &str) -> std::io::Result<Option<RegQuery>> 
         return Ok(Some(parse_reg_query(&out.text(), key)));
     }
     let text = out.all_text();
-    if out.code == Some(1) && says_not_found(&text) {
+    if out.code == Some(1) && (says_not_found(&text) || !listed_by_parent(host, key)?) {
         return Ok(None);
     }
     let code = out
@@ -206,6 +206,23 @@ pub fn reg_key(host: &dyn Host, key: &str) -> std::io::Result<Option<RegQuery>> 
         "`reg query \"{key}\"` failed ({code}): {}",
         text.trim()
     )))
+}
+
+/// Whether the parent of `key` lists it among its subkeys. `reg` says that
+/// a key is missing in the display language of Windows (only the English
+/// and Japanese messages are known here), but it lists subkeys as full
+/// paths in every language. A missing parent means a missing key; a key
+/// whose parent cannot be read is an error.
+fn listed_by_parent(host: &dyn Host, key: &str) -> std::io::Result<bool> {
+    let full = crate::recorded::long_key(key);
+    let Some((parent, _)) = full.rsplit_once('\\') else {
+        // A hive: it is there, so the failure was something else.
+        return Ok(true);
+    };
+    Ok(match reg_key(host, parent)? {
+        None => false,
+        Some(q) => q.subkeys.iter().any(|s| s.eq_ignore_ascii_case(&full)),
+    })
 }
 
 /// A value's data, `None` when the key or value does not exist; any other
@@ -222,6 +239,22 @@ pub fn reg_value_state(host: &dyn Host, key: &str, name: &str) -> std::io::Resul
     let text = out.all_text();
     if out.code == Some(1) && says_not_found(&text) {
         return Ok(None);
+    }
+    // The message in another language: the key's own listing says whether
+    // the value is there (value names are not translated).
+    if out.code == Some(1) {
+        match reg_key(host, key)? {
+            None => return Ok(None),
+            Some(q)
+                if !q
+                    .values
+                    .iter()
+                    .any(|(n, _, _)| n.eq_ignore_ascii_case(name)) =>
+            {
+                return Ok(None)
+            }
+            Some(_) => {}
+        }
     }
     Err(std::io::Error::other(format!(
         "`reg query \"{key}\" /v {name}` failed: {}",

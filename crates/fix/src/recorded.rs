@@ -64,6 +64,10 @@ pub struct Machine {
     pub resync_stalls: bool,
     /// Lowercase keys `reg` may not read or change (access denied).
     pub denied: Vec<String>,
+    /// What `reg` prints for a missing key or value on a Windows in another
+    /// display language (German, say), or Wine's wording; `None`: the
+    /// English or Japanese message of `lang`.
+    pub reg_missing_message: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -312,13 +316,14 @@ impl RecordedHost {
     }
 
     fn reg_missing(&self) -> Output {
-        self.out(
-            1,
-            &self.msg(
+        let other = self.machine.borrow().reg_missing_message.clone();
+        let text = other.unwrap_or_else(|| {
+            self.msg(
                 "ERROR: The system was unable to find the specified registry key or value.\n",
                 "エラー: 指定されたレジストリ キーまたは値が見つかりませんでした。\n",
-            ),
-        )
+            )
+        });
+        self.out(1, &text)
     }
 
     fn reg_ok(&self) -> Output {
@@ -361,6 +366,7 @@ impl RecordedHost {
         match sub.as_str() {
             "query" => {
                 let Some(k) = m.registry.get(&lower) else {
+                    drop(m);
                     return Ok(self.reg_missing());
                 };
                 let mut text = format!("\n{}\n", k.name);

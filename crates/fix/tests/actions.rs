@@ -202,6 +202,45 @@ fn office_identity_registry_is_exported_before_it_is_deleted_and_imported_back()
     }
 }
 
+/// On a Windows in another display language (and under Wine) `reg` says a
+/// key is missing in words this program does not know: the runs, their
+/// checks and their undo still tell a missing key from an unreadable one.
+#[test]
+fn registry_actions_work_whatever_language_reg_speaks() {
+    for message in [
+        "FEHLER: Der angegebene Registrierungsschlüssel bzw. Wert wurde nicht gefunden.\n",
+        "reg: Unable to find the specified registry key\n",
+    ] {
+        for action in [
+            "reset-office-identity-registry",
+            "new-outlook-profile",
+            "reset-office-activation",
+        ] {
+            let h = host(WinLang::En);
+            h.with_machine(|m| m.reg_missing_message = Some(message.into()));
+            let before = state(&h);
+            let report = run(&h, action, &Options::default());
+            assert_eq!(report.status, "done", "{action}: {report:?}");
+            let runner = Runner::new(&h);
+            assert_eq!(
+                runner.undo(&runner.find(None).unwrap()).status,
+                "undone",
+                "{action}"
+            );
+            assert_same(&state(&h), &before, action);
+        }
+        // An unreadable key is still not taken for a missing one.
+        let h = host(WinLang::En);
+        h.with_machine(|m| {
+            m.reg_missing_message = Some(message.into());
+            m.denied
+                .push(r"hkey_current_user\software\microsoft\office\16.0\common\identity".into());
+        });
+        let plan = prepare(&h, "reset-office-identity-registry", &Options::default()).unwrap();
+        assert!(!plan.refusals.is_empty(), "{message}");
+    }
+}
+
 #[test]
 fn office_activation_reset_moves_licences_and_registry_and_undo_restores() {
     let h = host(WinLang::En);
