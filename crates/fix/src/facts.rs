@@ -158,16 +158,27 @@ pub fn dsreg_prt(host: &dyn Host) -> Option<(bool, Option<String>)> {
     Some((present, updated))
 }
 
-/// Target names in `cmdkey /list` (English `Target:`, Japanese `ターゲット:`).
+/// Target names in `cmdkey /list`: the lines labelled `Target:` (English),
+/// `ターゲット:` (Japanese), or in any other display language a line whose
+/// value has the untranslated shape of a target (`LegacyGeneric:target=…`,
+/// `Domain:target=…`).
 pub fn parse_cmdkey_list(text: &str) -> Vec<String> {
     text.lines()
         .filter_map(|l| {
             let (label, value) = l.trim().split_once(':')?;
-            matches!(label.trim(), "Target" | "ターゲット" | "対象")
-                .then(|| value.trim().to_string())
+            let value = value.trim();
+            (matches!(label.trim(), "Target" | "ターゲット" | "対象") || looks_like_target(value))
+                .then(|| value.to_string())
         })
         .filter(|v| !v.is_empty())
         .collect()
+}
+
+/// `Kind:target=Name`, the form Windows gives every stored credential's target.
+fn looks_like_target(value: &str) -> bool {
+    value.split_once(":target=").is_some_and(|(kind, _)| {
+        !kind.is_empty() && kind.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 /// One `reg query` result: the values of the key and its subkeys.
@@ -365,4 +376,30 @@ pub fn sizes(f: &Facts) -> BTreeMap<String, u64> {
         .iter()
         .map(|(p, s)| (plan::show(p), *s))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cmdkey_targets_are_read_in_any_display_language() {
+        let want = [
+            "LegacyGeneric:target=MicrosoftOffice16_Data:SSPI:megan@contoso.com",
+            "Domain:target=fileserver.contoso.local",
+        ];
+        for (target, kind, user) in [
+            ("Target", "Type", "User"),
+            ("ターゲット", "種類", "ユーザー"),
+            ("Ziel", "Typ", "Benutzer"),
+            ("Cible ", "Type ", "Utilisateur "),
+        ] {
+            let text = format!(
+                "\r\nCurrently stored credentials:\r\n\r\n    {target}: {}\r\n    {kind}: Generic\r\n    {user}: megan@contoso.com\r\n    Local machine persistence\r\n\r\n    {target}: {}\r\n    {kind}: Domain Password\r\n    {user}: CONTOSO\\megan\r\n",
+                want[0], want[1]
+            );
+            assert_eq!(parse_cmdkey_list(&text), want, "{target}");
+        }
+        assert!(parse_cmdkey_list("    User: megan@contoso.com\n    Type: Generic\n").is_empty());
+    }
 }
