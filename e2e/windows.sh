@@ -75,6 +75,20 @@ expect "fix undo (registry)" "$(m365 fix undo --yes)" ": undone"
 [ "$(reg query "$identity" /s)" = "$before" ] || fail "undo did not restore the key exactly"
 ok "the identity key is restored exactly"
 
+# A new Outlook profile: new keys and values, undone to the exact registry
+# (Exchange's client options do not exist yet, as on many PCs).
+outlook='HKCU\Software\Microsoft\Office\16.0\Outlook'
+reg add "$outlook" /v DefaultProfile /t REG_SZ /d Outlook /f >/dev/null
+reg add "$outlook\Profiles\Outlook\9375CFF0413111d3B88A00104B2A6676" /v Account /t REG_SZ /d x /f >/dev/null
+outlook_state() { reg query "$outlook" /s; reg query 'HKCU\Software\Microsoft\Exchange' /s || true; }
+before=$(outlook_state)
+expect "fix run new-outlook-profile" "$(m365 fix run new-outlook-profile --yes)" "done and verified"
+grep -q 'DefaultProfile.*m365doctor' <<<"$(reg query "$outlook" /v DefaultProfile)" || fail "DefaultProfile was not set"
+ok "the new profile is the default"
+expect "fix undo (Outlook profile)" "$(m365 fix undo --yes)" ": undone"
+[ "$(outlook_state)" = "$before" ] || fail "undo did not restore Outlook's keys exactly: $(outlook_state)"
+ok "Outlook's keys are restored exactly"
+
 # Profile folders: moved aside into the run's backup, then put back.
 local_app_data="$WINEPREFIX/drive_c/users/$(whoami)/AppData/Local"
 mkdir -p "$local_app_data/Microsoft/IdentityCache/v1" "$local_app_data/Microsoft/OneAuth/accounts"

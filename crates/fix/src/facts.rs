@@ -122,6 +122,12 @@ pub fn gather(host: &dyn Host, action: &str, run_dir: PathBuf) -> Facts {
                     Err(e) => f.unreadable.push((format!("{key} {name}"), e.to_string())),
                 }
             }
+            match highest_missing(host, plan::EXCHANGE_OPTIONS) {
+                Ok(missing) => f.exchange_options_missing_from = missing,
+                Err(e) => f
+                    .unreadable
+                    .push((plan::EXCHANGE_OPTIONS.to_string(), e.to_string())),
+            }
         }
         "dsreg-rejoin" => f.join = dsreg_join(host),
         "sync-clock" => {
@@ -271,6 +277,22 @@ pub fn reg_value_state(host: &dyn Host, key: &str, name: &str) -> std::io::Resul
         "`reg query \"{key}\" /v {name}` failed: {}",
         text.trim()
     )))
+}
+
+/// The highest of `key` and its parents that does not exist (`None` when
+/// `key` exists): what `reg add KEY` would create.
+pub fn highest_missing(host: &dyn Host, key: &str) -> std::io::Result<Option<String>> {
+    let mut missing = None;
+    let mut k = crate::recorded::long_key(key);
+    while !reg_key_state(host, &k)? {
+        let parent = k.rsplit_once('\\').map(|(parent, _)| parent.to_string());
+        missing = Some(k);
+        match parent {
+            Some(parent) => k = parent,
+            None => break,
+        }
+    }
+    Ok(missing)
 }
 
 pub fn reg_key_state(host: &dyn Host, key: &str) -> std::io::Result<bool> {

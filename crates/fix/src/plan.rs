@@ -349,6 +349,9 @@ pub struct Facts {
     pub outlook_profiles: Vec<String>,
     pub outlook_default: Option<String>,
     pub pick_logon_profile: Option<String>,
+    /// The highest missing key on the way to Exchange's client options
+    /// (where `PickLogonProfile` lives), when that key does not exist yet.
+    pub exchange_options_missing_from: Option<String>,
     pub join: Option<Join>,
     /// `Last Successful Sync Time` before the run (sync-clock).
     pub last_sync: Option<String>,
@@ -1020,6 +1023,27 @@ fn new_outlook_profile(p: &mut Plan, facts: &Facts, options: &Options, backup: &
         notice: None,
         admin: false,
     });
+    // `reg add` would create the missing keys on the way silently, and
+    // undoing the value would leave them behind: they are created as a step
+    // of their own, which undo removes again.
+    if let Some(key) = &facts.exchange_options_missing_from {
+        p.steps.push(Step {
+            does: t!(
+                "Create {key}, where Outlook reads PickLogonProfile (it does not exist yet)",
+                "Outlook が PickLogonProfile を読むキー {key} を作成する (まだ存在しません)"
+            ),
+            op: Op::RegCreateKey { key: key.clone() },
+            undo: Undo::Restore {
+                op: Op::RegRemoveCreated {
+                    key: key.clone(),
+                    file: under(backup, "exchange-options-at-undo.reg"),
+                },
+            },
+            backup: None,
+            notice: None,
+            admin: false,
+        });
+    }
     let pick_undo = match &facts.pick_logon_profile {
         Some(old) => Op::RegSetString {
             key: EXCHANGE_OPTIONS.into(),

@@ -202,6 +202,37 @@ fn office_identity_registry_is_exported_before_it_is_deleted_and_imported_back()
     }
 }
 
+/// Exchange's client options may not exist yet: setting PickLogonProfile
+/// creates the keys on the way, and undo removes them again (found under
+/// Wine, where undo used to leave the empty keys behind).
+#[test]
+fn undo_removes_the_keys_a_new_profile_setting_created() {
+    for lang in [WinLang::En, WinLang::Ja] {
+        let h = host(lang);
+        h.with_machine(|m| {
+            m.registry
+                .retain(|k, _| !k.starts_with(r"hkey_current_user\software\microsoft\exchange"))
+        });
+        let before = state(&h);
+        let plan = prepare(&h, "new-outlook-profile", &Options::default()).unwrap();
+        assert!(
+            plan.steps.iter().any(|s| matches!(&s.op,
+                Op::RegCreateKey { key } if key.ends_with(r"Software\Microsoft\Exchange"))),
+            "{:?}",
+            plan.steps
+        );
+        let report = run(&h, "new-outlook-profile", &Options::default());
+        assert_eq!(report.status, "done", "{report:?}");
+        assert!(h
+            .machine()
+            .registry
+            .contains_key(r"hkey_current_user\software\microsoft\exchange\client\options"));
+        let runner = Runner::new(&h);
+        assert_eq!(runner.undo(&runner.find(None).unwrap()).status, "undone");
+        assert_same(&state(&h), &before, "undo");
+    }
+}
+
 /// On a Windows in another display language (and under Wine) `reg` says a
 /// key is missing in words this program does not know: the runs, their
 /// checks and their undo still tell a missing key from an unreadable one.
