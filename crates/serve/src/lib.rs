@@ -45,6 +45,10 @@ pub struct Config {
     /// Time a client has to send a request's headers; slow or idle
     /// connections are closed after it.
     pub header_timeout: Duration,
+    /// Connections served at once; further clients wait in the system's
+    /// queue until one closes, so many idle sockets cannot use up the
+    /// process's file descriptors.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -56,6 +60,7 @@ impl Default for Config {
             allow_remote: false,
             allowed_hosts: Vec::new(),
             header_timeout: Duration::from_secs(10),
+            max_connections: 256,
         }
     }
 }
@@ -132,6 +137,7 @@ pub fn run(
         .build()?;
     let app = app(kb, config, bound);
     let header_timeout = config.header_timeout;
+    let max_connections = config.max_connections.max(1);
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         let shutdown = async move {
@@ -142,7 +148,7 @@ pub fn run(
                 }
             }
         };
-        accept_loop(listener, app, header_timeout, shutdown).await;
+        accept_loop(listener, app, header_timeout, max_connections, shutdown).await;
         Ok(())
     })
 }
@@ -152,16 +158,27 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Accepts HTTP/1.1 connections until `shutdown`, then lets the requests in
 /// progress finish. Each connection must send its headers within
-/// `header_timeout`, so slow or idle clients cannot hold sockets forever.
+/// `header_timeout`, so slow or idle clients cannot hold sockets forever;
+/// at most `max_connections` are served at once.
 async fn accept_loop(
     listener: tokio::net::TcpListener,
     app: Router,
     header_timeout: Duration,
+    max_connections: usize,
     shutdown: impl Future<Output = ()>,
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let places = std::sync::Arc::new(tokio::sync::Semaphore::new(max_connections));
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        // A free place first: until one is free, new clients wait unaccepted.
+        let place = tokio::select! {
+            place = places.clone().acquire_owned() => match place {
+                Ok(place) => place,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
@@ -182,6 +199,7 @@ async fn accept_loop(
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             let _ = connection.await;
+            drop(place);
         });
     }
     let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
