@@ -1326,25 +1326,43 @@ async fn openapi_matches_the_router() {
 
 // ------------------------------------------------------------ real socket
 
+/// `run` on a free loopback port, in a thread of its own, until `stop`.
+struct RunningServer {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    fn start(config: Config) -> (std::net::SocketAddr, RunningServer) {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let listener = crate::bind("127.0.0.1:0".parse().unwrap(), &config).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let shutdown = Box::pin(async move {
+                while !flag.load(Ordering::SeqCst) {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            });
+            crate::run(listener, Kb::bundled(), &config, Some(shutdown))
+        });
+        (addr, RunningServer { stop, thread })
+    }
+
+    fn stop(self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.thread.join().unwrap().unwrap();
+    }
+}
+
 /// `run` serves on the listener `bind` gave (port 0: a free one) and stops
 /// when asked, answering in between.
 #[test]
 fn run_serves_on_a_real_socket_until_shut_down() {
     use std::io::{Read, Write};
-    use std::sync::atomic::{AtomicBool, Ordering};
     let config = Config::default();
-    let listener = crate::bind("127.0.0.1:0".parse().unwrap(), &config).unwrap();
-    let addr = listener.local_addr().unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let server = std::thread::spawn(move || {
-        let shutdown = Box::pin(async move {
-            while !flag.load(Ordering::SeqCst) {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-        });
-        crate::run(listener, Kb::bundled(), &config, Some(shutdown))
-    });
+    let (addr, server) = RunningServer::start(config);
     let mut socket = std::net::TcpStream::connect(addr).unwrap();
     write!(
         socket,
@@ -1356,31 +1374,18 @@ fn run_serves_on_a_real_socket_until_shut_down() {
     assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
     assert!(answer.contains("content-security-policy: default-src 'none'"));
     assert!(answer.contains("MAPI_E_FAILONEPROVIDER"));
-    stop.store(true, Ordering::SeqCst);
-    server.join().unwrap().unwrap();
+    server.stop();
 }
 
 /// A client that never finishes its headers is cut off after the header time limit.
 #[test]
 fn slow_headers_are_cut_off() {
     use std::io::{Read, Write};
-    use std::sync::atomic::{AtomicBool, Ordering};
     let config = Config {
         header_timeout: Duration::from_millis(300),
         ..Config::default()
     };
-    let listener = crate::bind("127.0.0.1:0".parse().unwrap(), &config).unwrap();
-    let addr = listener.local_addr().unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let server = std::thread::spawn(move || {
-        let shutdown = Box::pin(async move {
-            while !flag.load(Ordering::SeqCst) {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-        });
-        crate::run(listener, Kb::bundled(), &config, Some(shutdown))
-    });
+    let (addr, server) = RunningServer::start(config);
     let mut socket = std::net::TcpStream::connect(addr).unwrap();
     socket
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -1396,8 +1401,7 @@ fn slow_headers_are_cut_off() {
         "connection held for {waited:?}"
     );
     assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
-    stop.store(true, Ordering::SeqCst);
-    server.join().unwrap().unwrap();
+    server.stop();
 }
 
 /// Past `max_connections`, a new client waits unaccepted until a place is
@@ -1405,24 +1409,12 @@ fn slow_headers_are_cut_off() {
 #[test]
 fn connections_past_the_cap_wait_for_a_free_place() {
     use std::io::{Read, Write};
-    use std::sync::atomic::{AtomicBool, Ordering};
     let config = Config {
         max_connections: 2,
         header_timeout: Duration::from_secs(30),
         ..Config::default()
     };
-    let listener = crate::bind("127.0.0.1:0".parse().unwrap(), &config).unwrap();
-    let addr = listener.local_addr().unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let server = std::thread::spawn(move || {
-        let shutdown = Box::pin(async move {
-            while !flag.load(Ordering::SeqCst) {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-        });
-        crate::run(listener, Kb::bundled(), &config, Some(shutdown))
-    });
+    let (addr, server) = RunningServer::start(config);
     // Two idle clients take both places.
     let first = std::net::TcpStream::connect(addr).unwrap();
     let _second = std::net::TcpStream::connect(addr).unwrap();
@@ -1449,6 +1441,5 @@ fn connections_past_the_cap_wait_for_a_free_place() {
     let mut answer = String::new();
     third.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
-    stop.store(true, Ordering::SeqCst);
-    server.join().unwrap().unwrap();
+    server.stop();
 }
