@@ -13,7 +13,7 @@
 
 mod archive;
 mod eventlog;
-mod har;
+pub(crate) mod har;
 mod secrets;
 
 use encoding_rs::Encoding;

@@ -505,6 +505,11 @@ fn extract_line(line: &str, n: usize, out: &mut Extracted) {
     });
     json_error_codes(line, n, out);
     ids(line, n, out);
+    // A redirect URL pasted from the address bar carries the error page's
+    // text percent-encoded (`Correlation+ID%3a+…`): its ids count too.
+    if line.contains("%3a") || line.contains("%3A") {
+        ids(&crate::container::har::percent_decode(line), n, out);
+    }
 }
 
 /// `EventID=1098`, `Event ID: 1098`, `イベント ID 1098`.
@@ -774,6 +779,29 @@ mod tests {
         assert_eq!(
             find(IdKind::Timestamp),
             ["2026-11-20T09:12:33Z", "2026-11-20 18:12:33Z"]
+        );
+    }
+
+    #[test]
+    fn identifiers_in_a_redirect_url() {
+        let e = extract("https://localhost/?error=interaction_required&error_description=AADSTS50076%3a+Due+to+a+change.%0d%0aTrace+ID%3a+0b3c5a1e-1111-4c2d-9e8f-2a3b4c5d6e7f%0d%0aCorrelation+ID%3a+6f0c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f%0d%0aTimestamp%3a+2026-11-20+03%3a41%3a07Z&state=x");
+        let ids: Vec<(IdKind, &str)> = e.ids.iter().map(|i| (i.kind, i.value.as_str())).collect();
+        assert!(
+            ids.contains(&(IdKind::Correlation, "6f0c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f")),
+            "{ids:?}"
+        );
+        assert!(
+            ids.contains(&(IdKind::Trace, "0b3c5a1e-1111-4c2d-9e8f-2a3b4c5d6e7f")),
+            "{ids:?}"
+        );
+        assert!(
+            ids.contains(&(IdKind::Timestamp, "2026-11-20 03:41:07Z")),
+            "{ids:?}"
+        );
+        assert_eq!(
+            e.codes.len(),
+            1,
+            "the code once, not again from the decoded text"
         );
     }
 

@@ -153,35 +153,44 @@ impl Redactor {
         out
     }
 
+    /// Addresses as written and percent-encoded in URLs
+    /// (`login_hint=megan%40contoso.com`); both spellings of one address get
+    /// the same placeholder.
     fn emails(&mut self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
-        while let Some(at) = rest.find('@') {
+        while let Some((at, sign)) = next_at_sign(rest) {
+            // In a URL (`%40`) a `+` is a space and `%` starts an escape: they
+            // end the local part there (`error_description=…+megan%40…`).
+            let encoded = sign > 1;
             let local_start = rest[..at]
                 .char_indices()
                 .rev()
                 .take_while(|(_, c)| {
-                    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-')
+                    c.is_ascii_alphanumeric()
+                        || matches!(c, '.' | '_' | '-')
+                        || (!encoded && matches!(c, '%' | '+'))
                 })
                 .last()
                 .map(|(i, _)| i)
                 .unwrap_or(at);
-            let domain_len = rest[at + 1..]
+            let domain_start = at + sign;
+            let domain_len = rest[domain_start..]
                 .char_indices()
                 .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
                 .last()
                 .map(|(i, c)| i + c.len_utf8())
                 .unwrap_or(0);
-            let domain = rest[at + 1..at + 1 + domain_len].trim_end_matches('.');
+            let domain = rest[domain_start..domain_start + domain_len].trim_end_matches('.');
             if local_start < at && domain.contains('.') {
-                let address = &rest[local_start..at + 1 + domain.len()];
+                let address = format!("{}@{domain}", &rest[local_start..at]);
                 out.push_str(&rest[..local_start]);
-                let p = self.placeholder("email", address);
+                let p = self.placeholder("email", &address);
                 out.push_str(&p);
-                rest = &rest[at + 1 + domain.len()..];
+                rest = &rest[domain_start + domain.len()..];
             } else {
-                out.push_str(&rest[..at + 1]);
-                rest = &rest[at + 1..];
+                out.push_str(&rest[..domain_start]);
+                rest = &rest[domain_start..];
             }
         }
         out.push_str(rest);
@@ -373,6 +382,21 @@ impl Redactor {
     }
 }
 
+/// The next `@`, or `%40` (its percent-encoding), with its length.
+fn next_at_sign(text: &str) -> Option<(usize, usize)> {
+    let plain = text.find('@');
+    let encoded = text
+        .match_indices('%')
+        .find(|(i, _)| text[i + 1..].starts_with("40"))
+        .map(|(i, _)| i);
+    match (plain, encoded) {
+        (Some(p), Some(e)) if e < p => Some((e, 3)),
+        (Some(p), _) => Some((p, 1)),
+        (None, Some(e)) => Some((e, 3)),
+        (None, None) => None,
+    }
+}
+
 fn looks_like_ipv6(s: &str) -> bool {
     let colons = s.matches(':').count();
     let compressed = s.matches("::").count() == 1;
@@ -441,6 +465,19 @@ mod tests {
             r.redact("taro.yamada@contoso.co.jp signed in; hanako@contoso.com failed; TARO.YAMADA@contoso.co.jp again."),
             "<email-1> signed in; <email-2> failed; <email-1> again."
         );
+    }
+
+    #[test]
+    fn percent_encoded_addresses_in_urls() {
+        let mut r = Redactor::new();
+        assert_eq!(
+            r.redact("megan.bowen@contoso.com then ?login_hint=Megan.Bowen%40contoso.com&error_description=AADSTS50126%3a+Invalid+for+megan.bowen%40contoso.com%0d%0a"),
+            "<email-1> then ?login_hint=<email-1>&error_description=AADSTS50126%3a+Invalid+for+<email-1>%0d%0a"
+        );
+        // Plus addressing outside URLs is one address.
+        assert_eq!(r.redact("taro+m365@contoso.co.jp"), "<email-2>");
+        // `%40` with no address around it stays.
+        assert_eq!(r.redact("50%40 off, 100%"), "50%40 off, 100%");
     }
 
     #[test]

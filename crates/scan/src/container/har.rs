@@ -646,7 +646,7 @@ fn render_url(url: &str) -> String {
 }
 
 /// Decodes `%XX` escapes and `+` (a space in a query).
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
