@@ -923,6 +923,24 @@ fn export_and_delete(p: &mut Plan, facts: &Facts, key: &str, backup: &Path, file
     p.verify.push(Check::RegKeyAbsent { key: key.into() });
 }
 
+/// A step that creates `key`; its undo exports it to `kept` and removes it,
+/// only if this run created it.
+fn create_key(key: &str, does: Text, kept: PathBuf) -> Step {
+    Step {
+        does,
+        op: Op::RegCreateKey { key: key.into() },
+        undo: Undo::Restore {
+            op: Op::RegRemoveCreated {
+                key: key.into(),
+                file: kept,
+            },
+        },
+        backup: None,
+        notice: None,
+        admin: false,
+    }
+}
+
 fn new_outlook_profile(p: &mut Plan, facts: &Facts, options: &Options, backup: &Path) {
     p.preconditions.push(Precondition::AppsClosed {
         images: OUTLOOK_APPS.iter().map(|s| s.to_string()).collect(),
@@ -968,23 +986,18 @@ fn new_outlook_profile(p: &mut Plan, facts: &Facts, options: &Options, backup: &
     }
     let key = format!(r"{OUTLOOK_PROFILES}\{name}");
     p.steps.push(Step {
-        does: t!(
-            "Create the new, empty Outlook profile `{name}` beside the existing ones",
-            "既存のプロファイルはそのままに、新しい空の Outlook プロファイル `{name}` を作成する"
-        ),
-        op: Op::RegCreateKey { key: key.clone() },
-        undo: Undo::Restore {
-            op: Op::RegRemoveCreated {
-                key: key.clone(),
-                file: under(backup, "new-profile-at-undo.reg"),
-            },
-        },
-        backup: None,
         notice: Some(t!(
             "Outlook sets the account up again in the new profile and downloads the mailbox again.",
             "新しいプロファイルでアカウントを設定し直し、メールボックスを再ダウンロードします。"
         )),
-        admin: false,
+        ..create_key(
+            &key,
+            t!(
+                "Create the new, empty Outlook profile `{name}` beside the existing ones",
+                "既存のプロファイルはそのままに、新しい空の Outlook プロファイル `{name}` を作成する"
+            ),
+            under(backup, "new-profile-at-undo.reg"),
+        )
     });
     let default_undo = match &facts.outlook_default {
         Some(old) => Op::RegSetString {
@@ -1027,22 +1040,14 @@ fn new_outlook_profile(p: &mut Plan, facts: &Facts, options: &Options, backup: &
     // undoing the value would leave them behind: they are created as a step
     // of their own, which undo removes again.
     if let Some(key) = &facts.exchange_options_missing_from {
-        p.steps.push(Step {
-            does: t!(
+        p.steps.push(create_key(
+            key,
+            t!(
                 "Create {key}, where Outlook reads PickLogonProfile (it does not exist yet)",
                 "Outlook が PickLogonProfile を読むキー {key} を作成する (まだ存在しません)"
             ),
-            op: Op::RegCreateKey { key: key.clone() },
-            undo: Undo::Restore {
-                op: Op::RegRemoveCreated {
-                    key: key.clone(),
-                    file: under(backup, "exchange-options-at-undo.reg"),
-                },
-            },
-            backup: None,
-            notice: None,
-            admin: false,
-        });
+            under(backup, "exchange-options-at-undo.reg"),
+        ));
     }
     let pick_undo = match &facts.pick_logon_profile {
         Some(old) => Op::RegSetString {

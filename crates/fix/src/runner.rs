@@ -1219,6 +1219,26 @@ impl<'a> Runner<'a> {
         facts::reg_key_state(self.host, key)
     }
 
+    /// Exports `key` to `file` (or `file` numbered `.2.reg`, `.3.reg`, … when
+    /// it is taken: nothing kept earlier is overwritten), then deletes the
+    /// key. Returns where the export went.
+    fn export_and_delete(&self, key: &str, file: &Path) -> io::Result<PathBuf> {
+        let h = self.host;
+        if let Some(parent) = file.parent() {
+            h.create_dir_all(parent)?;
+        }
+        let mut target = file.to_path_buf();
+        let mut n = 2;
+        while h.exists(&target) {
+            target = file.with_extension(format!("{n}.reg"));
+            n += 1;
+        }
+        let t = target.to_string_lossy().into_owned();
+        self.run_ok("reg", &["export", key, &t, "/y"], SHORT)?;
+        self.run_ok("reg", &["delete", key, "/f"], SHORT)?;
+        Ok(target)
+    }
+
     /// Carries out one operation; every one checks the state it finds, so
     /// running it again after a crash is safe.
     pub fn apply(&self, op: &Op) -> io::Result<Text> {
@@ -1337,19 +1357,7 @@ impl<'a> Runner<'a> {
                     if self.key_exists(key)? {
                         // Recreated since the run: kept in a file, then
                         // replaced, so nothing of it mixes into the restore.
-                        if let Some(parent) = displaced.parent() {
-                            h.create_dir_all(parent)?;
-                        }
-                        let mut target = displaced.clone();
-                        let mut n = 2;
-                        while h.exists(&target) {
-                            target = displaced.with_extension(format!("{n}.reg"));
-                            n += 1;
-                        }
-                        let t = target.to_string_lossy().into_owned();
-                        self.run_ok("reg", &["export", key, &t, "/y"], SHORT)?;
-                        self.run_ok("reg", &["delete", key, "/f"], SHORT)?;
-                        let kept = show(&target);
+                        let kept = show(&self.export_and_delete(key, displaced)?);
                         note = t!(
                             " (the key as it was before the undo is kept in {kept})",
                             " (元に戻す直前のキーは {kept} に保管しました)"
@@ -1386,19 +1394,7 @@ impl<'a> Runner<'a> {
                 if !self.key_exists(key)? {
                     return Ok(t!("already absent", "すでに存在しません"));
                 }
-                if let Some(parent) = file.parent() {
-                    h.create_dir_all(parent)?;
-                }
-                let mut target = file.clone();
-                let mut n = 2;
-                while h.exists(&target) {
-                    target = file.with_extension(format!("{n}.reg"));
-                    n += 1;
-                }
-                let f = target.to_string_lossy().into_owned();
-                self.run_ok("reg", &["export", key, &f, "/y"], SHORT)?;
-                self.run_ok("reg", &["delete", key, "/f"], SHORT)?;
-                let kept = show(&target);
+                let kept = show(&self.export_and_delete(key, file)?);
                 Ok(t!(
                     "removed; its content is kept in {kept}",
                     "削除しました。内容は {kept} に保管しました"
