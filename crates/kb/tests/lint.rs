@@ -1,6 +1,6 @@
 //! The linter rejects each kind of fault, and the bundled knowledge base passes it.
 
-use m365doctor_kb::lint::{lint_dir, Problem};
+use m365doctor_kb::lint::{lint_dir, lint_dir_as, Origin, Problem, REQUIRE_CHECKED_FOR_BUNDLED};
 use m365doctor_kb::{action_list, ENTRIES};
 use std::path::{Path, PathBuf};
 
@@ -243,7 +243,22 @@ fn bundled_dir() -> PathBuf {
 
 #[test]
 fn the_bundled_knowledge_base_passes_the_linter() {
-    let (loaded, problems) = lint_dir(&bundled_dir(), &action_list()).unwrap();
+    let (loaded, problems) = lint_dir_as(&bundled_dir(), &action_list(), Origin::Bundled).unwrap();
+    // Until every family is re-checked (REQUIRE_CHECKED_FOR_BUNDLED), the
+    // entries still without a `checked` record are warnings.
+    let unchecked = loaded
+        .entries
+        .iter()
+        .filter(|(_, e)| e.checked.is_empty())
+        .count();
+    println!(
+        "{unchecked} of {} entries have no `checked` record yet; {} warnings",
+        loaded.entries.len(),
+        loaded.warnings.len()
+    );
+    if REQUIRE_CHECKED_FOR_BUNDLED {
+        assert!(loaded.warnings.is_empty());
+    }
     let report: Vec<String> = problems
         .iter()
         .map(|p| format!("{}: {}", p.file, p.en))
