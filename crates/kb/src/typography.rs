@@ -38,7 +38,7 @@ pub static GLOSSARY: &[Term] = &[
     Term { forbidden: "デバイスベース", preferred: "デバイス ベース", why: "one spelling" },
     Term { forbidden: "セキュリティ ソフト", preferred: "セキュリティ製品", why: "one term" },
     Term { forbidden: "ライセンス認証状態", preferred: "ライセンス認証の状態", why: "Microsoft's article title" },
-    Term { forbidden: "ライセンス認証のリセット", preferred: "[Office のライセンス認証をリセット]", why: "the Get Help troubleshooter's name" },
+    Term { forbidden: "「Office のライセンス認証のリセット」", preferred: "[Office のライセンス認証をリセット]", why: "the Get Help troubleshooter's name" },
     Term { forbidden: "Users may join devices", preferred: "[ユーザーはデバイスを Microsoft Entra に参加させることができます]", why: "the Japanese portal label" },
     Term { forbidden: "Users may register their devices", preferred: "[ユーザーはデバイスを Microsoft Entra に登録できます]", why: "the Japanese portal label" },
     Term { forbidden: "[デバイス設定]", preferred: "[デバイスの設定]", why: "the Japanese portal blade" },
@@ -50,10 +50,11 @@ pub static GLOSSARY: &[Term] = &[
 ];
 
 /// Terms an English text implies in its Japanese twin: when `en` contains
-/// the first (case-insensitively), `ja` must contain the second.
+/// the first, `ja` must contain the second. A term in lower case matches any
+/// case; one with capitals (a permission's name) only as written.
 pub static REQUIRED_TRANSLATIONS: &[(&str, &str, &str)] = &[
     ("provision", "プロビジョニング", "provisioning is プロビジョニング, not 準備"),
-    ("send as", "送信者として送信", "Send As is [送信者として送信]; 代理人として送信 is Send on behalf"),
+    ("Send As", "送信者として送信", "Send As is [送信者として送信]; 代理人として送信 is Send on behalf"),
     ("captive portal", "キャプティブ ポータル", "captive portal is キャプティブ ポータル"),
 ];
 
@@ -227,7 +228,12 @@ pub fn check_pair(en: &str, ja: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     let lower = en.to_lowercase();
     for (term, required, why) in REQUIRED_TRANSLATIONS {
-        if lower.contains(term) && !ja.contains(required) {
+        let found = if term.chars().any(char::is_uppercase) {
+            en.contains(term)
+        } else {
+            lower.contains(term)
+        };
+        if found && !ja.contains(required) {
             out.push(finding(
                 format!("Japanese: the English says '{term}', so the Japanese needs {required} ({why})"),
                 format!("日本語: 英語に「{term}」があるため、日本語には「{required}」が必要です"),
