@@ -90,6 +90,26 @@ fn excerpt(chars: &[char], at: usize) -> String {
     chars[from..to].iter().collect()
 }
 
+/// Whether the ASCII double quote at `at` belongs to a code literal such as
+/// `forceAuthn="true"`: its pair encloses ASCII without spaces.
+fn code_literal_quote(chars: &[char], at: usize) -> bool {
+    let count_before = chars[..at].iter().filter(|c| **c == '"').count();
+    let (from, to) = if count_before % 2 == 0 {
+        let Some(end) = chars[at + 1..].iter().position(|c| *c == '"') else {
+            return false;
+        };
+        (at + 1, at + 1 + end)
+    } else {
+        let Some(start) = chars[..at].iter().rposition(|c| *c == '"') else {
+            return false;
+        };
+        (start + 1, at)
+    };
+    chars[from..to]
+        .iter()
+        .all(|c| c.is_ascii_graphic())
+}
+
 /// Typography of one Japanese prose text.
 pub fn check_japanese(text: &str) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -160,7 +180,7 @@ pub fn check_japanese(text: &str) -> Vec<Finding> {
                 n,
             );
         }
-        if matches!(c, '“' | '”' | '‘' | '’' | '"') {
+        if matches!(c, '“' | '”' | '‘' | '’') || (c == '"' && !code_literal_quote(&chars, n)) {
             push(
                 "Japanese: quote with 「」, not with ASCII or curly quotes",
                 "日本語: 引用には半角や curly の引用符ではなく「」を使ってください",
@@ -304,6 +324,9 @@ mod tests {
         }
         // A 中黒 inside a quoted UI label is the label.
         assert!(rules("「プロキシ・サーバー」を開きます。").is_empty());
+        // A code literal keeps its quotes; quoted prose does not.
+        assert!(rules("SAML 要求に forceAuthn=\"true\" を含めます。").is_empty());
+        assert!(!rules("\"Keyset does not exist\" と表示されます。").is_empty());
     }
 
     #[test]
