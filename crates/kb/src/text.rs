@@ -116,7 +116,8 @@ pub fn normalize_with_offsets(text: &str) -> (String, Vec<usize>) {
 /// The key phrases of a message, in its matching form: runs of kanji,
 /// katakana and ASCII words (the content), without the hiragana between
 /// them (particles and endings vary between a translation and the real
-/// dialog). Phrases of one character are dropped unless nothing else is left.
+/// dialog). Phrases of one kana or letter are dropped unless nothing else
+/// is left.
 pub fn key_phrases(message: &str) -> Vec<String> {
     let normalized = normalize_for_match(message);
     let mut phrases: Vec<String> = Vec::new();
@@ -153,7 +154,8 @@ pub fn key_phrases(message: &str) -> Vec<String> {
     }
     let long: Vec<String> = out
         .iter()
-        .filter(|p| p.chars().count() >= 2)
+        // A single kanji is a word (見つかりません); a single kana or letter is not.
+        .filter(|p| p.chars().count() >= 2 || p.chars().all(is_kanji))
         .cloned()
         .collect();
     if long.is_empty() {
@@ -301,6 +303,7 @@ mod tests {
             key_phrases("サーバーへの接続に失敗しました"),
             vec!["サーバー", "接続", "失敗"]
         );
+        assert_eq!(key_phrases("サーバーが見つかりませんでした"), vec!["サーバー", "見"]);
         assert_eq!(
             key_phrases("The connection to the server has failed."),
             vec!["connection", "server", "failed"]
