@@ -19,6 +19,7 @@ import json
 import re
 import sys
 import tomllib
+import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -87,8 +88,8 @@ CODE_PATTERNS = [
     r"(?<![-\w])[89ACDacd][0-9A-Fa-f]{7}(?![-\w])",
     r"(?<![\w.])-\d{9,10}\b",
     r"\b2147\d{6}\b",
-    r"\[\s*-?\d{3,10}\s*\]",
-    r"(?i:error|status|code|エラー|コード|ｺｰﾄﾞ)[ \t]*(?i:code|コード|番号)?[ \t]*[:：=#]?[ \t]*-?\d{3,}",
+    r"(?<!\w)\[\s*-?\d{3,10}\s*\]",
+    r"(?i:error|failure|status|code|エラー|コード|ｺｰﾄﾞ)[ \t]*(?i:code|state|コード|番号|状態)?[ \t]*(?:[:：=#]|is|は)?[ \t]*-?\d{3,}",
     r"\bTag[ \t]*[:=][ \t]*(?:0x)?[0-9A-Za-z]{5,}\b",
     r"\bMSIS\d{4}\b",
     r"\bID\d{4}\b",
@@ -101,7 +102,10 @@ JA_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 def has_code(text: str) -> bool:
-    return CODE_RE.search(text) is not None
+    # Pasted text carries look-alike characters: full-width letters and digits
+    # (NFKC folds them) and the multiplication sign for the x of 0x.
+    folded = unicodedata.normalize("NFKC", text).replace("\u00d7", "x")
+    return CODE_RE.search(folded) is not None
 
 
 def split_for(number: int) -> str:
