@@ -533,13 +533,18 @@ impl Understanding {
     /// The entries whose steps make the plan: the best one, and the next
     /// ones while they are nearly as likely.
     pub fn plan_entries(&self) -> Vec<&str> {
+        self.plan_entries_with(PLAN_RATIO)
+    }
+
+    /// [`Understanding::plan_entries`] with another ratio (for tuning).
+    pub fn plan_entries_with(&self, ratio: f64) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         let Some(first) = self.entries.first() else {
             return out;
         };
         out.push(&first.id);
         for e in &self.entries[1..] {
-            if e.probability >= PLAN_RATIO * first.probability {
+            if e.probability >= ratio * first.probability {
                 out.push(&e.id);
             }
         }
@@ -553,7 +558,7 @@ impl Understanding {
 
 /// An entry joins the plan when its probability is at least this share of
 /// the best entry's.
-pub const PLAN_RATIO: f64 = 0.5;
+pub const PLAN_RATIO: f64 = 0.9;
 
 /// Apps and platform the caller gave, as clues.
 fn add_given(found: &mut Vec<Clue>, query: &Query) {

@@ -130,6 +130,31 @@ fn render(weights: &[f64], calibration: (f64, f64), reports: usize) -> String {
 
 fn run_search(prepared: &[Prepared]) {
     let kb = m365doctor_kb::Kb::bundled();
+    // How many entries' steps make the plan.
+    let oof = cross_validate(prepared, OBJECTIVE, STEPS);
+    for ratio in [0.2, 0.35, 0.5, 0.7, 0.9, 1.01] {
+        let mut hits = 0;
+        let mut n = 0;
+        for (p, w) in prepared.iter().zip(&oof) {
+            if p.report.layers.is_empty() || !p.report.confirmed_fix {
+                continue;
+            }
+            let params = Params {
+                weights: w.clone(),
+                calibration: (1.0, 0.0),
+            };
+            let u = understand_with(params, p);
+            let steps = plan(&kb, &u.plan_entries_with(ratio));
+            n += 1;
+            if steps.iter().take(3).any(|a| p.report.actions.contains(a)) {
+                hits += 1;
+            }
+        }
+        println!(
+            "plan ratio {ratio:<5} fix@3 {:.3} ({n})",
+            hits as f64 / n as f64
+        );
+    }
     let grid_entry = [0.3, 0.5, 1.0];
     let grid_clue = [0.1, 0.3, 1.0];
     let grid_l2 = [0.003, 0.01, 0.03];
