@@ -2054,6 +2054,13 @@ pub fn detect(canonical: &str, tokens: &[Token]) -> Vec<Found> {
     if let Some(ac) = &c.ja_first {
         for m in ac.find_overlapping_iter(canonical) {
             let (clue, sign, segments) = &c.ja[m.pattern().as_usize()];
+            // A katakana word inside a longer one is another word
+            // (ワード in パスワード).
+            let before = canonical[..m.start()].chars().next_back();
+            let first = segments[0].chars().next();
+            if first.is_some_and(text::is_katakana) && before.is_some_and(text::is_katakana) {
+                continue;
+            }
             let mut at = m.end();
             let mut ok = true;
             for seg in &segments[1..] {

@@ -349,6 +349,9 @@ impl<'k> Engine<'k> {
         nf("best-match", best_total.ln_1p());
         nf("length", (tokens.len() as f32).ln_1p() / 5.0);
         nf("topics", topics as f32 / 3.0);
+        let apps = found.iter().filter(|c| c.kind == clues::Kind::App).count();
+        nf("apps", apps.min(3) as f32 / 3.0);
+        nf("symptom-match", max[0].ln_1p());
         (
             Features {
                 entries,

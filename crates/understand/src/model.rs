@@ -47,6 +47,8 @@ pub const NONE: &[&str] = &[
     "best-match",
     "length",
     "topics",
+    "apps",
+    "symptom-match",
 ];
 
 pub fn layer_count() -> usize {
@@ -423,11 +425,9 @@ pub fn fit_gate(examples: &[Example], w: &mut [f64], l2: f64) {
             (x, if ex.layers.is_empty() { 1.0 } else { 0.0 })
         })
         .collect();
-    // The few texts not about signing in count as much as all the others
-    // together would if they were as frequent as in the corpus's quota.
-    let positives = rows.iter().filter(|r| r.1 > 0.5).count().max(1) as f64;
-    let negatives = (rows.len() as f64 - positives).max(1.0);
-    let weight_pos = (negatives / positives).sqrt();
+    // Not reweighted: saying "not about signing in" to a sign-in problem
+    // costs more than answering a question that was not one.
+    let weight_pos = 1.0;
     let mut beta = vec![0.0; dims];
     for _ in 0..50 {
         let mut g = vec![0.0; dims];

@@ -319,8 +319,9 @@ pub fn tokenize_canonical(text: &str, stemmer: &Stemmer) -> Vec<Token> {
         } else {
             for pair in chars.windows(2) {
                 let s: String = pair.iter().collect();
-                // Two kana of grammar (して, ます, です) say nothing.
-                let stop = pair.iter().all(|&c| is_hiragana(c)) && is_function_kana(pair);
+                // Kana alone (して, ます, ずれ) is mostly grammar; the few
+                // kana words that matter are clues (ぐるぐる, ずれ).
+                let stop = pair.iter().all(|&c| is_hiragana(c));
                 tokens.push(Token {
                     term: s.clone(),
                     surface: s,
@@ -353,19 +354,6 @@ pub fn tokenize_canonical(text: &str, stemmer: &Stemmer) -> Vec<Token> {
         flush_run(&mut run, &mut tokens, words);
     }
     tokens
-}
-
-/// Hiragana pairs that are grammar, not content.
-fn is_function_kana(pair: &[char]) -> bool {
-    const PAIRS: &[&str] = &[
-        "して", "ます", "です", "した", "せん", "ので", "のに", "から", "ても", "では", "には",
-        "とは", "てい", "いる", "いま", "まし", "でし", "ある", "あり", "りま", "こと", "もの",
-        "その", "この", "ない", "なく", "など", "にな", "なり", "れて", "され", "さい", "くだ",
-        "ださ", "ると", "って", "った", "たら", "れば", "よう", "うに", "がで", "でき", "きま",
-        "きな", "のは", "のが", "とい", "いう", "おり", "すが",
-    ];
-    let s: String = pair.iter().collect();
-    PAIRS.contains(&s.as_str())
 }
 
 /// The Damerau–Levenshtein distance of two short words, or `None` when it

@@ -194,11 +194,11 @@ pub fn cross_validate(prepared: &[Prepared], objective: Objective, steps: usize)
 
 /// The calibration (Platt) from out-of-fold predictions: the best layer's
 /// uncalibrated share and whether it was acceptable.
-pub fn calibration_points(
-    engine: &Engine,
-    prepared: &[Prepared],
-    weights: &[Vec<f64>],
-) -> Vec<(f64, bool)> {
+/// The points the calibration is fitted on, from out-of-fold predictions:
+/// every layer's uncalibrated probability (above 1%) and whether that layer
+/// is an acceptable answer for the report. Fitting on every layer, not only
+/// the best one, keeps the other layers' scores honest too.
+pub fn calibration_points(prepared: &[Prepared], weights: &[Vec<f64>]) -> Vec<(f64, bool)> {
     let mut points = Vec::new();
     for (p, w) in prepared.iter().zip(weights) {
         if p.report.layers.is_empty() {
@@ -207,14 +207,13 @@ pub fn calibration_points(
         let (scores, none) = p.example.features.scores(w);
         let (pe, _) = model::predict(&scores, none);
         let lp = model::layer_probabilities(&pe, &p.example.features.layers);
-        let (best, share) =
-            lp.iter().enumerate().fold(
-                (0, 0.0),
-                |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc },
-            );
-        let right = p.report.layers.iter().any(|l| *l == Layer::ALL[best].id());
-        let _ = engine;
-        points.push((share, right));
+        for (i, &share) in lp.iter().enumerate() {
+            if share < 0.01 {
+                continue;
+            }
+            let right = p.report.layers.iter().any(|l| *l == Layer::ALL[i].id());
+            points.push((share, right));
+        }
     }
     points
 }

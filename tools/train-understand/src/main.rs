@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let oof = cross_validate(&prepared, OBJECTIVE, STEPS);
-    let points = calibration_points(&engine, &prepared, &oof);
+    let points = calibration_points(&prepared, &oof);
     let calibration = m365doctor_understand::model::fit_platt(&points);
     let examples: Vec<_> = prepared.iter().map(|p| p.example.clone()).collect();
     let weights = train(&examples, OBJECTIVE, STEPS);
