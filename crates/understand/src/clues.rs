@@ -231,8 +231,9 @@ pub static CLUES: &[ClueDef] = &[
             "portal azure com",
             "incognito",
             "inprivate",
+            "in private",
         ],
-        ja: &["ブラウザ", "web 版", "web版", "シークレット", "inprivate"],
+        ja: &["ブラウザ", "web 版", "web版", "シークレット"],
         ..clue("browser", App, "a web browser", "Web ブラウザー")
     },
     ClueDef {
@@ -2040,14 +2041,24 @@ pub fn detect(canonical: &str, tokens: &[Token]) -> Vec<Found> {
             let Some(end) = match_phrase(&words, start, phrase) else {
                 continue;
             };
-            if CLUES[*clue].negatable && negated(&words, start) {
+            if CLUES[*clue].negatable
+                && (negated(&words, start) || negated_ja(canonical, words[end].end))
+            {
                 continue;
             }
             let surface: Vec<&str> = words[start..=end]
                 .iter()
                 .map(|t| t.surface.as_str())
                 .collect();
-            hits.push((*clue, *sign, surface.join(" ")));
+            // Words right next to each other say it more surely than words
+            // with others between them ("browser works" beside "browser …
+            // too").
+            let tight = if end - start + 1 == phrase.len() {
+                1.0
+            } else {
+                0.6
+            };
+            hits.push((*clue, *sign * tight, surface.join(" ")));
         }
     }
     // Japanese: the normal form.
@@ -2087,9 +2098,9 @@ pub fn detect(canonical: &str, tokens: &[Token]) -> Vec<Found> {
     for (clue, sign, surface) in hits {
         let p = &mut per[clue];
         if sign > 0.0 {
-            p.0 += 1.0;
+            p.0 += sign;
         } else {
-            p.1 += 1.0;
+            p.1 -= sign;
         }
         if !p.2.contains(&surface) && p.2.len() < 5 {
             p.2.push(surface);
@@ -2114,7 +2125,7 @@ pub fn detect(canonical: &str, tokens: &[Token]) -> Vec<Found> {
             id: CLUES[i].id,
             kind: CLUES[i].kind,
             value,
-            count: (pos + neg) as usize,
+            count: (pos + neg).round().max(1.0) as usize,
             matched,
         });
     }
@@ -2161,9 +2172,26 @@ fn negated(words: &[&Token], start: usize) -> bool {
         .any(|w| NEGATIONS.contains(&w.surface.as_str()))
 }
 
+/// Whether the Japanese right after a match denies it (VPN は使っていません,
+/// パスワードは変更していない). The look stops where a new clause starts: a
+/// clause ending (から, ので, 、) or a verb that is not one of using,
+/// connecting, setting or changing (更新してから起動しない is an update
+/// followed by a failure, not a denied update).
 fn negated_ja(canonical: &str, end: usize) -> bool {
-    let window = &canonical[end..advance(canonical, end, 7)];
-    ["ない", "ません", "なし", "無し", "ではな"]
+    const VERBS: &str = "使用利接続入設定変更無効";
+    let mut window = String::new();
+    for c in canonical[end..].chars().take(10) {
+        if matches!(c, '、' | '。' | ',' | '.') || (text::is_kanji(c) && !VERBS.contains(c)) {
+            break;
+        }
+        window.push(c);
+        for stop in ["から", "ので", "けど", "が、"] {
+            if window.ends_with(stop) {
+                return false;
+            }
+        }
+    }
+    ["ない", "ません", "なし", "無し", "ではな", "おらず"]
         .iter()
         .any(|n| window.contains(n))
 }

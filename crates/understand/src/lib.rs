@@ -48,7 +48,7 @@ mod bundled {
 pub use bundled::BUNDLED;
 
 /// Below this calibrated score of the best layer, questions are offered.
-pub const ASK_BELOW: f64 = 0.7;
+pub const ASK_BELOW: f64 = 0.8;
 
 /// Evidence the caller found by other means: a code it decoded or a
 /// knowledge-base dialog text it recognised.
@@ -287,6 +287,12 @@ impl<'k> Engine<'k> {
             dense("dialog-abs", s.fields[1].ln_1p());
             dense("explanation-abs", s.fields[2].ln_1p());
             dense("steps-abs", s.fields[3].ln_1p());
+            if code_entries > 0 {
+                dense("symptoms-abs+code", s.fields[0].ln_1p());
+                dense("dialog-abs+code", s.fields[1].ln_1p());
+                dense("explanation-abs+code", s.fields[2].ln_1p());
+                dense("steps-abs+code", s.fields[3].ln_1p());
+            }
             dense("code-entry", code_entry[k]);
             dense("code-layer", code_layer[self.layers[k]]);
             dense("dialog-entry", dialog_entry[k]);
@@ -311,6 +317,9 @@ impl<'k> Engine<'k> {
             dense("entry-clues", entry_clues);
             if e.codes.is_empty() {
                 dense("codeless-entry", 1.0);
+                if code_entries > 0 {
+                    dense("codeless-entry+code", 1.0);
+                }
             }
             if code_entries > 0 && code_entry[k] == 0.0 {
                 dense("code-elsewhere", 1.0);
@@ -525,6 +534,26 @@ impl<'k> Engine<'k> {
         u.answers.push((q.id, a.id));
         self.rank(u, evidence);
         Ok(())
+    }
+
+    /// What each weight contributes to an entry's score for a query, largest
+    /// first: (feature name, contribution). For debugging and tuning.
+    pub fn contributions(&self, query: &Query, entry: &str) -> Vec<(String, f64)> {
+        let Some(k) = self.entry_position(entry) else {
+            return Vec::new();
+        };
+        let (features, _, _) = self.features(query);
+        let mut out: Vec<(String, f64)> = features.entries[k]
+            .iter()
+            .map(|&(i, v)| {
+                (
+                    model::weight_name(i as usize),
+                    self.params.weights[i as usize] * v as f64,
+                )
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        out
     }
 
     pub(crate) fn layer_of(&self, k: usize) -> usize {

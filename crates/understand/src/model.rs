@@ -3,9 +3,11 @@
 //! retrieval scores of the entry's fields, the evidence of codes and dialog
 //! texts, the app, and the clues found in the text, weighed per layer.
 //!
-//!     score(entry) = w · features(entry)      P(entry) = softmax(score)
-//!     P(layer)     = Σ P(entry) over the layer's entries
-//!     P(not about signing in) = σ(v · gate features)
+//! ```text
+//! score(entry) = w · features(entry)      P(entry) = softmax(score)
+//! P(layer)     = Σ P(entry) over the layer's entries
+//! P(not about signing in) = σ(v · gate features)
+//! ```
 //!
 //! The weights are fitted by `tools/train-understand` on the corpus's
 //! training split (maximum likelihood of the acceptable layers and of the
@@ -37,6 +39,14 @@ pub const DENSE: &[&str] = &[
     "entry-clues",
     "codeless-entry",
     "code-elsewhere",
+    // The retrieval scores again, for texts in which a code was found: the
+    // words count less (or more) when a code already speaks.
+    "symptoms-abs+code",
+    "dialog-abs+code",
+    "explanation-abs+code",
+    "steps-abs+code",
+    // A symptom entry (no code of its own) when the text has a code.
+    "codeless-entry+code",
 ];
 
 /// Features of the "not about signing in" candidate.
@@ -80,6 +90,24 @@ impl Layout {
     }
     pub fn size() -> usize {
         Self::none() + NONE.len()
+    }
+}
+
+/// The name of weight `i` (`symptoms`, `bias:clock`, `clue:vpn:network`, `none:bias`).
+pub fn weight_name(i: usize) -> String {
+    if i < Layout::bias() {
+        DENSE[i].to_string()
+    } else if i < Layout::clue() {
+        format!("bias:{}", Layer::ALL[i - Layout::bias()].id())
+    } else if i < Layout::none() {
+        let j = i - Layout::clue();
+        format!(
+            "clue:{}:{}",
+            CLUES[j / layer_count()].id,
+            Layer::ALL[j % layer_count()].id()
+        )
+    } else {
+        format!("none:{}", NONE.get(i - Layout::none()).unwrap_or(&"?"))
     }
 }
 
@@ -202,6 +230,12 @@ pub const PRIORS: &[(&str, &str, f64)] = &[
     ("windows", "device-registration", 0.5),
 ];
 
+/// Dense weights with a prior of their own (the rest are pulled towards
+/// zero): a code that names an entry should decide unless the words speak
+/// clearly against it, as a helpdesk engineer reads a report; the corpus
+/// alone, where codes and words mostly agree, would not teach that.
+pub const DENSE_PRIORS: &[(&str, f64)] = &[("code-entry", 4.0), ("code-layer", 2.0)];
+
 impl Params {
     /// The weights before training: the priors, retrieval and evidence
     /// weighed by hand. Used when the generated weights do not fit this
@@ -257,6 +291,11 @@ impl Params {
         for (id, layer, weight) in PRIORS {
             if let (Some(c), Some(l)) = (clues::position(id), Layer::from_id(layer)) {
                 w[Layout::clue_layer(c, layer_index(l))] = *weight;
+            }
+        }
+        for (name, weight) in DENSE_PRIORS {
+            if let Some(i) = DENSE.iter().position(|d| d == name) {
+                w[Layout::dense() + i] = *weight;
             }
         }
         w
@@ -398,7 +437,7 @@ pub fn loss_and_gradient(
     loss /= n;
     let clue_range = Layout::clue()..Layout::none();
     for i in 0..Layout::none() {
-        let (strength, centre) = if clue_range.contains(&i) {
+        let (strength, centre) = if clue_range.contains(&i) || prior[i] != 0.0 {
             (objective.l2_clue, prior[i])
         } else {
             (objective.l2, 0.0)

@@ -36,6 +36,8 @@ pub struct Token {
     /// Position among the Latin words (Japanese tokens carry the position of
     /// the next Latin word), for phrase matching.
     pub word: usize,
+    /// Byte offset just after the token in the canonical text.
+    pub end: usize,
 }
 
 /// Half-width katakana (U+FF61–U+FF9F) as full-width, in code-point order.
@@ -159,7 +161,6 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("time-zone", "timezone"),
     ("pop-up", "popup"),
     ("pop up", "popup"),
-    ("re-image", "reimage"),
     ("re-imag", "reimag"),
     ("vs code", "vscode"),
     ("one drive", "onedrive"),
@@ -251,6 +252,9 @@ const STOP: &[&str] = &[
     "them", "then", "there", "these", "they", "this", "those", "to", "us", "was", "we", "were",
     "what", "when", "where", "which", "while", "who", "will", "with", "would", "you", "your", "s",
     "t", "ve", "ll", "d", "re", "m", "etc", "hello", "pls",
+    // What is left of "won't", "can't", "doesn't" … once the apostrophe splits them.
+    "won", "don", "doesn", "didn", "isn", "wasn", "aren", "weren", "couldn", "wouldn", "shouldn",
+    "haven", "hasn", "hadn",
 ];
 
 pub fn is_stop(word: &str) -> bool {
@@ -281,7 +285,7 @@ pub fn tokenize_canonical(text: &str, stemmer: &Stemmer) -> Vec<Token> {
     let mut word = String::new();
     let mut run: Vec<char> = Vec::new();
     let mut words = 0usize;
-    let flush_word = |word: &mut String, tokens: &mut Vec<Token>, words: &mut usize| {
+    let flush_word = |word: &mut String, tokens: &mut Vec<Token>, words: &mut usize, end: usize| {
         if !word.is_empty() {
             tokens.push(Token {
                 term: stem_word(stemmer, word),
@@ -289,12 +293,13 @@ pub fn tokenize_canonical(text: &str, stemmer: &Stemmer) -> Vec<Token> {
                 script: Script::Latin,
                 stop: is_stop(word) || (word.len() == 1 && !word.as_bytes()[0].is_ascii_digit()),
                 word: *words,
+                end,
             });
             *words += 1;
             word.clear();
         }
     };
-    let flush_run = |run: &mut Vec<char>, tokens: &mut Vec<Token>, words: usize| {
+    let flush_run = |run: &mut Vec<char>, tokens: &mut Vec<Token>, words: usize, end: usize| {
         // A long-vowel mark at the end of a katakana word is optional in
         // Japanese IT writing (サーバー / サーバ, ユーザー / ユーザ).
         let mut chars: Vec<char> = Vec::with_capacity(run.len());
@@ -314,6 +319,7 @@ pub fn tokenize_canonical(text: &str, stemmer: &Stemmer) -> Vec<Token> {
                     script: Script::Japanese,
                     stop: false,
                     word: words,
+                    end,
                 });
             }
         } else {
@@ -328,30 +334,31 @@ pub fn tokenize_canonical(text: &str, stemmer: &Stemmer) -> Vec<Token> {
                     script: Script::Japanese,
                     stop,
                     word: words,
+                    end,
                 });
             }
         }
         run.clear();
     };
-    for c in text.chars() {
+    for (at, c) in text.char_indices() {
         if c.is_ascii_alphanumeric() {
             if !run.is_empty() {
-                flush_run(&mut run, &mut tokens, words);
+                flush_run(&mut run, &mut tokens, words, at);
             }
             word.push(c);
         } else if is_japanese(c) {
-            flush_word(&mut word, &mut tokens, &mut words);
+            flush_word(&mut word, &mut tokens, &mut words, at);
             run.push(c);
         } else {
-            flush_word(&mut word, &mut tokens, &mut words);
+            flush_word(&mut word, &mut tokens, &mut words, at);
             if !run.is_empty() {
-                flush_run(&mut run, &mut tokens, words);
+                flush_run(&mut run, &mut tokens, words, at);
             }
         }
     }
-    flush_word(&mut word, &mut tokens, &mut words);
+    flush_word(&mut word, &mut tokens, &mut words, text.len());
     if !run.is_empty() {
-        flush_run(&mut run, &mut tokens, words);
+        flush_run(&mut run, &mut tokens, words, text.len());
     }
     tokens
 }

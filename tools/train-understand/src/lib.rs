@@ -242,6 +242,7 @@ pub fn plan(kb: &Kb, entries: &[&str]) -> Vec<String> {
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub lang: String,
+    pub has_code: bool,
     pub main: Option<String>,
     pub predicted: Option<String>,
     pub score: f64,
@@ -282,6 +283,7 @@ pub fn outcome(kb: &Kb, report: &Report, u: &Understanding) -> Outcome {
     });
     Outcome {
         lang: report.lang.clone(),
+        has_code: report.has_code,
         main: report.layers.first().cloned(),
         predicted,
         score: u.top_layer().map_or(0.0, |l| l.score),

@@ -185,6 +185,10 @@ fn print_table(outcomes: &[Outcome]) {
         let sel: Vec<&Outcome> = outcomes.iter().filter(|o| o.lang == lang).collect();
         row(&format!("lang {lang}"), &sel);
     }
+    for (label, code) in [("with a code", true), ("without a code", false)] {
+        let sel: Vec<&Outcome> = outcomes.iter().filter(|o| o.has_code == code).collect();
+        row(label, &sel);
+    }
     for layer in Layer::ALL {
         let sel: Vec<&Outcome> = outcomes
             .iter()

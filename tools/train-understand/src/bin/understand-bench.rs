@@ -58,7 +58,13 @@ fn main() -> ExitCode {
         }
     };
     let engine = Engine::bundled();
-    let query = Query::text(&text);
+    // The codes and dialog texts `diagnose` finds today, as the evidence.
+    let evidence = train_understand::CodeReader::new().evidence(&text);
+    let query = Query {
+        text: &text,
+        evidence: &evidence,
+        ..Query::default()
+    };
     if once {
         let u = engine.understand(&query);
         println!(
@@ -90,6 +96,15 @@ fn main() -> ExitCode {
                     Reason::App(a) => println!("    app {a}"),
                 }
             }
+        }
+        for e in u.entries.iter().take(3) {
+            let parts: Vec<String> = engine
+                .contributions(&query, &e.id)
+                .iter()
+                .take(8)
+                .map(|(n, v)| format!("{n} {v:+.2}"))
+                .collect();
+            println!("score {}: {}", e.id, parts.join(", "));
         }
         for q in &u.questions {
             println!("question {}: {}", q.id, q.en);
