@@ -20,6 +20,7 @@
 //! assert_eq!(u.layers[0].layer.id(), "clock");
 //! ```
 
+mod clue_table;
 pub mod clues;
 pub mod index;
 pub mod model;

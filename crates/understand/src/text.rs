@@ -200,6 +200,7 @@ pub fn canonical(text: &str) -> String {
     static MATCHER: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     let matcher = MATCHER.get_or_init(|| {
         aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(SYNONYMS.iter().map(|(from, _)| from))
             .expect("the synonym table builds")
@@ -398,4 +399,29 @@ pub fn within_edits(a: &str, b: &str, max: usize) -> Option<usize> {
     }
     let v = d[a.len() * w + b.len()];
     (v <= max).then_some(v)
+}
+
+/// A clue's English pattern in its matching form: per word, the accepted
+/// terms (`|` gives alternatives), each normalised and stemmed like text.
+pub fn pattern_words(pattern: &str, stemmer: &Stemmer) -> Vec<Vec<String>> {
+    let canonical = canonical(pattern);
+    let mut out = Vec::new();
+    for word in canonical.split(|c: char| !c.is_ascii_alphanumeric() && c != '|') {
+        if word.is_empty() {
+            continue;
+        }
+        out.push(
+            word.split('|')
+                .filter(|w| !w.is_empty())
+                .map(|w| stem_word(stemmer, w))
+                .collect(),
+        );
+    }
+    out
+}
+
+/// A clue's Japanese pattern in its matching form: its segments (split at
+/// `…`), each normalised like text.
+pub fn pattern_segments(pattern: &str) -> Vec<String> {
+    pattern.split('…').map(canonical).collect()
 }

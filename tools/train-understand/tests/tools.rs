@@ -157,7 +157,7 @@ fn no_symptom_copies_a_corpus_text() {
             let literal = messages
                 .iter()
                 .any(|m| m.contains(&s) || s.contains(m.as_str()) && m.chars().count() >= 12);
-            let whole = texts.iter().any(|t| *t == s);
+            let whole = texts.contains(&s);
             let long_piece = s.chars().count() >= 28 && texts.iter().any(|t| t.contains(&s));
             if (whole || long_piece) && !literal {
                 copies.push(format!("{}: {s}", e.id));

@@ -4,6 +4,9 @@
 //!     understand-bench --once [FILE]         # one call, as a whole process would make it
 //!     understand-bench --explain [FILE]      # the clues, layers, entries and questions
 //!
+//! `--codes` adds the evidence `diagnose` finds today (codes and dialog
+//! texts, through m365doctor-scan) before understanding, as phase 2 will.
+//!
 //! The text is read from FILE or standard input. Used by bench/understand.sh.
 
 use m365doctor_understand::{Engine, Query, Reason};
@@ -16,6 +19,7 @@ fn main() -> ExitCode {
     let mut runs = 200usize;
     let mut once = false;
     let mut explain = false;
+    let mut codes = false;
     let mut file: Option<String> = None;
     let mut i = 0;
     while i < args.len() {
@@ -32,6 +36,7 @@ fn main() -> ExitCode {
             }
             "--once" => once = true,
             "--explain" => explain = true,
+            "--codes" => codes = true,
             other if !other.starts_with("--") => file = Some(other.to_string()),
             other => {
                 eprintln!("understand-bench: unknown argument `{other}`");
@@ -57,16 +62,41 @@ fn main() -> ExitCode {
             String::from_utf8_lossy(&bytes).into_owned()
         }
     };
+    let t0 = Instant::now();
     let engine = Engine::bundled();
+    if once {
+        eprintln!("engine: {:.3} ms", t0.elapsed().as_secs_f64() * 1000.0);
+    }
     // The codes and dialog texts `diagnose` finds today, as the evidence.
-    let evidence = train_understand::CodeReader::new().evidence(&text);
+    let evidence = if codes || explain {
+        train_understand::CodeReader::new().evidence(&text)
+    } else {
+        Vec::new()
+    };
     let query = Query {
         text: &text,
         evidence: &evidence,
         ..Query::default()
     };
+    if once && std::env::var_os("UNDERSTAND_BENCH_PARTS").is_some() {
+        let t = Instant::now();
+        let c = m365doctor_understand::text::canonical("x");
+        eprintln!("synonyms: {:.3} ms", t.elapsed().as_secs_f64() * 1000.0);
+        let t = Instant::now();
+        let tokens = m365doctor_understand::text::tokenize(&c);
+        let _ = m365doctor_understand::clues::detect(&c, &tokens);
+        eprintln!(
+            "clue patterns: {:.3} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     if once {
+        let start = Instant::now();
         let u = engine.understand(&query);
+        eprintln!(
+            "first call: {:.3} ms",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
         println!(
             "{}",
             u.top_layer()
