@@ -1900,6 +1900,9 @@ pub static CLUES: &[ClueDef] = &[
             "ユーザー名",
             "準拠",
             "許可",
+            "入れない",
+            "入れません",
+            "入れなく",
         ],
         ..clue("about-sign-in", Topic, "signing in", "サインイン")
     },

@@ -109,10 +109,16 @@ pub fn detect(canonical: &str, tokens: &[Token]) -> Vec<Found> {
             let Some(end) = match_phrase(&words, start, phrase) else {
                 continue;
             };
-            if CLUES[clue].negatable
-                && (negated(&words, start) || negated_ja(canonical, words[end].end))
-            {
-                continue;
+            // A denied situation is no clue; a denied answer of a signed
+            // clue is the other answer ("not only me", 自分だけじゃない).
+            let mut sign = sign;
+            if negated(&words, start) || negated_ja(canonical, words[end].end) {
+                if CLUES[clue].negatable {
+                    continue;
+                }
+                if signed(clue) {
+                    sign = -sign;
+                }
             }
             let surface: Vec<&str> = words[start..=end]
                 .iter()
@@ -156,8 +162,14 @@ pub fn detect(canonical: &str, tokens: &[Token]) -> Vec<Found> {
             if !ok {
                 continue;
             }
-            if CLUES[clue].negatable && negated_ja(canonical, at) {
-                continue;
+            let mut sign = sign;
+            if negated_ja(canonical, at) {
+                if CLUES[clue].negatable {
+                    continue;
+                }
+                if signed(clue) {
+                    sign = -sign;
+                }
             }
             hits.push((clue, sign, canonical[m.start()..at].to_string()));
         }
@@ -233,6 +245,11 @@ fn match_phrase(words: &[&Token], start: usize, phrase: Phrase) -> Option<usize>
         at = next?;
     }
     Some(at)
+}
+
+/// Whether a clue has patterns for both answers.
+fn signed(clue: usize) -> bool {
+    !CLUES[clue].neg_en.is_empty() || !CLUES[clue].neg_ja.is_empty()
 }
 
 fn negated(words: &[&Token], start: usize) -> bool {

@@ -205,6 +205,13 @@ fn signed_clues_read_both_answers() {
         Some(1.0)
     );
     assert_eq!(clue("自分だけみたいです", "many-users"), Some(-1.0));
+    // A denied answer is the other answer.
+    assert_eq!(clue("it's not only me", "many-users"), Some(1.0));
+    assert_eq!(clue("自分だけじゃないみたいです", "many-users"), Some(1.0));
+    assert_eq!(
+        clue("it doesn't work on my phone either", "other-devices-work"),
+        Some(-1.0)
+    );
 }
 
 #[test]
