@@ -1059,7 +1059,7 @@ mod tests {
 
     use super::*;
     use clap::Parser;
-    use m365doctor_fix::recorded::{Crashing, RecordedHost, WinLang};
+    use m365doctor_testkit::{Crashing, RecordedHost, WinLang};
     use std::path::Path;
 
     struct Answer(Option<&'static str>);
