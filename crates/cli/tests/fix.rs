@@ -114,7 +114,7 @@ fn plan_shows_steps_backups_and_undo_for_an_action_and_for_a_code() {
     let automated: Vec<&str> = listed
         .iter()
         .copied()
-        .filter(|a| m365doctor_fix::plan::spec_of(a).is_some())
+        .filter(|a| m365doctor_fix::actions::find(a).is_some())
         .collect();
     assert_eq!(planned, automated);
     assert!(!planned.is_empty());
