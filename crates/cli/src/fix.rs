@@ -575,7 +575,11 @@ mod tests {
     }
 
     /// The exit code and what was printed on standard output.
-    fn fix_out(h: &RecordedHost, answer: Option<&'static str>, args: &[&str]) -> (ExitCode, String) {
+    fn fix_out(
+        h: &RecordedHost,
+        answer: Option<&'static str>,
+        args: &[&str],
+    ) -> (ExitCode, String) {
         let parsed = Fix::try_parse_from(std::iter::once("fix").chain(args.iter().copied()))
             .expect("valid arguments");
         let mut out = Vec::new();
@@ -781,5 +785,46 @@ mod tests {
             ExitCode::SUCCESS
         );
         assert!(Runner::new(&h).history().is_empty());
+    }
+
+    #[test]
+    fn dsreg_status_check_is_redacted_unless_asked_not_to() {
+        let identifiers = [
+            "megan.bowen@contoso.com",
+            "3c1f9a7e-5b2d-4e8f-a6c0-91d4b7e2f358",
+            "5c8e0f4a-3b7d-4d52-9a51-0c2f6b7e8d11",
+        ];
+        for lang in [WinLang::En, WinLang::Ja] {
+            let h = host(lang);
+            for json in [false, true] {
+                let mut args = vec!["run", "dsreg-status-check"];
+                if json {
+                    args.push("--json");
+                }
+                let (code, out) = fix_out(&h, None, &args);
+                assert_eq!(code, ExitCode::SUCCESS);
+                for id in identifiers {
+                    assert!(!out.contains(id), "{id} in {out}");
+                }
+                // What `m365doctor dsreg` shows for the same capture, redacted the same way.
+                let text = m365doctor_fix::host::decode_text(
+                    &std::fs::read(h.fixture("dsregcmd-status.txt")).unwrap(),
+                );
+                let capture = m365doctor_dsreg::parse(&text).remove(0);
+                let report = m365doctor_dsreg::diagnose_with(&capture, &Kb::bundled());
+                let dsreg = if json {
+                    render::json_text(&m365doctor_scan::case::dsreg_json(&report, Lang::Ja, true))
+                        .unwrap()
+                } else {
+                    m365doctor_scan::case::dsreg_text(&report, Lang::Ja, false, true)
+                };
+                assert_eq!(out, dsreg);
+                args.push("--no-redact");
+                let (_, out) = fix_out(&h, None, &args);
+                for id in identifiers {
+                    assert!(out.contains(id), "{id} not in {out}");
+                }
+            }
+        }
     }
 }

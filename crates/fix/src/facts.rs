@@ -130,9 +130,12 @@ impl Facts {
     pub fn probe_value(&mut self, host: &dyn Host, key: &str, name: &str) {
         match reg_value_state(host, key, name) {
             Ok(v) => {
-                self.reg_values.insert((key.to_string(), name.to_string()), v);
+                self.reg_values
+                    .insert((key.to_string(), name.to_string()), v);
             }
-            Err(e) => self.unreadable.push((format!("{key} {name}"), e.to_string())),
+            Err(e) => self
+                .unreadable
+                .push((format!("{key} {name}"), e.to_string())),
         }
     }
 
@@ -248,7 +251,9 @@ pub fn gather(host: &dyn Host, action: &str, run_dir: PathBuf) -> Facts {
 
 /// The join state in `dsregcmd /status` output.
 pub fn join_of(dsregcmd_status: &str) -> Option<Join> {
-    let capture = m365doctor_dsreg::parse(dsregcmd_status).into_iter().next()?;
+    let capture = m365doctor_dsreg::parse(dsregcmd_status)
+        .into_iter()
+        .next()?;
     let facts = m365doctor_dsreg::diagnose(&capture).facts;
     let flag = |v: &Option<m365doctor_dsreg::Val>| v.as_ref().and_then(|v| v.flag());
     Some(Join {
@@ -265,7 +270,9 @@ pub fn dsreg_join(host: &dyn Host) -> Option<Join> {
 
 /// `AzureAdPrt : YES` and `AzureAdPrtUpdateTime` in `dsregcmd /status` output.
 pub fn prt_of(dsregcmd_status: &str) -> Option<(bool, Option<String>)> {
-    let capture = m365doctor_dsreg::parse(dsregcmd_status).into_iter().next()?;
+    let capture = m365doctor_dsreg::parse(dsregcmd_status)
+        .into_iter()
+        .next()?;
     let facts = m365doctor_dsreg::diagnose(&capture).facts;
     let present = facts.sso.azure_ad_prt.as_ref().and_then(|v| v.flag())?;
     let updated = facts.sso.update_time.as_ref().map(|v| v.raw.clone());

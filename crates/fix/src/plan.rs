@@ -324,7 +324,6 @@ impl Plan {
     }
 }
 
-
 /// Choices the user makes on the command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
@@ -357,7 +356,6 @@ pub fn under(base: &Path, rel: &str) -> PathBuf {
         .filter(|p| !p.is_empty())
         .fold(base.to_path_buf(), |p, part| p.join(part))
 }
-
 
 /// An error planning: the action is unknown or manual.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -439,7 +437,6 @@ pub fn apps_closed(images: &[&str]) -> Precondition {
         images: images.iter().map(|s| s.to_string()).collect(),
     }
 }
-
 
 /// The arguments that run a PowerShell command line.
 pub fn powershell(script: &str) -> Vec<String> {

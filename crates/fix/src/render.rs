@@ -412,7 +412,10 @@ pub fn status_label(status: &str, lang: Lang) -> String {
             "not started: another m365doctor is changing this machine",
             "未実行 (別の m365doctor がこのマシンを変更中)",
         ),
-        "refused" => ("refused; nothing was changed", "実行せず (何も変更していません)"),
+        "refused" => (
+            "refused; nothing was changed",
+            "実行せず (何も変更していません)",
+        ),
         "damaged" => (
             "journal damaged: neither undone nor resumed",
             "ジャーナル破損 (元に戻す操作も再開も不可)",

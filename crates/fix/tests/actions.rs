@@ -3,9 +3,9 @@
 
 use m365doctor_fix::host::Host;
 use m365doctor_fix::plan::{Op, Options};
-use m365doctor_testkit::{Crashing, Machine, RecordedHost, RunAs, WinLang};
 use m365doctor_fix::runner::{read_journal, Runner};
 use m365doctor_fix::{prepare, Os};
+use m365doctor_testkit::{Crashing, Machine, RecordedHost, RunAs, WinLang};
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -4,9 +4,9 @@
 
 use m365doctor_codes::Lang;
 use m365doctor_fix::collect::{collect, CollectOptions, Outcome};
-use m365doctor_testkit::{RecordedHost, WinLang};
 use m365doctor_fix::Os;
 use m365doctor_kb::Kb;
+use m365doctor_testkit::{RecordedHost, WinLang};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 

@@ -255,11 +255,10 @@ impl RecordedHost {
 
     /// Quits Office, Teams and OneDrive, as the user is asked to.
     pub fn close_office_apps(&self) {
-        self.machine.borrow_mut().processes.retain(|p| {
-            !OFFICE_APPS
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(&p.image))
-        });
+        self.machine
+            .borrow_mut()
+            .processes
+            .retain(|p| !OFFICE_APPS.iter().any(|a| a.eq_ignore_ascii_case(&p.image)));
     }
 
     pub fn machine(&self) -> Machine {
@@ -1028,8 +1027,8 @@ impl Host for RecordedHost {
             });
         }
         // A bare connection carries no server name: it follows the last lookup.
-        let sni =
-            m365doctor_fix::network::sni_of(send).unwrap_or_else(|| self.last_resolved.borrow().clone());
+        let sni = m365doctor_fix::network::sni_of(send)
+            .unwrap_or_else(|| self.last_resolved.borrow().clone());
         self.calls.borrow_mut().push(format!("tcp {addr} {sni}"));
         match self.network.borrow().get(&sni) {
             Some(NetFault::Tcp | NetFault::DirectBlocked | NetFault::ProxyAuth) => Err(

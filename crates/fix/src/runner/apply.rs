@@ -11,7 +11,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 impl Runner<'_> {
-    pub(super) fn run_ok(&self, program: &str, args: &[&str], timeout: Duration) -> io::Result<String> {
+    pub(super) fn run_ok(
+        &self,
+        program: &str,
+        args: &[&str],
+        timeout: Duration,
+    ) -> io::Result<String> {
         let out = self.host.run(program, args, timeout)?;
         if out.ok() {
             Ok(out.all_text().trim().to_string())
@@ -268,6 +273,4 @@ impl Runner<'_> {
             }
         }
     }
-
 }
-

@@ -372,4 +372,3 @@ impl Runner<'_> {
         self.host.append_durable(&path, line.as_bytes())
     }
 }
-

@@ -19,7 +19,9 @@ mod undo;
 mod verify;
 
 pub use history::Unreadable;
-pub use journal::{read_journal, CheckResult, Record, RunState, JOURNAL, JOURNAL_SCHEMA};
+pub use journal::{
+    read_journal, CheckResult, Record, RunState, JOURNAL, JOURNAL_SCHEMA, MAX_JOURNAL,
+};
 pub use lock::{Holder, Lock, LOCK};
 
 use crate::facts::{self, iso_utc};
@@ -78,11 +80,9 @@ impl<'a> Runner<'a> {
         dir
     }
 
-
     fn now(&self) -> String {
         iso_utc(self.host.now())
     }
-
 
     /// Runs a plan after its preconditions pass.
     pub fn start(&self, plan: &Plan) -> Result<Report, Refused> {
@@ -133,7 +133,6 @@ impl<'a> Runner<'a> {
         })?;
         Ok(self.proceed(&state))
     }
-
 
     /// Finishes an unfinished run: the steps not done yet, then verification.
     pub fn resume(&self, state: &RunState) -> Result<Report, Refused> {
@@ -324,7 +323,6 @@ impl<'a> Runner<'a> {
         report
     }
 
-
     /// Journals a failed step and rolls the run back from its journal.
     fn fail_step(&self, state: &RunState, mut report: Report, i: usize, e: io::Error) -> Report {
         let error = e.to_string();
@@ -377,6 +375,4 @@ impl<'a> Runner<'a> {
         report.notes.extend(undo.notes);
         report
     }
-
 }
-

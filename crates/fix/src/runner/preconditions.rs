@@ -221,7 +221,6 @@ impl Runner<'_> {
     }
 }
 
-
 fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }

@@ -211,7 +211,10 @@ impl<'a> Bounds<'a> {
             }
             if self.host.is_link(q) {
                 let p = show(p);
-                why.push(t!("{p} leads through a link", "{p} の途中にリンクがあります"));
+                why.push(t!(
+                    "{p} leads through a link",
+                    "{p} の途中にリンクがあります"
+                ));
                 return;
             }
             on_the_way = q.parent();
@@ -237,9 +240,12 @@ impl<'a> Bounds<'a> {
 
     fn key(&self, key: &str, why: &mut Vec<Text>) {
         let key = long_key(key);
-        let ok = self.action.roots.keys.iter().any(|root| {
-            inside(Path::new(&key), Path::new(&long_key(root)), true)
-        });
+        let ok = self
+            .action
+            .roots
+            .keys
+            .iter()
+            .any(|root| inside(Path::new(&key), Path::new(&long_key(root)), true));
         if !ok {
             let a = self.action.id;
             why.push(t!(

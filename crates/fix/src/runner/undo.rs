@@ -226,9 +226,7 @@ impl Runner<'_> {
             )
         })
     }
-
 }
-
 
 /// Names a change no undo gives back, and why.
 fn not_undone(state: &RunState, step: usize) -> Text {
