@@ -205,8 +205,6 @@ impl Runner<'_> {
     }
 
     /// Why the undo of a creating step must not run: the run did not
-
-    /// Why the undo of a creating step must not run: the run did not
     /// create the key (the step failed, or the key it found was not empty).
     fn not_created_here(&self, state: &RunState, i: usize, op: &Op) -> Option<Text> {
         let Op::RegCreateKey { key } = op else {
