@@ -365,3 +365,29 @@ fn a_journal_larger_than_any_real_one_is_not_read() {
     assert_eq!(unreadable.len(), 1);
     assert!(unreadable[0].error.contains("not read"), "{unreadable:?}");
 }
+
+#[test]
+fn a_backup_export_naming_keys_outside_the_action_is_not_imported() {
+    let h = host(WinLang::En);
+    let dir = done(&h, "reset-office-identity-registry");
+    let export = dir.join("backup/office-identity.reg");
+    let mut text = m365doctor_fix::host::decode_text(&std::fs::read(&export).unwrap());
+    text.push_str(
+        "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run]\r\n\"x\"=\"C:\\\\evil.exe\"\r\n",
+    );
+    std::fs::write(&export, text).unwrap();
+    let runner = Runner::new(&h);
+    let before = h.machine().registry;
+    let undo = runner.undo(&runner.find(None).unwrap());
+    assert_eq!(undo.status, "undo-failed", "{undo:?}");
+    let (_, error) = &undo.steps[0];
+    assert!(
+        error
+            .as_ref()
+            .unwrap_err()
+            .contains("does not change; not imported"),
+        "{error:?}"
+    );
+    // Nothing of it reached the registry.
+    assert_eq!(h.machine().registry, before);
+}

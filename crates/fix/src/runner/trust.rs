@@ -9,10 +9,11 @@
 
 use crate::action::Action;
 use crate::facts::{long_key, Facts};
-use crate::host::{Host, Os};
+use crate::host::{decode_text, read_file, Host, Os};
 use crate::plan::{self, show, under, Check, Op, Options, Plan, Precondition, Undo};
 use crate::t;
 use crate::text::Text;
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// Why the plan of the run in `dir` names what its action does not change
@@ -69,6 +70,48 @@ pub(crate) fn check_plan(host: &dyn Host, action: &str, plan: &Plan, dir: &Path)
     why.dedup();
     why
 }
+
+/// Why the `.reg` file a `reg-import` would import must not be: it names a
+/// key outside those `action` changes (`None`: it may be imported, or there
+/// is nothing to import). `reg import` writes every key a file names, so
+/// the file is read before it is given to it.
+pub(crate) fn reg_file_outside(host: &dyn Host, action: &str, op: &Op) -> Option<String> {
+    let Op::RegImport { file, .. } = op else {
+        return None;
+    };
+    let roots = crate::actions::find(action)
+        .map(|a| a.roots.keys)
+        .unwrap_or(&[]);
+    let bytes = match read_file(host, file, MAX_EXPORT) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+        Err(e) => return Some(format!("{}: {e}; not imported", show(file))),
+    };
+    let text = decode_text(&bytes);
+    for line in text.lines() {
+        let Some(key) = line
+            .trim()
+            .strip_prefix('[')
+            .and_then(|k| k.strip_suffix(']'))
+        else {
+            continue;
+        };
+        let key = long_key(key.trim_start_matches('-'));
+        if !roots
+            .iter()
+            .any(|root| inside(Path::new(&key), Path::new(&long_key(root)), true))
+        {
+            return Some(format!(
+                "{} names {key}, which `{action}` does not change; not imported",
+                show(file)
+            ));
+        }
+    }
+    None
+}
+
+/// The most a registry export in a backup may hold.
+const MAX_EXPORT: u64 = 64 << 20;
 
 /// Where one run of one action may act, on this machine.
 struct Bounds<'a> {

@@ -130,7 +130,15 @@ impl Runner<'_> {
                     {
                         return report;
                     }
-                    match self.apply(op) {
+                    // A backup file is imported only when it holds nothing
+                    // but what the action changes (it lies in a folder the
+                    // user can write to).
+                    let applied = match super::trust::reg_file_outside(self.host, &state.action, op)
+                    {
+                        Some(why) => Err(std::io::Error::other(why)),
+                        None => self.apply(op),
+                    };
+                    match applied {
                         Ok(detail) => {
                             let label = undo_label(&step.does);
                             report.steps.push((label, Ok(detail.clone())));
