@@ -165,6 +165,17 @@ mod tests {
                 a.id
             );
         }
+        for a in actions::ALL {
+            assert!(
+                m365doctor_kb::action(a.id).is_some_and(|k| k.automated),
+                "{} is registered in crates/fix/src/actions but is not an automated action of kb/actions.toml",
+                a.id
+            );
+        }
+        let mut ids: Vec<&str> = actions::ALL.iter().map(|a| a.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), actions::ALL.len(), "an action registered twice");
     }
 
     #[test]

@@ -938,21 +938,17 @@ fn rejoin_only_on_hybrid_devices_with_confirmation() {
     assert!(!plan.refusals.is_empty());
 }
 
-/// The actions that change the machine, with what they need.
+/// The actions that change the machine (every one registered), with
+/// whether they need elevation and their options.
 fn changing_actions() -> Vec<(&'static str, bool, Options)> {
-    vec![
-        ("reset-identity-cache", false, Options::default()),
-        ("reset-aad-broker", false, Options::default()),
-        ("reset-office-activation", false, Options::default()),
-        ("reset-office-identity-registry", false, Options::default()),
-        ("new-outlook-profile", false, Options::default()),
-        ("clear-office-credentials", false, Options::default()),
-        ("sync-clock", true, Options::default()),
-        ("refresh-prt", false, Options::default()),
-        ("outlook-safe-mode", false, Options::default()),
-        ("reregister-aad-broker", false, Options::default()),
-        ("dsreg-rejoin", true, confirmed()),
-    ]
+    m365doctor_fix::actions::ALL
+        .iter()
+        .filter(|a| a.changes)
+        .map(|a| {
+            let admin = a.admin || m365doctor_kb::action(a.id).is_some_and(|k| k.who == "admin");
+            (a.id, admin, confirmed())
+        })
+        .collect()
 }
 
 /// What undo must give back for each action: the profile and the registry
