@@ -276,6 +276,7 @@ fn a_run_whose_undo_failed_in_part_is_pointed_out_by_every_command() {
 }
 
 /// m365doctor with `args`, failing the test if it has not ended after 20 s.
+#[cfg(unix)]
 fn m365doctor_ending(home: &Path, args: &[&str]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_m365doctor"))
         .args(args)

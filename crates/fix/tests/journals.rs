@@ -4,15 +4,12 @@
 //! action runs, and nothing standing in for a journal or the lock is ever
 //! opened for reading.
 
-use m365doctor_fix::host::Host;
 use m365doctor_fix::plan::Options;
 use m365doctor_fix::runner::{read_journal, Runner};
 use m365doctor_fix::{prepare, Os};
 use m365doctor_testkit::{Crashing, RecordedHost, WinLang};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::Duration;
 
 fn fixtures() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
@@ -56,12 +53,13 @@ fn insert_line(dir: &Path, after: usize, line: &str) {
 
 /// Runs `f` on a thread of its own and fails if it has not returned after
 /// `secs` (a read of a pipe would block for ever).
+#[cfg(unix)]
 fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = mpsc::channel();
+    let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(f());
     });
-    rx.recv_timeout(Duration::from_secs(secs))
+    rx.recv_timeout(std::time::Duration::from_secs(secs))
         .unwrap_or_else(|_| panic!("did not return within {secs} s (blocked on a read?)"))
 }
 
@@ -328,6 +326,7 @@ fn a_pipe_or_a_link_standing_in_for_a_journal_is_named_and_never_opened() {
 #[cfg(unix)]
 #[test]
 fn a_pipe_standing_in_for_the_lock_is_neither_read_nor_removed() {
+    use m365doctor_fix::host::Host;
     let (busy, refused, still_there) = within(20, || {
         let h = host(WinLang::En);
         let runner = Runner::new(&h);
