@@ -507,7 +507,11 @@ fn is_source(text: &str) -> bool {
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         })
     };
-    ok(parts.next()) && ok(parts.next()) && parts.next().is_none() && !path.is_empty() && !path.contains(' ')
+    ok(parts.next())
+        && ok(parts.next())
+        && parts.next().is_none()
+        && !path.is_empty()
+        && !path.contains(' ')
 }
 
 /// `checked`: one well-formed record per reference. Malformed records are
@@ -533,7 +537,10 @@ fn lint_checked(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut 
         if !is_date(&c.date) {
             errors.push(p(
                 format!("checked: date `{}` is not YYYY-MM-DD", c.date),
-                format!("checked: date `{}` が YYYY-MM-DD 形式ではありません", c.date),
+                format!(
+                    "checked: date `{}` が YYYY-MM-DD 形式ではありません",
+                    c.date
+                ),
             ));
         }
         if let Some(source) = &c.source {
@@ -566,7 +573,10 @@ fn lint_checked(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut 
                 ));
             }
         }
-        if c.commit.is_none() && c.ms_date.is_none() && c.note.as_ref().is_none_or(|n| n.trim().is_empty()) {
+        if c.commit.is_none()
+            && c.ms_date.is_none()
+            && c.note.as_ref().is_none_or(|n| n.trim().is_empty())
+        {
             errors.push(p(
                 format!("checked: `{url}` says neither which commit nor which ms.date was read; give commit, ms_date or a note"),
                 format!("checked: `{url}` には読んだ commit も ms.date もありません。commit、ms_date、note のいずれかを記載してください"),
@@ -600,7 +610,10 @@ fn lint_commands(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut
             if !model::RUN_AS.contains(&r.as_ref()) {
                 errors.push(p(
                     format!("{at}: run_as must be one of {:?}, not `{r}`", model::RUN_AS),
-                    format!("{at}: run_as は {:?} のいずれかです (`{r}` は不可)", model::RUN_AS),
+                    format!(
+                        "{at}: run_as は {:?} のいずれかです (`{r}` は不可)",
+                        model::RUN_AS
+                    ),
                 ));
             }
         }
@@ -615,18 +628,36 @@ fn lint_commands(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut
         };
         if s.run_as.is_none() {
             missing.push(p(
-                format!("{at}: a step with a Windows command needs run_as ({:?})", model::RUN_AS),
-                format!("{at}: Windows のコマンドがある手順には run_as ({:?}) が必要です", model::RUN_AS),
+                format!(
+                    "{at}: a step with a Windows command needs run_as ({:?})",
+                    model::RUN_AS
+                ),
+                format!(
+                    "{at}: Windows のコマンドがある手順には run_as ({:?}) が必要です",
+                    model::RUN_AS
+                ),
             ));
         }
         match &s.commands.windows_shell {
             None => missing.push(p(
-                format!("{at}: commands.windows needs commands.windows_shell ({:?})", model::WINDOWS_SHELLS),
-                format!("{at}: commands.windows には commands.windows_shell ({:?}) が必要です", model::WINDOWS_SHELLS),
+                format!(
+                    "{at}: commands.windows needs commands.windows_shell ({:?})",
+                    model::WINDOWS_SHELLS
+                ),
+                format!(
+                    "{at}: commands.windows には commands.windows_shell ({:?}) が必要です",
+                    model::WINDOWS_SHELLS
+                ),
             )),
             Some(shell) if !model::WINDOWS_SHELLS.contains(&shell.as_ref()) => errors.push(p(
-                format!("{at}: commands.windows_shell must be one of {:?}, not `{shell}`", model::WINDOWS_SHELLS),
-                format!("{at}: commands.windows_shell は {:?} のいずれかです (`{shell}` は不可)", model::WINDOWS_SHELLS),
+                format!(
+                    "{at}: commands.windows_shell must be one of {:?}, not `{shell}`",
+                    model::WINDOWS_SHELLS
+                ),
+                format!(
+                    "{at}: commands.windows_shell は {:?} のいずれかです (`{shell}` は不可)",
+                    model::WINDOWS_SHELLS
+                ),
             )),
             Some(shell) => {
                 for fault in crate::shell::check_windows_command(shell, command) {
@@ -651,7 +682,13 @@ fn lint_unconfirmed(file: &str, e: &Entry, errors: &mut Vec<Problem>) {
         .chain(e.messages.ja.iter())
         .map(|m| crate::text::normalize_for_match(m))
         .collect();
-    for m in e.messages.unconfirmed.en.iter().chain(e.messages.unconfirmed.ja.iter()) {
+    for m in e
+        .messages
+        .unconfirmed
+        .en
+        .iter()
+        .chain(e.messages.unconfirmed.ja.iter())
+    {
         if confirmed.contains(&crate::text::normalize_for_match(m)) {
             errors.push(p(
                 format!("message `{m}` is listed as both confirmed and unconfirmed"),
@@ -708,7 +745,8 @@ fn lint_symptoms(entries: &[(String, Entry)], errors: &mut Vec<Problem>) {
 
 /// Every English/Japanese pair of an entry's prose, in reading order.
 fn prose(e: &Entry) -> Vec<(String, &Bi)> {
-    let mut out: Vec<(String, &Bi)> = vec![("title".into(), &e.title), ("summary".into(), &e.summary)];
+    let mut out: Vec<(String, &Bi)> =
+        vec![("title".into(), &e.title), ("summary".into(), &e.summary)];
     for (n, c) in e.causes.iter().enumerate() {
         out.push((format!("cause {}", n + 1), &c.tell));
     }
@@ -732,7 +770,11 @@ fn lint_pair(file: &str, what: &str, en: &str, ja: &str, errors: &mut Vec<Proble
         .into_iter()
         .chain(crate::typography::check_pair(en, ja));
     for f in faults {
-        errors.push(Problem::new(file, format!("{what}: {}", f.en), format!("{what}: {}", f.ja)));
+        errors.push(Problem::new(
+            file,
+            format!("{what}: {}", f.en),
+            format!("{what}: {}", f.ja),
+        ));
     }
 }
 
@@ -764,8 +806,20 @@ fn lint_japanese(file: &str, e: &Entry, errors: &mut Vec<Problem>) {
 pub fn lint_actions_wording(file: &str, actions: &[Action]) -> Vec<Problem> {
     let mut out = Vec::new();
     for a in actions {
-        lint_pair(file, &format!("action `{}` title", a.id), &a.title.en, &a.title.ja, &mut out);
-        lint_pair(file, &format!("action `{}` text", a.id), &a.text.en, &a.text.ja, &mut out);
+        lint_pair(
+            file,
+            &format!("action `{}` title", a.id),
+            &a.title.en,
+            &a.title.ja,
+            &mut out,
+        );
+        lint_pair(
+            file,
+            &format!("action `{}` text", a.id),
+            &a.text.en,
+            &a.text.ja,
+            &mut out,
+        );
     }
     out
 }

@@ -107,10 +107,7 @@ fn powershell_wrapper(command: &str) -> Option<&str> {
     let exe = first_word(command).to_ascii_lowercase();
     let exe = exe.trim_matches('"');
     let name = exe.rsplit(['\\', '/']).next().unwrap_or(exe);
-    if !matches!(
-        name,
-        "powershell" | "powershell.exe" | "pwsh" | "pwsh.exe"
-    ) {
+    if !matches!(name, "powershell" | "powershell.exe" | "pwsh" | "pwsh.exe") {
         return None;
     }
     let lower = command.to_ascii_lowercase();
@@ -217,7 +214,10 @@ fn check_powershell(command: &str, out: &mut Vec<ShellProblem>) {
     ) {
         out.push(problem(
             format!("PowerShell: `{}` is a cmd built-in", first_word(command)),
-            format!("PowerShell: `{}` は cmd の内部コマンドです", first_word(command)),
+            format!(
+                "PowerShell: `{}` は cmd の内部コマンドです",
+                first_word(command)
+            ),
         ));
     }
 }
@@ -339,7 +339,12 @@ fn scan_ps(chars: &[char], i: &mut usize, stack: &mut Vec<char>) -> Result<(), S
 fn check_either(command: &str, out: &mut Vec<ShellProblem>) {
     let odd: Vec<char> = command
         .chars()
-        .filter(|c| matches!(c, '\'' | ';' | '&' | '(' | ')' | '{' | '}' | '@' | '`' | '$' | '%' | ','))
+        .filter(|c| {
+            matches!(
+                c,
+                '\'' | ';' | '&' | '(' | ')' | '{' | '}' | '@' | '`' | '$' | '%' | ','
+            )
+        })
         .collect();
     if !odd.is_empty() {
         let list: String = odd.iter().collect();

@@ -26,7 +26,8 @@ fn widen_kana(c: char) -> Option<char> {
 /// Adds a (han)dakuten to the kana before it: カ + ゛ → ガ, は + ゜ → ぱ
 /// (half-width katakana and decomposed text write them apart).
 fn combine(base: char, mark: char) -> Option<char> {
-    const VOICEABLE: &str = "かきくけこさしすせそたちつてとはひふへほカキクケコサシスセソタチツテトハヒフヘホ";
+    const VOICEABLE: &str =
+        "かきくけこさしすせそたちつてとはひふへほカキクケコサシスセソタチツテトハヒフヘホ";
     const SEMI: &str = "はひふへほハヒフヘホ";
     let n = base as u32;
     match mark {
@@ -236,21 +237,37 @@ pub fn find_messages<'a>(
         for m in confirmed {
             let key = normalize_for_match(m);
             if key.chars().count() >= 4 && text.contains(&key) {
-                found.push((key.len(), MessageMatch { entry: &e.id, message: m, confirmed: true }));
+                found.push((
+                    key.len(),
+                    MessageMatch {
+                        entry: &e.id,
+                        message: m,
+                        confirmed: true,
+                    },
+                ));
             }
         }
-        let unconfirmed = e.messages.unconfirmed.en.iter().chain(e.messages.unconfirmed.ja.iter());
+        let unconfirmed = e
+            .messages
+            .unconfirmed
+            .en
+            .iter()
+            .chain(e.messages.unconfirmed.ja.iter());
         for m in unconfirmed {
             if loosely_contains(&text, m) {
                 // A loose match counts for less than an exact one of the same length.
                 found.push((
                     normalize_for_match(m).len() / 2,
-                    MessageMatch { entry: &e.id, message: m, confirmed: false },
+                    MessageMatch {
+                        entry: &e.id,
+                        message: m,
+                        confirmed: false,
+                    },
                 ));
             }
         }
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|m| std::cmp::Reverse(m.0));
     found.into_iter().map(|(_, m)| m).collect()
 }
 
@@ -260,8 +277,14 @@ mod tests {
 
     #[test]
     fn full_width_and_half_width_forms_meet() {
-        assert_eq!(normalize_for_match("ＡＡＤＳＴＳ５００１２６"), "aadsts500126");
-        assert_eq!(normalize_for_match("ｻｲﾝｲﾝできません"), "サインインできません");
+        assert_eq!(
+            normalize_for_match("ＡＡＤＳＴＳ５００１２６"),
+            "aadsts500126"
+        );
+        assert_eq!(
+            normalize_for_match("ｻｲﾝｲﾝできません"),
+            "サインインできません"
+        );
         assert_eq!(normalize_for_match("ﾊﾟｽﾜｰﾄﾞ ｶﾞ"), "パスワードガ");
         assert_eq!(normalize_for_match("エラー　コード"), "エラーコード");
     }
@@ -285,7 +308,10 @@ mod tests {
             normalize_for_match("現在接続できません。後で、もう一度"),
             normalize_for_match("現在接続できません. 後で，もう一度")
         );
-        assert_eq!(normalize_for_match("「詳細情報」"), normalize_for_match("“詳細情報”"));
+        assert_eq!(
+            normalize_for_match("「詳細情報」"),
+            normalize_for_match("“詳細情報”")
+        );
     }
 
     #[test]
@@ -303,7 +329,10 @@ mod tests {
             key_phrases("サーバーへの接続に失敗しました"),
             vec!["サーバー", "接続", "失敗"]
         );
-        assert_eq!(key_phrases("サーバーが見つかりませんでした"), vec!["サーバー", "見"]);
+        assert_eq!(
+            key_phrases("サーバーが見つかりませんでした"),
+            vec!["サーバー", "見"]
+        );
         assert_eq!(
             key_phrases("The connection to the server has failed."),
             vec!["connection", "server", "failed"]
@@ -314,8 +343,14 @@ mod tests {
     fn loose_matching_tolerates_particles_but_not_other_words() {
         let message = "サーバーへの接続に失敗しました";
         let text = |s: &str| normalize_for_match(s);
-        assert!(loosely_contains(&text("エラー: サーバーとの接続に失敗しました。"), message));
-        assert!(!loosely_contains(&text("サーバーに接続できませんでした"), message));
+        assert!(loosely_contains(
+            &text("エラー: サーバーとの接続に失敗しました。"),
+            message
+        ));
+        assert!(!loosely_contains(
+            &text("サーバーに接続できませんでした"),
+            message
+        ));
         // Far apart on a long page is not the dialog.
         let far = format!("サーバー{}接続{}失敗", "あ".repeat(40), "い".repeat(40));
         assert!(!loosely_contains(&text(&far), message));

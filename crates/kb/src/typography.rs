@@ -28,34 +28,122 @@ pub struct Term {
 /// Preferred and forbidden terms (Microsoft Japan's usage, and one spelling
 /// where the base had two).
 pub static GLOSSARY: &[Term] = &[
-    Term { forbidden: "横取り", preferred: "傍受、インターセプト、または「通信に割り込んで検査」", why: "colloquial for intercept" },
-    Term { forbidden: "落ち着いて", preferred: "慎重に", why: "colloquial for carefully" },
-    Term { forbidden: "ログイン ページ未承認", preferred: "キャプティブ ポータル (公衆 Wi-Fi などのログイン画面) で未認証", why: "captive portal" },
-    Term { forbidden: "わかり", preferred: "分かり", why: "one spelling: 分かる" },
-    Term { forbidden: "わかる", preferred: "分かる", why: "one spelling: 分かる" },
-    Term { forbidden: "わから", preferred: "分から", why: "one spelling: 分かる" },
-    Term { forbidden: "わかっ", preferred: "分かっ", why: "one spelling: 分かる" },
-    Term { forbidden: "デバイスベース", preferred: "デバイス ベース", why: "one spelling" },
-    Term { forbidden: "セキュリティ ソフト", preferred: "セキュリティ製品", why: "one term" },
-    Term { forbidden: "ライセンス認証状態", preferred: "ライセンス認証の状態", why: "Microsoft's article title" },
-    Term { forbidden: "「Office のライセンス認証のリセット」", preferred: "[Office のライセンス認証をリセット]", why: "the Get Help troubleshooter's name" },
-    Term { forbidden: "Users may join devices", preferred: "[ユーザーはデバイスを Microsoft Entra に参加させることができます]", why: "the Japanese portal label" },
-    Term { forbidden: "Users may register their devices", preferred: "[ユーザーはデバイスを Microsoft Entra に登録できます]", why: "the Japanese portal label" },
-    Term { forbidden: "[デバイス設定]", preferred: "[デバイスの設定]", why: "the Japanese portal blade" },
-    Term { forbidden: "Show Progress", preferred: "[進捗状況の表示]", why: "the Japanese Outlook button" },
-    Term { forbidden: "送受信の進捗状況", preferred: "[進捗状況の表示]", why: "the Japanese Outlook button" },
-    Term { forbidden: "価値がある", preferred: "〜で十分なため / 〜してから行います", why: "a literal rendering of 'worth checking'" },
-    Term { forbidden: "意味があるのは", preferred: "〜で十分なため / 〜してから行います", why: "a literal rendering of English reasoning" },
-    Term { forbidden: "誰も待たずに", preferred: "管理者の対応を待たずに", why: "a literal rendering of 'without waiting for anyone'" },
+    Term {
+        forbidden: "横取り",
+        preferred: "傍受、インターセプト、または「通信に割り込んで検査」",
+        why: "colloquial for intercept",
+    },
+    Term {
+        forbidden: "落ち着いて",
+        preferred: "慎重に",
+        why: "colloquial for carefully",
+    },
+    Term {
+        forbidden: "ログイン ページ未承認",
+        preferred: "キャプティブ ポータル (公衆 Wi-Fi などのログイン画面) で未認証",
+        why: "captive portal",
+    },
+    Term {
+        forbidden: "わかり",
+        preferred: "分かり",
+        why: "one spelling: 分かる",
+    },
+    Term {
+        forbidden: "わかる",
+        preferred: "分かる",
+        why: "one spelling: 分かる",
+    },
+    Term {
+        forbidden: "わから",
+        preferred: "分から",
+        why: "one spelling: 分かる",
+    },
+    Term {
+        forbidden: "わかっ",
+        preferred: "分かっ",
+        why: "one spelling: 分かる",
+    },
+    Term {
+        forbidden: "デバイスベース",
+        preferred: "デバイス ベース",
+        why: "one spelling",
+    },
+    Term {
+        forbidden: "セキュリティ ソフト",
+        preferred: "セキュリティ製品",
+        why: "one term",
+    },
+    Term {
+        forbidden: "ライセンス認証状態",
+        preferred: "ライセンス認証の状態",
+        why: "Microsoft's article title",
+    },
+    Term {
+        forbidden: "「Office のライセンス認証のリセット」",
+        preferred: "[Office のライセンス認証をリセット]",
+        why: "the Get Help troubleshooter's name",
+    },
+    Term {
+        forbidden: "Users may join devices",
+        preferred: "[ユーザーはデバイスを Microsoft Entra に参加させることができます]",
+        why: "the Japanese portal label",
+    },
+    Term {
+        forbidden: "Users may register their devices",
+        preferred: "[ユーザーはデバイスを Microsoft Entra に登録できます]",
+        why: "the Japanese portal label",
+    },
+    Term {
+        forbidden: "[デバイス設定]",
+        preferred: "[デバイスの設定]",
+        why: "the Japanese portal blade",
+    },
+    Term {
+        forbidden: "Show Progress",
+        preferred: "[進捗状況の表示]",
+        why: "the Japanese Outlook button",
+    },
+    Term {
+        forbidden: "送受信の進捗状況",
+        preferred: "[進捗状況の表示]",
+        why: "the Japanese Outlook button",
+    },
+    Term {
+        forbidden: "価値がある",
+        preferred: "〜で十分なため / 〜してから行います",
+        why: "a literal rendering of 'worth checking'",
+    },
+    Term {
+        forbidden: "意味があるのは",
+        preferred: "〜で十分なため / 〜してから行います",
+        why: "a literal rendering of English reasoning",
+    },
+    Term {
+        forbidden: "誰も待たずに",
+        preferred: "管理者の対応を待たずに",
+        why: "a literal rendering of 'without waiting for anyone'",
+    },
 ];
 
 /// Terms an English text implies in its Japanese twin: when `en` contains
 /// the first, `ja` must contain the second. A term in lower case matches any
 /// case; one with capitals (a permission's name) only as written.
 pub static REQUIRED_TRANSLATIONS: &[(&str, &str, &str)] = &[
-    ("provision", "プロビジョニング", "provisioning is プロビジョニング, not 準備"),
-    ("Send As", "送信者として送信", "Send As is [送信者として送信]; 代理人として送信 is Send on behalf"),
-    ("captive portal", "キャプティブ ポータル", "captive portal is キャプティブ ポータル"),
+    (
+        "provision",
+        "プロビジョニング",
+        "provisioning is プロビジョニング, not 準備",
+    ),
+    (
+        "Send As",
+        "送信者として送信",
+        "Send As is [送信者として送信]; 代理人として送信 is Send on behalf",
+    ),
+    (
+        "captive portal",
+        "キャプティブ ポータル",
+        "captive portal is キャプティブ ポータル",
+    ),
 ];
 
 /// Forms that make a Japanese sentence a prohibition.
@@ -105,9 +193,7 @@ fn code_literal_quote(chars: &[char], at: usize) -> bool {
         };
         (start + 1, at)
     };
-    chars[from..to]
-        .iter()
-        .all(|c| c.is_ascii_graphic())
+    chars[from..to].iter().all(|c| c.is_ascii_graphic())
 }
 
 /// Typography of one Japanese prose text.
@@ -180,24 +266,23 @@ pub fn check_japanese(text: &str) -> Vec<Finding> {
                 n,
             );
         }
-        if matches!(c, '“' | '”' | '‘' | '’') || (c == '"' && !code_literal_quote(&chars, n)) {
+        if matches!(c, '“' | '”' | '‘' | '’') || (c == '"' && !code_literal_quote(&chars, n))
+        {
             push(
                 "Japanese: quote with 「」, not with ASCII or curly quotes",
                 "日本語: 引用には半角や curly の引用符ではなく「」を使ってください",
                 n,
             );
         }
-        if matches!(c, 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９' | '（' | '）' | '：' | '\u{3000}') {
+        if matches!(c, 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９' | '（' | '）' | '：' | '\u{3000}')
+        {
             push(
                 "Japanese: letters, digits, brackets, colons and spaces are half-width",
                 "日本語: 英数字、括弧、コロン、スペースは半角にしてください",
                 n,
             );
         }
-        if c == ' '
-            && n > 0
-            && is_katakana_or_kanji(chars[n - 1])
-            && next.is_some_and(is_hiragana)
+        if c == ' ' && n > 0 && is_katakana_or_kanji(chars[n - 1]) && next.is_some_and(is_hiragana)
         {
             push(
                 "Japanese: no space between a Japanese word and its particle",
@@ -255,7 +340,9 @@ pub fn check_pair(en: &str, ja: &str) -> Vec<Finding> {
         };
         if found && !ja.contains(required) {
             out.push(finding(
-                format!("Japanese: the English says '{term}', so the Japanese needs {required} ({why})"),
+                format!(
+                    "Japanese: the English says '{term}', so the Japanese needs {required} ({why})"
+                ),
                 format!("日本語: 英語に「{term}」があるため、日本語には「{required}」が必要です"),
             ));
         }
@@ -320,7 +407,10 @@ mod tests {
         ];
         for (text, needle) in cases {
             let found = rules(text);
-            assert!(found.iter().any(|f| f.contains(needle)), "{text}: {found:?}");
+            assert!(
+                found.iter().any(|f| f.contains(needle)),
+                "{text}: {found:?}"
+            );
         }
         // A 中黒 inside a quoted UI label is the label.
         assert!(rules("「プロキシ・サーバー」を開きます。").is_empty());
@@ -331,18 +421,40 @@ mod tests {
 
     #[test]
     fn pairs_need_the_terms_and_prohibitions_of_their_english() {
-        assert!(!check_pair("During provisioning Windows reads…", "準備中に Windows は…").is_empty());
-        assert!(check_pair("During provisioning Windows reads…", "プロビジョニング中に Windows は…").is_empty());
-        assert!(!check_pair("Note the version. Do not clear the TPM.", "TPM のクリアは行いません。").is_empty());
-        assert!(check_pair("Note the version. Do not clear the TPM.", "TPM のクリアは行わないでください。").is_empty());
+        assert!(
+            !check_pair("During provisioning Windows reads…", "準備中に Windows は…").is_empty()
+        );
+        assert!(check_pair(
+            "During provisioning Windows reads…",
+            "プロビジョニング中に Windows は…"
+        )
+        .is_empty());
+        assert!(!check_pair(
+            "Note the version. Do not clear the TPM.",
+            "TPM のクリアは行いません。"
+        )
+        .is_empty());
+        assert!(check_pair(
+            "Note the version. Do not clear the TPM.",
+            "TPM のクリアは行わないでください。"
+        )
+        .is_empty());
         // "does not" describes; it does not forbid.
-        assert!(check_pair("If it does not help, restart.", "解決しない場合は再起動します。").is_empty());
+        assert!(check_pair(
+            "If it does not help, restart.",
+            "解決しない場合は再起動します。"
+        )
+        .is_empty());
     }
 
     #[test]
     fn first_mention_of_hybrid_join_is_full() {
         assert!(!check_first_mentions(["ハイブリッド参加の PC です。"]).is_empty());
-        assert!(check_first_mentions(["Microsoft Entra ハイブリッド参加の PC", "ハイブリッド参加"]).is_empty());
+        assert!(check_first_mentions([
+            "Microsoft Entra ハイブリッド参加の PC",
+            "ハイブリッド参加"
+        ])
+        .is_empty());
         assert!(check_first_mentions(["Entra 参加"]).is_empty());
     }
 }

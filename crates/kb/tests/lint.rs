@@ -335,7 +335,11 @@ fn malformed_checked_records_are_errors_for_everyone() {
         (format!("{CHECKED}{CHECKED}"), "recorded twice"),
     ];
     for (n, (checked, needle)) in cases.into_iter().enumerate() {
-        let (errors, _) = linted(&format!("bad-checked-{n}"), Origin::Org, good("x") + &checked);
+        let (errors, _) = linted(
+            &format!("bad-checked-{n}"),
+            Origin::Org,
+            good("x") + &checked,
+        );
         assert!(has(&errors, needle), "{needle}: {errors:#?}");
     }
 }
@@ -366,11 +370,23 @@ fn windows_commands_say_their_shell_and_parse_in_it() {
     let (errors, warnings) = linted("cmd-bare-org", Origin::Org, bare);
     assert!(errors.is_empty() && has(&warnings, "needs commands.windows_shell"));
     // Wrong values and commands that do not parse in their shell are errors.
-    let (errors, _) = linted("cmd-shell", Origin::Org, with_command("w32tm /resync", Some("bash"), Some("any")));
+    let (errors, _) = linted(
+        "cmd-shell",
+        Origin::Org,
+        with_command("w32tm /resync", Some("bash"), Some("any")),
+    );
     assert!(has(&errors, "windows_shell must be one of"), "{errors:?}");
-    let (errors, _) = linted("cmd-runas", Origin::Org, with_command("w32tm /resync", Some("either"), Some("root")));
+    let (errors, _) = linted(
+        "cmd-runas",
+        Origin::Org,
+        with_command("w32tm /resync", Some("either"), Some("root")),
+    );
     assert!(has(&errors, "run_as must be one of"), "{errors:?}");
-    let (errors, _) = linted("cmd-grammar", Origin::Org, with_command("Get-Tpm", Some("cmd"), Some("elevated")));
+    let (errors, _) = linted(
+        "cmd-grammar",
+        Origin::Org,
+        with_command("Get-Tpm", Some("cmd"), Some("elevated")),
+    );
     assert!(has(&errors, "PowerShell cmdlet"), "{errors:?}");
 }
 
@@ -381,7 +397,10 @@ fn with_messages(block: &str) -> String {
 #[test]
 fn unconfirmed_dialog_texts_must_be_matchable() {
     let ok = with_messages("[messages]\nunconfirmed.ja = [\"サーバーへの接続に失敗しました\"]\n");
-    assert_eq!(linted("unconfirmed-ok", Origin::Bundled, ok), (vec![], vec![]));
+    assert_eq!(
+        linted("unconfirmed-ok", Origin::Bundled, ok),
+        (vec![], vec![])
+    );
     let (errors, _) = linted(
         "unconfirmed-short",
         Origin::Org,
@@ -422,17 +441,40 @@ fn symptoms_come_in_both_languages_and_belong_to_one_entry() {
     );
     let (_, errors) = lint_dir_as(&fixture.0, &action_list(), Origin::Org).unwrap();
     assert!(has(&errors, "is also a symptom of `x`"), "{errors:?}");
-    assert_eq!(linted("symptoms-ok", Origin::Bundled, both("x")), (vec![], vec![]));
+    assert_eq!(
+        linted("symptoms-ok", Origin::Bundled, both("x")),
+        (vec![], vec![])
+    );
 }
 
 #[test]
 fn japanese_typography_and_wording_are_checked() {
     let cases = [
-        ("時刻を同期します。", "時刻と日付・タイム ゾーンを同期します。", "中黒"),
-        ("時刻を同期します。", "時刻を同期します。 その後確認します。", "no space after"),
-        ("時刻を同期します。", "Windowsの時刻を同期します。", "half-width space"),
-        ("時刻を同期します。", "時刻を同期します, 必ず。", "ASCII comma"),
-        ("時刻を同期します。", "通信を横取りする製品を止めます。", "glossary"),
+        (
+            "時刻を同期します。",
+            "時刻と日付・タイム ゾーンを同期します。",
+            "中黒",
+        ),
+        (
+            "時刻を同期します。",
+            "時刻を同期します。 その後確認します。",
+            "no space after",
+        ),
+        (
+            "時刻を同期します。",
+            "Windowsの時刻を同期します。",
+            "half-width space",
+        ),
+        (
+            "時刻を同期します。",
+            "時刻を同期します, 必ず。",
+            "ASCII comma",
+        ),
+        (
+            "時刻を同期します。",
+            "通信を横取りする製品を止めます。",
+            "glossary",
+        ),
     ];
     for (n, (from, to, needle)) in cases.into_iter().enumerate() {
         let text = good("x").replacen(from, to, 1) + CHECKED;
@@ -441,11 +483,25 @@ fn japanese_typography_and_wording_are_checked() {
     }
     // A prohibition in English is one in Japanese.
     let text = good("x")
-        .replacen("en = \"Sync the clock.\"", "en = \"Sync the clock. Do not change the time zone.\"", 1)
-        .replacen("ja = \"時刻を同期します。\"", "ja = \"時刻を同期します。タイム ゾーンは変更しません。\"", 1)
+        .replacen(
+            "en = \"Sync the clock.\"",
+            "en = \"Sync the clock. Do not change the time zone.\"",
+            1,
+        )
+        .replacen(
+            "ja = \"時刻を同期します。\"",
+            "ja = \"時刻を同期します。タイム ゾーンは変更しません。\"",
+            1,
+        )
         + CHECKED;
     let (errors, _) = linted("ja-prohibition", Origin::Org, text.clone());
     assert!(has(&errors, "しないでください"), "{errors:?}");
-    let fixed = text.replace("タイム ゾーンは変更しません。", "タイム ゾーンは変更しないでください。");
-    assert_eq!(linted("ja-prohibition-ok", Origin::Bundled, fixed), (vec![], vec![]));
+    let fixed = text.replace(
+        "タイム ゾーンは変更しません。",
+        "タイム ゾーンは変更しないでください。",
+    );
+    assert_eq!(
+        linted("ja-prohibition-ok", Origin::Bundled, fixed),
+        (vec![], vec![])
+    );
 }

@@ -41,9 +41,9 @@ fn variants(message: &str) -> Vec<String> {
             // A space between two ASCII words stays: "az login" is not "azlogin".
             *c != ' '
                 || (n > 0
-                    && chars.get(n + 1).is_some_and(|&next| {
-                        is_ascii_word(chars[n - 1]) && is_ascii_word(next)
-                    }))
+                    && chars
+                        .get(n + 1)
+                        .is_some_and(|&next| is_ascii_word(chars[n - 1]) && is_ascii_word(next)))
         })
         .map(|(_, &c)| match c {
             'A'..='Z' | 'a'..='z' | '0'..='9' => char::from_u32(c as u32 + 0xFEE0).unwrap(),

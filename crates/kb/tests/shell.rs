@@ -71,16 +71,28 @@ fn the_mistakes_that_break_a_pasted_command_are_caught() {
         "expands",
     );
     // cmd syntax in PowerShell.
-    rejects("powershell", "explorer.exe %localappdata%\\Microsoft", "%NAME%");
+    rejects(
+        "powershell",
+        "explorer.exe %localappdata%\\Microsoft",
+        "%NAME%",
+    );
     rejects("powershell", "reg export A B && reg delete A /f", "&&");
-    rejects("powershell", "\"C:\\Program Files\\x\\SCANPST.EXE\"", "call operator");
+    rejects(
+        "powershell",
+        "\"C:\\Program Files\\x\\SCANPST.EXE\"",
+        "call operator",
+    );
     rejects("powershell", "dsregcmd /status > nul", "nul");
     // PowerShell syntax in cmd.
     rejects("cmd", "Get-Tpm", "cmdlet");
     rejects("cmd", "Rename-Item $env:LOCALAPPDATA\\x y", "cmdlet");
     rejects("cmd", "echo $env:windir", "`$…`");
     // Unbalanced quotes and brackets.
-    rejects("cmd", "findstr /i \"login %SystemRoot%\\hosts", "double quotes");
+    rejects(
+        "cmd",
+        "findstr /i \"login %SystemRoot%\\hosts",
+        "double quotes",
+    );
     rejects("powershell", "Get-Item 'C:\\x", "single-quoted");
     rejects("powershell", "foreach($d in 1,2){ $d", "never closed");
     rejects("powershell", "Get-Item (1]", "closed by");
