@@ -458,15 +458,18 @@ pub fn lint_records(entries: &[(String, Entry)], origin: Origin) -> (Vec<Problem
         } else {
             warnings.append(&mut unchecked);
         }
-        let mut no_shell = Vec::new();
-        lint_commands(file, e, &mut errors, &mut no_shell);
+        // A company's runbook is not held to the bundled base's style: a
+        // missing shell, a command the tokenizer-level checker doubts and
+        // Japanese wording are warnings there, so they do not block it.
+        let mut style = Vec::new();
+        lint_commands(file, e, &mut errors, &mut style);
+        lint_japanese(file, e, &mut style);
         if origin == Origin::Bundled {
-            errors.append(&mut no_shell);
+            errors.append(&mut style);
         } else {
-            warnings.append(&mut no_shell);
+            warnings.append(&mut style);
         }
         lint_unconfirmed(file, e, &mut errors);
-        lint_japanese(file, e, &mut errors);
     }
     lint_symptoms(entries, &mut errors);
     (errors, warnings)
@@ -601,8 +604,9 @@ fn lint_checked(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut 
 }
 
 /// `commands.windows` says its shell and parses in it; the step says whose
-/// process runs it.
-fn lint_commands(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut Vec<Problem>) {
+/// process runs it. Wrong values go to `errors`; a missing shell or run_as
+/// and grammar faults to `style` (errors or warnings, see [`Origin`]).
+fn lint_commands(file: &str, e: &Entry, errors: &mut Vec<Problem>, style: &mut Vec<Problem>) {
     let p = |en: String, ja: String| Problem::new(file, en, ja);
     for (n, s) in e.steps.iter().enumerate() {
         let at = format!("step {}", n + 1);
@@ -627,7 +631,7 @@ fn lint_commands(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut
             continue;
         };
         if s.run_as.is_none() {
-            missing.push(p(
+            style.push(p(
                 format!(
                     "{at}: a step with a Windows command needs run_as ({:?})",
                     model::RUN_AS
@@ -639,7 +643,7 @@ fn lint_commands(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut
             ));
         }
         match &s.commands.windows_shell {
-            None => missing.push(p(
+            None => style.push(p(
                 format!(
                     "{at}: commands.windows needs commands.windows_shell ({:?})",
                     model::WINDOWS_SHELLS
@@ -661,7 +665,7 @@ fn lint_commands(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut
             )),
             Some(shell) => {
                 for fault in crate::shell::check_windows_command(shell, command) {
-                    errors.push(p(
+                    style.push(p(
                         format!("{at}: commands.windows: {}", fault.en),
                         format!("{at}: commands.windows: {}", fault.ja),
                     ));

@@ -382,12 +382,15 @@ fn windows_commands_say_their_shell_and_parse_in_it() {
         with_command("w32tm /resync", Some("either"), Some("root")),
     );
     assert!(has(&errors, "run_as must be one of"), "{errors:?}");
-    let (errors, _) = linted(
-        "cmd-grammar",
-        Origin::Org,
-        with_command("Get-Tpm", Some("cmd"), Some("elevated")),
-    );
+    let get_tpm = with_command("Get-Tpm", Some("cmd"), Some("elevated"));
+    let (errors, _) = linted("cmd-grammar", Origin::Bundled, get_tpm.clone());
     assert!(has(&errors, "PowerShell cmdlet"), "{errors:?}");
+    // For a company's entry the checker's doubt is a warning.
+    let (errors, warnings) = linted("cmd-grammar-org", Origin::Org, get_tpm);
+    assert!(
+        errors.is_empty() && has(&warnings, "PowerShell cmdlet"),
+        "{errors:?}"
+    );
 }
 
 fn with_messages(block: &str) -> String {
@@ -478,8 +481,14 @@ fn japanese_typography_and_wording_are_checked() {
     ];
     for (n, (from, to, needle)) in cases.into_iter().enumerate() {
         let text = good("x").replacen(from, to, 1) + CHECKED;
-        let (errors, _) = linted(&format!("ja-{n}"), Origin::Org, text);
+        let (errors, _) = linted(&format!("ja-{n}"), Origin::Bundled, text.clone());
         assert!(has(&errors, needle), "{to}: {errors:?}");
+        // A company's Japanese gets the same advice, as warnings.
+        let (errors, warnings) = linted(&format!("ja-org-{n}"), Origin::Org, text);
+        assert!(
+            errors.is_empty() && has(&warnings, needle),
+            "{to}: {errors:?}"
+        );
     }
     // A prohibition in English is one in Japanese.
     let text = good("x")
@@ -494,7 +503,7 @@ fn japanese_typography_and_wording_are_checked() {
             1,
         )
         + CHECKED;
-    let (errors, _) = linted("ja-prohibition", Origin::Org, text.clone());
+    let (errors, _) = linted("ja-prohibition", Origin::Bundled, text.clone());
     assert!(has(&errors, "しないでください"), "{errors:?}");
     let fixed = text.replace(
         "タイム ゾーンは変更しません。",
