@@ -1,6 +1,6 @@
 //! The generated and curated tables agree with their sources and with the grammar.
 
-use m365doctor_codes::interpret::Kind;
+use m365doctor_codes::interpret::{Kind, Structure};
 use m365doctor_codes::tables::{self, NameKind, AADSTS, CURATED, WIN_NAMES};
 use m365doctor_codes::{explain, Layer};
 use windows_sys::Win32::Foundation as F;
@@ -109,16 +109,19 @@ fn every_table_value_round_trips_through_every_form() {
             }
             let results = explain(&form).unwrap_or_else(|e| panic!("{form}: {e}"));
             assert_eq!(results.len(), 1, "{form}");
+            // A small value is a Win32-space code, or a success code that the
+            // headers name as an HRESULT or NTSTATUS (S_FALSE, STATUS_REPARSE_OBJECT).
             let expected = if v <= 0xFFFF {
                 v.to_string()
             } else {
                 format!("0x{v:08X}")
             };
+            let hex = format!("0x{v:08X}");
             assert!(
                 results[0]
                     .interpretations
                     .iter()
-                    .any(|i| i.value == v && i.normalized == expected),
+                    .any(|i| i.value == v && (i.normalized == expected || i.normalized == hex)),
                 "{form} did not decode to {expected}: {:?}",
                 results[0]
                     .interpretations
@@ -128,6 +131,32 @@ fn every_table_value_round_trips_through_every_form() {
             );
         }
     }
+}
+
+/// Every constant in the table is found by its value: `explain` shows its name in
+/// one of the value's readings, or as the name of the code the value carries
+/// (`_MAPI_E_NOT_FOUND` is shown as the cited table's `MAPI_E_NOT_FOUND`).
+#[test]
+fn every_header_name_is_shown_for_its_value() {
+    let mut missing = Vec::new();
+    for row in WIN_NAMES {
+        let results = explain(&format!("0x{:08X}", row.value)).unwrap();
+        let same = |name: &str| name.trim_start_matches('_') == row.name.trim_start_matches('_');
+        let shown = results[0].interpretations.iter().any(|i| {
+            i.names.iter().any(|n| same(n.name))
+                || matches!(&i.structure, Structure::HResult { wraps, .. } | Structure::Caa { wraps, .. }
+                    if wraps.iter().any(|w| w.names.iter().any(|n| same(n.name))))
+        });
+        if !shown {
+            missing.push(format!("0x{:08X} {} ({:?})", row.value, row.name, row.kind));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} names not shown: {:?}",
+        missing.len(),
+        &missing[..missing.len().min(40)]
+    );
 }
 
 #[test]
