@@ -218,11 +218,8 @@ fn generate(src: &Path) -> Result<String, String> {
     }
     // An alias of a code that WIN32_ERROR already names (RPC_S_OK, WAIT_ABANDONED)
     // would only repeat it; the others are the only names of their system error code.
-    let win32_values: std::collections::HashSet<u32> = names
-        .iter()
-        .filter(|n| n.1 == Win32)
-        .map(|n| n.0)
-        .collect();
+    let win32_values: std::collections::HashSet<u32> =
+        names.iter().filter(|n| n.1 == Win32).map(|n| n.0).collect();
     let before = names.len();
     names.extend(
         aliases
