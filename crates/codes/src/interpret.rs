@@ -4,7 +4,7 @@
 
 use crate::grammar::{CodeToken, Form, Reading};
 use crate::layer::Layer;
-use crate::names::{hresult_header_names, lead_with, wrapped_win32_names};
+use crate::names::{hresult_header_names, order_hresult_names, same_name};
 use crate::structure::{
     aadsts_range, caa_facility, internet_error_layer, is_caa, is_internet_error, CaaLowWord,
     HResultFields, NtStatusFields,
@@ -814,15 +814,15 @@ fn hresult(value: u32) -> Vec<Interpretation> {
         return Vec::new();
     }
     let mut proto = hresult_base(value);
-    let wrapped = match &proto.structure {
-        Structure::HResult { wraps, .. } => wrapped_win32_names(wraps),
+    let wraps = match &proto.structure {
+        Structure::HResult { wraps, .. } => wraps.clone(),
         _ => Vec::new(),
     };
-    proto.names = lead_with(wrapped.clone(), names.clone());
+    proto.names = order_hresult_names(value, names.clone(), &wraps);
     proto.score = if proto.names.is_empty() { 50 } else { 70 };
     proto.reason = if let Some(Origin::Wrapped {
         kind, value: code, ..
-    }) = wrapped.first().map(|n| n.origin)
+    }) = proto.names.first().map(|n| n.origin)
     {
         let (label, all) = (kind.label(), name_list(&proto.names));
         Message::new(
@@ -862,15 +862,23 @@ fn hresult(value: u32) -> Vec<Interpretation> {
     let mut out = Vec::new();
     for group in &groups {
         let mut i = proto.clone();
+        if fields.facility == 4 && !group[0].apps.is_empty() {
+            // FACILITY_ITF: other interfaces' header names are not this app's meaning.
+            i.names.clear();
+        }
         apply_curated(&mut i, group);
         out.push(i);
     }
-    if out.is_empty() {
+    // The headers' names stay a reading of their own when no meaning shows them.
+    let shown = |n: &Name| {
+        out.iter()
+            .any(|i| i.names.iter().any(|m| same_name(m.name, n.name)))
+    };
+    if out.is_empty() || !proto.names.iter().all(shown) {
         out.push(proto);
     }
     for i in &mut out {
-        // The cited table's names follow the wrapped error's, whose name leads.
-        i.names = lead_with(wrapped.clone(), std::mem::take(&mut i.names));
+        i.names = order_hresult_names(value, std::mem::take(&mut i.names), &wraps);
         if let Structure::HResult { wraps, .. } = &i.structure {
             let wrapped_layer = wraps.iter().find_map(|w| match w.kind {
                 Kind::WinInet | Kind::WinHttp => Some(internet_error_layer(w.value)),

@@ -35,38 +35,80 @@ pub(crate) fn hresult_header_names(value: u32) -> Vec<Name> {
         .collect()
 }
 
-/// The names of the Win32-space codes (Win32, WinINet, WinHTTP) that an
-/// HRESULT_FROM_WIN32 value carries, in the order of `wraps`.
-pub(crate) fn wrapped_win32_names(wraps: &[Wrapped]) -> Vec<Name> {
-    wraps
+/// Orders the names of an HRESULT reading. For an HRESULT_FROM_WIN32 value the
+/// leading name of each Win32-space code inside (Win32, WinINet, WinHTTP) comes
+/// first, marked as the wrapped code's; then the cited table's names; then the
+/// wrapped codes' other names and the value's own header names, by rank (the
+/// wrapped code's first at equal rank). Without a wrapped code the order is the
+/// cited table's names, then the header names by rank.
+pub(crate) fn order_hresult_names(value: u32, names: Vec<Name>, wraps: &[Wrapped]) -> Vec<Name> {
+    let mut leading = Vec::new();
+    let mut ranked = Vec::new();
+    for w in wraps
         .iter()
         .filter(|w| matches!(w.kind, Kind::Win32 | Kind::WinInet | Kind::WinHttp))
-        .flat_map(|w| {
-            w.names.iter().map(move |n| Name {
+    {
+        for (pos, n) in w.names.iter().enumerate() {
+            let area = match n.origin {
+                Origin::Header { area, .. } | Origin::Wrapped { area, .. } => area,
+                Origin::Curated { .. } => "",
+            };
+            let name = Name {
                 name: n.name,
                 origin: Origin::Wrapped {
                     kind: w.kind,
                     value: w.value,
-                    area: match n.origin {
-                        Origin::Header { area, .. } | Origin::Wrapped { area, .. } => area,
-                        Origin::Curated { .. } => "",
-                    },
+                    area,
                 },
-            })
-        })
-        .collect()
+            };
+            if pos == 0 {
+                leading.push(name);
+            } else {
+                ranked.push((rank(w.value, n.name), 0, name));
+            }
+        }
+    }
+    let curated: Vec<Name> = names
+        .iter()
+        .filter(|n| matches!(n.origin, Origin::Curated { .. }))
+        .copied()
+        .collect();
+    ranked.extend(
+        names
+            .iter()
+            .filter(|n| matches!(n.origin, Origin::Header { .. }))
+            .map(|n| (rank(value, n.name), 1, *n)),
+    );
+    ranked.sort_by_key(|(rank, own, _)| (*rank, *own));
+    let rest = curated
+        .into_iter()
+        .chain(ranked.into_iter().map(|(_, _, n)| n))
+        .collect();
+    lead_with(leading, rest)
+}
+
+/// The generator's rank of a header name of `value` (names not in the table last).
+fn rank(value: u32, name: &str) -> u8 {
+    tables::win_names(value)
+        .iter()
+        .find(|n| n.name == name)
+        .map_or(u8::MAX, |n| n.rank)
 }
 
 /// `first`, then the names of `rest` that `first` does not already have.
 pub(crate) fn lead_with(first: Vec<Name>, rest: Vec<Name>) -> Vec<Name> {
-    let key = |n: &Name| n.name.trim_start_matches('_');
     let mut out: Vec<Name> = Vec::with_capacity(first.len() + rest.len());
     for n in first.into_iter().chain(rest) {
-        if !out.iter().any(|o| key(o) == key(&n)) {
+        if !out.iter().any(|o| same_name(o.name, n.name)) {
             out.push(n);
         }
     }
     out
+}
+
+/// `_MAPI_E_NOT_FOUND` (a header's spelling) and `MAPI_E_NOT_FOUND` are one name.
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    a.trim_start_matches('_') == b.trim_start_matches('_')
 }
 
 #[cfg(test)]
