@@ -825,13 +825,15 @@ fn hresult(value: u32) -> Vec<Interpretation> {
     }) = proto.names.first().map(|n| n.origin)
     {
         let (label, all) = (kind.label(), name_list(&proto.names));
+        let all_ja: Vec<&str> = proto.names.iter().map(|n| n.name).collect();
+        let all_ja = all_ja.join("、");
         Message::new(
             format!(
                 "Read as an HRESULT made from {} {code} by HRESULT_FROM_WIN32; its names are {all}.",
                 label.en
             ),
             format!(
-                "{} {code} を HRESULT_FROM_WIN32 で変換した HRESULT として読みました。名前は {all} です。",
+                "{} {code} を HRESULT_FROM_WIN32 で変換した HRESULT として読みました。名前は {all_ja} です。",
                 label.ja
             ),
         )

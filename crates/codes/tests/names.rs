@@ -130,7 +130,12 @@ fn explain_leads_with_the_documented_name() {
             (actual != Some(expected)).then(|| format!("{input}: {actual:?}, expected {expected}"))
         })
         .collect();
-    assert!(wrong.is_empty(), "{} wrong first names:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong first names:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 /// An HRESULT_FROM_WIN32 value leads with its Win32 error's name, marked as the
@@ -186,7 +191,9 @@ fn success_codes_are_shown_beside_the_win32_error() {
                 .iter()
                 .any(|i| i.kind.id() == "hresult" && i.names[0].name == hresult),
             "{input}: {:?}",
-            list.iter().map(|i| (&i.normalized, &i.names)).collect::<Vec<_>>()
+            list.iter()
+                .map(|i| (&i.normalized, &i.names))
+                .collect::<Vec<_>>()
         );
     }
     assert_eq!(first_name("0x00000118"), Some("STATUS_REPARSE_OBJECT"));
@@ -200,7 +207,11 @@ fn values_another_tool_mislabels_get_their_header_names() {
     for (input, right, wrong) in [
         ("0x800B010C", "CERT_E_REVOKED", "CERT_E_CN_NO_MATCH"),
         ("0x80090304", "SEC_E_INTERNAL_ERROR", "SEC_E_LOGON_DENIED"),
-        ("0x80070775", "ERROR_ACCOUNT_LOCKED_OUT", "ERROR_INVALID_DATATYPE"),
+        (
+            "0x80070775",
+            "ERROR_ACCOUNT_LOCKED_OUT",
+            "ERROR_INVALID_DATATYPE",
+        ),
         ("0x80090020", "NTE_FAIL", "NTE_INTERNAL_ERROR"),
     ] {
         assert_eq!(first_name(input), Some(right), "{input}");
