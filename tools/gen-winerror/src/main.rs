@@ -11,7 +11,7 @@
 //!   (success and informational codes too, and the `WIN32_ERROR`s that winerror.h
 //!   defines as 32-bit values such as `ERROR_VMCOMPUTE_INVALID_JSON`);
 //! - the WinINet and WinHTTP `u32` error constants;
-//! - the system error codes that the metadata types otherwise (see [`SystemErrorAlias`]):
+//! - the system error codes that the metadata types otherwise (see [`is_system_error_alias`]):
 //!   `RPC_STATUS` (`RPC_S_*`, `EPT_S_*`), `WAIT_EVENT` (`WAIT_TIMEOUT`) and winerror.h's
 //!   own untyped codes (plain `i32` in `Win32::Foundation`: `RPC_X_*`, `OR_*`,
 //!   `FRS_ERR_*`, `PEERDIST_ERROR_*`, ...), when the value lies in the documented system
