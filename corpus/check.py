@@ -99,6 +99,18 @@ CODE_PATTERNS = [
 ]
 CODE_RE = re.compile("|".join(f"(?:{p})" for p in CODE_PATTERNS))
 JA_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+EMOJI_RE = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+LOOKALIKE_RE = re.compile("[\u00d7\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+# What each hard-case tag promises about the text (tags without a probe are not checked).
+HARD_TAG_PROBES = {
+    "very-short": lambda t: len(t) <= 80,
+    "emoji": lambda t: EMOJI_RE.search(t) is not None,
+    "lookalike": lambda t: LOOKALIKE_RE.search(t) is not None,
+    "url": lambda t: re.search(r"https?://\S+[?#]\S*error", t) is not None,
+    "html": lambda t: re.search(r"<[a-zA-Z][^>]*>", t) is not None,
+    "pasted-ticket": lambda t: "#" in t,
+    "mixed-language": lambda t: JA_RE.search(t) is not None and len(re.findall(r"[A-Za-z]{3,}", t)) >= 3,
+}
 
 
 def has_code(text: str) -> bool:
@@ -219,6 +231,12 @@ def check(reports, layers, entries, actions, steps=None):
             errors.append(f"{where}: a fix-gap report has confirmed_fix false (no action id names the fix that worked)")
         if "kb-gap" in tag_kinds and not ls:
             errors.append(f"{where}: a kb-gap tag needs a sign-in report (layers not empty)")
+        # A hard-case tag must describe the text it is on.
+        for t in r["tags"]:
+            if isinstance(t, str) and t.startswith("hard:"):
+                probe = HARD_TAG_PROBES.get(t[5:])
+                if probe is not None and not probe(text):
+                    errors.append(f"{where}: tag {t!r} does not fit the text")
         if entry is None and ls and "kb-gap" not in tag_kinds:
             errors.append(f"{where}: a sign-in report without an entry needs a kb-gap:<suggested-entry-id> tag")
         if not ls:
