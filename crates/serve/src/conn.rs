@@ -1,0 +1,340 @@
+//! Connections: the accept loop and what keeps a few sockets from holding
+//! the server. Every connection is watched for
+//!
+//! - answers nobody reads: a write that makes no progress for the stall
+//!   time ends the connection;
+//! - pipelining: after `max_pipelined` requests answered back to back
+//!   without the client ever making the server wait for its next request,
+//!   the answer carries `Connection: close` and the rest is dropped;
+//! - slow headers: hyper's header timer (idle keep-alive included);
+//! - its last useful moment (accepted, a request complete, an answer ready,
+//!   answer bytes written). Trickled header bytes do not count.
+//!
+//! When all places are taken, a new client is not left waiting: the
+//! connection that has been of no use the longest (an idle keep-alive, a
+//! slow header, an answer nobody reads) is closed to make room. A connection
+//! whose request is being answered is never closed for this.
+
+use axum::http::{header, HeaderValue, Request, Response};
+use axum::Router;
+use hyper::body::Incoming;
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::{Instant, Sleep};
+
+/// The per-connection limits (from [`crate::Config`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub header_timeout: Duration,
+    pub stall_timeout: Duration,
+    pub max_connections: usize,
+    pub max_pipelined: usize,
+}
+
+/// Time requests in progress get to finish once shutdown is asked for.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How often a full server looks again for a connection to close when every
+/// one was answering a request.
+const RECHECK: Duration = Duration::from_millis(50);
+
+/// Accepts HTTP/1.1 connections until `shutdown`, then lets the requests in
+/// progress finish.
+pub(crate) async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: Limits,
+    shutdown: impl Future<Output = ()>,
+) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let max = limits.max_connections.max(1);
+    let places = Arc::new(tokio::sync::Semaphore::new(max));
+    let live = Arc::new(Live::new());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of file descriptors or a connection reset before accept: wait, go on.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // A place for the new client: a free one, or the one of the
+        // connection that has been of no use the longest.
+        let place = loop {
+            if let Ok(place) = places.clone().try_acquire_owned() {
+                break Some(place);
+            }
+            live.close_least_useful();
+            tokio::select! {
+                place = places.clone().acquire_owned() => break place.ok(),
+                () = tokio::time::sleep(RECHECK) => {}
+                () = &mut shutdown => break None,
+            }
+        };
+        let Some(place) = place else { break };
+        let _ = stream.set_nodelay(true);
+        let conn = live.add();
+        let io = hyper_util::rt::TokioIo::new(Watched {
+            inner: stream,
+            conn: conn.clone(),
+            stall_timeout: limits.stall_timeout,
+            stalled: None,
+        });
+        let service = Counted {
+            app: hyper_util::service::TowerToHyperService::new(app.clone()),
+            conn: conn.clone(),
+            max_pipelined: limits.max_pipelined.max(1),
+        };
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(limits.header_timeout)
+            .serve_connection(io, service);
+        let connection = graceful.watch(connection);
+        let live = live.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = connection => {}
+                () = conn.close.notified() => {}
+            }
+            live.remove(&conn);
+            drop(place);
+        });
+    }
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
+}
+
+/// What the accept loop knows of one connection.
+pub(crate) struct Conn {
+    id: u64,
+    epoch: Instant,
+    /// Microseconds from `epoch` to the connection's last useful moment.
+    useful_at: AtomicU64,
+    /// Requests handed to the router whose answer is not ready yet.
+    answering: AtomicUsize,
+    /// Requests taken in a row without the client making the server wait
+    /// for more input (pipelined).
+    in_a_row: AtomicUsize,
+    /// Chosen to make room; `close` is notified.
+    closing: AtomicBool,
+    close: tokio::sync::Notify,
+}
+
+impl Conn {
+    fn touch(&self) {
+        let now = self.epoch.elapsed().as_micros() as u64;
+        self.useful_at.fetch_max(now, Ordering::Relaxed);
+    }
+}
+
+/// The open connections.
+struct Live {
+    conns: Mutex<Vec<Arc<Conn>>>,
+    next_id: AtomicU64,
+    epoch: Instant,
+}
+
+impl Live {
+    fn new() -> Live {
+        Live {
+            conns: Mutex::new(Vec::new()),
+            next_id: AtomicU64::new(0),
+            epoch: Instant::now(),
+        }
+    }
+
+    fn add(&self) -> Arc<Conn> {
+        let conn = Arc::new(Conn {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            epoch: self.epoch,
+            useful_at: AtomicU64::new(0),
+            answering: AtomicUsize::new(0),
+            in_a_row: AtomicUsize::new(0),
+            closing: AtomicBool::new(false),
+            close: tokio::sync::Notify::new(),
+        });
+        conn.touch();
+        self.lock().push(conn.clone());
+        conn
+    }
+
+    fn remove(&self, conn: &Conn) {
+        let mut conns = self.lock();
+        if let Some(i) = conns.iter().position(|c| c.id == conn.id) {
+            conns.swap_remove(i);
+        }
+    }
+
+    /// Closes the connection that has been of no use the longest, unless
+    /// one chosen before is still closing; never one answering a request.
+    fn close_least_useful(&self) {
+        let conns = self.lock();
+        if conns.iter().any(|c| c.closing.load(Ordering::Relaxed)) {
+            return;
+        }
+        let victim = conns
+            .iter()
+            .filter(|c| c.answering.load(Ordering::Relaxed) == 0)
+            .min_by_key(|c| c.useful_at.load(Ordering::Relaxed));
+        if let Some(victim) = victim {
+            victim.closing.store(true, Ordering::Relaxed);
+            victim.close.notify_one();
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Arc<Conn>>> {
+        self.conns.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The socket, watched: a write that makes no progress for `stall_timeout`
+/// fails (the client does not read its answers); bytes written are useful;
+/// a read that finds nothing means the client waits for us (not pipelining).
+struct Watched<S> {
+    inner: S,
+    conn: Arc<Conn>,
+    stall_timeout: Duration,
+    stalled: Option<Pin<Box<Sleep>>>,
+}
+
+impl<S> Watched<S> {
+    fn watch<T>(&mut self, cx: &mut Context<'_>, poll: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        if poll.is_ready() {
+            self.stalled = None;
+            return poll;
+        }
+        let stall_timeout = self.stall_timeout;
+        let timer = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(stall_timeout)));
+        if timer.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client reads no answer",
+            )));
+        }
+        Poll::Pending
+    }
+
+    fn wrote(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll: Poll<io::Result<usize>>,
+    ) -> Poll<io::Result<usize>> {
+        if let Poll::Ready(Ok(n)) = poll {
+            if n > 0 {
+                self.conn.touch();
+            }
+        }
+        self.watch(cx, poll)
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Watched<S> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if poll.is_pending() {
+            this.conn.in_a_row.store(0, Ordering::Relaxed);
+        }
+        poll
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
+        this.wrote(cx, poll)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        this.wrote(cx, poll)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_flush(cx);
+        this.watch(cx, poll)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_shutdown(cx);
+        this.watch(cx, poll)
+    }
+}
+
+/// The router, counting what a connection asks: requests being answered
+/// (such a connection is not closed to make room) and requests pipelined
+/// in a row (past the bound, the answer closes the connection).
+struct Counted {
+    app: hyper_util::service::TowerToHyperService<Router>,
+    conn: Arc<Conn>,
+    max_pipelined: usize,
+}
+
+/// A request being answered; counted down however its answer ends.
+struct Answering(Arc<Conn>);
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        self.0.answering.fetch_sub(1, Ordering::Relaxed);
+        self.0.touch();
+    }
+}
+
+impl hyper::service::Service<Request<Incoming>> for Counted {
+    type Response = Response<axum::body::Body>;
+    type Error = Infallible;
+    type Future =
+        Pin<Box<dyn Future<Output = Result<Response<axum::body::Body>, Infallible>> + Send>>;
+
+    fn call(&self, req: Request<Incoming>) -> Self::Future {
+        self.conn.answering.fetch_add(1, Ordering::Relaxed);
+        self.conn.touch();
+        let answering = Answering(self.conn.clone());
+        let in_a_row = self.conn.in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
+        let last = in_a_row >= self.max_pipelined;
+        let answer = self.app.call(req);
+        Box::pin(async move {
+            let mut response = answer.await?;
+            drop(answering);
+            if last {
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            Ok(response)
+        })
+    }
+}
