@@ -14,6 +14,8 @@ judges them).
 """
 
 import http.client
+import multiprocessing
+import os
 import select
 import socket
 import statistics
@@ -28,6 +30,15 @@ PROBE_TIMEOUT = 5.0
 HANGUP = select.POLLHUP | select.POLLERR | getattr(select, "POLLRDHUP", 0x2000)
 
 
+def cpu_seconds(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
 def vm(pid, key):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -39,11 +50,11 @@ def vm(pid, key):
     return None
 
 
-class Attackers(threading.Thread):
-    """Keeps `count` hostile connections of one kind open until `stop`."""
+class Attackers:
+    """Keeps `count` hostile connections of one kind open until `stop`, in
+    a process of its own, so that the probers' timings do not wait for it."""
 
     def __init__(self, port, count, first, every, more, stop):
-        super().__init__(daemon=True)
         self.port, self.count = port, count
         self.first, self.every, self.more = first, every, more
         self.stop = stop
@@ -110,6 +121,31 @@ class Attackers(threading.Thread):
         for s, _, _ in self.socks.values():
             s.close()
 
+    def report(self):
+        held = statistics.median(self.open_samples) if self.open_samples else 0
+        return (
+            f"open (median) {held:.0f}/{self.count}, connects {self.connects}, "
+            f"dropped by server {self.drops}, connects failed/timed out {self.failed_connects}"
+        )
+
+
+def attack(kind, port, count, stop, results):
+    host = f"{HOST}:{port}".encode()
+    if kind == "non-reading":
+        pipelined = b"GET /assets/app.js HTTP/1.1\r\nHost: " + host + b"\r\n\r\n"
+        a = Attackers(port, count, pipelined * 64, 1.0, lambda n: pipelined * 64, stop)
+    else:
+        a = Attackers(
+            port,
+            count,
+            b"GET /healthz HTTP/1.1\r\nHost: " + host + b"\r\n",
+            2.0,
+            lambda n: b"X-Slow-%d: 1\r\n" % n,
+            stop,
+        )
+    a.run()
+    results.put((kind, a.report()))
+
 
 class Prober(threading.Thread):
     def __init__(self, port, name, method, path, body, until):
@@ -118,12 +154,16 @@ class Prober(threading.Thread):
         self.method, self.path, self.body = method, path, body
         self.until = until
         self.results = []  # (ok, seconds)
+        self.connects = []  # seconds until the TCP connection was set up
 
     def once(self):
         started = time.monotonic()
+        connected = None
         ok = False
         try:
             c = http.client.HTTPConnection(HOST, self.port, timeout=PROBE_TIMEOUT)
+            c.connect()
+            connected = time.monotonic() - started
             headers = {"Connection": "close"}
             if self.body is not None:
                 headers["Content-Type"] = "text/plain; charset=utf-8"
@@ -134,6 +174,7 @@ class Prober(threading.Thread):
             c.close()
         except (OSError, http.client.HTTPException):
             pass
+        self.connects.append(connected if connected is not None else PROBE_TIMEOUT)
         return ok, time.monotonic() - started
 
     def run(self):
@@ -152,21 +193,16 @@ def main():
     seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 30
     noread = int(sys.argv[4]) if len(sys.argv) > 4 else 300
     slow = int(sys.argv[5]) if len(sys.argv) > 5 else 300
-    host = f"{HOST}:{port}".encode()
-    pipelined = b"GET /assets/app.js HTTP/1.1\r\nHost: " + host + b"\r\n\r\n"
-    stop = threading.Event()
-    noreaders = Attackers(port, noread, pipelined * 64, 1.0, lambda n: pipelined * 64, stop)
-    slowloris = Attackers(
-        port,
-        slow,
-        b"GET /healthz HTTP/1.1\r\nHost: " + host + b"\r\n",
-        2.0,
-        lambda n: b"X-Slow-%d: 1\r\n" % n,
-        stop,
-    )
-    noreaders.start()
-    slowloris.start()
+    stop = multiprocessing.Event()
+    results = multiprocessing.Queue()
+    attackers = [
+        multiprocessing.Process(target=attack, args=(kind, port, n, stop, results))
+        for kind, n in (("non-reading", noread), ("slow-header", slow))
+    ]
+    for a in attackers:
+        a.start()
     time.sleep(2.0)  # let both kinds take their places
+    cpu_before = cpu_seconds(pid)
     until = time.monotonic() + seconds
     probers = [
         Prober(port, "GET /healthz", "GET", "/healthz", None, until),
@@ -183,17 +219,15 @@ def main():
         p.start()
     for p in probers:
         p.join()
+    cpu = cpu_seconds(pid) - cpu_before
     stop.set()
-    noreaders.join()
-    slowloris.join()
+    reports = dict(results.get(timeout=30) for _ in attackers)
+    for a in attackers:
+        a.join()
 
     print(f"soak: {seconds:.0f} s, {noread} non-reading + {slow} slow-header connections")
-    for a, kind in ((noreaders, "non-reading"), (slowloris, "slow-header")):
-        held = statistics.median(a.open_samples) if a.open_samples else 0
-        print(
-            f"  {kind:12} open (median) {held:.0f}/{a.count}, connects {a.connects}, "
-            f"dropped by server {a.drops}, connects failed/timed out {a.failed_connects}"
-        )
+    for kind in ("non-reading", "slow-header"):
+        print(f"  {kind:12} {reports[kind]}")
     for p in probers:
         total = len(p.results)
         answered = sum(1 for ok, _ in p.results if ok)
@@ -203,10 +237,12 @@ def main():
         worst = times[-1] * 1000 if times else 0
         print(
             f"  {p.name:34} answered {answered}/{total}, within 1 s {within}/{total}, "
-            f"median {median:.1f} ms, max {worst:.1f} ms"
+            f"median {median:.1f} ms, max {worst:.1f} ms "
+            f"(connecting: max {max(p.connects, default=0) * 1000:.1f} ms)"
         )
     hwm = vm(pid, "VmHWM")
     rss = vm(pid, "VmRSS")
+    print(f"  server CPU during the probes {cpu:.1f} s ({100 * cpu / seconds:.0f}% of one core)")
     print(f"  server peak RSS (VmHWM) {hwm / 1024:.1f} MiB, RSS now {rss / 1024:.1f} MiB"
           if hwm and rss else "  server memory: unavailable")
 

@@ -320,13 +320,17 @@ impl hyper::service::Service<Request<Incoming>> for Counted {
         Pin<Box<dyn Future<Output = Result<Response<axum::body::Body>, Infallible>> + Send>>;
 
     fn call(&self, req: Request<Incoming>) -> Self::Future {
-        self.conn.answering.fetch_add(1, Ordering::Relaxed);
         self.conn.touch();
-        let answering = Answering(self.conn.clone());
         let in_a_row = self.conn.in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
         let last = in_a_row >= self.max_pipelined;
         let answer = self.app.call(req);
+        let conn = self.conn.clone();
         Box::pin(async move {
+            // Counted from the first poll: hyper holds a pipelined request
+            // unpolled while the answer before it waits to be written, and
+            // such a connection is doing nothing.
+            conn.answering.fetch_add(1, Ordering::Relaxed);
+            let answering = Answering(conn);
             let mut response = answer.await?;
             drop(answering);
             if last {

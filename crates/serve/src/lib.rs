@@ -125,6 +125,11 @@ pub(crate) fn app_with_state(state: Shared) -> Router {
     guard::layers(api::router(), state)
 }
 
+/// Connections the system may hold for the server before it accepts them.
+/// std's 128 overflows when hundreds of hostile sockets reconnect at once:
+/// a dropped SYN costs a new client a 1 s retransmission.
+const LISTEN_BACKLOG: i32 = 1024;
+
 /// Binds `addr`; refuses anything but loopback unless `config.allow_remote`.
 pub fn bind(addr: SocketAddr, config: &Config) -> io::Result<TcpListener> {
     if !config.allow_remote && !is_loopback(addr.ip()) {
@@ -133,7 +138,17 @@ pub fn bind(addr: SocketAddr, config: &Config) -> io::Result<TcpListener> {
             "not a loopback address",
         ));
     }
-    let listener = TcpListener::bind(addr)?;
+    let socket = socket2::Socket::new(
+        socket2::Domain::for_address(addr),
+        socket2::Type::STREAM,
+        Some(socket2::Protocol::TCP),
+    )?;
+    // As std's TcpListener::bind: a restarted server may take its port again at once.
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(LISTEN_BACKLOG)?;
+    let listener: TcpListener = socket.into();
     listener.set_nonblocking(true)?;
     Ok(listener)
 }
