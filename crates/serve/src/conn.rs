@@ -42,7 +42,7 @@ pub(crate) struct Limits {
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How often a full server looks again for a connection to close when every
-/// one was answering a request.
+/// one was answering a request (or enough were already closing).
 const RECHECK: Duration = Duration::from_millis(50);
 
 /// Accepts HTTP/1.1 connections until `shutdown`, then lets the requests in
@@ -55,7 +55,6 @@ pub(crate) async fn accept_loop(
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let max = limits.max_connections.max(1);
-    let places = Arc::new(tokio::sync::Semaphore::new(max));
     let live = Arc::new(Live::new());
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -71,19 +70,22 @@ pub(crate) async fn accept_loop(
             () = &mut shutdown => break,
         };
         // A place for the new client: a free one, or the one of the
-        // connection that has been of no use the longest.
-        let place = loop {
-            if let Ok(place) = places.clone().try_acquire_owned() {
-                break Some(place);
+        // connection that has been of no use the longest. The new client
+        // does not wait for that one to be gone (with hundreds of sockets
+        // queued, waiting for each would add up to seconds).
+        let placed = loop {
+            if live.make_room(max) {
+                break true;
             }
-            live.close_least_useful();
             tokio::select! {
-                place = places.clone().acquire_owned() => break place.ok(),
+                () = live.freed.notified() => {}
                 () = tokio::time::sleep(RECHECK) => {}
-                () = &mut shutdown => break None,
+                () = &mut shutdown => break false,
             }
         };
-        let Some(place) = place else { break };
+        if !placed {
+            break;
+        }
         let _ = stream.set_nodelay(true);
         let conn = live.add();
         let io = hyper_util::rt::TokioIo::new(Watched {
@@ -109,7 +111,6 @@ pub(crate) async fn accept_loop(
                 () = conn.close.notified() => {}
             }
             live.remove(&conn);
-            drop(place);
         });
     }
     let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
@@ -121,7 +122,8 @@ pub(crate) struct Conn {
     epoch: Instant,
     /// Microseconds from `epoch` to the connection's last useful moment.
     useful_at: AtomicU64,
-    /// Requests handed to the router whose answer is not ready yet.
+    /// Requests the router is working on (from the first poll of their
+    /// answer until it is ready).
     answering: AtomicUsize,
     /// Requests taken in a row without the client making the server wait
     /// for more input (pipelined).
@@ -143,6 +145,8 @@ struct Live {
     conns: Mutex<Vec<Arc<Conn>>>,
     next_id: AtomicU64,
     epoch: Instant,
+    /// Notified when a connection is gone.
+    freed: tokio::sync::Notify,
 }
 
 impl Live {
@@ -151,6 +155,7 @@ impl Live {
             conns: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(0),
             epoch: Instant::now(),
+            freed: tokio::sync::Notify::new(),
         }
     }
 
@@ -174,22 +179,39 @@ impl Live {
         if let Some(i) = conns.iter().position(|c| c.id == conn.id) {
             conns.swap_remove(i);
         }
+        self.freed.notify_one();
     }
 
-    /// Closes the connection that has been of no use the longest, unless
-    /// one chosen before is still closing; never one answering a request.
-    fn close_least_useful(&self) {
+    /// Whether a new connection may be served now, with at most `max`
+    /// connections that are not closing. When all places are taken, the
+    /// connection that has been of no use the longest is told to close
+    /// (never one answering a request) and its place is given at once;
+    /// at most `max / 4 + 1` may be closing at a time, so the sockets held
+    /// stay bounded while they finish.
+    fn make_room(&self, max: usize) -> bool {
         let conns = self.lock();
-        if conns.iter().any(|c| c.closing.load(Ordering::Relaxed)) {
-            return;
+        let closing = conns
+            .iter()
+            .filter(|c| c.closing.load(Ordering::Relaxed))
+            .count();
+        if conns.len() - closing < max {
+            return true;
+        }
+        if closing > max / 4 {
+            return false;
         }
         let victim = conns
             .iter()
+            .filter(|c| !c.closing.load(Ordering::Relaxed))
             .filter(|c| c.answering.load(Ordering::Relaxed) == 0)
             .min_by_key(|c| c.useful_at.load(Ordering::Relaxed));
-        if let Some(victim) = victim {
-            victim.closing.store(true, Ordering::Relaxed);
-            victim.close.notify_one();
+        match victim {
+            Some(victim) => {
+                victim.closing.store(true, Ordering::Relaxed);
+                victim.close.notify_one();
+                true
+            }
+            None => false,
         }
     }
 
@@ -340,5 +362,59 @@ impl hyper::service::Service<Request<Incoming>> for Counted {
             }
             Ok(response)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn(live: &Live, useful_at: u64) -> Arc<Conn> {
+        let conn = live.add();
+        conn.useful_at.store(useful_at, Ordering::Relaxed);
+        conn
+    }
+
+    fn closing(conns: &[&Arc<Conn>]) -> Vec<u64> {
+        conns
+            .iter()
+            .filter(|c| c.closing.load(Ordering::Relaxed))
+            .map(|c| c.id)
+            .collect()
+    }
+
+    /// Below the cap nothing closes; at the cap the least useful connection
+    /// not answering a request is told to close and the new one may come in
+    /// at once; with every place answering, or enough already closing, not.
+    #[test]
+    fn make_room_closes_the_least_useful_connection_not_answering() {
+        let live = Live::new();
+        let (a, b, c) = (conn(&live, 3000), conn(&live, 1000), conn(&live, 2000));
+        assert!(live.make_room(4));
+        assert_eq!(closing(&[&a, &b, &c]), Vec::<u64>::new());
+
+        // b has been of no use the longest, but it is answering a request.
+        b.answering.store(1, Ordering::Relaxed);
+        assert!(live.make_room(3));
+        assert_eq!(closing(&[&a, &b, &c]), vec![c.id]);
+
+        // With max 3, one closing at a time is the most allowed: wait.
+        let d = conn(&live, 4000);
+        assert!(!live.make_room(3));
+        assert_eq!(closing(&[&a, &b, &d]), Vec::<u64>::new());
+        // Once it is gone, the next least useful one goes.
+        live.remove(&c);
+        assert!(live.make_room(3));
+        assert_eq!(closing(&[&a, &b, &d]), vec![a.id]);
+        live.remove(&a);
+
+        // Every place answering: no room until one finishes.
+        d.answering.store(1, Ordering::Relaxed);
+        let e = conn(&live, 5000);
+        e.answering.store(1, Ordering::Relaxed);
+        assert!(!live.make_room(3));
+        e.answering.store(0, Ordering::Relaxed);
+        assert!(live.make_room(3));
+        assert_eq!(closing(&[&b, &d, &e]), vec![e.id]);
     }
 }

@@ -72,7 +72,7 @@ impl Default for Config {
             header_timeout: Duration::from_secs(10),
             stall_timeout: Duration::from_secs(10),
             max_connections: 256,
-            max_pipelined: 32,
+            max_pipelined: 8,
         }
     }
 }
