@@ -56,11 +56,14 @@ fn read_answer(stream: &mut TcpStream) -> String {
 /// Sends `requests` from a thread of its own (the server may stop reading
 /// them) and never reads an answer.
 fn pipeline_without_reading(addr: SocketAddr, requests: String) -> TcpStream {
-    let stream = connect(addr);
+    let mut stream = connect(addr);
     let mut writer = stream.try_clone().unwrap();
     std::thread::spawn(move || {
         let _ = writer.write_all(requests.as_bytes());
     });
+    // One byte, to know the server took the connection (not a real read).
+    let mut first = [0u8; 1];
+    stream.read_exact(&mut first).unwrap();
     stream
 }
 
@@ -144,6 +147,11 @@ fn slow_header_clients_do_not_keep_new_ones_out() {
     });
     let mut slow: Vec<TcpStream> = (0..4).map(|_| connect(addr)).collect();
     for s in &mut slow {
+        // One whole request first, so that all four surely hold a place
+        // before the new client comes; then headers that never end.
+        s.write_all(get_request(addr, "/healthz", false).as_bytes())
+            .unwrap();
+        read_answer(s);
         write!(s, "GET /healthz HTTP/1.1\r\nHost: {addr}\r\n").unwrap();
     }
     // Trickled header bytes are no use: they must not count as activity.
@@ -162,7 +170,7 @@ fn slow_header_clients_do_not_keep_new_ones_out() {
             }
         })
     };
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(100));
     for _ in 0..3 {
         let answer = healthz(addr).expect("a new client is answered");
         assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
@@ -242,12 +250,24 @@ fn a_request_being_answered_keeps_its_place() {
     let mut upload = connect(addr);
     write!(
         upload,
-        "POST /api/v1/diagnose HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        "POST /api/v1/diagnose HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
         body.len(),
-        &body[..6]
     )
     .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    // `100 Continue` comes when the handler starts reading the body: from
+    // then on the request is being answered.
+    let mut interim = Vec::new();
+    let mut byte = [0u8; 1];
+    while !interim.ends_with(b"\r\n\r\n") {
+        assert_eq!(
+            upload.read(&mut byte).unwrap(),
+            1,
+            "closed before 100 Continue"
+        );
+        interim.push(byte[0]);
+    }
+    assert!(interim.starts_with(b"HTTP/1.1 100 Continue\r\n"));
+    upload.write_all(&body.as_bytes()[..6]).unwrap();
     let mut waiting = connect(addr);
     waiting
         .write_all(get_request(addr, "/healthz", true).as_bytes())
@@ -255,7 +275,6 @@ fn a_request_being_answered_keeps_its_place() {
     waiting
         .set_read_timeout(Some(Duration::from_millis(700)))
         .unwrap();
-    let mut byte = [0u8; 1];
     assert!(
         waiting.read(&mut byte).is_err(),
         "answered while the only place was answering an upload"
