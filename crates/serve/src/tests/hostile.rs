@@ -96,9 +96,16 @@ fn a_client_that_never_reads_its_answers_is_cut_off() {
     let requests = get_request(addr, "/assets/app.js", false).repeat(2000);
     let mut client = pipeline_without_reading(addr, requests);
     std::thread::sleep(Duration::from_secs(2));
+    // Shorter than the idle keep-alive limit that would end it after all
+    // 2,000 answers were read.
+    client
+        .set_read_timeout(Some(Duration::from_secs(3)))
+        .unwrap();
     let (ended, answers) = ended_by_server(&mut client);
     assert!(ended, "the connection is still open after the stall time");
-    assert!(count(&answers, "HTTP/1.1 200 OK") < 2000);
+    // What the buffers took before the stall, not everything asked for.
+    let answered = count(&answers, " 200 OK\r\n");
+    assert!(answered < 1000, "{answered} answers");
     assert!(healthz(addr).unwrap().starts_with("HTTP/1.1 200 OK\r\n"));
     server.stop();
 }
