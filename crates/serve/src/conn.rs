@@ -120,8 +120,12 @@ pub(crate) async fn accept_loop(
 pub(crate) struct Conn {
     id: u64,
     epoch: Instant,
+    /// Microseconds from `epoch` to the connection's acceptance.
+    accepted_at: u64,
     /// Microseconds from `epoch` to the connection's last useful moment.
     useful_at: AtomicU64,
+    /// A request of it reached the router.
+    served: AtomicBool,
     /// Requests the router is working on (from the first poll of their
     /// answer until it is ready).
     answering: AtomicUsize,
@@ -138,7 +142,20 @@ impl Conn {
         let now = self.epoch.elapsed().as_micros() as u64;
         self.useful_at.fetch_max(now, Ordering::Relaxed);
     }
+
+    /// Accepted less than [`NEW_GRACE`] ago and no request yet: the client
+    /// may still be sending its first one.
+    fn is_new(&self, now: u64) -> bool {
+        !self.served.load(Ordering::Relaxed)
+            && now.saturating_sub(self.accepted_at) < NEW_GRACE.as_micros() as u64
+    }
 }
+
+/// Time a new connection gets to send its first request before it counts
+/// as idle. Without it, a crowd of busy keep-alive clients (each useful a
+/// millisecond ago) would have a new client closed before its request was
+/// read, on a loaded machine.
+const NEW_GRACE: Duration = Duration::from_secs(1);
 
 /// The open connections.
 struct Live {
@@ -159,11 +176,17 @@ impl Live {
         }
     }
 
+    fn now(&self) -> u64 {
+        self.epoch.elapsed().as_micros() as u64
+    }
+
     fn add(&self) -> Arc<Conn> {
         let conn = Arc::new(Conn {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
             epoch: self.epoch,
+            accepted_at: self.now(),
             useful_at: AtomicU64::new(0),
+            served: AtomicBool::new(false),
             answering: AtomicUsize::new(0),
             in_a_row: AtomicUsize::new(0),
             closing: AtomicBool::new(false),
@@ -183,12 +206,18 @@ impl Live {
     }
 
     /// Whether a new connection may be served now, with at most `max`
-    /// connections that are not closing. When all places are taken, the
-    /// connection that has been of no use the longest is told to close
-    /// (never one answering a request) and its place is given at once;
-    /// at most `max / 4 + 1` may be closing at a time, so the sockets held
-    /// stay bounded while they finish.
+    /// connections that are not closing. When all places are taken, one
+    /// is told to close and its place is given at once: never one
+    /// answering a request; first the one of no use for the longest time
+    /// among those past their first [`NEW_GRACE`] (idle keep-alive, slow
+    /// headers, answers not read), else the oldest new one. At most
+    /// `max / 4 + 1` may be closing at a time, so the sockets held stay
+    /// bounded while they finish.
     fn make_room(&self, max: usize) -> bool {
+        self.make_room_at(max, self.now())
+    }
+
+    fn make_room_at(&self, max: usize, now: u64) -> bool {
         let conns = self.lock();
         let closing = conns
             .iter()
@@ -204,7 +233,7 @@ impl Live {
             .iter()
             .filter(|c| !c.closing.load(Ordering::Relaxed))
             .filter(|c| c.answering.load(Ordering::Relaxed) == 0)
-            .min_by_key(|c| c.useful_at.load(Ordering::Relaxed));
+            .min_by_key(|c| (c.is_new(now), c.useful_at.load(Ordering::Relaxed)));
         match victim {
             Some(victim) => {
                 victim.closing.store(true, Ordering::Relaxed);
@@ -343,6 +372,7 @@ impl hyper::service::Service<Request<Incoming>> for Counted {
 
     fn call(&self, req: Request<Incoming>) -> Self::Future {
         self.conn.touch();
+        self.conn.served.store(true, Ordering::Relaxed);
         let in_a_row = self.conn.in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
         let last = in_a_row >= self.max_pipelined;
         let answer = self.app.call(req);
@@ -416,5 +446,27 @@ mod tests {
         e.answering.store(0, Ordering::Relaxed);
         assert!(live.make_room(3));
         assert_eq!(closing(&[&b, &d, &e]), vec![e.id]);
+    }
+
+    /// A connection in its first second with no request yet is closed only
+    /// when no older one can be: busy keep-alive clients must not push a
+    /// new client out before its request is read. After that second it is
+    /// an idle connection like any other.
+    #[test]
+    fn a_new_connection_gets_time_for_its_first_request() {
+        let grace = NEW_GRACE.as_micros() as u64;
+        let live = Live::new();
+        let new = live.add();
+        let served = conn(&live, new.accepted_at + 5000);
+        served.served.store(true, Ordering::Relaxed);
+        let now = new.accepted_at + grace / 2;
+        assert!(live.make_room_at(2, now));
+        assert_eq!(closing(&[&new, &served]), vec![served.id]);
+        live.remove(&served);
+
+        let later = conn(&live, new.accepted_at + 5000);
+        later.served.store(true, Ordering::Relaxed);
+        assert!(live.make_room_at(2, new.accepted_at + grace));
+        assert_eq!(closing(&[&new, &later]), vec![new.id]);
     }
 }

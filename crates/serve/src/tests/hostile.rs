@@ -222,6 +222,45 @@ fn idle_keep_alive_connections_make_room_for_a_new_client() {
     server.stop();
 }
 
+/// Probe 148 (`wrk -c400`, more busy keep-alive clients than places): a
+/// new client whose request is not read yet keeps its place while a
+/// keep-alive client that was useful more recently is closed instead.
+#[test]
+fn a_new_client_is_not_pushed_out_before_its_request_is_read() {
+    let (addr, server) = RunningServer::start(Config {
+        max_connections: 2,
+        header_timeout: Duration::from_secs(60),
+        ..Config::default()
+    });
+    let mut busy: Vec<TcpStream> = (0..2).map(|_| connect(addr)).collect();
+    for b in &mut busy {
+        b.write_all(get_request(addr, "/healthz", false).as_bytes())
+            .unwrap();
+        read_answer(b);
+    }
+    // A new client connects, and is slow to ask: the longest-idle busy
+    // client gives way to it.
+    let mut new = connect(addr);
+    let mut rest = Vec::new();
+    assert_eq!(busy[0].read_to_end(&mut rest).unwrap(), 0);
+    // The other busy client is useful again, after the new one came.
+    busy[1]
+        .write_all(get_request(addr, "/healthz", false).as_bytes())
+        .unwrap();
+    read_answer(&mut busy[1]);
+    // Another client comes: the busy one gives way, not the new one.
+    let answer = healthz(addr).expect("another client is answered");
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    new.write_all(get_request(addr, "/healthz", true).as_bytes())
+        .unwrap();
+    let mut answer = String::new();
+    new.read_to_string(&mut answer)
+        .expect("the new client keeps its place");
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    drop(busy);
+    server.stop();
+}
+
 /// Probe 146: connections that pipeline requests and never read take every
 /// place (their stall time far away); a new client is still answered.
 #[test]
