@@ -231,6 +231,7 @@ pub fn lint(entries: &[(String, Entry)], actions: &[Action]) -> Vec<Problem> {
     let action_ids: HashSet<&str> = actions.iter().map(|a| a.id.as_ref()).collect();
     for (file, e) in entries {
         lint_entry(file, e, &action_ids, &mut out);
+        lint_decimal_forms(file, e, &mut out);
     }
     // The example is checked on its own; its codes belong to real entries too.
     let entries: Vec<&(String, Entry)> = entries.iter().filter(|(f, _)| !is_example(f)).collect();
@@ -439,17 +440,12 @@ pub enum Origin {
     Org,
 }
 
-/// Whether a bundled entry without a complete `checked` record is an error.
-/// While the base is re-checked family by family it is a warning; the
-/// re-check of the last family sets this to `true`.
-pub const REQUIRE_CHECKED_FOR_BUNDLED: bool = false;
-
 /// The rules of the `checked`, `commands`, `messages.unconfirmed` and
 /// `symptoms` keys and of Japanese wording: (errors, warnings).
 pub fn lint_records(entries: &[(String, Entry)], origin: Origin) -> (Vec<Problem>, Vec<Problem>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let checked_required = origin == Origin::Bundled && REQUIRE_CHECKED_FOR_BUNDLED;
+    let checked_required = origin == Origin::Bundled;
     for (file, e) in entries {
         let mut unchecked = Vec::new();
         lint_checked(file, e, &mut errors, &mut unchecked);
@@ -458,15 +454,18 @@ pub fn lint_records(entries: &[(String, Entry)], origin: Origin) -> (Vec<Problem
         } else {
             warnings.append(&mut unchecked);
         }
-        let mut no_shell = Vec::new();
-        lint_commands(file, e, &mut errors, &mut no_shell);
+        // A company's runbook is not held to the bundled base's style: a
+        // missing shell, a command the tokenizer-level checker doubts and
+        // Japanese wording are warnings there, so they do not block it.
+        let mut style = Vec::new();
+        lint_commands(file, e, &mut errors, &mut style);
+        lint_japanese(file, e, &mut style);
         if origin == Origin::Bundled {
-            errors.append(&mut no_shell);
+            errors.append(&mut style);
         } else {
-            warnings.append(&mut no_shell);
+            warnings.append(&mut style);
         }
         lint_unconfirmed(file, e, &mut errors);
-        lint_japanese(file, e, &mut errors);
     }
     lint_symptoms(entries, &mut errors);
     (errors, warnings)
@@ -601,8 +600,9 @@ fn lint_checked(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut 
 }
 
 /// `commands.windows` says its shell and parses in it; the step says whose
-/// process runs it.
-fn lint_commands(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut Vec<Problem>) {
+/// process runs it. Wrong values go to `errors`; a missing shell or run_as
+/// and grammar faults to `style` (errors or warnings, see [`Origin`]).
+fn lint_commands(file: &str, e: &Entry, errors: &mut Vec<Problem>, style: &mut Vec<Problem>) {
     let p = |en: String, ja: String| Problem::new(file, en, ja);
     for (n, s) in e.steps.iter().enumerate() {
         let at = format!("step {}", n + 1);
@@ -627,7 +627,7 @@ fn lint_commands(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut
             continue;
         };
         if s.run_as.is_none() {
-            missing.push(p(
+            style.push(p(
                 format!(
                     "{at}: a step with a Windows command needs run_as ({:?})",
                     model::RUN_AS
@@ -639,7 +639,7 @@ fn lint_commands(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut
             ));
         }
         match &s.commands.windows_shell {
-            None => missing.push(p(
+            None => style.push(p(
                 format!(
                     "{at}: commands.windows needs commands.windows_shell ({:?})",
                     model::WINDOWS_SHELLS
@@ -661,7 +661,7 @@ fn lint_commands(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut
             )),
             Some(shell) => {
                 for fault in crate::shell::check_windows_command(shell, command) {
-                    errors.push(p(
+                    style.push(p(
                         format!("{at}: commands.windows: {}", fault.en),
                         format!("{at}: commands.windows: {}", fault.ja),
                     ));
@@ -840,4 +840,196 @@ pub fn lint_actions_wording(file: &str, actions: &[Action]) -> Vec<Problem> {
         );
     }
     out
+}
+
+/// A decimal form of a code written in an entry's text (`2147943712`, `-2147023584`,
+/// as Office, WAM and Microsoft's pages print codes) must be the value of one of the
+/// entry's codes, or of a code the same text writes in hex (a pointer to another
+/// entry): a wrong digit sends the reader who searches for it to another error.
+fn lint_decimal_forms(file: &str, e: &Entry, out: &mut Vec<Problem>) {
+    let mut values = HashSet::new();
+    for code in e.codes.iter() {
+        for d in m365doctor_codes::explain(code).unwrap_or_default() {
+            values.extend(d.interpretations.iter().map(|i| i.value));
+        }
+    }
+    let mut texts = Vec::new();
+    if let Ok(json) = serde_json::to_value(e) {
+        entry_texts(&json, "", &mut texts);
+    }
+    for (field, text) in texts {
+        let beside = hex_code_forms(&text);
+        for (written, value) in decimal_code_forms(&text) {
+            if !values.contains(&value) && !beside.contains(&value) {
+                out.push(Problem::new(
+                    file,
+                    format!("{field}: {written} is the decimal form of 0x{value:08X}, which is not one of the entry's codes"),
+                    format!("{field}: {written} は 0x{value:08X} の 10 進表記で、このエントリのコードに含まれていません"),
+                ));
+            }
+        }
+    }
+}
+
+/// The prose of an entry with where it is (`summary.en`, `steps[2].ja`); the codes,
+/// the id and the reference URLs are not prose.
+fn entry_texts(v: &serde_json::Value, at: &str, out: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => out.push((at.to_string(), s.clone())),
+        Value::Array(list) => {
+            for (n, x) in list.iter().enumerate() {
+                entry_texts(x, &format!("{at}[{}]", n + 1), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, x) in map {
+                if at.is_empty() && matches!(k.as_str(), "id" | "codes" | "references") {
+                    continue;
+                }
+                let at = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
+                entry_texts(x, &at, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The 32-bit codes written in decimal in `text`: a signed form (`-2147023584`) or
+/// an unsigned one with the severity bit set (`2147943712`), standing on their own
+/// (not inside a URL, a GUID, a hex number or a longer run of digits).
+fn decimal_code_forms(text: &str) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    for token in text.split_whitespace().filter(|t| !t.contains("://")) {
+        let b = token.as_bytes();
+        let glued = |at: Option<usize>| {
+            at.and_then(|j| b.get(j))
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        };
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let dash = start > 0 && b[start - 1] == b'-';
+            // `-` is a sign only where it does not join two words (`b960-8490…`).
+            let negative = dash && !glued(start.checked_sub(2));
+            if glued(start.checked_sub(1)) || (dash && !negative) || glued(Some(i)) {
+                continue;
+            }
+            let Ok(n) = token[start..i].parse::<i64>() else {
+                continue;
+            };
+            let value = match (negative, n) {
+                (true, 100_000_000..=0x8000_0000) => (-n) as i32 as u32,
+                (false, 0x8000_0000..=0xFFFF_FFFF) => n as u32,
+                _ => continue,
+            };
+            let sign = if negative { "-" } else { "" };
+            out.push((format!("{sign}{}", &token[start..i]), value));
+        }
+    }
+    out
+}
+
+/// The 32-bit codes written in hex in `text`: `0x80070520`, or eight hex digits
+/// standing on their own as Office prints them (`80070520`).
+fn hex_code_forms(text: &str) -> HashSet<u32> {
+    let mut out = HashSet::new();
+    for token in text.split_whitespace().filter(|t| !t.contains("://")) {
+        let b = token.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_hexdigit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_hexdigit() {
+                i += 1;
+            }
+            let prefixed =
+                start >= 2 && b[start - 2] == b'0' && b[start - 1].eq_ignore_ascii_case(&b'x');
+            let alone = |at: Option<usize>| {
+                !at.and_then(|j| b.get(j))
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            };
+            let bare = i - start == 8 && alone(start.checked_sub(1)) && alone(Some(i));
+            if prefixed || bare {
+                if let Ok(v) = u32::from_str_radix(&token[start..i], 16) {
+                    out.insert(v);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod decimal_form_tests {
+    use super::*;
+
+    #[test]
+    fn finds_signed_and_unsigned_forms_but_not_urls_guids_or_hex() {
+        let text = "Office shows 2147943712 or -2147023584 (0x80070520); \
+            0xcaa82ee2/-894947614; https://example.com/2147943712; \
+            reset-onedrive-34701e00-b960-8490539905; 0x80070520; 1001; 12002; 10 minutes; \
+            例: 2156265478)。";
+        let found: Vec<(String, u32)> = decimal_code_forms(text);
+        assert_eq!(
+            found,
+            [
+                ("2147943712".to_string(), 0x8007_0520),
+                ("-2147023584".to_string(), 0x8007_0520),
+                ("-894947614".to_string(), 0xCAA8_2EE2),
+                ("2156265478".to_string(), 0x8086_0006),
+            ]
+        );
+    }
+
+    fn entry(codes: &[&str], summary: &str) -> Entry {
+        let codes: Vec<String> = codes.iter().map(|c| format!("{c:?}")).collect();
+        let text = format!(
+            "id = \"x\"\ncodes = [{}]\nlayer = \"other\"\nreferences = [\"https://learn.microsoft.com/x-2156265482\"]\n\
+             [title]\nen = \"t\"\nja = \"t\"\n[summary]\nen = {summary:?}\nja = \"s\"\n",
+            codes.join(", ")
+        );
+        parse_entry("x.toml", &text).unwrap()
+    }
+
+    #[test]
+    fn a_decimal_form_must_be_one_of_the_entry_codes() {
+        let mut out = Vec::new();
+        let right = entry(
+            &["0x80860006", "0x8086000C"],
+            "shown as 2156265478 or -2138701818",
+        );
+        lint_decimal_forms("x.toml", &right, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        let pointer = entry(
+            &["1001"],
+            "if it shows 80070520 or -2147023584, see that entry",
+        );
+        lint_decimal_forms("x.toml", &pointer, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        let wrong = entry(&["0x80860006", "0x8086000C"], "shown as 2156265482");
+        lint_decimal_forms("x.toml", &wrong, &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert!(
+            out[0]
+                .en
+                .contains("summary.en: 2156265482 is the decimal form of 0x8086000A"),
+            "{}",
+            out[0].en
+        );
+    }
 }

@@ -37,6 +37,7 @@ fn main() -> ExitCode {
             "--once" => once = true,
             "--explain" => explain = true,
             "--codes" => codes = true,
+            "--sizes" => {}
             other if !other.starts_with("--") => file = Some(other.to_string()),
             other => {
                 eprintln!("understand-bench: unknown argument `{other}`");
@@ -44,6 +45,23 @@ fn main() -> ExitCode {
             }
         }
         i += 1;
+    }
+    if args.iter().any(|a| a == "--sizes") {
+        let index = Engine::bundled().index();
+        let bytes = index.term_text.len()
+            + 4 * (index.term_ends.len() + index.post_ends.len() + index.postings.len())
+            + 8 * index.lengths.len();
+        println!(
+            "index: {} entries, {} terms ({} bytes of text), {} postings; about {} KiB of tables; {} weights ({} KiB)",
+            index.docs(),
+            index.terms(),
+            index.term_text.len(),
+            index.postings.len(),
+            bytes / 1024,
+            Engine::bundled().params().weights.len(),
+            Engine::bundled().params().weights.len() * 8 / 1024
+        );
+        return ExitCode::SUCCESS;
     }
     let text = match &file {
         Some(path) => match std::fs::read(path) {
