@@ -144,6 +144,7 @@ pub struct Understanding {
     base: Vec<f64>,
     base_none: f64,
     matched_words: Vec<Vec<String>>,
+    evidence: Vec<Evidence>,
 }
 
 /// The model with its index and entries.
@@ -387,8 +388,9 @@ impl<'k> Engine<'k> {
             base,
             base_none,
             matched_words: words,
+            evidence: query.evidence.to_vec(),
         };
-        self.rank(&mut u, query.evidence);
+        self.rank(&mut u);
         u
     }
 
@@ -425,7 +427,7 @@ impl<'k> Engine<'k> {
         d
     }
 
-    fn rank(&self, u: &mut Understanding, evidence: &[Evidence]) {
+    fn rank(&self, u: &mut Understanding) {
         let scores = self.answered_scores(u);
         let (p, p_none) = model::predict(&scores, u.base_none);
         let layer_p = model::layer_probabilities(&p, &self.layers);
@@ -446,7 +448,7 @@ impl<'k> Engine<'k> {
         u.entries = order
             .iter()
             .take(3)
-            .map(|&k| self.explain(u, k, p[k], evidence))
+            .map(|&k| self.explain(u, k, p[k]))
             .collect();
         u.questions = if u.about_sign_in && u.layers[0].score < ASK_BELOW {
             questions::select(self, u, &p, 3)
@@ -455,16 +457,10 @@ impl<'k> Engine<'k> {
         };
     }
 
-    fn explain(
-        &self,
-        u: &Understanding,
-        k: usize,
-        probability: f64,
-        evidence: &[Evidence],
-    ) -> EntryMatch {
+    fn explain(&self, u: &Understanding, k: usize, probability: f64) -> EntryMatch {
         let e = self.entries[k];
         let mut reasons = Vec::new();
-        for ev in evidence {
+        for ev in &u.evidence {
             if ev.entry.as_deref() == Some(e.id.as_ref()) {
                 reasons.push(Reason::Evidence(ev.label.clone()));
             }
@@ -521,7 +517,6 @@ impl<'k> Engine<'k> {
         u: &mut Understanding,
         question: &str,
         answer: &str,
-        evidence: &[Evidence],
     ) -> Result<(), questions::UnknownAnswer> {
         let q = questions::find(question).ok_or_else(|| questions::UnknownAnswer {
             question: question.to_string(),
@@ -533,7 +528,7 @@ impl<'k> Engine<'k> {
         })?;
         u.answers.retain(|(id, _)| *id != q.id);
         u.answers.push((q.id, a.id));
-        self.rank(u, evidence);
+        self.rank(u);
         Ok(())
     }
 

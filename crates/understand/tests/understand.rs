@@ -509,17 +509,17 @@ fn answers_re_rank_the_layers() {
     };
     // "The clock is wrong" makes the clock the answer.
     let mut clock = base.clone();
-    engine.answer(&mut clock, "clock", "no", &[]).unwrap();
+    engine.answer(&mut clock, "clock", "no").unwrap();
     assert_eq!(clock.layers[0].layer, Layer::Clock);
     assert_eq!(clock.answers, vec![("clock", "no")]);
     // "Other people have it too" moves weight from this device to the service side.
     let mut many = base.clone();
-    engine.answer(&mut many, "many-users", "yes", &[]).unwrap();
+    engine.answer(&mut many, "many-users", "yes").unwrap();
     assert!(score(&many, Layer::Service) > score(&base, Layer::Service));
     assert!(score(&many, Layer::Tpm) < score(&base, Layer::Tpm));
     // "It works in the browser" speaks against the account.
     let mut browser = base.clone();
-    engine.answer(&mut browser, "browser", "yes", &[]).unwrap();
+    engine.answer(&mut browser, "browser", "yes").unwrap();
     assert!(score(&browser, Layer::AccountState) < score(&base, Layer::AccountState));
     // Answering again replaces the earlier answer; "unsure" changes nothing.
     engine
@@ -535,9 +535,9 @@ fn answers_re_rank_the_layers() {
 fn an_unknown_question_or_answer_is_a_clear_error() {
     let engine = Engine::bundled();
     let mut u = understand("Teams won't sign in");
-    let err = engine.answer(&mut u, "moon", "yes", &[]).unwrap_err();
+    let err = engine.answer(&mut u, "moon", "yes").unwrap_err();
     assert!(err.to_string().contains("unknown question `moon`"), "{err}");
-    let err = engine.answer(&mut u, "clock", "maybe", &[]).unwrap_err();
+    let err = engine.answer(&mut u, "clock", "maybe").unwrap_err();
     assert!(
         err.to_string().contains("its answers are: yes, no, unsure"),
         "{err}"

@@ -1,7 +1,9 @@
 //! Size probe with the text understanding linked in (see size-probe.rs).
 
 fn main() {
-    let query = std::env::args().nth(1).unwrap_or_default();
+    // The argument is a file whose text is used (or the text itself).
+    let arg = std::env::args().nth(1).unwrap_or_default();
+    let query = std::fs::read_to_string(&arg).unwrap_or(arg);
     let kb = m365doctor_kb::Kb::bundled();
     let hits = kb.search(&query);
     let u = m365doctor_understand::Engine::bundled()

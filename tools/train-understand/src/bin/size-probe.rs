@@ -5,7 +5,9 @@
 //! the knowledge base.
 
 fn main() {
-    let query = std::env::args().nth(1).unwrap_or_default();
+    // The argument is a file whose text is used (or the text itself).
+    let arg = std::env::args().nth(1).unwrap_or_default();
+    let query = std::fs::read_to_string(&arg).unwrap_or(arg);
     let kb = m365doctor_kb::Kb::bundled();
     let hits = kb.search(&query);
     println!(
