@@ -522,9 +522,7 @@ fn answers_re_rank_the_layers() {
     engine.answer(&mut browser, "browser", "yes").unwrap();
     assert!(score(&browser, Layer::AccountState) < score(&base, Layer::AccountState));
     // Answering again replaces the earlier answer; "unsure" changes nothing.
-    engine
-        .answer(&mut browser, "browser", "unsure", &[])
-        .unwrap();
+    engine.answer(&mut browser, "browser", "unsure").unwrap();
     assert_eq!(browser.answers, vec![("browser", "unsure")]);
     assert_eq!(browser.layers, base.layers);
     // An answered question is not asked again.
