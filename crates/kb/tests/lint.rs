@@ -323,8 +323,8 @@ fn rejects_faulty_symptoms_and_clues() {
 fn every_bundled_entry_says_how_people_describe_it() {
     for e in ENTRIES.iter() {
         assert!(
-            e.symptoms.en.len() >= 3 && e.symptoms.ja.len() >= 3,
-            "{}: {} English and {} Japanese symptoms; give at least three of each",
+            e.symptoms.en.len() >= 4 && e.symptoms.ja.len() >= 4,
+            "{}: {} English and {} Japanese symptoms; give at least four of each",
             e.id,
             e.symptoms.en.len(),
             e.symptoms.ja.len()
