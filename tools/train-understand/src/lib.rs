@@ -222,6 +222,22 @@ pub fn calibration_points(prepared: &[Prepared], weights: &[Vec<f64>]) -> Vec<(f
 /// invasive first, users' before admins' at the same risk (as `diagnose`
 /// merges them).
 pub fn plan(kb: &Kb, entries: &[&str]) -> Vec<String> {
+    let mut steps = plan_in_entry_order(kb, entries);
+    steps.sort_by_key(|(risk, admin, _)| (*risk, *admin));
+    steps.into_iter().map(|(_, _, a)| a).collect()
+}
+
+/// The plan's steps in the entries' own order (each entry lists its steps
+/// least invasive first), the best entry's first, without repeats: the
+/// alternative to `diagnose`'s global sort that the evaluation also reports.
+pub fn plan_entry_order(kb: &Kb, entries: &[&str]) -> Vec<String> {
+    plan_in_entry_order(kb, entries)
+        .into_iter()
+        .map(|(_, _, a)| a)
+        .collect()
+}
+
+fn plan_in_entry_order(kb: &Kb, entries: &[&str]) -> Vec<(usize, bool, String)> {
     let mut steps: Vec<(usize, bool, String)> = Vec::new();
     for id in entries {
         let Some((entry, _)) = kb.get(id) else {
@@ -234,8 +250,7 @@ pub fn plan(kb: &Kb, entries: &[&str]) -> Vec<String> {
             steps.push((risk_rank(&s.risk), s.who == "admin", s.action.to_string()));
         }
     }
-    steps.sort_by_key(|(risk, admin, _)| (*risk, *admin));
-    steps.into_iter().map(|(_, _, a)| a).collect()
+    steps
 }
 
 /// One report's outcome.
@@ -250,6 +265,8 @@ pub struct Outcome {
     pub layer2: bool,
     pub entry3: Option<bool>,
     pub fix3: Option<bool>,
+    /// The same with the plan in the entries' own order.
+    pub fix3_entry_order: Option<bool>,
     pub empty: bool,
 }
 
@@ -281,6 +298,13 @@ pub fn outcome(kb: &Kb, report: &Report, u: &Understanding) -> Outcome {
         let steps = plan(kb, &u.plan_entries());
         steps.iter().take(3).any(|a| report.actions.contains(a))
     });
+    let fix3_entry_order = (sign_in && report.confirmed_fix).then(|| {
+        u.about_sign_in
+            && plan_entry_order(kb, &u.plan_entries())
+                .iter()
+                .take(3)
+                .any(|a| report.actions.contains(a))
+    });
     Outcome {
         lang: report.lang.clone(),
         has_code: report.has_code,
@@ -291,6 +315,7 @@ pub fn outcome(kb: &Kb, report: &Report, u: &Understanding) -> Outcome {
         layer2,
         entry3,
         fix3,
+        fix3_entry_order,
         empty: sign_in && !u.about_sign_in,
     }
 }
@@ -315,6 +340,7 @@ pub struct Figures {
     pub entry3: f64,
     pub entry_n: usize,
     pub fix3: f64,
+    pub fix3_entry_order: f64,
     pub fix_n: usize,
     pub empty: f64,
 }
@@ -332,6 +358,13 @@ pub fn figures(outcomes: &[&Outcome]) -> Figures {
         entry3: share(e.iter().filter(|x| **x).count(), e.len()),
         entry_n: e.len(),
         fix3: share(f.iter().filter(|x| **x).count(), f.len()),
+        fix3_entry_order: share(
+            outcomes
+                .iter()
+                .filter(|o| o.fix3_entry_order == Some(true))
+                .count(),
+            f.len(),
+        ),
         fix_n: f.len(),
         empty: share(sign_in.iter().filter(|o| o.empty).count(), sign_in.len()),
     }

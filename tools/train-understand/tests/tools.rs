@@ -101,6 +101,7 @@ fn figures_count_what_they_say() {
         layer2: l1,
         entry3: Some(l1),
         fix3: fix,
+        fix3_entry_order: fix,
         empty,
     };
     let all = [

@@ -4,6 +4,10 @@
 //!     cargo run --release -p train-understand --bin eval-corpus             # both splits
 //!     cargo run --release -p train-understand --bin eval-corpus -- --split test
 //!
+//! `fix@3 eo` is fix@3 with the plan in the entries' own step order instead
+//! of `diagnose`'s global sort by risk (information for phase 2; the gate
+//! uses fix@3).
+//!
 //! `train` is measured by 5-fold cross-validation within the training split
 //! (each report ranked by weights trained without it); `test` with the
 //! bundled weights, which never saw it. Exits 1 when the test split has
@@ -169,15 +173,15 @@ fn main() -> ExitCode {
 fn row(label: &str, outcomes: &[&Outcome]) {
     let f = figures(outcomes);
     println!(
-        "{label:<22} {:>4}  {:>7.3} {:>7.3} {:>7.3} ({:>3}) {:>7.3} ({:>3}) {:>6.3}",
-        f.n, f.layer1, f.layer2, f.entry3, f.entry_n, f.fix3, f.fix_n, f.empty
+        "{label:<22} {:>4}  {:>7.3} {:>7.3} {:>7.3} ({:>3}) {:>7.3} ({:>3}) {:>6.3} {:>9.3}",
+        f.n, f.layer1, f.layer2, f.entry3, f.entry_n, f.fix3, f.fix_n, f.empty, f.fix3_entry_order
     );
 }
 
 fn print_table(outcomes: &[Outcome]) {
     println!(
-        "{:<22} {:>4}  {:>7} {:>7} {:>13} {:>13} {:>6}",
-        "", "n", "layer@1", "layer@2", "entry@3 (n)", "fix@3 (n)", "empty"
+        "{:<22} {:>4}  {:>7} {:>7} {:>13} {:>13} {:>6} {:>9}",
+        "", "n", "layer@1", "layer@2", "entry@3 (n)", "fix@3 (n)", "empty", "fix@3 eo"
     );
     let all: Vec<&Outcome> = outcomes.iter().collect();
     row("all", &all);
