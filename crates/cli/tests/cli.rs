@@ -53,18 +53,23 @@ fn golden_output_in_both_languages() {
     let mut mismatches = Vec::new();
     for lang in ["en", "ja"] {
         for (code, file) in GOLDEN {
-            let o = m365doctor(&["--lang", lang, "--color", "never", "explain", code]);
-            assert!(o.status.success(), "{code}");
-            let actual = stdout(&o);
-            let path = dir.join(lang).join(format!("{file}.txt"));
-            if update {
-                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                std::fs::write(&path, &actual).unwrap();
-                continue;
-            }
-            let expected = std::fs::read_to_string(&path).unwrap_or_default();
-            if expected != actual {
-                mismatches.push(format!("--- {}\n+++ actual\n{actual}", path.display()));
+            // The readable text and the explain/1 document, byte for byte.
+            for (extra, ext) in [(None, "txt"), (Some("--json"), "json")] {
+                let mut args = vec!["--lang", lang, "--color", "never", "explain", code];
+                args.extend(extra);
+                let o = m365doctor(&args);
+                assert!(o.status.success(), "{code}");
+                let actual = stdout(&o);
+                let path = dir.join(lang).join(format!("{file}.{ext}"));
+                if update {
+                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    std::fs::write(&path, &actual).unwrap();
+                    continue;
+                }
+                let expected = std::fs::read_to_string(&path).unwrap_or_default();
+                if expected != actual {
+                    mismatches.push(format!("--- {}\n+++ actual\n{actual}", path.display()));
+                }
             }
         }
     }
