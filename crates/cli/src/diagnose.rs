@@ -7,7 +7,7 @@ use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
 use m365doctor_scan::case::diagnose_case;
 use m365doctor_scan::container;
-use m365doctor_scan::decode;
+use m365doctor_text as decode;
 use m365doctor_scan::diagnose::{Input, Options};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::Path;

@@ -5,7 +5,7 @@ use crate::{forced_encoding, say};
 use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
 use m365doctor_scan::case::{dsreg_json, dsreg_text};
-use m365doctor_scan::decode::{self, Text};
+use m365doctor_text::{self as decode, Decoded};
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
@@ -40,8 +40,8 @@ pub fn run(args: &DsregArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<Exi
         }
     };
     let text = match decode::decode(&bytes, forced) {
-        Text::Text { text, .. } => text,
-        Text::Binary => {
+        Decoded::Text { text, .. } => text,
+        Decoded::Binary => {
             say(
                 lang,
                 "the input is a binary file, not dsregcmd output",

@@ -90,9 +90,9 @@ pub fn say(lang: Lang, en: &str, ja: &str) {
 pub fn forced_encoding(
     label: Option<&str>,
     lang: Lang,
-) -> Result<Option<&'static m365doctor_scan::decode::Encoding>, ExitCode> {
+) -> Result<Option<&'static m365doctor_text::Encoding>, ExitCode> {
     let Some(label) = label else { return Ok(None) };
-    match m365doctor_scan::decode::encoding_for_label(label) {
+    match m365doctor_text::encoding_for_label(label) {
         Some(e) => Ok(Some(e)),
         None => {
             say(

@@ -3,7 +3,7 @@
 //! count and the first and last place (file, line, the line's own time stamp)
 //! are kept.
 
-use crate::decode;
+use m365doctor_text as decode;
 use crate::extract::{hits, pieces, Hit};
 use crate::prefilter::candidate_lines;
 use encoding_rs::Encoding;

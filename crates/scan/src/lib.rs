@@ -4,7 +4,6 @@
 pub mod aggregate;
 pub mod case;
 pub mod container;
-pub mod decode;
 pub mod diagnose;
 pub mod extract;
 pub mod prefilter;

@@ -18,7 +18,7 @@ use m365doctor_kb::json::{entry_document, list_document, search_document};
 use m365doctor_scan::case::diagnose_case_with;
 use m365doctor_scan::case::dsreg_json;
 use m365doctor_scan::container;
-use m365doctor_scan::decode::{self, Encoding, Text};
+use m365doctor_text::{self as decode, Decoded, Encoding};
 use m365doctor_scan::diagnose::{Input, Options};
 use serde_json::{json, Map, Value};
 
@@ -497,7 +497,7 @@ async fn dsreg(
         let mut texts = 0;
         let mut reports = Vec::new();
         for upload in &uploads {
-            if let Text::Text { text, .. } = decode::decode(&upload.bytes, forced) {
+            if let Decoded::Text { text, .. } = decode::decode(&upload.bytes, forced) {
                 texts += 1;
                 reports.extend(
                     m365doctor_dsreg::parse(&text)
