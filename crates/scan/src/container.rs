@@ -198,6 +198,14 @@ fn guarded(ctx: &mut Context, name: &str, read: impl FnOnce(&mut Context)) {
     }
 }
 
+/// Whether a file whose name is `name` and whose first bytes are `head` (at
+/// least the first 4 KiB, when it has them) is a container ([`expand`]
+/// reads it whole: a zip archive, an event log or a HAR file) rather than
+/// plain text that can be read as a stream.
+pub fn is_container(name: &str, head: &[u8]) -> bool {
+    format(name, head) != Format::Text
+}
+
 fn format(name: &str, bytes: &[u8]) -> Format {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return Format::Zip;

@@ -1,0 +1,143 @@
+//! Inputs: paths, folders, standard input and uploads turned into the texts
+//! of one case. Containers (zip archives, event logs, HAR files) become the
+//! texts inside them; binary files, empty files and what is over a limit are
+//! skipped and returned as data with their reason in both languages (the
+//! library never prints). Every cap on what one case reads is enforced here.
+
+use crate::case::Input;
+use m365doctor_codes::Message;
+use m365doctor_text::Encoding;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// Bounds on what one case reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bounds on one container (its uncompressed bytes, members, depth).
+    pub container: m365doctor_scan::Limits,
+    /// Decoded text all inputs together may hold, containers' members
+    /// included, so that a few small zip bombs cannot hold gigabytes.
+    pub text_budget: u64,
+}
+
+impl Default for Limits {
+    /// The container bounds of [`m365doctor_scan::Limits`], no overall budget.
+    fn default() -> Limits {
+        Limits {
+            container: m365doctor_scan::Limits::default(),
+            text_budget: u64::MAX,
+        }
+    }
+}
+
+impl Limits {
+    /// A web request's limits: four times the body limit of decoded text,
+    /// at least 16 MiB and at most 1 GiB.
+    pub fn for_request(max_body: usize) -> Limits {
+        Limits {
+            text_budget: (4 * max_body as u64).clamp(16 << 20, 1 << 30),
+            ..Limits::default()
+        }
+    }
+}
+
+/// An input that was not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub name: String,
+    pub reason: Message,
+}
+
+/// What a [`Loader`] read.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The texts to diagnose, in the order they were given.
+    pub inputs: Vec<Input>,
+    /// Inputs that are not text or were over a limit.
+    pub skipped: Vec<Skipped>,
+    /// Paths that could not be read at all (missing, no permission), each on
+    /// its own; the rest is read.
+    pub unreadable: Vec<(PathBuf, io::Error)>,
+}
+
+/// Reads the inputs of one case, within one set of [`Limits`].
+#[derive(Debug)]
+pub struct Loader {
+    limits: Limits,
+    forced: Option<&'static Encoding>,
+    used: u64,
+    loaded: Loaded,
+}
+
+impl Loader {
+    /// `forced`: the encoding of plain-text inputs, when the user knows it.
+    pub fn new(limits: Limits, forced: Option<&'static Encoding>) -> Loader {
+        Loader {
+            limits,
+            forced,
+            used: 0,
+            loaded: Loaded::default(),
+        }
+    }
+
+    /// A file, or every file below a folder (sorted by path).
+    pub fn add_path(&mut self, path: &Path) {
+        let walk = m365doctor_scan::walk(&[path]);
+        self.loaded.unreadable.extend(walk.errors);
+        for (file, _) in walk.files {
+            match std::fs::read(&file) {
+                Ok(bytes) => self.add_bytes(&file.display().to_string(), &bytes),
+                Err(e) => self.loaded.unreadable.push((file, e)),
+            }
+        }
+    }
+
+    /// Everything a reader gives (standard input), as one input named `name`.
+    pub fn add_reader(&mut self, name: &str, mut reader: impl Read) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes)?;
+        self.add_bytes(name, &bytes);
+        Ok(())
+    }
+
+    /// One input's bytes: text in any encoding, or a container.
+    pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) {
+        let remaining = self.limits.text_budget.saturating_sub(self.used);
+        let defaults = self.limits.container;
+        let limits = m365doctor_scan::Limits {
+            archive_total: remaining.min(defaults.archive_total),
+            member: remaining.min(defaults.member),
+            ..defaults
+        };
+        for doc in m365doctor_scan::expand_with(name, bytes, self.forced, &limits) {
+            match doc.skipped {
+                Some(reason) => self.loaded.skipped.push(Skipped {
+                    name: doc.name,
+                    reason,
+                }),
+                None if self.used + doc.text.len() as u64 > self.limits.text_budget => {
+                    let mib = self.limits.text_budget >> 20;
+                    self.loaded.skipped.push(Skipped {
+                        name: doc.name,
+                        reason: Message::new(
+                            format!("not read: the request reached its limit of {mib} MiB of text"),
+                            format!("この要求で読み込めるテキストの上限 ({mib} MiB) に達したため、読み込んでいません"),
+                        ),
+                    });
+                }
+                None => {
+                    self.used += doc.text.len() as u64;
+                    self.loaded.inputs.push(Input {
+                        source: doc.name,
+                        text: doc.text,
+                        encoding: doc.encoding,
+                    });
+                }
+            }
+        }
+    }
+
+    pub fn finish(self) -> Loaded {
+        self.loaded
+    }
+}
