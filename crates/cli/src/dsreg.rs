@@ -4,7 +4,7 @@ use crate::args::DsregArgs;
 use crate::{forced_encoding, say};
 use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
-use m365doctor_scan::case::{dsreg_json, dsreg_text};
+use m365doctor_diagnose::{dsreg_document, dsreg_text};
 use m365doctor_text::{self as decode, Decoded};
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
@@ -63,24 +63,13 @@ pub fn run(args: &DsregArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<Exi
         return Ok(ExitCode::from(1));
     }
     let mut out = io::stdout().lock();
+    let redact = !args.no_redact;
     if args.json {
-        let redact = !args.no_redact;
-        let mut doc = dsreg_json(&reports[0], lang, redact);
-        if reports.len() > 1 {
-            doc["more_captures"] = reports[1..]
-                .iter()
-                .map(|r| dsreg_json(r, lang, redact))
-                .collect();
-        }
+        let doc = dsreg_document(&reports, lang, redact).unwrap_or_default();
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
     } else {
-        for (n, r) in reports.iter().enumerate() {
-            if n > 0 {
-                writeln!(out)?;
-            }
-            out.write_all(dsreg_text(r, lang, color, !args.no_redact).as_bytes())?;
-        }
+        out.write_all(dsreg_text(&reports, lang, color, redact).as_bytes())?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -3,7 +3,7 @@
 use crate::args::KbCommand;
 use crate::render::{self, Style};
 use m365doctor_codes::Lang;
-use m365doctor_kb::json::{entry_document, list_document, pick, search_document};
+use m365doctor_kb::json::{entry_document, list_document, search_document};
 use m365doctor_kb::lint::{self, Problem};
 use m365doctor_kb::{Entry, Kb, Source};
 use std::io::{self, Write};
@@ -36,7 +36,7 @@ pub fn run(
                         "{:<48} {:<20} {}{source}",
                         e.id,
                         e.layer,
-                        pick(&e.title, lang)
+                        e.title.get(lang)
                     )?;
                 }
             }
@@ -69,7 +69,7 @@ pub fn run(
                 writeln!(out)?;
             } else {
                 for (e, _) in &hits {
-                    writeln!(out, "{:<48} {}", e.id, pick(&e.title, lang))?;
+                    writeln!(out, "{:<48} {}", e.id, e.title.get(lang))?;
                 }
             }
             Ok(if hits.is_empty() {

@@ -13,7 +13,7 @@ mod serve;
 
 use args::{Cli, Command, ExplainArgs};
 use clap::{CommandFactory, Parser};
-use m365doctor_codes::{json, Decoded, Lang};
+use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -105,12 +105,6 @@ pub fn forced_encoding(
     }
 }
 
-/// Fills each interpretation's knowledge-base entry, in the app context of
-/// the command line and of the interpretation itself.
-fn attach(d: &mut Decoded, kb: &Kb, apps: &[&str]) {
-    m365doctor_kb::attach(d, kb, apps);
-}
-
 fn explain(args: &ExplainArgs, kb: &Kb, lang: Lang, style: &render::Style) -> io::Result<ExitCode> {
     let apps: Vec<&str> = args.app.iter().map(|a| a.id()).collect();
     let mut results = Vec::new();
@@ -121,12 +115,10 @@ fn explain(args: &ExplainArgs, kb: &Kb, lang: Lang, style: &render::Style) -> io
             Err(e) => errors.push((input.clone(), e.message.get(lang).to_string())),
         }
     }
-    for d in &mut results {
-        attach(d, kb, &apps);
-    }
+    let results: Vec<_> = results.into_iter().map(|d| kb.explain(d, &apps)).collect();
     let mut out = io::stdout().lock();
     if args.json {
-        let doc = json::explain_document(&results, &errors, lang);
+        let doc = m365doctor_kb::json::explain_document(&results, &errors, lang);
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
     } else {
@@ -134,8 +126,8 @@ fn explain(args: &ExplainArgs, kb: &Kb, lang: Lang, style: &render::Style) -> io
             if n > 0 {
                 writeln!(out)?;
             }
-            render::decoded(&mut out, decoded, lang, style)?;
-            render::entries_of(&mut out, decoded, kb, lang, style)?;
+            render::decoded(&mut out, &decoded.decoded, lang, style)?;
+            render::entries_of(&mut out, decoded, lang, style)?;
         }
     }
     out.flush()?;

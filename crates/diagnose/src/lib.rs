@@ -41,6 +41,10 @@ pub use symptoms::MessageMatcher;
 
 use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
+
+/// A Teams sign-in failure whose real cause is name resolution: the
+/// built-in example of `diagnose --example` and the web page.
+pub const EXAMPLE: &str = include_str!("../data/teams-signin-dns.txt");
 use serde_json::Value;
 use std::io::{self, Write};
 

@@ -15,10 +15,10 @@
 
 mod aggregate;
 mod container;
+mod document;
 mod extract;
 mod files;
 mod prefilter;
-mod report;
 mod walk;
 
 pub use aggregate::{scan_reader, Aggregate, CodeStats, Seen};
@@ -26,5 +26,13 @@ pub use container::{expand, expand_with, is_container, Document, Limits};
 pub use extract::{extract, hits, is_guid, pieces, Certainty, Extracted, FoundCode, FoundId, Hit, IdKind};
 pub use files::{scan_files, ScanOptions, Scanned, Skip, SkipReason};
 pub use prefilter::candidate_lines;
-pub use report::{scan_document, write_scan_text, SCAN_SCHEMA};
+pub use document::{scan_document, write_scan_text, SCAN_SCHEMA};
 pub use walk::{walk, Walk};
+
+/// The old home of the step labels, kept only for `crates/cli/src/fix.rs`,
+/// which is being reorganised in parallel: use
+/// [`m365doctor_kb::who_label`] and [`m365doctor_kb::risk_label`].
+#[doc(hidden)]
+pub mod report {
+    pub use m365doctor_kb::{risk_label as risk, who_label as who};
+}
