@@ -3,8 +3,8 @@
 use crate::args::DsregArgs;
 use crate::{forced_encoding, say};
 use m365doctor_codes::Lang;
-use m365doctor_kb::Kb;
 use m365doctor_diagnose::{dsreg_document, dsreg_text};
+use m365doctor_kb::Kb;
 use m365doctor_text::{self as decode, Decoded};
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;

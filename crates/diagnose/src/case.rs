@@ -222,7 +222,8 @@ pub fn diagnose_with<'kb>(
                         let f = &mut case.findings[i];
                         f.confidence = (f.confidence.max(confidence) + 0.05).min(0.99);
                         if f.evidence.len() < 5 && !f.evidence.iter().any(|e| e.is_at(at)) {
-                            f.evidence.push(quote(source, found.line, lines.get(found.line)));
+                            f.evidence
+                                .push(quote(source, found.line, lines.get(found.line)));
                         }
                         if f.explains.is_none() {
                             f.explains = explains;

@@ -32,7 +32,9 @@ mod redact;
 mod render;
 mod symptoms;
 
-pub use case::{diagnose, diagnose_with, Case, Evidence, Finding, Input, Options, PlanStep, Symptom};
+pub use case::{
+    diagnose, diagnose_with, Case, Evidence, Finding, Input, Options, PlanStep, Symptom,
+};
 pub use input::{Limits, Loaded, Loader, Skipped};
 pub use redact::Redactor;
 pub use render::dsreg::{dsreg_document, dsreg_text};

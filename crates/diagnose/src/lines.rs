@@ -25,10 +25,7 @@ impl<'a> Lines<'a> {
         if start >= self.text.len() {
             return "";
         }
-        let end = self
-            .starts
-            .get(n)
-            .map_or(self.text.len(), |next| next - 1);
+        let end = self.starts.get(n).map_or(self.text.len(), |next| next - 1);
         self.text[start..end].trim()
     }
 }

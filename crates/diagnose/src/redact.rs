@@ -135,9 +135,7 @@ impl Redactor {
                 continue;
             }
             if let Some(replacement) = redacted.strip_prefix(&format!("{} : ", field.name)) {
-                let at = self
-                    .known
-                    .partition_point(|(v, _)| v.len() >= value.len());
+                let at = self.known.partition_point(|(v, _)| v.len() >= value.len());
                 self.known
                     .insert(at, (value.to_string(), replacement.to_string()));
             }

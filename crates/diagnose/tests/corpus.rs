@@ -2,8 +2,8 @@
 //! NN-name.toml expectations): codes found, non-codes not found, the top
 //! layer, the first actions, apps and identifiers.
 
-use m365doctor_kb::Kb;
 use m365doctor_diagnose::{diagnose, Input, Options};
+use m365doctor_kb::Kb;
 use m365doctor_scan::extract;
 use std::path::Path;
 

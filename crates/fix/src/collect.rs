@@ -9,8 +9,8 @@ use crate::plan::under;
 use crate::t;
 use crate::text::Text;
 use m365doctor_codes::Lang;
-use m365doctor_kb::Kb;
 use m365doctor_diagnose::{Input, Options as DiagnoseOptions, Redactor};
+use m365doctor_kb::Kb;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -278,7 +278,9 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
     let inputs: Vec<Input> = items
         .iter()
         .filter_map(|i| {
-            i.text.as_ref().map(|t| Input::new(i.file.clone(), t.clone()))
+            i.text
+                .as_ref()
+                .map(|t| Input::new(i.file.clone(), t.clone()))
         })
         .collect();
     let case = m365doctor_diagnose::diagnose(

@@ -10,11 +10,7 @@ use serde_json::{json, Value};
 
 /// The whole `explain --json` document: each code's readings with their
 /// entries, and the inputs that were not codes.
-pub fn explain_document(
-    results: &[Explained],
-    errors: &[(String, String)],
-    lang: Lang,
-) -> Value {
+pub fn explain_document(results: &[Explained], errors: &[(String, String)], lang: Lang) -> Value {
     let mut doc = json!({
         "schema": codes_json::EXPLAIN_SCHEMA,
         "lang": lang.id(),

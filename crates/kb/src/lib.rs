@@ -9,8 +9,8 @@ pub mod lint;
 pub mod model;
 
 pub use labels::{risk_label, who_label};
-pub use model::{Action, Bi, Entry};
 use m365doctor_codes::{Decoded, Interpretation, Lang};
+pub use model::{Action, Bi, Entry};
 use std::path::Path;
 
 mod compiled {

@@ -64,10 +64,9 @@ impl Skip {
                 format!("cannot read {name}: {why}"),
                 format!("{name} を読み込めません: {why}"),
             ),
-            SkipReason::Container(why) => Message::new(
-                format!("{name}: {}", why.en),
-                format!("{name}: {}", why.ja),
-            ),
+            SkipReason::Container(why) => {
+                Message::new(format!("{name}: {}", why.en), format!("{name}: {}", why.ja))
+            }
         }
     }
 
@@ -115,7 +114,8 @@ pub fn scan_files(
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some((path, _)) = files.get(i) else { break };
                         let name = path.display().to_string();
-                        if let Err(e) = scan_file(&mut agg, &mut skips, &name, path, options, progress)
+                        if let Err(e) =
+                            scan_file(&mut agg, &mut skips, &name, path, options, progress)
                         {
                             skips.push(Skip {
                                 file: name,

@@ -23,10 +23,12 @@ mod walk;
 
 pub use aggregate::{scan_reader, Aggregate, CodeStats, Seen};
 pub use container::{expand, expand_with, is_container, Document, Limits};
-pub use extract::{extract, hits, is_guid, pieces, Certainty, Extracted, FoundCode, FoundId, Hit, IdKind};
+pub use document::{scan_document, write_scan_text, SCAN_SCHEMA};
+pub use extract::{
+    extract, hits, is_guid, pieces, Certainty, Extracted, FoundCode, FoundId, Hit, IdKind,
+};
 pub use files::{scan_files, ScanOptions, Scanned, Skip, SkipReason};
 pub use prefilter::candidate_lines;
-pub use document::{scan_document, write_scan_text, SCAN_SCHEMA};
 pub use walk::{walk, Walk};
 
 /// The old home of the step labels, kept only for `crates/cli/src/fix.rs`,

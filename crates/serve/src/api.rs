@@ -174,10 +174,9 @@ async fn explain(
     let app_ids: Vec<&str> = apps.iter().map(String::as_str).collect();
     let code = code.map(|Path(c)| c).unwrap_or_default();
     match explained(&code, &app_ids, &state) {
-        Ok(results) if !results.is_empty() => json_response(
-            StatusCode::OK,
-            &explain_document(&results, &[], ctx.lang),
-        ),
+        Ok(results) if !results.is_empty() => {
+            json_response(StatusCode::OK, &explain_document(&results, &[], ctx.lang))
+        }
         Ok(_) => ctx.fail(ApiError::new(
             StatusCode::BAD_REQUEST,
             "not-a-code",

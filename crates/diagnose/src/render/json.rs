@@ -72,7 +72,13 @@ pub(crate) fn document(d: &Case, lang: Lang) -> Value {
 /// inputs read (`sources`) and skipped, each finding's code decoded as
 /// explain/1 gives it (`decoded`), every entry the case names in full
 /// (`entries`), and the Markdown ticket.
-pub(crate) fn page_document(d: &Case, kb: &Kb, loaded: &Loaded, apps: &[&str], lang: Lang) -> Value {
+pub(crate) fn page_document(
+    d: &Case,
+    kb: &Kb,
+    loaded: &Loaded,
+    apps: &[&str],
+    lang: Lang,
+) -> Value {
     let mut doc = document(d, lang);
     let mut decoded = Map::new();
     for f in &d.findings {
