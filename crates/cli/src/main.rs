@@ -7,6 +7,7 @@ mod dsreg;
 mod fix;
 mod kb;
 mod locale;
+mod man;
 mod render;
 mod scan;
 mod serve;
@@ -66,9 +67,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "m365doctor", &mut io::stdout());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut io::stdout())
-            .map(|()| ExitCode::SUCCESS),
+        Command::Man => man::write(&mut io::stdout().lock()).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

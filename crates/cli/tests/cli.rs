@@ -175,6 +175,85 @@ fn completions_and_man_page_come_from_the_definitions() {
     assert!(man.contains(".TH m365doctor") && man.contains("explain"));
 }
 
+/// The commands `--help` lists for `path` (`help` left out).
+fn commands(path: &[&str]) -> Vec<String> {
+    let mut args = path.to_vec();
+    args.push("--help");
+    let help = stdout(&m365doctor(&args));
+    help.lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+/// The long options `--help` shows for `path`.
+fn options(path: &[&str]) -> Vec<String> {
+    let mut args = path.to_vec();
+    args.push("--help");
+    let help = stdout(&m365doctor(&args));
+    help.lines()
+        .skip_while(|l| *l != "Options:")
+        .filter_map(|l| {
+            let l = l.trim_start();
+            let l = l
+                .strip_prefix("-")
+                .and_then(|r| r.split_once(", "))
+                .map_or(l, |(_, r)| r);
+            l.strip_prefix("--")
+                .map(|r| r.split([' ', '=', '<']).next().unwrap_or("").to_string())
+        })
+        .filter(|o| !o.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_man_page_documents_every_command_and_option() {
+    let man = stdout(&m365doctor(&["man"]));
+    // No page of its own is promised for a command: everything is on this one.
+    assert!(
+        !man.contains("m365doctor\\-explain(1)") && !man.contains("(1)\n"),
+        "{man}"
+    );
+    let global = options(&[]);
+    assert!(global.contains(&"kb-dir".to_string()), "{global:?}");
+    let mut queue: Vec<Vec<String>> = commands(&[]).into_iter().map(|c| vec![c]).collect();
+    let mut seen = 0;
+    while let Some(path) = queue.pop() {
+        let args: Vec<&str> = path.iter().map(String::as_str).collect();
+        let heading = format!(".SS \"m365doctor {}\"", args.join(" "));
+        let start = man
+            .find(&heading)
+            .unwrap_or_else(|| panic!("no section for `{}` in the man page", args.join(" ")));
+        let end = man[start + 1..]
+            .find(".SS ")
+            .or_else(|| man[start + 1..].find(".SH "))
+            .map_or(man.len(), |e| start + 1 + e);
+        let section = &man[start..end];
+        for option in options(&args) {
+            if global.contains(&option) {
+                continue;
+            }
+            let roff = format!("\\-\\-{}", option.replace('-', "\\-"));
+            assert!(
+                section.contains(&roff),
+                "`m365doctor {} --{option}` is not documented in the man page:\n{section}",
+                args.join(" ")
+            );
+        }
+        for sub in commands(&args) {
+            let mut p = path.clone();
+            p.push(sub);
+            queue.push(p);
+        }
+        seen += 1;
+    }
+    assert!(seen >= 20, "{seen} commands");
+}
+
 #[test]
 fn explain_fills_entry_and_actions_from_the_knowledge_base() {
     let doc = json(&["AADSTS50126", "CAA50021"]);
