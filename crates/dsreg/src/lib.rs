@@ -22,19 +22,19 @@
 //! assert_eq!(json["schema"], "m365doctor.dsreg/1");
 //! ```
 
-pub mod codes;
-pub mod json;
-pub mod model;
-pub mod parse;
-pub mod render;
-pub mod rules;
-pub mod time;
+mod codes;
+mod json;
+mod model;
+mod parse;
+mod render;
+mod rules;
+mod time;
 
 pub use codes::Code;
 pub use json::to_json;
 pub use m365doctor_codes::{Lang, Layer};
 pub use model::{CapturedAs, ClockBasis, Facts, JoinType, Val};
-pub use parse::{Capture, Field, Layout, Section, SectionKind};
+pub use parse::{normalize_key, Capture, Field, Layout, Section, SectionKind};
 pub use render::render;
 pub use rules::{Finding, Rule, Scope, SecondCapture, Severity, RULES};
 
