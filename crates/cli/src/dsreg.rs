@@ -1,11 +1,11 @@
-//! `m365doctor dsreg`: one `dsregcmd /status` capture, diagnosed.
+//! `m365doctor dsreg`: `dsregcmd /status` captures, diagnosed. A shell over
+//! m365doctor_diagnose.
 
 use crate::args::DsregArgs;
 use crate::{forced_encoding, say};
 use m365doctor_codes::Lang;
-use m365doctor_diagnose::{dsreg_document, dsreg_text};
+use m365doctor_diagnose::{dsreg_document, dsreg_reports, dsreg_text};
 use m365doctor_kb::Kb;
-use m365doctor_text::{self as decode, Decoded};
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
@@ -39,31 +39,16 @@ pub fn run(args: &DsregArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<Exi
             b
         }
     };
-    let text = match decode::decode(&bytes, forced) {
-        Decoded::Text { text, .. } => text,
-        Decoded::Binary => {
-            say(
-                lang,
-                "the input is a binary file, not dsregcmd output",
-                "入力はバイナリ ファイルで、dsregcmd の出力ではありません",
-            );
+    let reports = match dsreg_reports([&bytes[..]], forced, kb) {
+        Ok(r) => r,
+        Err(e) => {
+            let m = e.message();
+            say(lang, &m.en, &m.ja);
             return Ok(ExitCode::from(1));
         }
     };
-    let reports: Vec<_> = m365doctor_dsreg::parse(&text)
-        .iter()
-        .map(|c| m365doctor_dsreg::diagnose_with(c, kb))
-        .collect();
-    if reports.is_empty() {
-        say(
-            lang,
-            "no `dsregcmd /status` output found in the input; run `dsregcmd /status` in a command prompt and save or paste all of it",
-            "入力に `dsregcmd /status` の出力が見つかりません。コマンド プロンプトで `dsregcmd /status` を実行し、出力全体を保存するか貼り付けてください",
-        );
-        return Ok(ExitCode::from(1));
-    }
-    let mut out = io::stdout().lock();
     let redact = !args.no_redact;
+    let mut out = io::stdout().lock();
     if args.json {
         let doc = dsreg_document(&reports, lang, redact).unwrap_or_default();
         serde_json::to_writer_pretty(&mut out, &doc)?;

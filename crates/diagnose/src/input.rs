@@ -141,3 +141,55 @@ impl Loader {
         self.loaded
     }
 }
+
+/// Why no dsregcmd capture could be read from some inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DsregInputError {
+    /// No input was text.
+    Binary,
+    /// Text, but no `dsregcmd /status` output in it.
+    NoCapture,
+}
+
+impl DsregInputError {
+    /// What to tell the user.
+    pub fn message(self) -> Message {
+        match self {
+            DsregInputError::Binary => Message::new(
+                "the input is a binary file, not dsregcmd output",
+                "入力はバイナリ ファイルで、dsregcmd の出力ではありません",
+            ),
+            DsregInputError::NoCapture => Message::new(
+                "no `dsregcmd /status` output found in the input; run `dsregcmd /status` in a command prompt and save or paste all of it",
+                "入力に `dsregcmd /status` の出力が見つかりません。コマンド プロンプトで `dsregcmd /status` を実行し、出力全体を保存するか貼り付けてください",
+            ),
+        }
+    }
+}
+
+/// Every `dsregcmd /status` capture in some inputs' bytes (in any encoding
+/// Windows writes, or the one forced), diagnosed: what `m365doctor dsreg`
+/// and the web API's `/dsreg` read.
+pub fn dsreg_reports<'a>(
+    inputs: impl IntoIterator<Item = &'a [u8]>,
+    forced: Option<&'static Encoding>,
+    kb: &m365doctor_kb::Kb,
+) -> Result<Vec<m365doctor_dsreg::Report>, DsregInputError> {
+    let mut texts = 0;
+    let mut reports = Vec::new();
+    for bytes in inputs {
+        if let m365doctor_text::Decoded::Text { text, .. } = m365doctor_text::decode(bytes, forced) {
+            texts += 1;
+            reports.extend(
+                m365doctor_dsreg::parse(&text)
+                    .iter()
+                    .map(|c| m365doctor_dsreg::diagnose_with(c, kb)),
+            );
+        }
+    }
+    match (texts, reports.is_empty()) {
+        (0, _) => Err(DsregInputError::Binary),
+        (_, true) => Err(DsregInputError::NoCapture),
+        _ => Ok(reports),
+    }
+}

@@ -14,9 +14,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use m365doctor_codes::{Lang, Layer};
-use m365doctor_diagnose::{diagnose_with, dsreg_document, Limits, Loader, Options};
+use m365doctor_diagnose::{
+    diagnose_with, dsreg_document, dsreg_reports, DsregInputError, Limits, Loader, Options,
+};
 use m365doctor_kb::json::{entry_document, explain_document, list_document, search_document};
-use m365doctor_text::{self as decode, Decoded, Encoding};
+use m365doctor_text::{self as decode, Encoding};
 use serde_json::{json, Value};
 
 /// Every route: path, method, handler. The router is built from this list,
@@ -426,35 +428,15 @@ async fn dsreg(
     };
     let lang = ctx.lang;
     let result = work(&state, move |state| {
-        let mut texts = 0;
-        let mut reports = Vec::new();
-        for upload in &uploads {
-            if let Decoded::Text { text, .. } = decode::decode(&upload.bytes, forced) {
-                texts += 1;
-                reports.extend(
-                    m365doctor_dsreg::parse(&text)
-                        .iter()
-                        .map(|c| m365doctor_dsreg::diagnose_with(c, &state.kb)),
-                );
-            }
-        }
-        if reports.is_empty() {
-            return Err(if texts == 0 {
-                ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "binary-input",
-                    "the input is a binary file, not dsregcmd output",
-                    "入力はバイナリ ファイルで、dsregcmd の出力ではありません",
-                )
-            } else {
-                ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "no-dsreg-output",
-                    "no `dsregcmd /status` output found in the input; run `dsregcmd /status` in a command prompt and save or paste all of it",
-                    "入力に `dsregcmd /status` の出力が見つかりません。コマンド プロンプトで `dsregcmd /status` を実行し、出力全体を保存するか貼り付けてください",
-                )
-            });
-        }
+        let reports = dsreg_reports(uploads.iter().map(|u| &u.bytes[..]), forced, &state.kb)
+            .map_err(|e| {
+                let code = match e {
+                    DsregInputError::Binary => "binary-input",
+                    DsregInputError::NoCapture => "no-dsreg-output",
+                };
+                let m = e.message();
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, m.en, m.ja)
+            })?;
         Ok(dsreg_document(&reports, lang, redact).unwrap_or_default())
     })
     .await;
