@@ -178,7 +178,8 @@ pub fn dsreg_reports<'a>(
     let mut texts = 0;
     let mut reports = Vec::new();
     for bytes in inputs {
-        if let m365doctor_text::Decoded::Text { text, .. } = m365doctor_text::decode(bytes, forced) {
+        if let m365doctor_text::Decoded::Text { text, .. } = m365doctor_text::decode(bytes, forced)
+        {
             texts += 1;
             reports.extend(
                 m365doctor_dsreg::parse(&text)
@@ -191,5 +192,85 @@ pub fn dsreg_reports<'a>(
         (0, _) => Err(DsregInputError::Binary),
         (_, true) => Err(DsregInputError::NoCapture),
         _ => Ok(reports),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+
+    fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(io::Cursor::new(Vec::new()));
+        for (name, bytes) in files {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn folders_containers_and_skips_come_back_as_data() {
+        let dir = std::env::temp_dir().join(format!("m365doctor-loader-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.log"), b"Error 0x80072EE7").unwrap();
+        std::fs::write(
+            dir.join("b.png"),
+            [0x89, b'P', b'N', b'G', 0, 0, 0, 0x0D, 1, 2, 0],
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("c.zip"),
+            zip_of(&[("Teams/logs.txt", b"Status code: caa70004")]),
+        )
+        .unwrap();
+        let mut loader = Loader::new(Limits::default(), None);
+        loader.add_path(&dir);
+        loader.add_path(&dir.join("missing.log"));
+        loader.add_bytes("pasted", "エラー CAA50021".as_bytes());
+        let loaded = loader.finish();
+        let names: Vec<String> = loaded
+            .inputs
+            .iter()
+            .map(|i| i.source.replace(&dir.display().to_string(), ""))
+            .collect();
+        let sep = std::path::MAIN_SEPARATOR;
+        assert_eq!(
+            names,
+            [
+                format!("{sep}a.log"),
+                format!("{sep}c.zip!Teams/logs.txt"),
+                "pasted".to_string()
+            ]
+        );
+        assert_eq!(loaded.inputs[2].encoding, Some("UTF-8"));
+        assert_eq!(loaded.skipped.len(), 1);
+        assert!(loaded.skipped[0].name.ends_with("b.png"));
+        assert!(!loaded.skipped[0].reason.ja.is_empty());
+        assert_eq!(loaded.unreadable.len(), 1);
+        assert!(loaded.unreadable[0].0.ends_with("missing.log"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn one_budget_of_text_for_all_inputs() {
+        let limits = Limits {
+            text_budget: 10,
+            ..Limits::default()
+        };
+        let mut loader = Loader::new(limits, None);
+        loader.add_bytes("one", b"0x80072EE7");
+        loader.add_bytes("two", b"0x80072EE2");
+        loader.add_bytes("three.zip", &zip_of(&[("x.txt", b"CAA50021")]));
+        let loaded = loader.finish();
+        assert_eq!(loaded.inputs.len(), 1, "{loaded:?}");
+        assert_eq!(loaded.inputs[0].source, "one");
+        let skipped: Vec<&str> = loaded.skipped.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(skipped.len(), 2, "{:?}", loaded.skipped);
+        assert_eq!(skipped[0], "two");
+        assert!(loaded.skipped[0].reason.en.contains("limit"));
+        assert!(Limits::for_request(25 << 20).text_budget == 100 << 20);
     }
 }
