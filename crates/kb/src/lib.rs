@@ -7,6 +7,9 @@ pub mod json;
 mod labels;
 pub mod lint;
 pub mod model;
+pub mod shell;
+pub mod text;
+pub mod typography;
 
 pub use labels::{risk_label, who_label};
 use m365doctor_codes::{Decoded, Interpretation, Lang};
@@ -16,7 +19,7 @@ use std::path::Path;
 mod compiled {
     // Some types only appear once the data has entries of that shape.
     #[allow(unused_imports)]
-    use crate::model::{Action, Bi, Cause, Commands, Entry, Messages, Step};
+    use crate::model::{Action, Bi, Cause, Checked, Commands, Entry, Messages, Step, Texts};
     use std::borrow::Cow;
     include!(concat!(env!("OUT_DIR"), "/kb.rs"));
 }

@@ -30,11 +30,3 @@ pub use extract::{
 pub use files::{scan_files, ScanOptions, Scanned, Skip, SkipReason};
 pub use prefilter::candidate_lines;
 pub use walk::{walk, Walk};
-
-/// The old home of the step labels, kept only for `crates/cli/src/fix.rs`,
-/// which is being reorganised in parallel: use
-/// [`m365doctor_kb::who_label`] and [`m365doctor_kb::risk_label`].
-#[doc(hidden)]
-pub mod report {
-    pub use m365doctor_kb::{risk_label as risk, who_label as who};
-}

@@ -273,7 +273,7 @@ async fn diagnose_text_is_the_cli_document_plus_what_the_page_shows() {
     assert_eq!(v["sources"][0]["name"], "pasted");
     assert_eq!(
         v["decoded"]["0x80072EE7"]["interpretations"][0]["names"][0],
-        "WININET_E_NAME_NOT_RESOLVED"
+        "ERROR_INTERNET_NAME_NOT_RESOLVED"
     );
     let entry = v["findings"][0]["entry"].as_str().unwrap().to_string();
     assert_eq!(v["entries"][&entry]["id"], entry);
