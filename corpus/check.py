@@ -99,6 +99,18 @@ CODE_PATTERNS = [
 ]
 CODE_RE = re.compile("|".join(f"(?:{p})" for p in CODE_PATTERNS))
 JA_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+EMOJI_RE = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+LOOKALIKE_RE = re.compile("[\u00d7\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+# What each hard-case tag promises about the text (tags without a probe are not checked).
+HARD_TAG_PROBES = {
+    "very-short": lambda t: len(t) <= 80,
+    "emoji": lambda t: EMOJI_RE.search(t) is not None,
+    "lookalike": lambda t: LOOKALIKE_RE.search(t) is not None,
+    "url": lambda t: re.search(r"https?://\S+[?#]\S*error", t) is not None,
+    "html": lambda t: re.search(r"<[a-zA-Z][^>]*>", t) is not None,
+    "pasted-ticket": lambda t: "#" in t,
+    "mixed-language": lambda t: JA_RE.search(t) is not None and len(re.findall(r"[A-Za-z]{3,}", t)) >= 3,
+}
 
 
 def has_code(text: str) -> bool:
@@ -119,15 +131,17 @@ def load_kb(kb: Path):
         raise SystemExit(f"error: cannot find the layer row in {kb / 'README.md'}")
     layers = re.findall(r"`([a-z-]+)`", row.split("|")[-2])
     entries: dict[str, str] = {}
+    steps: dict[str, list[str]] = {}
     for path in sorted(kb.rglob("*.toml")):
         if path.name in ("actions.toml", "EXAMPLE.toml"):
             continue
         with path.open("rb") as f:
             data = tomllib.load(f)
         entries[path.stem] = data.get("layer", "")
+        steps[path.stem] = [s.get("action", "") for s in data.get("steps", [])]
     with (kb / "actions.toml").open("rb") as f:
         actions = {a["id"] for a in tomllib.load(f)["actions"]}
-    return layers, entries, actions
+    return layers, entries, actions, steps
 
 
 def read_reports(path: Path):
@@ -143,7 +157,7 @@ def read_reports(path: Path):
     return reports
 
 
-def check(reports, layers, entries, actions):
+def check(reports, layers, entries, actions, steps=None):
     errors: list[str] = []
     warnings: list[str] = []
     layer_set = set(layers)
@@ -202,6 +216,29 @@ def check(reports, layers, entries, actions):
         for a in r["actions"]:
             if a not in actions:
                 errors.append(f"{where}: unknown action {a!r}")
+        if len(set(r["actions"])) != len(r["actions"]):
+            errors.append(f"{where}: an action is listed twice")
+        tag_kinds = {t.split(":", 1)[0] for t in r["tags"] if isinstance(t, str)}
+        # Without a confirmed fix the actions are the entry's standard fix, so they must
+        # be among the entry's steps (unless the entry is a poor fit: kb-gap).
+        if (steps is not None and entry in steps and not r["confirmed_fix"]
+                and "kb-gap" not in tag_kinds):
+            off = [a for a in r["actions"] if a not in steps[entry]]
+            if off:
+                errors.append(f"{where}: confirmed_fix is false, so actions must be the entry's standard steps; {off} are not steps of {entry!r}")
+        # fix-gap: the text says what fixed it, but no action id names that fix.
+        if "fix-gap" in tag_kinds and r["confirmed_fix"]:
+            errors.append(f"{where}: a fix-gap report has confirmed_fix false (no action id names the fix that worked)")
+        if "kb-gap" in tag_kinds and not ls:
+            errors.append(f"{where}: a kb-gap tag needs a sign-in report (layers not empty)")
+        # A hard-case tag must describe the text it is on.
+        for t in r["tags"]:
+            if isinstance(t, str) and t.startswith("hard:"):
+                probe = HARD_TAG_PROBES.get(t[5:])
+                if probe is not None and not probe(text):
+                    errors.append(f"{where}: tag {t!r} does not fit the text")
+        if entry is None and ls and "kb-gap" not in tag_kinds:
+            errors.append(f"{where}: a sign-in report without an entry needs a kb-gap:<suggested-entry-id> tag")
         if not ls:
             if entry is not None or r["actions"]:
                 errors.append(f"{where}: a report with no layer (not about signing in) has no entry and no actions")
@@ -244,6 +281,14 @@ def check(reports, layers, entries, actions):
         if r["split"] not in SPLITS:
             errors.append(f"{where}: split must be train or test")
         good.append(r)
+
+    by_entry: dict[str, set[str]] = defaultdict(set)
+    for r in good:
+        if r["entry"] and r["layers"]:
+            by_entry[r["entry"]].add(r["layers"][0])
+    for e, mains in sorted(by_entry.items()):
+        if len(mains) > 1:
+            warnings.append(f"entry {e}: reports give it different main layers {sorted(mains)} (the same situation should get the same label)")
 
     for (lang, stratum), nums in sorted(strata.items()):
         nums.sort()
@@ -349,7 +394,7 @@ def main(argv=None) -> int:
                     help="print the id and split the next case of this stratum gets (LAYER 'none' for reports not about signing in)")
     args = ap.parse_args(argv)
     try:
-        layers, entries, actions = load_kb(args.kb)
+        layers, entries, actions, steps = load_kb(args.kb)
         reports = read_reports(args.reports)
     except OSError as e:
         print(f"error: {e}", file=sys.stderr)
@@ -362,7 +407,7 @@ def main(argv=None) -> int:
         rid, split = next_id(reports, lang, stratum)
         print(f"{rid} {split}")
         return 0
-    errors, warnings, good = check(reports, layers, entries, actions)
+    errors, warnings, good = check(reports, layers, entries, actions, steps)
     if not args.quiet:
         print(table(good, layers))
     if args.warnings:

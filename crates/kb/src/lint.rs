@@ -440,17 +440,12 @@ pub enum Origin {
     Org,
 }
 
-/// Whether a bundled entry without a complete `checked` record is an error.
-/// While the base is re-checked family by family it is a warning; the
-/// re-check of the last family sets this to `true`.
-pub const REQUIRE_CHECKED_FOR_BUNDLED: bool = false;
-
 /// The rules of the `checked`, `commands`, `messages.unconfirmed` and
 /// `symptoms` keys and of Japanese wording: (errors, warnings).
 pub fn lint_records(entries: &[(String, Entry)], origin: Origin) -> (Vec<Problem>, Vec<Problem>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let checked_required = origin == Origin::Bundled && REQUIRE_CHECKED_FOR_BUNDLED;
+    let checked_required = origin == Origin::Bundled;
     for (file, e) in entries {
         let mut unchecked = Vec::new();
         lint_checked(file, e, &mut errors, &mut unchecked);

@@ -1,6 +1,6 @@
 //! The linter rejects each kind of fault, and the bundled knowledge base passes it.
 
-use m365doctor_kb::lint::{lint_dir, lint_dir_as, Origin, Problem, REQUIRE_CHECKED_FOR_BUNDLED};
+use m365doctor_kb::lint::{lint_dir, lint_dir_as, Origin, Problem};
 use m365doctor_kb::{action_list, ENTRIES};
 use std::path::{Path, PathBuf};
 
@@ -244,21 +244,10 @@ fn bundled_dir() -> PathBuf {
 #[test]
 fn the_bundled_knowledge_base_passes_the_linter() {
     let (loaded, problems) = lint_dir_as(&bundled_dir(), &action_list(), Origin::Bundled).unwrap();
-    // Until every family is re-checked (REQUIRE_CHECKED_FOR_BUNDLED), the
-    // entries still without a `checked` record are warnings.
-    let unchecked = loaded
-        .entries
-        .iter()
-        .filter(|(_, e)| e.checked.is_empty())
-        .count();
-    println!(
-        "{unchecked} of {} entries have no `checked` record yet; {} warnings",
-        loaded.entries.len(),
-        loaded.warnings.len()
-    );
-    if REQUIRE_CHECKED_FOR_BUNDLED {
-        assert!(loaded.warnings.is_empty());
-    }
+    // Every bundled entry records what it was checked against; nothing is
+    // left as a warning either.
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert!(loaded.entries.iter().all(|(_, e)| !e.checked.is_empty()));
     let report: Vec<String> = problems
         .iter()
         .map(|p| format!("{}: {}", p.file, p.en))
@@ -306,13 +295,8 @@ fn a_checked_record_is_required_for_bundled_entries_and_warned_for_org_ones() {
     assert!(errors.is_empty(), "{errors:?}");
     assert!(has(&warnings, "no `checked` record"), "{warnings:?}");
     let (errors, warnings) = linted("checked-bundled", Origin::Bundled, good("x"));
-    let (required, not_yet) = if REQUIRE_CHECKED_FOR_BUNDLED {
-        (errors, warnings)
-    } else {
-        (warnings, errors)
-    };
-    assert!(has(&required, "no `checked` record"), "{required:?}");
-    assert!(!has(&not_yet, "no `checked` record"));
+    assert!(has(&errors, "no `checked` record"), "{errors:?}");
+    assert!(!has(&warnings, "no `checked` record"));
 }
 
 #[test]
