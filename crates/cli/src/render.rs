@@ -371,11 +371,24 @@ pub fn entry_block(
             m365doctor_kb::who_label(&s.who, lang),
             risk(&s.risk, lang)
         )?;
-        for (platform, command) in [
-            ("Windows", &s.commands.windows),
-            ("macOS", &s.commands.macos),
-            ("Linux", &s.commands.linux),
-        ] {
+        if let Some(command) = &s.commands.windows {
+            // Say which shell to paste it into and whose process runs it:
+            // a PowerShell line fails in cmd, an elevated one fails unelevated.
+            let shell = match s.commands.windows_shell.as_deref() {
+                Some("powershell") => "PowerShell",
+                Some("cmd") => "cmd",
+                _ => "Windows",
+            };
+            let run_as = match (s.run_as.as_deref(), lang) {
+                (Some("elevated"), Lang::En) => " (as administrator)",
+                (Some("elevated"), Lang::Ja) => " (管理者として実行)",
+                (Some("signed-in-user"), Lang::En) => " (not as administrator)",
+                (Some("signed-in-user"), Lang::Ja) => " (管理者としてではなく実行)",
+                _ => "",
+            };
+            writeln!(out, "       {shell}{run_as}> {command}")?;
+        }
+        for (platform, command) in [("macOS", &s.commands.macos), ("Linux", &s.commands.linux)] {
             if let Some(command) = command {
                 writeln!(out, "       {platform}> {command}")?;
             }

@@ -319,6 +319,37 @@ fn kb_search_show_and_errors() {
 fn kb_lint_of_the_bundled_data_passes() {
     let o = m365doctor(&["kb", "lint"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Linted as the bundled base: style rules are errors there, so nothing
+    // may be left over as a warning either.
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A company's folder is linted with warnings for style, which are shown
+/// but do not fail the lint.
+#[test]
+fn kb_lint_shows_warnings_for_an_organisation_folder() {
+    let dir = std::env::temp_dir().join(format!("m365doctor-lintwarn-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let example = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../kb/EXAMPLE.toml"),
+    )
+    .unwrap();
+    let styled = example.replace("拒否しました。アカウント", "拒否しました。 アカウント");
+    assert_ne!(styled, example);
+    std::fs::write(dir.join("example-entry.toml"), styled).unwrap();
+    let o = m365doctor(&["--lang", "en", "kb", "lint", dir.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning:") && err.contains("no space after"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A company's runbook overrides the bundled entry for the same code, and
