@@ -3,9 +3,9 @@
 //! and the figures.
 
 use m365doctor_codes::Layer;
+use m365doctor_diagnose::{Input, MessageMatcher, Options};
 use m365doctor_kb::model::risk_rank;
 use m365doctor_kb::Kb;
-use m365doctor_scan::diagnose::{Input, MessageMatcher, Options};
 use m365doctor_understand::model::{self, Example, Layout, Objective, Params};
 use m365doctor_understand::{Engine, Evidence, EvidenceKind, Query, Understanding};
 use serde::Deserialize;
@@ -68,32 +68,31 @@ impl CodeReader {
     }
 
     pub fn evidence(&self, text: &str) -> Vec<Evidence> {
-        let inputs = [Input {
-            source: "report".into(),
-            text: text.into(),
-        }];
-        let case = m365doctor_scan::case::diagnose_case_with(
+        let inputs = [Input::new("report", text)];
+        let case = m365doctor_diagnose::diagnose_with(
             &inputs,
             &self.kb,
             &self.matcher,
             &Options::default(),
         );
-        let d = &case.diagnosis;
         let mut out = Vec::new();
-        for f in &d.findings {
+        for f in &case.findings {
             out.push(Evidence {
                 kind: EvidenceKind::Code,
                 label: f.interpretation.normalized.clone(),
-                entry: f.interpretation.entry.clone(),
-                layer: f.interpretation.layer,
+                entry: f.entry.as_ref().map(|e| e.id().to_string()),
+                layer: f
+                    .interpretation
+                    .layer
+                    .or_else(|| f.entry.as_ref().and_then(|e| e.layer())),
                 weight: f.confidence,
             });
         }
-        for s in &d.symptoms {
+        for s in &case.symptoms {
             out.push(Evidence {
                 kind: EvidenceKind::Dialog,
                 label: s.matched.first().cloned().unwrap_or_default(),
-                entry: Some(s.entry.clone()),
+                entry: Some(s.entry.id().to_string()),
                 layer: s.layer,
                 weight: s.score,
             });
