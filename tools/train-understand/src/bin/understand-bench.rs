@@ -5,7 +5,7 @@
 //!     understand-bench --explain [FILE]      # the clues, layers, entries and questions
 //!
 //! `--codes` adds the evidence `diagnose` finds today (codes and dialog
-//! texts, through m365doctor-scan) before understanding, as phase 2 will.
+//! texts, through m365doctor-diagnose) before understanding, as phase 2 will.
 //!
 //! The text is read from FILE or standard input. Used by bench/understand.sh.
 
