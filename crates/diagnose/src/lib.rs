@@ -27,14 +27,26 @@ mod case;
 mod input;
 mod lines;
 mod plan;
+mod prepare;
 mod rank;
 mod redact;
 mod render;
 mod symptoms;
+mod understanding;
 
 pub use case::{
     diagnose, diagnose_with, Case, Evidence, Finding, Input, Options, PlanStep, Symptom,
+    UnderstandingInput,
 };
+pub use plan::{plan_for, HAND_OVER};
+pub use symptoms::DialogMatch;
+pub use understanding::{
+    clue_label, evidence as understanding_evidence, find_answer, parse_answer, AnswerError,
+    Diagnoser, Match, QUESTIONS, WORDS_BUDGET,
+};
+/// The text understanding's types that a case exposes (questions, answers,
+/// clues, reasons).
+pub use m365doctor_understand::{Answer, Clue, Question, Reason};
 pub use input::{dsreg_reports, DsregInputError, Limits, Loaded, Loader, Skipped};
 pub use redact::Redactor;
 pub use render::dsreg::{dsreg_document, dsreg_text};

@@ -37,6 +37,7 @@ pub use questions::{Answer, Question};
 use m365doctor_codes::Layer;
 use m365doctor_kb::model::Entry;
 use model::{layer_count, layer_index, Features, Layout, Sparse, DENSE, NONE};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 mod bundled {
@@ -150,7 +151,7 @@ pub struct Understanding {
 /// The model with its index and entries.
 pub struct Engine<'k> {
     index: std::borrow::Cow<'k, Index>,
-    entries: Vec<&'k Entry>,
+    entries: Vec<std::borrow::Cow<'k, Entry>>,
     layers: Vec<usize>,
     params: Params,
 }
@@ -160,12 +161,8 @@ impl Engine<'static> {
     pub fn bundled() -> &'static Engine<'static> {
         static ENGINE: OnceLock<Engine<'static>> = OnceLock::new();
         ENGINE.get_or_init(|| {
-            let entries: Vec<&'static Entry> = m365doctor_kb::ENTRIES.iter().collect();
-            Engine::with_index(
-                std::borrow::Cow::Borrowed(&BUNDLED),
-                entries,
-                Params::bundled(),
-            )
+            let entries = m365doctor_kb::ENTRIES.iter().map(Cow::Borrowed).collect();
+            Engine::with_index(Cow::Borrowed(&BUNDLED), entries, Params::bundled())
         })
     }
 }
@@ -173,8 +170,8 @@ impl Engine<'static> {
 impl Engine<'static> {
     /// The bundled knowledge base and index with other weights (training).
     pub fn bundled_with(params: Params) -> Engine<'static> {
-        let entries: Vec<&'static Entry> = m365doctor_kb::ENTRIES.iter().collect();
-        Engine::with_index(std::borrow::Cow::Borrowed(&BUNDLED), entries, params)
+        let entries = m365doctor_kb::ENTRIES.iter().map(Cow::Borrowed).collect();
+        Engine::with_index(Cow::Borrowed(&BUNDLED), entries, params)
     }
 }
 
@@ -182,13 +179,22 @@ impl<'k> Engine<'k> {
     /// An engine over any entries (a company's own plus the bundled ones):
     /// the index is built now, which takes some milliseconds.
     pub fn for_entries(entries: Vec<&'k Entry>, params: Params) -> Engine<'k> {
-        let index = Index::build(&entries);
-        Engine::with_index(std::borrow::Cow::Owned(index), entries, params)
+        Engine::over(entries.into_iter().map(Cow::Borrowed).collect(), params)
+    }
+
+    /// [`Engine::for_entries`] over entries it may own (a company's, loaded
+    /// at run time) next to borrowed ones (the bundled statics), so that an
+    /// engine for a company's knowledge base can live as long as the
+    /// process without borrowing from it.
+    pub fn over(entries: Vec<Cow<'k, Entry>>, params: Params) -> Engine<'k> {
+        let refs: Vec<&Entry> = entries.iter().map(|e| e.as_ref()).collect();
+        let index = Index::build(&refs);
+        Engine::with_index(Cow::Owned(index), entries, params)
     }
 
     fn with_index(
         index: std::borrow::Cow<'k, Index>,
-        entries: Vec<&'k Entry>,
+        entries: Vec<Cow<'k, Entry>>,
         params: Params,
     ) -> Engine<'k> {
         let layers = entries
@@ -203,7 +209,7 @@ impl<'k> Engine<'k> {
         }
     }
 
-    pub fn entries(&self) -> &[&'k Entry] {
+    pub fn entries(&self) -> &[Cow<'k, Entry>] {
         &self.entries
     }
 
@@ -458,7 +464,7 @@ impl<'k> Engine<'k> {
     }
 
     fn explain(&self, u: &Understanding, k: usize, probability: f64) -> EntryMatch {
-        let e = self.entries[k];
+        let e = &self.entries[k];
         let mut reasons = Vec::new();
         for ev in &u.evidence {
             if ev.entry.as_deref() == Some(e.id.as_ref()) {
