@@ -192,6 +192,8 @@ pub struct Agg {
     /// Latest success per address and per principal.
     pub ip_success: IdMap<i64>,
     pub user_success: IdMap<i64>,
+    /// Latest success per (principal, address): did a brute force get in?
+    pub user_ip_success: Map<(u64, u64), i64>,
     pub legacy: Map<u64, Usage>,
     pub device_code: Map<u64, Usage>,
     pub principals: IdMap<PrincipalAgg>,
@@ -229,6 +231,7 @@ impl Agg {
             lockout: map(),
             mfa: map(),
             mfa_success: map(),
+            user_ip_success: map(),
             legacy: map(),
             device_code: map(),
             ..Agg::default()
@@ -278,6 +281,8 @@ impl Agg {
                 let v = self.ip_success.entry(ip).or_insert(ts);
                 *v = (*v).max(ts);
                 let v = self.user_success.entry(principal).or_insert(ts);
+                *v = (*v).max(ts);
+                let v = self.user_ip_success.entry((principal, ip)).or_insert(ts);
                 *v = (*v).max(ts);
                 if e.interactive() {
                     let w = crate::time::bin(ts, p.mfa_window);
@@ -358,8 +363,13 @@ impl Agg {
             cell.events += 1;
             cell.users.insert(principal);
         }
-        let pk = principal_key(e);
-        self.name(principal, &pk);
+        // Applications are shown by name, users by UPN.
+        if matches!(e.kind, Kind::ServicePrincipal | Kind::ManagedIdentity) && !e.sp_name.is_empty() {
+            self.name(principal, &e.sp_name);
+        } else {
+            let pk = principal_key(e);
+            self.name(principal, &pk);
+        }
         self.name(app_h, app);
         let pa = self.principals.entry(principal).or_default();
         pa.kind = Some(e.kind);
@@ -538,6 +548,10 @@ impl Agg {
         }
         for (k, v) in o.user_success {
             let e = self.user_success.entry(k).or_insert(v);
+            *e = (*e).max(v);
+        }
+        for (k, v) in o.user_ip_success {
+            let e = self.user_ip_success.entry(k).or_insert(v);
             *e = (*e).max(v);
         }
         for (mine, theirs) in [(&mut self.legacy, o.legacy), (&mut self.device_code, o.device_code)] {

@@ -19,3 +19,7 @@ pub fn string(s: &str) -> String {
     out.push('"');
     out
 }
+
+pub fn queries(_t: &crate::spec::Thresholds, _lookup: Option<&str>) -> String {
+    String::new()
+}

@@ -580,10 +580,20 @@ struct Merged {
     last: i64,
 }
 
-fn merge_flagged<'a>(windows: impl Iterator<Item = (&'a (u64, i64), &'a Window)>) -> HashMap<u64, Merged> {
+/// Merges the flagged windows per key, each with its neighbouring windows
+/// (`width` seconds before and after), so that a burst that crosses a
+/// window boundary is reported whole.
+fn merge_flagged(map: &crate::aggregate::Map<(u64, i64), Window>, flagged: &[(u64, i64)], width: i64) -> HashMap<u64, Merged> {
+    let mut wanted: std::collections::BTreeSet<(u64, i64)> = std::collections::BTreeSet::new();
+    for (key, win) in flagged {
+        for w in [win - width, *win, win + width] {
+            wanted.insert((*key, w));
+        }
+    }
     let mut out: HashMap<u64, Merged> = HashMap::new();
-    for ((key, _), w) in windows {
-        let m = out.entry(*key).or_insert_with(|| Merged {
+    for k in wanted {
+        let Some(w) = map.get(&k) else { continue };
+        let m = out.entry(k.0).or_insert_with(|| Merged {
             events: 0,
             members: Set::default(),
             first: w.first,
@@ -602,11 +612,13 @@ fn attacks_of(agg: &Agg, th: &Thresholds) -> Vec<Attack> {
     // Password spray: per address and window, many accounts, few tries each.
     let min_users = th.get("spray-min-users") as usize;
     let per_user = th.get("spray-max-attempts-per-user") as u64;
-    let flagged = agg
+    let flagged: Vec<(u64, i64)> = agg
         .spray
         .iter()
-        .filter(|(_, w)| w.members.len() >= min_users && w.events <= per_user * w.members.len() as u64);
-    for (ip, m) in merge_flagged(flagged) {
+        .filter(|(_, w)| w.members.len() >= min_users && w.events <= per_user * w.members.len() as u64)
+        .map(|(k, _)| *k)
+        .collect();
+    for (ip, m) in merge_flagged(&agg.spray, &flagged, th.minutes("spray-window-minutes")) {
         out.push(Attack {
             kind: AttackKind::PasswordSpray,
             subject: None,
@@ -622,12 +634,12 @@ fn attacks_of(agg: &Agg, th: &Thresholds) -> Vec<Attack> {
         });
     }
     // Brute force and lockout bursts: per account and window.
-    for (kind, map, threshold) in [
-        (AttackKind::BruteForce, &agg.brute, th.get("brute-min-attempts") as u64),
-        (AttackKind::Lockout, &agg.lockout, th.get("lockout-min-events") as u64),
+    for (kind, map, threshold, width) in [
+        (AttackKind::BruteForce, &agg.brute, th.get("brute-min-attempts") as u64, th.minutes("brute-window-minutes")),
+        (AttackKind::Lockout, &agg.lockout, th.get("lockout-min-events") as u64, th.minutes("lockout-window-minutes")),
     ] {
-        let flagged = map.iter().filter(|(_, w)| w.events >= threshold);
-        for (user, m) in merge_flagged(flagged) {
+        let flagged: Vec<(u64, i64)> = map.iter().filter(|(_, w)| w.events >= threshold).map(|(k, _)| *k).collect();
+        for (user, m) in merge_flagged(map, &flagged, width) {
             out.push(Attack {
                 kind,
                 subject: None,
@@ -639,7 +651,15 @@ fn attacks_of(agg: &Agg, th: &Thresholds) -> Vec<Attack> {
                 successes: 0,
                 first: Some(m.first),
                 last: Some(m.last),
-                success_after: agg.user_success.get(&user).is_some_and(|t| *t >= m.first),
+                // Brute force: a success from one of the attacking addresses;
+                // lockout: any later success of the account.
+                success_after: if kind == AttackKind::BruteForce {
+                    m.members
+                        .iter()
+                        .any(|ip| agg.user_ip_success.get(&(user, *ip)).is_some_and(|t| *t >= m.first))
+                } else {
+                    agg.user_success.get(&user).is_some_and(|t| *t >= m.first)
+                },
             });
         }
     }
@@ -654,7 +674,9 @@ fn attacks_of(agg: &Agg, th: &Thresholds) -> Vec<Attack> {
         let next = agg.mfa_success.contains_key(&(*user, *win + width));
         *success.entry(*user).or_default() |= here || next;
     }
-    for (user, m) in merge_flagged(flagged.into_iter()) {
+    // Only the flagged windows themselves: the success rule looks one window ahead.
+    let keys: Vec<(u64, i64)> = flagged.iter().map(|(k, _)| **k).collect();
+    for (user, m) in merge_flagged(&agg.mfa, &keys, 0) {
         out.push(Attack {
             kind: AttackKind::MfaFatigue,
             subject: None,

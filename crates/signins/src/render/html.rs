@@ -1,0 +1,5 @@
+//! HTML.
+
+pub fn page(_r: &crate::Report, _ja: bool) -> String {
+    String::new()
+}
