@@ -421,7 +421,7 @@ impl Tenant {
     }
 
     fn app_event(&self, rng: &mut Rng, t: i64, expired: bool) -> Event<'static> {
-        let managed = rng.chance(400);
+        let managed = !expired && rng.chance(400);
         let (name, id) = if managed {
             ("contoso-func-invoices", "e4f1a2b3-5c6d-4e7f-8091-a2b3c4d5e6f7")
         } else if expired {
@@ -555,6 +555,8 @@ impl Tenant {
                     e.os = Cow::Borrowed(if k % 12 == 0 { "Android" } else { "Ios" });
                     e.browser = Cow::Borrowed("Mobile Safari");
                     e.trust_type = Cow::Borrowed("");
+                    e.device_id = Cow::Borrowed("");
+                    e.device_name = Cow::Borrowed("");
                     e.compliant = Some(false);
                     e.managed = Some(false);
                     e.code = 53000;

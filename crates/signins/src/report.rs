@@ -303,7 +303,7 @@ pub fn build(agg: Agg, inputs: Vec<InputStats>, th: &Thresholds, kb_: &Kb) -> Re
     });
 
     let bucket = th.minutes("spike-bucket-minutes");
-    let (spikes, series) = spikes_of(&agg, th, failures.iter().map(|r| r.code).collect());
+    let (spikes, series) = spikes_of(&agg, th, failures.iter().filter(|r| !r.stale_session).map(|r| r.code).collect());
     let app_spikes = app_spikes_of(&agg, th);
     let attacks = attacks_of(&agg, th);
 

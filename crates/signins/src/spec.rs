@@ -346,6 +346,7 @@ pub const THRESHOLDS: &[Threshold] = &[
     Threshold { name: "mfa-min-denials", default: 5, min: 2, doc: bi("MFA fatigue: denied or unanswered MFA requests for one account in one window", "MFA 疲労攻撃: 1 つの時間枠内の 1 アカウントで拒否または未応答だった MFA 要求の件数の下限") },
     Threshold { name: "spike-bucket-minutes", default: 60, min: 1, doc: bi("spikes: length of one step of the time series", "急増: 時系列の 1 区間の長さ (分)") },
     Threshold { name: "spike-min-events", default: 20, min: 1, doc: bi("spikes: events of a code in one step before it can count as a spike", "急増: 急増とみなすために 1 区間に必要なコードの件数の下限") },
+    Threshold { name: "kql-lookback-days", default: 30, min: 1, doc: bi("KQL: how many days back the queries read", "KQL: クエリが読み込む期間 (日数)") },
     Threshold { name: "spike-min-score", default: 6, min: 1, doc: bi("spikes: robust z-score (distance from the median in MADs) of a step", "急増: 区間のロバスト Z スコア (中央値からの距離を MAD 単位で表したもの) の下限") },
 ];
 
@@ -506,6 +507,7 @@ pub const COLUMNS: &[Column] = &[
     Column { name: "TrustType", expr: |t| device_field(t, "trustType") },
     Column { name: "Compliant", expr: |t| device_field(t, "isCompliant") },
     Column { name: "DeviceName", expr: |t| device_field(t, "displayName") },
+    Column { name: "DeviceId", expr: |t| device_field(t, "deviceId") },
     Column {
         name: "Country",
         expr: |t| {
@@ -551,6 +553,7 @@ pub fn column_value(e: &Event<'_>, column: &str) -> String {
         "TrustType" => e.trust_type.to_string(),
         "Compliant" => flag_text(e.compliant).into(),
         "DeviceName" => e.device_name.to_string(),
+        "DeviceId" => e.device_id.to_string(),
         "Country" => e.country.to_string(),
         "Ip" => e.ip.to_string(),
         "Code" => e.code.to_string(),

@@ -399,7 +399,74 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
     Ok(())
 }
 
+/// `--correlation ID` / `--user`: each sign-in found, in full.
 pub fn lookup(out: &mut dyn Write, found: &[crate::lookup::Found], label: &str, ja: bool) -> io::Result<()> {
-    let _ = (found, label, ja);
-    writeln!(out)
+    if found.is_empty() {
+        writeln!(out, "{} {label}", tr(ja, "No sign-in found for", "該当するサインインが見つかりません:"))?;
+        return Ok(());
+    }
+    writeln!(out, "{} {} ({label})", fmt_n(found.len() as u64), tr(ja, "sign-ins found", "件のサインインが見つかりました"))?;
+    for f in found {
+        let e = &f.event;
+        writeln!(out)?;
+        let result = match e.class() {
+            crate::spec::Class::Success => tr(ja, "success", "成功"),
+            crate::spec::Class::Interrupt => tr(ja, "interrupt (user action needed)", "中断 (ユーザー操作が必要)"),
+            crate::spec::Class::Failure => tr(ja, "failure", "失敗"),
+        };
+        writeln!(out, "{}  AADSTS{}  {}  [{}]", when(e.time), e.code, result, e.kind.label().get(ja))?;
+        let rows: [(&str, &str); 13] = [
+            (tr(ja, "user", "ユーザー"), &e.upn),
+            (tr(ja, "app", "アプリ"), crate::spec::app_of(e)),
+            (tr(ja, "resource", "リソース"), &e.resource),
+            (tr(ja, "client app", "クライアント アプリ"), &e.client_app),
+            (tr(ja, "IP address", "IP アドレス"), &e.ip),
+            (tr(ja, "location", "場所"), &e.country),
+            ("OS", &e.os),
+            (tr(ja, "browser", "ブラウザー"), &e.browser),
+            (tr(ja, "device", "デバイス"), &e.device_name),
+            (tr(ja, "request id", "要求 ID"), &e.id),
+            (tr(ja, "correlation id", "相関 ID"), &e.correlation_id),
+            (tr(ja, "failure reason", "失敗の理由"), &e.failure_reason),
+            (tr(ja, "details", "詳細"), &e.additional_details),
+        ];
+        for (k, v) in rows {
+            if !v.is_empty() && !(e.code == 0 && k == tr(ja, "failure reason", "失敗の理由")) {
+                writeln!(out, "  {:<16} {}", k, v)?;
+            }
+        }
+        if let Some(c) = e.compliant {
+            writeln!(out, "  {:<16} {}", tr(ja, "compliant", "準拠"), c)?;
+        }
+        if !e.policies.is_empty() {
+            writeln!(out, "  {}:", tr(ja, "Conditional Access", "条件付きアクセス"))?;
+            for p in &e.policies {
+                writeln!(out, "    {:<20} {}", p.result, p.name)?;
+            }
+        }
+        if !e.steps.is_empty() {
+            writeln!(out, "  {}:", tr(ja, "authentication steps", "認証の手順"))?;
+            for st in &e.steps {
+                let ok = match st.succeeded {
+                    Some(true) => tr(ja, "succeeded", "成功"),
+                    Some(false) => tr(ja, "failed", "失敗"),
+                    None => "",
+                };
+                writeln!(out, "    {} {} — {} {}", st.method, st.method_detail, st.result_detail, ok)?;
+            }
+        }
+        if let Some(kb) = &f.kb {
+            writeln!(out, "  {} {}  [{} · {}]", tr(ja, "Explanation:", "説明:"), if ja { &kb.title.1 } else { &kb.title.0 }, kb.entry, kb.layer)?;
+            writeln!(out, "    {}", if ja { &kb.summary.1 } else { &kb.summary.0 })?;
+            if let Some(fix) = &kb.first_fix {
+                writeln!(out, "  {} {}", tr(ja, "First fix:", "最初の対処:"), if ja { &fix.1 } else { &fix.0 })?;
+            }
+            if let Some(fix) = &kb.admin_fix {
+                writeln!(out, "  {} {}", tr(ja, "Admin:", "管理者:"), if ja { &fix.1 } else { &fix.0 })?;
+            }
+        } else if e.code != 0 {
+            writeln!(out, "  {}", tr(ja, "(this code is not in the knowledge base yet)", "(このコードはナレッジ ベースにまだありません)"))?;
+        }
+    }
+    Ok(())
 }
