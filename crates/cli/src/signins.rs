@@ -154,7 +154,7 @@ pub fn run(args: &SigninsArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
         return lookup_run(&sources, &query, threads, kb, args, ja, &mut out);
     }
 
-    let opts = Options { threads, thresholds };
+    let opts = Options { threads, thresholds, ..Options::default() };
     let progress = signins::Progress::default();
     let show = io::stderr().is_terminal();
     let done = AtomicBool::new(false);

@@ -39,6 +39,9 @@ pub struct Options {
     /// Worker threads; 0 means one per CPU.
     pub threads: usize,
     pub thresholds: Thresholds,
+    /// JSON-lines files larger than twice this many bytes are read in
+    /// pieces of this size by all threads at once.
+    pub piece_bytes: u64,
 }
 
 impl Default for Options {
@@ -46,6 +49,7 @@ impl Default for Options {
         Options {
             threads: 0,
             thresholds: Thresholds::default(),
+            piece_bytes: input::PIECE,
         }
     }
 }
@@ -74,7 +78,7 @@ pub fn analyze(
 ) -> Report {
     let params = Params::new(&opts.thresholds);
     let threads = if opts.threads == 0 { default_threads() } else { opts.threads };
-    let reader = input::Reader { threads, progress, dedupe: true };
+    let reader = input::Reader { threads, progress, dedupe: true, piece: opts.piece_bytes };
     let (parts, inputs) = input::read_all(sources, &reader, || Analysis { agg: Agg::new(), params });
     let mut agg = Agg::new();
     for p in parts {

@@ -103,7 +103,7 @@ pub fn find(
     threads: usize,
     kb_: &m365doctor_kb::Kb,
 ) -> (Vec<Found>, Vec<InputStats>) {
-    let reader = input::Reader { threads: threads.max(1), progress: None, dedupe: false };
+    let reader = input::Reader { threads: threads.max(1), progress: None, dedupe: false, piece: input::PIECE };
     let (parts, stats) = input::read_all(sources, &reader, || Finder {
         query,
         found: Vec::new(),

@@ -107,7 +107,9 @@ fn trim_ascii(mut b: &[u8]) -> &[u8] {
 /// formats of diagnostic settings and the classic portal write it.
 fn parse_us(b: &[u8]) -> Option<i64> {
     let mut parts = b.splitn(2, |c| *c == b' ');
+    // Log Analytics' CSV export writes `4/11/2025, 12:00:00.000 PM`.
     let date = parts.next()?;
+    let date = date.strip_suffix(b",").unwrap_or(date);
     let rest = parts.next().unwrap_or(b"");
     let mut d = date.split(|c| *c == b'/');
     let month = digits(d.next()?)?;
@@ -258,6 +260,7 @@ mod tests {
         assert_eq!(parse("11/14/2025 12:05:00 AM"), parse("2025-11-14T00:05:00Z"));
         assert_eq!(parse("11/14/2025 12:05:00 PM"), parse("2025-11-14T12:05:00Z"));
         assert_eq!(parse("11/14/2025 1:05:00 PM"), parse("2025-11-14T13:05:00Z"));
+        assert_eq!(parse("4/11/2025, 12:00:00.000 PM"), parse("2025-04-11T12:00:00Z"));
     }
 
     #[test]

@@ -32,7 +32,29 @@ pub enum Source {
     Path(PathBuf),
     /// Bytes already in memory (the bundled example), with a name to show.
     Memory { name: String, bytes: Arc<[u8]> },
+    /// A stream read once (an upload, a generated stream in tests).
+    Reader { name: String, reader: SharedReader },
     Stdin,
+}
+
+/// A reader that can sit in a cloneable [`Source`]; the first read takes it.
+#[derive(Clone)]
+pub struct SharedReader(Arc<Mutex<Option<Box<dyn Read + Send>>>>);
+
+impl SharedReader {
+    pub fn new(r: impl Read + Send + 'static) -> SharedReader {
+        SharedReader(Arc::new(Mutex::new(Some(Box::new(r)))))
+    }
+
+    fn take(&self) -> Option<Box<dyn Read + Send>> {
+        self.0.lock().ok().and_then(|mut g| g.take())
+    }
+}
+
+impl std::fmt::Debug for SharedReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedReader")
+    }
 }
 
 /// Why a record was not read.
@@ -245,15 +267,18 @@ pub struct Reader<'p> {
     pub progress: Option<&'p Progress>,
     /// Drop records seen before (same request id). Off for lookups.
     pub dedupe: bool,
+    /// JSON-lines files larger than twice this are read in pieces of this
+    /// size by all threads at once.
+    pub piece: u64,
 }
+
+/// The default piece size for splitting large JSON-lines files.
+pub const PIECE: u64 = 32 << 20;
 
 /// Extensions read from folders; files named on the command line are
 /// always read.
 const FOLDER_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson", "csv", "tsv", "gz", "zip", "txt"];
 
-/// Files above this size are split among threads when they are JSON lines.
-const SPLIT_ABOVE: u64 = 48 << 20;
-const PIECE: u64 = 32 << 20;
 
 enum Unit {
     Whole { source: Source, name: String },
@@ -274,7 +299,7 @@ fn expand(sources: &[Source], out: &mut Vec<(Source, String)>, errors: &mut Vec<
         match s {
             Source::Path(p) if p.is_dir() => walk(p, out, errors),
             Source::Path(p) => out.push((s.clone(), p.display().to_string())),
-            Source::Memory { name, .. } => out.push((s.clone(), name.clone())),
+            Source::Memory { name, .. } | Source::Reader { name, .. } => out.push((s.clone(), name.clone())),
             Source::Stdin => out.push((s.clone(), "-".to_string())),
         }
     }
@@ -311,12 +336,13 @@ fn walk(dir: &Path, out: &mut Vec<(Source, String)>, errors: &mut Vec<InputStats
 }
 
 /// Splits a large plain JSON-lines file into ranges; `None` for anything else.
-fn plan_ranges(path: &Path, threads: usize) -> Option<Vec<(u64, u64)>> {
+fn plan_ranges(path: &Path, threads: usize, piece: u64) -> Option<Vec<(u64, u64)>> {
+    let piece = piece.max(1);
     if threads < 2 {
         return None;
     }
     let len = std::fs::metadata(path).ok()?.len();
-    if len < SPLIT_ABOVE {
+    if len < 2 * piece {
         return None;
     }
     let mut f = File::open(path).ok()?;
@@ -338,7 +364,7 @@ fn plan_ranges(path: &Path, threads: usize) -> Option<Vec<(u64, u64)>> {
     if !json::looks_like_lines(body, n as u64 == len) {
         return None;
     }
-    let pieces = (len / PIECE).max(threads as u64);
+    let pieces = (len / piece).max(threads as u64);
     let step = len.div_ceil(pieces);
     Some((0..pieces).map(|i| (i * step, ((i + 1) * step).min(len))).filter(|(a, b)| a < b).collect())
 }
@@ -359,7 +385,7 @@ where
     for (source, name) in files {
         if let Source::Path(p) = &source {
             total += std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-            if let Some(ranges) = plan_ranges(p, threads) {
+            if let Some(ranges) = plan_ranges(p, threads, opts.piece) {
                 for (start, end) in ranges {
                     units.push(Unit::Range { path: p.clone(), name: name.clone(), start, end });
                 }
@@ -508,6 +534,14 @@ fn read_unit(unit: &Unit, ctx: &Ctx<'_>, consumer: &mut dyn Consumer) -> Vec<Inp
                         read_stream(Box::new(io::Cursor::new(bytes.clone())), name, &mut st, ctx, consumer);
                         out.push(st);
                     }
+                }
+                Source::Reader { reader, .. } => {
+                    let mut st = InputStats::new(name);
+                    match reader.take() {
+                        Some(r) => read_stream(r, name, &mut st, ctx, consumer),
+                        None => st.error = Some(Bi2::new("the stream was already read", "このストリームは既に読み込まれています")),
+                    }
+                    out.push(st);
                 }
                 Source::Stdin => {
                     let mut st = InputStats::new(name);
