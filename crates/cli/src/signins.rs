@@ -117,7 +117,13 @@ pub fn run(args: &SigninsArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
     } else {
         args.paths
             .iter()
-            .map(|p| if p.as_os_str() == "-" { Source::Stdin } else { Source::Path(p.clone()) })
+            .map(|p| {
+                if p.as_os_str() == "-" {
+                    Source::Stdin
+                } else {
+                    Source::Path(p.clone())
+                }
+            })
             .collect()
     };
     for p in &args.paths {
@@ -154,7 +160,11 @@ pub fn run(args: &SigninsArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
         return lookup_run(&sources, &query, threads, kb, args, ja, &mut out);
     }
 
-    let opts = Options { threads, thresholds, ..Options::default() };
+    let opts = Options {
+        threads,
+        thresholds,
+        ..Options::default()
+    };
     let progress = signins::Progress::default();
     let show = io::stderr().is_terminal();
     let done = AtomicBool::new(false);
@@ -174,7 +184,11 @@ pub fn run(args: &SigninsArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
     if report.inputs.iter().all(|i| i.error.is_some()) {
         for i in &report.inputs {
             if let Some(e) = &i.error {
-                crate::say(lang, &format!("{}: {}", i.path, e.en), &format!("{}: {}", i.path, e.ja));
+                crate::say(
+                    lang,
+                    &format!("{}: {}", i.path, e.en),
+                    &format!("{}: {}", i.path, e.ja),
+                );
             }
         }
         crate::say(lang, "no input could be read", "読み込めた入力がありません");
@@ -206,25 +220,53 @@ pub fn run(args: &SigninsArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
     } else {
         render::text::render(&mut out, &report, ja)?;
         if let Some(path) = &args.html {
-            writeln!(out, "\n{} {}", if ja { "HTML レポート:" } else { "HTML report:" }, path.display())?;
+            writeln!(
+                out,
+                "\n{} {}",
+                if ja {
+                    "HTML レポート:"
+                } else {
+                    "HTML report:"
+                },
+                path.display()
+            )?;
         }
         if let Some(dir) = &args.csv {
-            writeln!(out, "{} {}", if ja { "CSV:" } else { "CSV tables:" }, dir.display())?;
+            writeln!(
+                out,
+                "{} {}",
+                if ja { "CSV:" } else { "CSV tables:" },
+                dir.display()
+            )?;
         }
     }
     out.flush()?;
     for i in &report.inputs {
         if let Some(e) = &i.error {
-            crate::say(lang, &format!("{}: {}", i.path, e.en), &format!("{}: {}", i.path, e.ja));
+            crate::say(
+                lang,
+                &format!("{}: {}", i.path, e.en),
+                &format!("{}: {}", i.path, e.ja),
+            );
         } else if i.unreadable > 0 {
             crate::say(
                 lang,
-                &format!("{}: {} records could not be read (see the inputs section)", i.path, i.unreadable),
-                &format!("{}: {} 件のレコードを読み取れませんでした (入力の一覧を参照してください)", i.path, i.unreadable),
+                &format!(
+                    "{}: {} records could not be read (see the inputs section)",
+                    i.path, i.unreadable
+                ),
+                &format!(
+                    "{}: {} 件のレコードを読み取れませんでした (入力の一覧を参照してください)",
+                    i.path, i.unreadable
+                ),
             );
         }
     }
-    Ok(if signins::had_problems(&report) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if signins::had_problems(&report) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn lookup_run(
@@ -248,12 +290,19 @@ fn lookup_run(
         .or_else(|| query.user.clone())
         .unwrap_or_default();
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &render::json::lookup_document(&found, &label, inputs.len(), ja))?;
+        serde_json::to_writer_pretty(
+            &mut *out,
+            &render::json::lookup_document(&found, &label, inputs.len(), ja),
+        )?;
         writeln!(out)?;
     } else {
         render::text::lookup(out, &found, &label, ja)?;
     }
-    Ok(if found.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if found.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn progress_line(p: &signins::Progress, done: &AtomicBool, ja: bool) {
@@ -266,11 +315,23 @@ fn progress_line(p: &signins::Progress, done: &AtomicBool, ja: bool) {
         let bytes = p.bytes.load(Ordering::Relaxed);
         let total = p.total_bytes.load(Ordering::Relaxed);
         let records = p.records.load(Ordering::Relaxed);
-        let share = if total > 0 { format!(" ({}%)", bytes.min(total) * 100 / total) } else { String::new() };
-        let line = if ja {
-            format!("読み込み中: {} MB{share}、{} 件", bytes >> 20, render::fmt_n(records))
+        let share = if total > 0 {
+            format!(" ({}%)", bytes.min(total) * 100 / total)
         } else {
-            format!("reading: {} MB{share}, {} sign-ins", bytes >> 20, render::fmt_n(records))
+            String::new()
+        };
+        let line = if ja {
+            format!(
+                "読み込み中: {} MB{share}、{} 件",
+                bytes >> 20,
+                render::fmt_n(records)
+            )
+        } else {
+            format!(
+                "reading: {} MB{share}, {} sign-ins",
+                bytes >> 20,
+                render::fmt_n(records)
+            )
         };
         eprint!("\r{line}   ");
         shown = true;
@@ -283,10 +344,18 @@ fn progress_line(p: &signins::Progress, done: &AtomicBool, ja: bool) {
 /// Writes to a temporary file next to `path` and renames it, so a failed
 /// write never leaves half a report.
 fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("report.html");
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("report.html");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path)).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
 }

@@ -324,7 +324,15 @@ impl Agg {
         }
     }
 
-    fn add_code(&mut self, e: &Event<'_>, class: Class, principal: u64, app: &str, app_h: u64, p: &Params) {
+    fn add_code(
+        &mut self,
+        e: &Event<'_>,
+        class: Class,
+        principal: u64,
+        app: &str,
+        app_h: u64,
+        p: &Params,
+    ) {
         let c = self.codes.entry(e.code).or_default();
         c.events += 1;
         c.by_kind[e.kind.index()] += 1;
@@ -364,7 +372,8 @@ impl Agg {
             cell.users.insert(principal);
         }
         // Applications are shown by name, users by UPN.
-        if matches!(e.kind, Kind::ServicePrincipal | Kind::ManagedIdentity) && !e.sp_name.is_empty() {
+        if matches!(e.kind, Kind::ServicePrincipal | Kind::ManagedIdentity) && !e.sp_name.is_empty()
+        {
             self.name(principal, &e.sp_name);
         } else {
             let pk = principal_key(e);
@@ -381,10 +390,18 @@ impl Agg {
         pa.apps.insert(app_h);
         pa.last = max_t(pa.last, e.time);
         if class == Class::Failure {
-            let dev = if e.device_id.is_empty() { &e.device_name } else { &e.device_id };
+            let dev = if e.device_id.is_empty() {
+                &e.device_name
+            } else {
+                &e.device_id
+            };
             if !dev.is_empty() {
                 let dh = hash(dev);
-                let label = if e.device_name.is_empty() { dev.as_ref() } else { e.device_name.as_ref() };
+                let label = if e.device_name.is_empty() {
+                    dev.as_ref()
+                } else {
+                    e.device_name.as_ref()
+                };
                 self.name(dh, label);
                 let d = self.devices.entry(dh).or_default();
                 d.failures += 1;
@@ -411,7 +428,11 @@ impl Agg {
             else {
                 continue;
             };
-            let key = if pol.id.is_empty() { hash(&pol.name) } else { hash(&pol.id) };
+            let key = if pol.id.is_empty() {
+                hash(&pol.name)
+            } else {
+                hash(&pol.id)
+            };
             let pa = self.policies.entry((key, ri as u8)).or_default();
             if pa.id.is_empty() {
                 pa.id = pol.id.to_string();
@@ -425,11 +446,13 @@ impl Agg {
 
     fn add_windows(&mut self, e: &Event<'_>, ts: i64, principal: u64, ip: u64, p: &Params) {
         let bump = |m: &mut Map<(u64, i64), Window>, key: u64, width: i64, member: u64| {
-            let w = m.entry((key, crate::time::bin(ts, width))).or_insert_with(|| Window {
-                first: ts,
-                last: ts,
-                ..Window::default()
-            });
+            let w = m
+                .entry((key, crate::time::bin(ts, width)))
+                .or_insert_with(|| Window {
+                    first: ts,
+                    last: ts,
+                    ..Window::default()
+                });
             w.events += 1;
             w.members.insert(member);
             w.first = w.first.min(ts);
@@ -554,7 +577,10 @@ impl Agg {
             let e = self.user_ip_success.entry(k).or_insert(v);
             *e = (*e).max(v);
         }
-        for (mine, theirs) in [(&mut self.legacy, o.legacy), (&mut self.device_code, o.device_code)] {
+        for (mine, theirs) in [
+            (&mut self.legacy, o.legacy),
+            (&mut self.device_code, o.device_code),
+        ] {
             for (k, v) in theirs {
                 let u = mine.entry(k).or_default();
                 u.events += v.events;

@@ -142,17 +142,83 @@ struct App {
 }
 
 const APPS: &[App] = &[
-    App { name: "Microsoft Teams", id: "1fec8e78-bce4-4aaf-ab1b-5451cc387264", resource: "Microsoft Teams Services", interactive: 20, non_interactive: 30 },
-    App { name: "Microsoft Office", id: "d3590ed6-52b3-4102-aeff-aad2292ab01c", resource: "Office 365 Exchange Online", interactive: 15, non_interactive: 20 },
-    App { name: "OneDrive SyncEngine", id: "ab9b8c07-8f02-4f72-87fa-80105867a763", resource: "Office 365 SharePoint Online", interactive: 3, non_interactive: 15 },
-    App { name: "Outlook Mobile", id: "27922004-5251-4030-b22d-91ecd9a37ea4", resource: "Office 365 Exchange Online", interactive: 6, non_interactive: 12 },
-    App { name: "Microsoft Authentication Broker", id: "29d9ed98-a469-4536-ade2-f981bc1d605e", resource: "Microsoft Graph", interactive: 4, non_interactive: 8 },
-    App { name: "Windows Sign In", id: "38aa3b87-a06d-4817-b275-7a316988d93b", resource: "Windows Azure Active Directory", interactive: 12, non_interactive: 6 },
-    App { name: "Microsoft Edge", id: "ecd6b820-32c2-49b6-98a6-444530e5a77a", resource: "Microsoft Graph", interactive: 4, non_interactive: 5 },
-    App { name: "Office 365 SharePoint Online", id: "00000003-0000-0ff1-ce00-000000000000", resource: "Office 365 SharePoint Online", interactive: 8, non_interactive: 3 },
-    App { name: "Azure Portal", id: "c44b4083-3bb0-49c1-b47d-974e53cbdf3c", resource: "Windows Azure Service Management API", interactive: 3, non_interactive: 1 },
-    App { name: "Microsoft Intune Company Portal", id: "9ba1a5c7-f17a-4de9-a1f1-6178c8d51223", resource: "Microsoft Intune", interactive: 2, non_interactive: 2 },
-    App { name: "Contoso 勤怠管理", id: "5b2c1f0e-8a7d-4c3b-9e6f-0a1b2c3d4e5f", resource: "Contoso 勤怠管理", interactive: 3, non_interactive: 1 },
+    App {
+        name: "Microsoft Teams",
+        id: "1fec8e78-bce4-4aaf-ab1b-5451cc387264",
+        resource: "Microsoft Teams Services",
+        interactive: 20,
+        non_interactive: 30,
+    },
+    App {
+        name: "Microsoft Office",
+        id: "d3590ed6-52b3-4102-aeff-aad2292ab01c",
+        resource: "Office 365 Exchange Online",
+        interactive: 15,
+        non_interactive: 20,
+    },
+    App {
+        name: "OneDrive SyncEngine",
+        id: "ab9b8c07-8f02-4f72-87fa-80105867a763",
+        resource: "Office 365 SharePoint Online",
+        interactive: 3,
+        non_interactive: 15,
+    },
+    App {
+        name: "Outlook Mobile",
+        id: "27922004-5251-4030-b22d-91ecd9a37ea4",
+        resource: "Office 365 Exchange Online",
+        interactive: 6,
+        non_interactive: 12,
+    },
+    App {
+        name: "Microsoft Authentication Broker",
+        id: "29d9ed98-a469-4536-ade2-f981bc1d605e",
+        resource: "Microsoft Graph",
+        interactive: 4,
+        non_interactive: 8,
+    },
+    App {
+        name: "Windows Sign In",
+        id: "38aa3b87-a06d-4817-b275-7a316988d93b",
+        resource: "Windows Azure Active Directory",
+        interactive: 12,
+        non_interactive: 6,
+    },
+    App {
+        name: "Microsoft Edge",
+        id: "ecd6b820-32c2-49b6-98a6-444530e5a77a",
+        resource: "Microsoft Graph",
+        interactive: 4,
+        non_interactive: 5,
+    },
+    App {
+        name: "Office 365 SharePoint Online",
+        id: "00000003-0000-0ff1-ce00-000000000000",
+        resource: "Office 365 SharePoint Online",
+        interactive: 8,
+        non_interactive: 3,
+    },
+    App {
+        name: "Azure Portal",
+        id: "c44b4083-3bb0-49c1-b47d-974e53cbdf3c",
+        resource: "Windows Azure Service Management API",
+        interactive: 3,
+        non_interactive: 1,
+    },
+    App {
+        name: "Microsoft Intune Company Portal",
+        id: "9ba1a5c7-f17a-4de9-a1f1-6178c8d51223",
+        resource: "Microsoft Intune",
+        interactive: 2,
+        non_interactive: 2,
+    },
+    App {
+        name: "Contoso 勤怠管理",
+        id: "5b2c1f0e-8a7d-4c3b-9e6f-0a1b2c3d4e5f",
+        resource: "Contoso 勤怠管理",
+        interactive: 3,
+        non_interactive: 1,
+    },
 ];
 
 const OSES: &[((&str, &str), u32)] = &[
@@ -220,18 +286,54 @@ const NON_INTERACTIVE_PROBLEMS: &[((u32, &str), u32)] = &[
 
 /// The generated tenant's Conditional Access policies.
 const POLICIES: &[(&str, &str)] = &[
-    ("b1a2c3d4-0001-4000-8000-000000000001", "Require MFA for admins"),
-    ("b1a2c3d4-0002-4000-8000-000000000002", "Block access from outside Japan, US, SG"),
-    ("b1a2c3d4-0003-4000-8000-000000000003", "Require MFA outside trusted locations"),
-    ("b1a2c3d4-0004-4000-8000-000000000004", "Block legacy authentication (report-only)"),
-    ("b1a2c3d4-0005-4000-8000-000000000005", "Require compliant device"),
-    ("b1a2c3d4-0006-4000-8000-000000000006", "Sign-in frequency 12 hours"),
-    ("b1a2c3d4-0007-4000-8000-000000000007", "Require approved client app on mobile"),
-    ("b1a2c3d4-0008-4000-8000-000000000008", "Block high user risk"),
-    ("b1a2c3d4-0009-4000-8000-000000000009", "Terms of use for guests"),
-    ("b1a2c3d4-0010-4000-8000-000000000010", "Require MFA to register security info"),
-    ("b1a2c3d4-0011-4000-8000-000000000011", "Block device code flow (report-only)"),
-    ("b1a2c3d4-0012-4000-8000-000000000012", "Session controls for unmanaged devices"),
+    (
+        "b1a2c3d4-0001-4000-8000-000000000001",
+        "Require MFA for admins",
+    ),
+    (
+        "b1a2c3d4-0002-4000-8000-000000000002",
+        "Block access from outside Japan, US, SG",
+    ),
+    (
+        "b1a2c3d4-0003-4000-8000-000000000003",
+        "Require MFA outside trusted locations",
+    ),
+    (
+        "b1a2c3d4-0004-4000-8000-000000000004",
+        "Block legacy authentication (report-only)",
+    ),
+    (
+        "b1a2c3d4-0005-4000-8000-000000000005",
+        "Require compliant device",
+    ),
+    (
+        "b1a2c3d4-0006-4000-8000-000000000006",
+        "Sign-in frequency 12 hours",
+    ),
+    (
+        "b1a2c3d4-0007-4000-8000-000000000007",
+        "Require approved client app on mobile",
+    ),
+    (
+        "b1a2c3d4-0008-4000-8000-000000000008",
+        "Block high user risk",
+    ),
+    (
+        "b1a2c3d4-0009-4000-8000-000000000009",
+        "Terms of use for guests",
+    ),
+    (
+        "b1a2c3d4-0010-4000-8000-000000000010",
+        "Require MFA to register security info",
+    ),
+    (
+        "b1a2c3d4-0011-4000-8000-000000000011",
+        "Block device code flow (report-only)",
+    ),
+    (
+        "b1a2c3d4-0012-4000-8000-000000000012",
+        "Session controls for unmanaged devices",
+    ),
 ];
 const POLICY_REQUIRE_COMPLIANT: usize = 4;
 const POLICY_BLOCK_LEGACY_RO: usize = 3;
@@ -253,10 +355,60 @@ pub struct Tenant {
     users: Vec<User>,
 }
 
-const GIVEN: &[&str] = &["akira", "yuki", "haruto", "sakura", "kenji", "mei", "taro", "hana", "ren", "aoi", "daniel", "emma", "lucas", "olivia", "noah", "mia"];
-const FAMILY: &[&str] = &["sato", "suzuki", "takahashi", "tanaka", "watanabe", "ito", "yamamoto", "nakamura", "kobayashi", "kato", "smith", "brown", "miller", "wilson"];
-const GIVEN_JA: &[&str] = &["明", "由紀", "陽翔", "さくら", "健二", "芽衣", "太郎", "花", "蓮", "葵", "ダニエル", "エマ", "ルーカス", "オリビア", "ノア", "ミア"];
-const FAMILY_JA: &[&str] = &["佐藤", "鈴木", "高橋", "田中", "渡辺", "伊藤", "山本", "中村", "小林", "加藤", "スミス", "ブラウン", "ミラー", "ウィルソン"];
+const GIVEN: &[&str] = &[
+    "akira", "yuki", "haruto", "sakura", "kenji", "mei", "taro", "hana", "ren", "aoi", "daniel",
+    "emma", "lucas", "olivia", "noah", "mia",
+];
+const FAMILY: &[&str] = &[
+    "sato",
+    "suzuki",
+    "takahashi",
+    "tanaka",
+    "watanabe",
+    "ito",
+    "yamamoto",
+    "nakamura",
+    "kobayashi",
+    "kato",
+    "smith",
+    "brown",
+    "miller",
+    "wilson",
+];
+const GIVEN_JA: &[&str] = &[
+    "明",
+    "由紀",
+    "陽翔",
+    "さくら",
+    "健二",
+    "芽衣",
+    "太郎",
+    "花",
+    "蓮",
+    "葵",
+    "ダニエル",
+    "エマ",
+    "ルーカス",
+    "オリビア",
+    "ノア",
+    "ミア",
+];
+const FAMILY_JA: &[&str] = &[
+    "佐藤",
+    "鈴木",
+    "高橋",
+    "田中",
+    "渡辺",
+    "伊藤",
+    "山本",
+    "中村",
+    "小林",
+    "加藤",
+    "スミス",
+    "ブラウン",
+    "ミラー",
+    "ウィルソン",
+];
 
 impl Tenant {
     pub fn new(cfg: Config) -> Tenant {
@@ -272,7 +424,11 @@ impl Tenant {
                 User {
                     // Some exports keep the case users typed.
                     upn: if i % 23 == 5 {
-                        format!("{}.{}{suffix}@Contoso.example", cap(GIVEN[g]), cap(FAMILY[f]))
+                        format!(
+                            "{}.{}{suffix}@Contoso.example",
+                            cap(GIVEN[g]),
+                            cap(FAMILY[f])
+                        )
                     } else {
                         format!("{}.{}{suffix}@contoso.example", GIVEN[g], FAMILY[f])
                     },
@@ -376,21 +532,52 @@ impl Tenant {
             steps: Vec::new(),
         };
         e.policies = (0..self.cfg.policies.min(POLICIES.len()))
-            .map(|i| policy(i, if i == POLICY_REQUIRE_COMPLIANT { "notEnabled" } else if i % 3 == 0 { "success" } else { "notApplied" }))
+            .map(|i| {
+                policy(
+                    i,
+                    if i == POLICY_REQUIRE_COMPLIANT {
+                        "notEnabled"
+                    } else if i % 3 == 0 {
+                        "success"
+                    } else {
+                        "notApplied"
+                    },
+                )
+            })
             .collect();
         if kind == Kind::Interactive {
-            e.steps.push(step("Password", "Password in the cloud", "Correct password", true));
+            e.steps.push(step(
+                "Password",
+                "Password in the cloud",
+                "Correct password",
+                true,
+            ));
         }
         e
     }
 
-    fn background(&self, rng: &mut Rng, ui: usize, t: i64, interactive: bool, hour: i64) -> Event<'static> {
+    fn background(
+        &self,
+        rng: &mut Rng,
+        ui: usize,
+        t: i64,
+        interactive: bool,
+        hour: i64,
+    ) -> Event<'static> {
         let u = self.user(ui);
-        let kind = if interactive { Kind::Interactive } else { Kind::NonInteractive };
+        let kind = if interactive {
+            Kind::Interactive
+        } else {
+            Kind::NonInteractive
+        };
         let mut e = self.base(rng, u, t, kind);
         let problem_rate = if interactive { 190 } else { 45 };
         if rng.chance(problem_rate) {
-            let (code, reason) = *rng.pick(if interactive { INTERACTIVE_PROBLEMS } else { NON_INTERACTIVE_PROBLEMS });
+            let (code, reason) = *rng.pick(if interactive {
+                INTERACTIVE_PROBLEMS
+            } else {
+                NON_INTERACTIVE_PROBLEMS
+            });
             e.code = code;
             e.failure_reason = Cow::Borrowed(reason);
             if code == 53003 {
@@ -400,12 +587,23 @@ impl Tenant {
                 }
             }
             if code == 500121 {
-                e.additional_details = Cow::Borrowed("MFA denied; user declined the authentication");
-                e.steps.push(step("Mobile app notification", "", "MFA denied; user declined the authentication", false));
+                e.additional_details =
+                    Cow::Borrowed("MFA denied; user declined the authentication");
+                e.steps.push(step(
+                    "Mobile app notification",
+                    "",
+                    "MFA denied; user declined the authentication",
+                    false,
+                ));
             }
         } else if interactive && rng.chance(300) {
             e.auth_requirement = Cow::Borrowed("multiFactorAuthentication");
-            e.steps.push(step("Mobile app notification", "", "MFA successfully completed", true));
+            e.steps.push(step(
+                "Mobile app notification",
+                "",
+                "MFA successfully completed",
+                true,
+            ));
         }
         // After the new "Require compliant device" policy (day 2, 09:00 JST)
         // its result shows on every sign-in; on the first morning it refuses
@@ -423,15 +621,28 @@ impl Tenant {
     fn app_event(&self, rng: &mut Rng, t: i64, expired: bool) -> Event<'static> {
         let managed = !expired && rng.chance(400);
         let (name, id) = if managed {
-            ("contoso-func-invoices", "e4f1a2b3-5c6d-4e7f-8091-a2b3c4d5e6f7")
+            (
+                "contoso-func-invoices",
+                "e4f1a2b3-5c6d-4e7f-8091-a2b3c4d5e6f7",
+            )
         } else if expired {
-            ("Contoso Payroll Sync", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+            (
+                "Contoso Payroll Sync",
+                "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+            )
         } else {
-            ("Contoso Backup Agent", "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a")
+            (
+                "Contoso Backup Agent",
+                "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+            )
         };
         let mut e = Event {
             time: Some(t),
-            kind: if managed { Kind::ManagedIdentity } else { Kind::ServicePrincipal },
+            kind: if managed {
+                Kind::ManagedIdentity
+            } else {
+                Kind::ServicePrincipal
+            },
             id: s(rng.guid()),
             correlation_id: s(rng.guid()),
             sp_id: Cow::Borrowed(id),
@@ -447,12 +658,19 @@ impl Tenant {
         };
         if expired {
             e.code = 7000222;
-            e.failure_reason = Cow::Borrowed("The provided client secret keys for app are expired.");
+            e.failure_reason =
+                Cow::Borrowed("The provided client secret keys for app are expired.");
         }
         e
     }
 
-    fn incidents(&self, rng: &mut Rng, h: i64, hour_start: i64, f: &mut impl FnMut(Event<'static>)) {
+    fn incidents(
+        &self,
+        rng: &mut Rng,
+        h: i64,
+        hour_start: i64,
+        f: &mut impl FnMut(Event<'static>),
+    ) {
         let users = self.users.len();
         let day = h / 24;
         let hour = h % 24;
@@ -482,7 +700,9 @@ impl Tenant {
             }
             if k == 2 {
                 e.code = 50126;
-                e.failure_reason = Cow::Borrowed("Error validating credentials due to invalid username or password.");
+                e.failure_reason = Cow::Borrowed(
+                    "Error validating credentials due to invalid username or password.",
+                );
             }
             f(e);
         }
@@ -508,7 +728,12 @@ impl Tenant {
             3 => {
                 for k in 0..30u64 {
                     let u = self.user((k * 7 + 11) as usize % users);
-                    let mut e = self.base(rng, u, hour_start + 600 + (k * 23) as i64, Kind::Interactive);
+                    let mut e = self.base(
+                        rng,
+                        u,
+                        hour_start + 600 + (k * 23) as i64,
+                        Kind::Interactive,
+                    );
                     e.ip = Cow::Borrowed(SPRAY_IP);
                     e.asn = Cow::Borrowed("64500");
                     e.country = Cow::Borrowed("NL");
@@ -517,7 +742,9 @@ impl Tenant {
                     e.protocol = Cow::Borrowed("ropc");
                     e.app = Cow::Borrowed("Azure Active Directory PowerShell");
                     e.code = if k % 10 == 9 { 50053 } else { 50126 };
-                    e.failure_reason = Cow::Borrowed("Error validating credentials due to invalid username or password.");
+                    e.failure_reason = Cow::Borrowed(
+                        "Error validating credentials due to invalid username or password.",
+                    );
                     e.steps.clear();
                     f(e);
                 }
@@ -535,7 +762,9 @@ impl Tenant {
                     e.ip = Cow::Borrowed(BRUTE_IP);
                     e.country = Cow::Borrowed("US");
                     e.code = 50126;
-                    e.failure_reason = Cow::Borrowed("Error validating credentials due to invalid username or password.");
+                    e.failure_reason = Cow::Borrowed(
+                        "Error validating credentials due to invalid username or password.",
+                    );
                     f(e);
                 }
                 for k in 0..8 {
@@ -551,7 +780,16 @@ impl Tenant {
             0 => {
                 for k in 0..160u64 {
                     let u = self.user((k * 5 + 1) as usize % users);
-                    let mut e = self.base(rng, u, hour_start + (k * 21) as i64, if k % 4 == 0 { Kind::Interactive } else { Kind::NonInteractive });
+                    let mut e = self.base(
+                        rng,
+                        u,
+                        hour_start + (k * 21) as i64,
+                        if k % 4 == 0 {
+                            Kind::Interactive
+                        } else {
+                            Kind::NonInteractive
+                        },
+                    );
                     e.os = Cow::Borrowed(if k % 12 == 0 { "Android" } else { "Ios" });
                     e.browser = Cow::Borrowed("Mobile Safari");
                     e.trust_type = Cow::Borrowed("");
@@ -576,7 +814,9 @@ impl Tenant {
                     let mut e = self.base(rng, u, hour_start + 120 + k * 35, Kind::Interactive);
                     e.ip = Cow::Borrowed(FATIGUE_IP);
                     e.code = 500121;
-                    e.failure_reason = Cow::Borrowed("Authentication failed during strong authentication request.");
+                    e.failure_reason = Cow::Borrowed(
+                        "Authentication failed during strong authentication request.",
+                    );
                     let detail = if k % 3 == 0 {
                         "MFA denied; user declined the authentication"
                     } else {
@@ -584,13 +824,19 @@ impl Tenant {
                     };
                     e.additional_details = Cow::Borrowed(detail);
                     e.auth_requirement = Cow::Borrowed("multiFactorAuthentication");
-                    e.steps.push(step("Mobile app notification", "", detail, false));
+                    e.steps
+                        .push(step("Mobile app notification", "", detail, false));
                     f(e);
                 }
                 let mut e = self.base(rng, u, hour_start + 120 + 12 * 35 + 60, Kind::Interactive);
                 e.ip = Cow::Borrowed(FATIGUE_IP);
                 e.auth_requirement = Cow::Borrowed("multiFactorAuthentication");
-                e.steps.push(step("Mobile app notification", "", "MFA successfully completed", true));
+                e.steps.push(step(
+                    "Mobile app notification",
+                    "",
+                    "MFA successfully completed",
+                    true,
+                ));
                 f(e);
             }
             // 09:00: a phone with an old password locks its owner out.
@@ -635,10 +881,23 @@ fn pick_index<T>(rng: &mut Rng, items: &[(T, u32)]) -> usize {
 }
 
 fn pick_app(rng: &mut Rng, interactive: bool) -> &'static App {
-    let total: u64 = APPS.iter().map(|a| u64::from(if interactive { a.interactive } else { a.non_interactive })).sum();
+    let total: u64 = APPS
+        .iter()
+        .map(|a| {
+            u64::from(if interactive {
+                a.interactive
+            } else {
+                a.non_interactive
+            })
+        })
+        .sum();
     let mut r = rng.below(total);
     for a in APPS {
-        let w = u64::from(if interactive { a.interactive } else { a.non_interactive });
+        let w = u64::from(if interactive {
+            a.interactive
+        } else {
+            a.non_interactive
+        });
         if r < w {
             return a;
         }
@@ -652,16 +911,29 @@ fn policy(i: usize, result: &'static str) -> Policy<'static> {
         id: Cow::Borrowed(POLICIES[i].0),
         name: Cow::Borrowed(POLICIES[i].1),
         result: Cow::Borrowed(result),
-        grant_controls: if i % 2 == 0 { vec![Cow::Borrowed("Mfa")] } else { vec![Cow::Borrowed("Block")] },
+        grant_controls: if i % 2 == 0 {
+            vec![Cow::Borrowed("Mfa")]
+        } else {
+            vec![Cow::Borrowed("Block")]
+        },
     }
 }
 
-fn step(method: &'static str, detail: &'static str, result: &'static str, ok: bool) -> Step<'static> {
+fn step(
+    method: &'static str,
+    detail: &'static str,
+    result: &'static str,
+    ok: bool,
+) -> Step<'static> {
     Step {
         method: Cow::Borrowed(method),
         method_detail: Cow::Borrowed(detail),
         time: Cow::Borrowed(""),
-        requirement: Cow::Borrowed(if method == "Password" { "Primary authentication" } else { "Multi-factor authentication" }),
+        requirement: Cow::Borrowed(if method == "Password" {
+            "Primary authentication"
+        } else {
+            "Multi-factor authentication"
+        }),
         result_detail: Cow::Borrowed(result),
         succeeded: Some(ok),
     }
@@ -683,7 +955,11 @@ fn category(kind: Kind) -> &'static str {
 
 fn iso_fraction(t: i64, id: &str) -> String {
     // Seven fractional digits, as the service writes them.
-    let frac = id.bytes().take(7).map(|b| (b % 10 + b'0') as char).collect::<String>();
+    let frac = id
+        .bytes()
+        .take(7)
+        .map(|b| (b % 10 + b'0') as char)
+        .collect::<String>();
     time::format(t).replace('Z', &format!(".{frac}Z"))
 }
 
@@ -718,8 +994,10 @@ pub fn graph_json(e: &Event<'_>, beta: bool, out: &mut String) {
         j(&e.device_name),
         j(&e.os),
         j(&e.browser),
-        e.compliant.map_or("null", |c| if c { "true" } else { "false" }),
-        e.managed.map_or("null", |c| if c { "true" } else { "false" }),
+        e.compliant
+            .map_or("null", |c| if c { "true" } else { "false" }),
+        e.managed
+            .map_or("null", |c| if c { "true" } else { "false" }),
         j(&e.trust_type),
         j(&e.city),
         j(&e.state),
@@ -758,7 +1036,10 @@ pub fn graph_json(e: &Event<'_>, beta: bool, out: &mut String) {
             j(&e.protocol),
             j(&e.transfer),
             j(&e.token_type),
-            e.asn.parse::<u32>().map(|n| n.to_string()).unwrap_or_else(|_| "null".into()),
+            e.asn
+                .parse::<u32>()
+                .map(|n| n.to_string())
+                .unwrap_or_else(|_| "null".into()),
             j(&e.user_type),
         );
         for (i, st) in e.steps.iter().enumerate() {
@@ -784,7 +1065,10 @@ pub fn graph_json(e: &Event<'_>, beta: bool, out: &mut String) {
 /// A diagnostic-settings record (storage account or Event Hub).
 pub fn diagnostic_json(e: &Event<'_>, out: &mut String) {
     use std::fmt::Write as _;
-    let t = e.time.map(|t| iso_fraction(t, &e.correlation_id)).unwrap_or_default();
+    let t = e
+        .time
+        .map(|t| iso_fraction(t, &e.correlation_id))
+        .unwrap_or_default();
     let _ = write!(
         out,
         r#"{{"time":{},"resourceId":"/tenants/{TENANT}/providers/Microsoft.aadiam","operationName":"Sign-in activity","operationVersion":"1.0","category":"{}","tenantId":"{TENANT}","resultType":"{}","resultSignature":"{}","resultDescription":{},"durationMs":0,"callerIpAddress":{},"correlationId":{},"identity":{},"Level":4,"location":{},"properties":"#,
@@ -795,7 +1079,11 @@ pub fn diagnostic_json(e: &Event<'_>, out: &mut String) {
         j(&e.failure_reason),
         j(&e.ip),
         j(&e.correlation_id),
-        j(if e.user_display.is_empty() { &e.sp_name } else { &e.user_display }),
+        j(if e.user_display.is_empty() {
+            &e.sp_name
+        } else {
+            &e.user_display
+        }),
         j(&e.country),
     );
     graph_json(e, true, out);
@@ -835,17 +1123,79 @@ pub fn portal_csv_row(e: &Event<'_>, out: &mut String) {
         None => "",
     };
     let mfa = e.steps.iter().find(|s| s.method != "Password");
-    let code = if e.code == 0 { String::new() } else { e.code.to_string() };
+    let code = if e.code == 0 {
+        String::new()
+    } else {
+        e.code.to_string()
+    };
     let fields: [&str; 57] = [
-        &t, &e.id, &e.user_agent, &e.correlation_id, &e.user_id, &e.user_display, &e.upn, &e.user_type, "none", &e.token_type,
-        &e.protocol, "", &e.transfer, "none", "", "", &e.app, &e.app_id, "", &e.resource, "", TENANT, "", TENANT, "", &e.ip,
-        &location, status, &code, if e.code == 0 { "" } else { &e.failure_reason }, &e.client_app, &e.device_id, &e.browser, &e.os,
-        yes(e.compliant), yes(e.managed), &e.trust_type,
-        mfa.map_or("", |s| &s.result_detail), mfa.map_or("", |s| &s.method), mfa.map_or("", |s| &s.method_detail),
-        if e.auth_requirement == "multiFactorAuthentication" { "Multifactor authentication" } else { "Single-factor authentication" },
-        &e.upn, "", "", "No", "", &e.asn, "No", "AzureAD", &e.token_type, "", "87",
-        if e.ca_status == "failure" { "Failure" } else if e.ca_status == "success" { "Success" } else { "Not Applied" },
-        "", "", "", "",
+        &t,
+        &e.id,
+        &e.user_agent,
+        &e.correlation_id,
+        &e.user_id,
+        &e.user_display,
+        &e.upn,
+        &e.user_type,
+        "none",
+        &e.token_type,
+        &e.protocol,
+        "",
+        &e.transfer,
+        "none",
+        "",
+        "",
+        &e.app,
+        &e.app_id,
+        "",
+        &e.resource,
+        "",
+        TENANT,
+        "",
+        TENANT,
+        "",
+        &e.ip,
+        &location,
+        status,
+        &code,
+        if e.code == 0 { "" } else { &e.failure_reason },
+        &e.client_app,
+        &e.device_id,
+        &e.browser,
+        &e.os,
+        yes(e.compliant),
+        yes(e.managed),
+        &e.trust_type,
+        mfa.map_or("", |s| &s.result_detail),
+        mfa.map_or("", |s| &s.method),
+        mfa.map_or("", |s| &s.method_detail),
+        if e.auth_requirement == "multiFactorAuthentication" {
+            "Multifactor authentication"
+        } else {
+            "Single-factor authentication"
+        },
+        &e.upn,
+        "",
+        "",
+        "No",
+        "",
+        &e.asn,
+        "No",
+        "AzureAD",
+        &e.token_type,
+        "",
+        "87",
+        if e.ca_status == "failure" {
+            "Failure"
+        } else if e.ca_status == "success" {
+            "Success"
+        } else {
+            "Not Applied"
+        },
+        "",
+        "",
+        "",
+        "",
     ];
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
@@ -861,7 +1211,10 @@ pub fn portal_csv_row(e: &Event<'_>, out: &mut String) {
 /// columns as text in the tables where they are strings.
 pub fn log_analytics_json(e: &Event<'_>, out: &mut String) {
     use std::fmt::Write as _;
-    let table = crate::spec::TABLES.iter().find(|t| t.kind == e.kind).expect("a table per kind");
+    let table = crate::spec::TABLES
+        .iter()
+        .find(|t| t.kind == e.kind)
+        .expect("a table per kind");
     let t = e.time.map(time::format).unwrap_or_default();
     let mut status = String::new();
     let _ = write!(
@@ -877,11 +1230,18 @@ pub fn log_analytics_json(e: &Event<'_>, out: &mut String) {
         j(&e.device_name),
         j(&e.os),
         j(&e.browser),
-        e.compliant.map_or("null", |c| if c { "true" } else { "false" }),
-        e.managed.map_or("null", |c| if c { "true" } else { "false" }),
+        e.compliant
+            .map_or("null", |c| if c { "true" } else { "false" }),
+        e.managed
+            .map_or("null", |c| if c { "true" } else { "false" }),
         j(&e.trust_type)
     );
-    let location = format!(r#"{{"city":{},"state":{},"countryOrRegion":{}}}"#, j(&e.city), j(&e.state), j(&e.country));
+    let location = format!(
+        r#"{{"city":{},"state":{},"countryOrRegion":{}}}"#,
+        j(&e.city),
+        j(&e.state),
+        j(&e.country)
+    );
     let policies: Vec<String> = e
         .policies
         .iter()
@@ -911,7 +1271,13 @@ pub fn log_analytics_json(e: &Event<'_>, out: &mut String) {
         })
         .collect();
     let steps = format!("[{}]", steps.join(","));
-    let dynamic = |v: &str| if table.dynamic_columns { v.to_string() } else { j(v) };
+    let dynamic = |v: &str| {
+        if table.dynamic_columns {
+            v.to_string()
+        } else {
+            j(v)
+        }
+    };
     let _ = write!(
         out,
         r#"{{"TenantId":"{TENANT}","TimeGenerated":"{t}","CreatedDateTime":"{t}","Id":{},"CorrelationId":{},"ResultType":"{}","ResultDescription":{},"ResultSignature":"{}","IPAddress":{},"Location":{},"LocationDetails":{},"ResourceDisplayName":{},"ConditionalAccessStatus":{},"ConditionalAccessPolicies":{},"Category":"{}","Type":"{}","#,
@@ -963,7 +1329,12 @@ pub fn log_analytics_json(e: &Event<'_>, out: &mut String) {
 
 /// Writes the tenant's events in `shape`; stops after about `limit` bytes.
 /// Returns the events and bytes written.
-pub fn write(tenant: &Tenant, shape: Shape, w: &mut dyn Write, limit: Option<u64>) -> io::Result<(u64, u64)> {
+pub fn write(
+    tenant: &Tenant,
+    shape: Shape,
+    w: &mut dyn Write,
+    limit: Option<u64>,
+) -> io::Result<(u64, u64)> {
     let mut written = 0u64;
     let mut events = 0u64;
     let mut line = String::with_capacity(8192);
@@ -975,7 +1346,8 @@ pub fn write(tenant: &Tenant, shape: Shape, w: &mut dyn Write, limit: Option<u64
         Shape::GraphPages | Shape::GraphArrays => 1000,
         _ => usize::MAX,
     };
-    let open = |line: &mut String, page: u64| match shape {
+    let open = |line: &mut String, page: u64| {
+        match shape {
         Shape::EventHub => line.push_str("{\"records\":["),
         Shape::GraphPages => line.push_str("{\"@odata.context\":\"https://graph.microsoft.com/beta/$metadata#auditLogs/signIns\",\"value\":["),
         Shape::GraphArrays => {
@@ -985,8 +1357,10 @@ pub fn write(tenant: &Tenant, shape: Shape, w: &mut dyn Write, limit: Option<u64
             line.push_str("[\r\n")
         }
         _ => {}
+    }
     };
-    let close = |line: &mut String, page: u64| match shape {
+    let close = |line: &mut String, page: u64| {
+        match shape {
         Shape::EventHub => line.push_str("]}\n"),
         Shape::GraphPages => line.push_str(&format!(
             "],\"@odata.nextLink\":\"https://graph.microsoft.com/beta/auditLogs/signIns?$top=1000&$skiptoken=page{}\"}}\n",
@@ -994,6 +1368,7 @@ pub fn write(tenant: &Tenant, shape: Shape, w: &mut dyn Write, limit: Option<u64
         )),
         Shape::GraphArrays => line.push_str("\r\n]"),
         _ => {}
+    }
     };
     match shape {
         Shape::PortalCsv => {
@@ -1075,7 +1450,8 @@ pub fn bundled() -> Vec<crate::Source> {
     let mut diag = Vec::new();
     let _ = write(&tenant, Shape::Diagnostic, &mut diag, None);
     vec![crate::Source::Memory {
-        name: "example: insights-logs-signinlogs/…/PT1H.json (synthetic tenant contoso.example)".into(),
+        name: "example: insights-logs-signinlogs/…/PT1H.json (synthetic tenant contoso.example)"
+            .into(),
         bytes: diag.into(),
     }]
 }

@@ -55,7 +55,10 @@ fn minutes(m: i64) -> String {
 fn prelude(th: &Thresholds) -> Vec<String> {
     let mut lines = vec![
         format!("let lookback = {}d;", th.get("kql-lookback-days")),
-        format!("let Interrupts = dynamic([{}]);", spec::code_list(spec::INTERRUPT_CODES)),
+        format!(
+            "let Interrupts = dynamic([{}]);",
+            spec::code_list(spec::INTERRUPT_CODES)
+        ),
         "let Signins = union".to_string(),
     ];
     for (i, t) in TABLES.iter().enumerate() {
@@ -78,7 +81,13 @@ fn prelude(th: &Thresholds) -> Vec<String> {
     lines
 }
 
-fn q(id: &'static str, title: &'static str, portable: bool, th: &Thresholds, body: &[String]) -> Query {
+fn q(
+    id: &'static str,
+    title: &'static str,
+    portable: bool,
+    th: &Thresholds,
+    body: &[String],
+) -> Query {
     let mut lines = vec![format!("// {id}: {title}")];
     lines.extend(prelude(th));
     lines.extend(body.iter().cloned());
@@ -135,7 +144,13 @@ pub fn all(th: &Thresholds) -> Vec<Query> {
             ),
         ],
     ));
-    out.push(q("failures", "failures ranked by users affected", true, th, &code_ranking(&spec::FAILURES, th)));
+    out.push(q(
+        "failures",
+        "failures ranked by users affected",
+        true,
+        th,
+        &code_ranking(&spec::FAILURES, th),
+    ));
     out.push(q(
         "interrupts",
         "interrupts (MFA, consent, stay signed in): counted apart, not failures",
@@ -146,7 +161,11 @@ pub fn all(th: &Thresholds) -> Vec<Query> {
     let mut parts = Vec::new();
     for d in spec::DIMENSIONS {
         if d.key == spec::POLICY_DIMENSION {
-            let results = spec::POLICY_BLOCKING_RESULTS.iter().map(|r| string(r)).collect::<Vec<_>>().join(", ");
+            let results = spec::POLICY_BLOCKING_RESULTS
+                .iter()
+                .map(|r| string(r))
+                .collect::<Vec<_>>()
+                .join(", ");
             parts.push(format!(
                 "    (Problems | mv-expand Policy = Policies | where tostring(Policy.result) in ({results}) | summarize Events = count(), Users = dcount(User) by Code, Value = tostring(Policy.displayName) | extend Dimension = \"{}\")",
                 d.key
@@ -159,7 +178,10 @@ pub fn all(th: &Thresholds) -> Vec<Query> {
         }
     }
     let n = parts.len();
-    let mut body = vec!["let Problems = Signins | where Code != \"0\";".to_string(), "union".into()];
+    let mut body = vec![
+        "let Problems = Signins | where Code != \"0\";".to_string(),
+        "union".into(),
+    ];
     for (i, p) in parts.into_iter().enumerate() {
         body.push(if i + 1 < n { format!("{p},") } else { p });
     }
@@ -168,7 +190,11 @@ pub fn all(th: &Thresholds) -> Vec<Query> {
         "| order by Code asc, Dimension asc, Events desc, Users desc, Value asc",
     ]));
     out.push(q("breakdown", "what concentrates each failure and interrupt: app, client app, OS, browser, device, country, policy", true, th, &body));
-    let impact = spec::POLICY_IMPACT_RESULTS.iter().map(|r| string(r)).collect::<Vec<_>>().join(", ");
+    let impact = spec::POLICY_IMPACT_RESULTS
+        .iter()
+        .map(|r| string(r))
+        .collect::<Vec<_>>()
+        .join(", ");
     out.push(q(
         "conditional-access",
         "Conditional Access impact per policy, report-only policies that would block",
@@ -415,7 +441,11 @@ pub fn queries(th: &Thresholds, lookup_id: Option<&str>) -> String {
     if let Some(id) = lookup_id {
         qs.push(lookup(th, id));
     }
-    let mut out = qs.iter().map(|q| q.text.clone()).collect::<Vec<_>>().join("\n\n");
+    let mut out = qs
+        .iter()
+        .map(|q| q.text.clone())
+        .collect::<Vec<_>>()
+        .join("\n\n");
     out.push('\n');
     out
 }

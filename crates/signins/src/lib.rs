@@ -55,7 +55,9 @@ impl Default for Options {
 }
 
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }
 
 struct Analysis {
@@ -77,9 +79,21 @@ pub fn analyze(
     progress: Option<&Progress>,
 ) -> Report {
     let params = Params::new(&opts.thresholds);
-    let threads = if opts.threads == 0 { default_threads() } else { opts.threads };
-    let reader = input::Reader { threads, progress, dedupe: true, piece: opts.piece_bytes };
-    let (parts, inputs) = input::read_all(sources, &reader, || Analysis { agg: Agg::new(), params });
+    let threads = if opts.threads == 0 {
+        default_threads()
+    } else {
+        opts.threads
+    };
+    let reader = input::Reader {
+        threads,
+        progress,
+        dedupe: true,
+        piece: opts.piece_bytes,
+    };
+    let (parts, inputs) = input::read_all(sources, &reader, || Analysis {
+        agg: Agg::new(),
+        params,
+    });
     let mut agg = Agg::new();
     for p in parts {
         agg.merge(p.agg);
@@ -89,5 +103,8 @@ pub fn analyze(
 
 /// Whether any input could not be read at all or lost records.
 pub fn had_problems(report: &Report) -> bool {
-    report.inputs.iter().any(|i| i.error.is_some() || i.unreadable > 0)
+    report
+        .inputs
+        .iter()
+        .any(|i| i.error.is_some() || i.unreadable > 0)
 }

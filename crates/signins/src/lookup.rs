@@ -73,7 +73,9 @@ impl Consumer for Finder<'_> {
         let raw = match raw {
             RawRef::Json(b) => serde_json::from_slice(b).unwrap_or(serde_json::Value::Null),
             RawRef::Fields(f) => serde_json::Value::Object(
-                f.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect(),
+                f.into_iter()
+                    .map(|(k, v)| (k, serde_json::Value::String(v)))
+                    .collect(),
             ),
         };
         self.found.push((e.clone().into_owned(), raw));
@@ -81,14 +83,17 @@ impl Consumer for Finder<'_> {
 
     fn auth_detail(&mut self, request_id: &str, step: &Step<'_>) {
         let own = |s: &Cow<'_, str>| Cow::Owned(s.to_string());
-        self.steps.entry(request_id.to_ascii_lowercase()).or_default().push(Step {
-            method: own(&step.method),
-            method_detail: own(&step.method_detail),
-            time: own(&step.time),
-            requirement: own(&step.requirement),
-            result_detail: own(&step.result_detail),
-            succeeded: step.succeeded,
-        });
+        self.steps
+            .entry(request_id.to_ascii_lowercase())
+            .or_default()
+            .push(Step {
+                method: own(&step.method),
+                method_detail: own(&step.method_detail),
+                time: own(&step.time),
+                requirement: own(&step.requirement),
+                result_detail: own(&step.result_detail),
+                succeeded: step.succeeded,
+            });
     }
 
     fn wants_fields(&self) -> bool {
@@ -103,7 +108,12 @@ pub fn find(
     threads: usize,
     kb_: &m365doctor_kb::Kb,
 ) -> (Vec<Found>, Vec<InputStats>) {
-    let reader = input::Reader { threads: threads.max(1), progress: None, dedupe: false, piece: input::PIECE };
+    let reader = input::Reader {
+        threads: threads.max(1),
+        progress: None,
+        dedupe: false,
+        piece: input::PIECE,
+    };
     let (parts, stats) = input::read_all(sources, &reader, || Finder {
         query,
         found: Vec::new(),
@@ -128,7 +138,9 @@ pub fn find(
                     event.steps = s.clone();
                 }
             }
-            let kb = (event.code != 0).then(|| kb::lookup(kb_, event.code)).flatten();
+            let kb = (event.code != 0)
+                .then(|| kb::lookup(kb_, event.code))
+                .flatten();
             Found { event, raw, kb }
         })
         .collect();

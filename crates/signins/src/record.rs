@@ -371,10 +371,14 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
                 T::deserialize(de::value::MapAccessDeserializer::new(m)).map(|v| Lenient(Some(v)))
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::deserialize(de::value::BorrowedStrDeserializer::<E>::new(v)).ok()))
+                Ok(Lenient(
+                    T::deserialize(de::value::BorrowedStrDeserializer::<E>::new(v)).ok(),
+                ))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::deserialize(de::value::StringDeserializer::<E>::new(v.to_string())).ok()))
+                Ok(Lenient(
+                    T::deserialize(de::value::StringDeserializer::<E>::new(v.to_string())).ok(),
+                ))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Lenient<T>, A::Error> {
                 while s.next_element::<IgnoredAny>()?.is_some() {}
@@ -761,13 +765,16 @@ mod tests {
 
     #[test]
     fn flexible_values() {
-        let r = parse(br#"{"resultType":"50126","isInteractive":"True","autonomousSystemNumber":8075,
+        let r = parse(
+            br#"{"resultType":"50126","isInteractive":"True","autonomousSystemNumber":8075,
             "Status":"{\"errorCode\":53003,\"failureReason\":\"Blocked\"}",
             "DeviceDetail":"{\"operatingSystem\":\"Ios\",\"isCompliant\":false}",
             "LocationDetails":"{\"countryOrRegion\":\"JP\",\"city\":\"Tokyo\"}",
             "Location":"JP",
             "ConditionalAccessPolicies":"[{\"id\":\"p1\",\"result\":\"failure\"},7]",
-            "SignInEventTypes":"[\"nonInteractiveUser\"]"}"#).unwrap();
+            "SignInEventTypes":"[\"nonInteractiveUser\"]"}"#,
+        )
+        .unwrap();
         assert_eq!(r.result_type, Some(Code(Some(50126))));
         assert_eq!(r.interactive, Some(Flag(Some(true))));
         assert_eq!(r.asn.unwrap().as_str(), "8075");
@@ -801,12 +808,21 @@ mod tests {
         assert_eq!(r.place.unwrap().country_code.unwrap().as_str(), "US");
         let p = r.properties.unwrap();
         assert_eq!(p.id.unwrap().as_str(), "r1");
-        assert_eq!(p.place.unwrap().details.unwrap().city.unwrap().as_str(), "Redmond");
+        assert_eq!(
+            p.place.unwrap().details.unwrap().city.unwrap().as_str(),
+            "Redmond"
+        );
     }
 
     #[test]
     fn wrappers_are_marked() {
-        assert!(parse(br#"{"value":[{"id":"a"}]}"#).unwrap().wrapper.unwrap().0);
+        assert!(
+            parse(br#"{"value":[{"id":"a"}]}"#)
+                .unwrap()
+                .wrapper
+                .unwrap()
+                .0
+        );
         assert!(!parse(br#"{"value":"x"}"#).unwrap().wrapper.unwrap().0);
     }
 }

@@ -85,12 +85,23 @@ impl Redactor {
             serde_json::Value::Object(map) => {
                 for (k, val) in map.iter_mut() {
                     let kind = match k.to_ascii_lowercase().replace([' ', '_'], "").as_str() {
-                        "userprincipalname" | "username" | "signinidentifier" | "alternatesigninname" => Some("user"),
+                        "userprincipalname"
+                        | "username"
+                        | "signinidentifier"
+                        | "alternatesigninname" => Some("user"),
                         "userdisplayname" | "user" | "identity" => Some("user-name"),
                         "userid" => Some("user-id"),
-                        "ipaddress" | "calleripaddress" | "ipaddress(seenbyresource)" | "ipaddressfromresourceprovider" => Some("ip"),
+                        "ipaddress"
+                        | "calleripaddress"
+                        | "ipaddress(seenbyresource)"
+                        | "ipaddressfromresourceprovider" => Some("ip"),
                         "deviceid" => Some("device-id"),
-                        "tenantid" | "hometenantid" | "resourcetenantid" | "aadtenantid" | "resourceownertenantid" | "appownertenantid" => Some("tenant"),
+                        "tenantid"
+                        | "hometenantid"
+                        | "resourcetenantid"
+                        | "aadtenantid"
+                        | "resourceownertenantid"
+                        | "appownertenantid" => Some("tenant"),
                         _ => None,
                     };
                     if k.eq_ignore_ascii_case("devicedetail") {

@@ -142,12 +142,30 @@ impl AttackKind {
 
     pub fn label(self) -> spec::Bi {
         match self {
-            AttackKind::PasswordSpray => spec::Bi { en: "password spray", ja: "パスワード スプレー" },
-            AttackKind::BruteForce => spec::Bi { en: "brute force on one account", ja: "1 アカウントへの総当たり攻撃" },
-            AttackKind::Lockout => spec::Bi { en: "smart lockout burst", ja: "スマート ロックアウトの集中" },
-            AttackKind::MfaFatigue => spec::Bi { en: "MFA fatigue (repeated push requests)", ja: "MFA 疲労攻撃 (プッシュ通知の連続送信)" },
-            AttackKind::LegacyAuth => spec::Bi { en: "legacy authentication", ja: "レガシー認証" },
-            AttackKind::DeviceCode => spec::Bi { en: "device code flow", ja: "デバイス コード フロー" },
+            AttackKind::PasswordSpray => spec::Bi {
+                en: "password spray",
+                ja: "パスワード スプレー",
+            },
+            AttackKind::BruteForce => spec::Bi {
+                en: "brute force on one account",
+                ja: "1 アカウントへの総当たり攻撃",
+            },
+            AttackKind::Lockout => spec::Bi {
+                en: "smart lockout burst",
+                ja: "スマート ロックアウトの集中",
+            },
+            AttackKind::MfaFatigue => spec::Bi {
+                en: "MFA fatigue (repeated push requests)",
+                ja: "MFA 疲労攻撃 (プッシュ通知の連続送信)",
+            },
+            AttackKind::LegacyAuth => spec::Bi {
+                en: "legacy authentication",
+                ja: "レガシー認証",
+            },
+            AttackKind::DeviceCode => spec::Bi {
+                en: "device code flow",
+                ja: "デバイス コード フロー",
+            },
         }
     }
 }
@@ -223,7 +241,12 @@ pub fn build(agg: Agg, inputs: Vec<InputStats>, th: &Thresholds, kb_: &Kb) -> Re
     };
 
     let mut kb_cache: HashMap<u32, Option<KbInfo>> = HashMap::new();
-    let mut kb_of = |code: u32| kb_cache.entry(code).or_insert_with(|| kb::lookup(kb_, code)).clone();
+    let mut kb_of = |code: u32| {
+        kb_cache
+            .entry(code)
+            .or_insert_with(|| kb::lookup(kb_, code))
+            .clone()
+    };
 
     let rows = |class: spec::Class, kb_of: &mut dyn FnMut(u32) -> Option<KbInfo>| -> Vec<CodeRow> {
         let denominator = match class {
@@ -254,7 +277,12 @@ pub fn build(agg: Agg, inputs: Vec<InputStats>, th: &Thresholds, kb_: &Kb) -> Re
                 }
             })
             .collect();
-        v.sort_by(|a, b| b.users.cmp(&a.users).then(b.events.cmp(&a.events)).then(a.code.cmp(&b.code)));
+        v.sort_by(|a, b| {
+            b.users
+                .cmp(&a.users)
+                .then(b.events.cmp(&a.events))
+                .then(a.code.cmp(&b.code))
+        });
         for r in &mut v {
             r.kb = kb_of(r.code);
         }
@@ -303,7 +331,15 @@ pub fn build(agg: Agg, inputs: Vec<InputStats>, th: &Thresholds, kb_: &Kb) -> Re
     });
 
     let bucket = th.minutes("spike-bucket-minutes");
-    let (spikes, series) = spikes_of(&agg, th, failures.iter().filter(|r| !r.stale_session).map(|r| r.code).collect());
+    let (spikes, series) = spikes_of(
+        &agg,
+        th,
+        failures
+            .iter()
+            .filter(|r| !r.stale_session)
+            .map(|r| r.code)
+            .collect(),
+    );
     let app_spikes = app_spikes_of(&agg, th);
     let attacks = attacks_of(&agg, th);
 
@@ -319,7 +355,9 @@ pub fn build(agg: Agg, inputs: Vec<InputStats>, th: &Thresholds, kb_: &Kb) -> Re
             failures: p.failures,
             interrupts: p.interrupts,
             top_code: codes.first().map(|c| c.0).unwrap_or(0),
-            credential_problem: codes.iter().any(|(c, _)| spec::APP_CREDENTIAL_CODES.contains(c)),
+            credential_problem: codes
+                .iter()
+                .any(|(c, _)| spec::APP_CREDENTIAL_CODES.contains(c)),
             codes,
             apps: p.apps.len() as u64,
             last: p.last,
@@ -370,7 +408,9 @@ pub fn build(agg: Agg, inputs: Vec<InputStats>, th: &Thresholds, kb_: &Kb) -> Re
         }
     }
     stale.users = stale_users.len() as u64;
-    stale.codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    stale
+        .codes
+        .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
 
     Report {
         inputs,
@@ -393,8 +433,10 @@ pub fn build(agg: Agg, inputs: Vec<InputStats>, th: &Thresholds, kb_: &Kb) -> Re
 }
 
 fn breakdown(agg: &Agg, code: u32, n: usize) -> Vec<(&'static str, Vec<TopValue>)> {
-    let mut out: Vec<(&'static str, Vec<TopValue>)> =
-        spec::DIMENSIONS.iter().map(|d| (d.key, Vec::new())).collect();
+    let mut out: Vec<(&'static str, Vec<TopValue>)> = spec::DIMENSIONS
+        .iter()
+        .map(|d| (d.key, Vec::new()))
+        .collect();
     for ((c, di, h), cell) in &agg.breakdown {
         if *c != code {
             continue;
@@ -406,7 +448,12 @@ fn breakdown(agg: &Agg, code: u32, n: usize) -> Vec<(&'static str, Vec<TopValue>
         });
     }
     for (_, v) in &mut out {
-        v.sort_by(|a, b| b.events.cmp(&a.events).then(b.users.cmp(&a.users)).then(a.name.cmp(&b.name)));
+        v.sort_by(|a, b| {
+            b.events
+                .cmp(&a.events)
+                .then(b.users.cmp(&a.users))
+                .then(a.name.cmp(&b.name))
+        });
         v.truncate(n);
     }
     out
@@ -439,7 +486,10 @@ fn detect(
     let mut sorted = counts.to_vec();
     sorted.sort_unstable();
     let med = median(&sorted);
-    let mut dev: Vec<u64> = counts.iter().map(|&c| (c as f64 - med).abs().round() as u64).collect();
+    let mut dev: Vec<u64> = counts
+        .iter()
+        .map(|&c| (c as f64 - med).abs().round() as u64)
+        .collect();
     dev.sort_unstable();
     let mad = median(&dev);
     let scale = (1.4826 * mad).max(1.0);
@@ -468,7 +518,11 @@ fn detect(
 /// Steps needed before a baseline means anything.
 const MIN_STEPS: usize = 6;
 
-fn spikes_of(agg: &Agg, th: &Thresholds, chart_codes: Vec<u32>) -> (Vec<Spike>, Vec<(u32, Vec<(i64, u64)>)>) {
+fn spikes_of(
+    agg: &Agg,
+    th: &Thresholds,
+    chart_codes: Vec<u32>,
+) -> (Vec<Spike>, Vec<(u32, Vec<(i64, u64)>)>) {
     let bucket = th.minutes("spike-bucket-minutes");
     let (Some(first), Some(last)) = (agg.totals.first, agg.totals.last) else {
         return (Vec::new(), Vec::new());
@@ -494,7 +548,16 @@ fn spikes_of(agg: &Agg, th: &Thresholds, chart_codes: Vec<u32>) -> (Vec<Spike>, 
                 th.get("spike-min-score") as f64,
                 first_seen,
             ) {
-                spikes.push(Spike { code: Some(*code), app: None, start: s, end: e, events: n, baseline: base, score, new });
+                spikes.push(Spike {
+                    code: Some(*code),
+                    app: None,
+                    start: s,
+                    end: e,
+                    events: n,
+                    baseline: base,
+                    score,
+                    new,
+                });
             }
         }
     }
@@ -509,7 +572,14 @@ fn spikes_of(agg: &Agg, th: &Thresholds, chart_codes: Vec<u32>) -> (Vec<Spike>, 
         .into_iter()
         .filter_map(|c| {
             per_code.get(&c).map(|counts| {
-                (c, counts.iter().enumerate().map(|(i, n)| (start + i as i64 * bucket, *n)).collect())
+                (
+                    c,
+                    counts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| (start + i as i64 * bucket, *n))
+                        .collect(),
+                )
             })
         })
         .collect();
@@ -583,7 +653,11 @@ struct Merged {
 /// Merges the flagged windows per key, each with its neighbouring windows
 /// (`width` seconds before and after), so that a burst that crosses a
 /// window boundary is reported whole.
-fn merge_flagged(map: &crate::aggregate::Map<(u64, i64), Window>, flagged: &[(u64, i64)], width: i64) -> HashMap<u64, Merged> {
+fn merge_flagged(
+    map: &crate::aggregate::Map<(u64, i64), Window>,
+    flagged: &[(u64, i64)],
+    width: i64,
+) -> HashMap<u64, Merged> {
     let mut wanted: std::collections::BTreeSet<(u64, i64)> = std::collections::BTreeSet::new();
     for (key, win) in flagged {
         for w in [win - width, *win, win + width] {
@@ -615,7 +689,9 @@ fn attacks_of(agg: &Agg, th: &Thresholds) -> Vec<Attack> {
     let flagged: Vec<(u64, i64)> = agg
         .spray
         .iter()
-        .filter(|(_, w)| w.members.len() >= min_users && w.events <= per_user * w.members.len() as u64)
+        .filter(|(_, w)| {
+            w.members.len() >= min_users && w.events <= per_user * w.members.len() as u64
+        })
         .map(|(k, _)| *k)
         .collect();
     for (ip, m) in merge_flagged(&agg.spray, &flagged, th.minutes("spray-window-minutes")) {
@@ -635,10 +711,24 @@ fn attacks_of(agg: &Agg, th: &Thresholds) -> Vec<Attack> {
     }
     // Brute force and lockout bursts: per account and window.
     for (kind, map, threshold, width) in [
-        (AttackKind::BruteForce, &agg.brute, th.get("brute-min-attempts") as u64, th.minutes("brute-window-minutes")),
-        (AttackKind::Lockout, &agg.lockout, th.get("lockout-min-events") as u64, th.minutes("lockout-window-minutes")),
+        (
+            AttackKind::BruteForce,
+            &agg.brute,
+            th.get("brute-min-attempts") as u64,
+            th.minutes("brute-window-minutes"),
+        ),
+        (
+            AttackKind::Lockout,
+            &agg.lockout,
+            th.get("lockout-min-events") as u64,
+            th.minutes("lockout-window-minutes"),
+        ),
     ] {
-        let flagged: Vec<(u64, i64)> = map.iter().filter(|(_, w)| w.events >= threshold).map(|(k, _)| *k).collect();
+        let flagged: Vec<(u64, i64)> = map
+            .iter()
+            .filter(|(_, w)| w.events >= threshold)
+            .map(|(k, _)| *k)
+            .collect();
         for (user, m) in merge_flagged(map, &flagged, width) {
             out.push(Attack {
                 kind,
@@ -654,9 +744,11 @@ fn attacks_of(agg: &Agg, th: &Thresholds) -> Vec<Attack> {
                 // Brute force: a success from one of the attacking addresses;
                 // lockout: any later success of the account.
                 success_after: if kind == AttackKind::BruteForce {
-                    m.members
-                        .iter()
-                        .any(|ip| agg.user_ip_success.get(&(user, *ip)).is_some_and(|t| *t >= m.first))
+                    m.members.iter().any(|ip| {
+                        agg.user_ip_success
+                            .get(&(user, *ip))
+                            .is_some_and(|t| *t >= m.first)
+                    })
                 } else {
                     agg.user_success.get(&user).is_some_and(|t| *t >= m.first)
                 },
@@ -667,10 +759,17 @@ fn attacks_of(agg: &Agg, th: &Thresholds) -> Vec<Attack> {
     // interactive success from the first denial up to the end of the next window.
     let width = th.minutes("mfa-window-minutes");
     let min_denials = th.get("mfa-min-denials") as u64;
-    let flagged: Vec<(&(u64, i64), &Window)> = agg.mfa.iter().filter(|(_, w)| w.events >= min_denials).collect();
+    let flagged: Vec<(&(u64, i64), &Window)> = agg
+        .mfa
+        .iter()
+        .filter(|(_, w)| w.events >= min_denials)
+        .collect();
     let mut success: HashMap<u64, bool> = HashMap::new();
     for ((user, win), w) in &flagged {
-        let here = agg.mfa_success.get(&(*user, *win)).is_some_and(|t| *t >= w.first);
+        let here = agg
+            .mfa_success
+            .get(&(*user, *win))
+            .is_some_and(|t| *t >= w.first);
         let next = agg.mfa_success.contains_key(&(*user, *win + width));
         *success.entry(*user).or_default() |= here || next;
     }
@@ -691,7 +790,10 @@ fn attacks_of(agg: &Agg, th: &Thresholds) -> Vec<Attack> {
             success_after: success.get(&user).copied().unwrap_or(false),
         });
     }
-    for (kind, map) in [(AttackKind::LegacyAuth, &agg.legacy), (AttackKind::DeviceCode, &agg.device_code)] {
+    for (kind, map) in [
+        (AttackKind::LegacyAuth, &agg.legacy),
+        (AttackKind::DeviceCode, &agg.device_code),
+    ] {
         for (key, u) in map {
             out.push(Attack {
                 kind,

@@ -144,7 +144,8 @@ pub const MFA_DENIED_TEXT: &str = "MFA denied";
 /// mostly apps retrying old tokens, noise rather than users stuck.
 pub const STALE_SESSION_CODES: &[u32] = &[50132, 50133, 50173, 70043, 700082, 700084];
 /// Credential problems of applications (secrets, certificates, assertions).
-pub const APP_CREDENTIAL_CODES: &[u32] = &[700016, 700023, 700024, 700027, 7000112, 7000215, 7000222];
+pub const APP_CREDENTIAL_CODES: &[u32] =
+    &[700016, 700023, 700024, 700027, 7000112, 7000215, 7000222];
 
 /// `clientAppUsed` values of legacy (basic) authentication, as Microsoft's
 /// "Sign-ins using Legacy Authentication" workbook lists them.
@@ -201,8 +202,7 @@ impl Pred {
                 MFA_FAILED_CODES.contains(&e.code)
                     || contains_ci(&e.additional_details, MFA_DENIED_TEXT)
                     || contains_ci(&e.mfa_result, MFA_DENIED_TEXT)
-                    || e
-                        .steps
+                    || e.steps
                         .iter()
                         .any(|s| contains_ci(&s.result_detail, MFA_DENIED_TEXT))
             }
@@ -224,7 +224,10 @@ impl Pred {
             Pred::Interactive => "Kind == \"interactive\"".into(),
             Pred::ClientAppIn(list) => format!(
                 "ClientApp in ({})",
-                list.iter().map(|s| crate::kql::string(s)).collect::<Vec<_>>().join(", ")
+                list.iter()
+                    .map(|s| crate::kql::string(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Pred::ProtocolIs(p) => format!("Protocol =~ {}", crate::kql::string(p)),
             Pred::And(ps) => ps
@@ -273,15 +276,51 @@ pub struct Dimension {
 pub const POLICY_DIMENSION: &str = "policies";
 
 pub const DIMENSIONS: &[Dimension] = &[
-    Dimension { key: "apps", column: "App", label: bi("app", "アプリ") },
-    Dimension { key: "resources", column: "Resource", label: bi("resource", "リソース") },
-    Dimension { key: "client_apps", column: "ClientApp", label: bi("client app", "クライアント アプリ") },
-    Dimension { key: "os", column: "Os", label: bi("OS", "OS") },
-    Dimension { key: "browsers", column: "Browser", label: bi("browser", "ブラウザー") },
-    Dimension { key: "device_trust", column: "TrustType", label: bi("device join type", "デバイスの参加の種類") },
-    Dimension { key: "compliant", column: "Compliant", label: bi("device compliant", "デバイスの準拠") },
-    Dimension { key: "countries", column: "Country", label: bi("country", "国/地域") },
-    Dimension { key: POLICY_DIMENSION, column: "Policy", label: bi("Conditional Access policy", "条件付きアクセス ポリシー") },
+    Dimension {
+        key: "apps",
+        column: "App",
+        label: bi("app", "アプリ"),
+    },
+    Dimension {
+        key: "resources",
+        column: "Resource",
+        label: bi("resource", "リソース"),
+    },
+    Dimension {
+        key: "client_apps",
+        column: "ClientApp",
+        label: bi("client app", "クライアント アプリ"),
+    },
+    Dimension {
+        key: "os",
+        column: "Os",
+        label: bi("OS", "OS"),
+    },
+    Dimension {
+        key: "browsers",
+        column: "Browser",
+        label: bi("browser", "ブラウザー"),
+    },
+    Dimension {
+        key: "device_trust",
+        column: "TrustType",
+        label: bi("device join type", "デバイスの参加の種類"),
+    },
+    Dimension {
+        key: "compliant",
+        column: "Compliant",
+        label: bi("device compliant", "デバイスの準拠"),
+    },
+    Dimension {
+        key: "countries",
+        column: "Country",
+        label: bi("country", "国/地域"),
+    },
+    Dimension {
+        key: POLICY_DIMENSION,
+        column: "Policy",
+        label: bi("Conditional Access policy", "条件付きアクセス ポリシー"),
+    },
 ];
 
 /// The value of a single-valued dimension for one event.
@@ -321,7 +360,8 @@ pub fn flag_text(f: Option<bool>) -> &'static str {
 pub const POLICY_BLOCKING_RESULTS: &[&str] = &["failure"];
 /// Policy results counted in the Conditional Access impact: enforced
 /// failures and report-only policies that would have refused or asked.
-pub const POLICY_IMPACT_RESULTS: &[&str] = &["failure", "reportOnlyFailure", "reportOnlyInterrupted"];
+pub const POLICY_IMPACT_RESULTS: &[&str] =
+    &["failure", "reportOnlyFailure", "reportOnlyInterrupted"];
 
 /// A numeric setting of an analysis, settable with `--threshold NAME=VALUE`.
 #[derive(Debug, Clone, Copy)]
@@ -346,8 +386,8 @@ pub const THRESHOLDS: &[Threshold] = &[
     Threshold { name: "mfa-min-denials", default: 5, min: 2, doc: bi("MFA fatigue: denied or unanswered MFA requests for one account in one window", "MFA 疲労攻撃: 1 つの時間枠内の 1 アカウントで拒否または未応答だった MFA 要求の件数の下限") },
     Threshold { name: "spike-bucket-minutes", default: 60, min: 1, doc: bi("spikes: length of one step of the time series", "急増: 時系列の 1 区間の長さ (分)") },
     Threshold { name: "spike-min-events", default: 20, min: 1, doc: bi("spikes: events of a code in one step before it can count as a spike", "急増: 急増とみなすために 1 区間に必要なコードの件数の下限") },
-    Threshold { name: "kql-lookback-days", default: 30, min: 1, doc: bi("KQL: how many days back the queries read", "KQL: クエリが読み込む期間 (日数)") },
     Threshold { name: "spike-min-score", default: 6, min: 1, doc: bi("spikes: robust z-score (distance from the median in MADs) of a step", "急増: 区間のロバスト Z スコア (中央値からの距離を MAD 単位で表したもの) の下限") },
+    Threshold { name: "kql-lookback-days", default: 30, min: 1, doc: bi("KQL: how many days back the queries read", "KQL: クエリが読み込む期間 (日数)") },
 ];
 
 /// The thresholds in effect.
@@ -383,7 +423,11 @@ impl Thresholds {
         };
         let name = name.trim();
         let Some(i) = THRESHOLDS.iter().position(|t| t.name == name) else {
-            let names = THRESHOLDS.iter().map(|t| t.name).collect::<Vec<_>>().join(", ");
+            let names = THRESHOLDS
+                .iter()
+                .map(|t| t.name)
+                .collect::<Vec<_>>()
+                .join(", ");
             return Err(Bi2::new(
                 format!("unknown threshold `{name}` (known: {names})"),
                 format!("しきい値 `{name}` は不明です (指定できるもの: {names})"),
@@ -396,8 +440,14 @@ impl Thresholds {
                 Ok(())
             }
             _ => Err(Bi2::new(
-                format!("threshold `{name}` needs a whole number of at least {}", t.min),
-                format!("しきい値 `{name}` には {} 以上の整数を指定してください", t.min),
+                format!(
+                    "threshold `{name}` needs a whole number of at least {}",
+                    t.min
+                ),
+                format!(
+                    "しきい値 `{name}` には {} 以上の整数を指定してください",
+                    t.min
+                ),
             )),
         }
     }
@@ -448,10 +498,30 @@ pub struct Table {
 }
 
 pub const TABLES: &[Table] = &[
-    Table { name: "SigninLogs", kind: Kind::Interactive, dynamic_columns: true, user: true },
-    Table { name: "AADNonInteractiveUserSignInLogs", kind: Kind::NonInteractive, dynamic_columns: false, user: true },
-    Table { name: "AADServicePrincipalSignInLogs", kind: Kind::ServicePrincipal, dynamic_columns: false, user: false },
-    Table { name: "AADManagedIdentitySignInLogs", kind: Kind::ManagedIdentity, dynamic_columns: false, user: false },
+    Table {
+        name: "SigninLogs",
+        kind: Kind::Interactive,
+        dynamic_columns: true,
+        user: true,
+    },
+    Table {
+        name: "AADNonInteractiveUserSignInLogs",
+        kind: Kind::NonInteractive,
+        dynamic_columns: false,
+        user: true,
+    },
+    Table {
+        name: "AADServicePrincipalSignInLogs",
+        kind: Kind::ServicePrincipal,
+        dynamic_columns: false,
+        user: false,
+    },
+    Table {
+        name: "AADManagedIdentitySignInLogs",
+        kind: Kind::ManagedIdentity,
+        dynamic_columns: false,
+        user: false,
+    },
 ];
 
 impl Table {
@@ -491,23 +561,74 @@ fn device_field(t: &Table, field: &str) -> String {
 }
 
 pub const COLUMNS: &[Column] = &[
-    Column { name: "TimeGenerated", expr: |_| "TimeGenerated".into() },
-    Column { name: "Kind", expr: |t| format!("\"{}\"", t.kind.key()) },
-    Column { name: "Id", expr: |_| "Id".into() },
-    Column { name: "CorrelationId", expr: |_| "CorrelationId".into() },
-    Column { name: "User", expr: user_expr },
+    Column {
+        name: "TimeGenerated",
+        expr: |_| "TimeGenerated".into(),
+    },
+    Column {
+        name: "Kind",
+        expr: |t| format!("\"{}\"", t.kind.key()),
+    },
+    Column {
+        name: "Id",
+        expr: |_| "Id".into(),
+    },
+    Column {
+        name: "CorrelationId",
+        expr: |_| "CorrelationId".into(),
+    },
+    Column {
+        name: "User",
+        expr: user_expr,
+    },
     Column {
         name: "App",
-        expr: |t| if t.user { "AppDisplayName".into() } else { "ServicePrincipalName".into() },
+        expr: |t| {
+            if t.user {
+                "AppDisplayName".into()
+            } else {
+                "ServicePrincipalName".into()
+            }
+        },
     },
-    Column { name: "Resource", expr: |_| "ResourceDisplayName".into() },
-    Column { name: "ClientApp", expr: |t| if t.user { "ClientAppUsed".into() } else { "\"\"".into() } },
-    Column { name: "Os", expr: |t| device_field(t, "operatingSystem") },
-    Column { name: "Browser", expr: |t| device_field(t, "browser") },
-    Column { name: "TrustType", expr: |t| device_field(t, "trustType") },
-    Column { name: "Compliant", expr: |t| device_field(t, "isCompliant") },
-    Column { name: "DeviceName", expr: |t| device_field(t, "displayName") },
-    Column { name: "DeviceId", expr: |t| device_field(t, "deviceId") },
+    Column {
+        name: "Resource",
+        expr: |_| "ResourceDisplayName".into(),
+    },
+    Column {
+        name: "ClientApp",
+        expr: |t| {
+            if t.user {
+                "ClientAppUsed".into()
+            } else {
+                "\"\"".into()
+            }
+        },
+    },
+    Column {
+        name: "Os",
+        expr: |t| device_field(t, "operatingSystem"),
+    },
+    Column {
+        name: "Browser",
+        expr: |t| device_field(t, "browser"),
+    },
+    Column {
+        name: "TrustType",
+        expr: |t| device_field(t, "trustType"),
+    },
+    Column {
+        name: "Compliant",
+        expr: |t| device_field(t, "isCompliant"),
+    },
+    Column {
+        name: "DeviceName",
+        expr: |t| device_field(t, "displayName"),
+    },
+    Column {
+        name: "DeviceId",
+        expr: |t| device_field(t, "deviceId"),
+    },
     Column {
         name: "Country",
         expr: |t| {
@@ -515,11 +636,32 @@ pub const COLUMNS: &[Column] = &[
             format!("iff(isempty({c}), Location, {c})")
         },
     },
-    Column { name: "Ip", expr: |_| "IPAddress".into() },
-    Column { name: "Code", expr: |_| "ResultType".into() },
-    Column { name: "Reason", expr: |_| "ResultDescription".into() },
-    Column { name: "Protocol", expr: |t| if t.user { "AuthenticationProtocol".into() } else { "\"\"".into() } },
-    Column { name: "Policies", expr: |t| t.dynamic("ConditionalAccessPolicies") },
+    Column {
+        name: "Ip",
+        expr: |_| "IPAddress".into(),
+    },
+    Column {
+        name: "Code",
+        expr: |_| "ResultType".into(),
+    },
+    Column {
+        name: "Reason",
+        expr: |_| "ResultDescription".into(),
+    },
+    Column {
+        name: "Protocol",
+        expr: |t| {
+            if t.user {
+                "AuthenticationProtocol".into()
+            } else {
+                "\"\"".into()
+            }
+        },
+    },
+    Column {
+        name: "Policies",
+        expr: |t| t.dynamic("ConditionalAccessPolicies"),
+    },
     Column {
         name: "MfaDenied",
         expr: |t| {
@@ -593,8 +735,14 @@ mod tests {
 
     #[test]
     fn predicates_in_kql() {
-        assert_eq!(SPRAY.kql(), "Code in (\"50034\", \"50053\", \"50055\", \"50056\", \"50126\")");
-        assert_eq!(INTERACTIVE_SUCCESS.kql(), "(Code == \"0\") and (Kind == \"interactive\")");
+        assert_eq!(
+            SPRAY.kql(),
+            "Code in (\"50034\", \"50053\", \"50055\", \"50056\", \"50126\")"
+        );
+        assert_eq!(
+            INTERACTIVE_SUCCESS.kql(),
+            "(Code == \"0\") and (Kind == \"interactive\")"
+        );
         assert_eq!(DEVICE_CODE.kql(), "Protocol =~ \"deviceCode\"");
     }
 }

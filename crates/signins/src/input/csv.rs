@@ -80,7 +80,11 @@ impl<'r> Reader<'r> {
                 }
                 self.ends.push(self.buf.len());
                 self.line += 1;
-                return Ok(if too_large { Err(RowError::TooLarge) } else { Ok(true) });
+                return Ok(if too_large {
+                    Err(RowError::TooLarge)
+                } else {
+                    Ok(true)
+                });
             }
             let mut i = 0;
             let n = chunk.len();
@@ -160,7 +164,10 @@ pub fn delimiter(header: &[u8]) -> u8 {
 /// A header name as compared: trimmed, lower case, one space between
 /// words, without a ` [UTC]` / ` (UTC)` unit suffix used by Log Analytics.
 pub fn normalise_header(h: &str) -> String {
-    let words: Vec<&str> = h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').split_whitespace().collect();
+    let words: Vec<&str> = h
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .split_whitespace()
+        .collect();
     let mut s = words.join(" ").to_lowercase();
     for suffix in [" [utc]", " [local time]"] {
         if let Some(stripped) = s.strip_suffix(suffix) {
@@ -297,7 +304,10 @@ pub fn layout(header: &[String], file_name: &str) -> Result<Layout, Bi2> {
     let norm: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
     let has = |n: &str| norm.iter().any(|h| h == n);
     let lower_name = file_name.to_lowercase();
-    let name_kind = if lower_name.contains("noninteractive") || lower_name.contains("non-interactive") || lower_name.contains("non_interactive") {
+    let name_kind = if lower_name.contains("noninteractive")
+        || lower_name.contains("non-interactive")
+        || lower_name.contains("non_interactive")
+    {
         Some(Kind::NonInteractive)
     } else if lower_name.contains("msisignin") || lower_name.contains("managedidentit") {
         Some(Kind::ManagedIdentity)
@@ -310,12 +320,19 @@ pub fn layout(header: &[String], file_name: &str) -> Result<Layout, Bi2> {
     };
     if (has("timegenerated") || has("createddatetime")) && (has("resulttype") || has("status")) {
         // A `Type` or `Category` column says it per row.
-        let kind = if has("type") || has("category") { None } else { name_kind };
+        let kind = if has("type") || has("category") {
+            None
+        } else {
+            name_kind
+        };
         return Ok(Layout {
             flavour: Flavour::LogAnalytics,
             kind,
             cols: Vec::new(),
-            names: header.iter().map(|h| h.trim().trim_end_matches(" [UTC]").trim().to_string()).collect(),
+            names: header
+                .iter()
+                .map(|h| h.trim().trim_end_matches(" [UTC]").trim().to_string())
+                .collect(),
             kind_guessed: false,
         });
     }
@@ -328,7 +345,11 @@ pub fn layout(header: &[String], file_name: &str) -> Result<Layout, Bi2> {
         }
     }
     let found = |p: P| cols.iter().any(|(q, _)| *q == p);
-    if found(P::Id) && found(P::Method) && (found(P::Succeeded) || found(P::ResultDetail)) && !found(P::Code) {
+    if found(P::Id)
+        && found(P::Method)
+        && (found(P::Succeeded) || found(P::ResultDetail))
+        && !found(P::Code)
+    {
         return Ok(Layout {
             flavour: Flavour::PortalAuthDetails,
             kind: name_kind,
@@ -337,14 +358,21 @@ pub fn layout(header: &[String], file_name: &str) -> Result<Layout, Bi2> {
             kind_guessed: false,
         });
     }
-    if found(P::Time) && (found(P::Code) || found(P::Status)) && (found(P::Id) || found(P::Username) || found(P::SpId)) {
+    if found(P::Time)
+        && (found(P::Code) || found(P::Status))
+        && (found(P::Id) || found(P::Username) || found(P::SpId))
+    {
         let (kind, guessed) = if !found(P::Username) && found(P::SpId) {
             (
-                Some(if name_kind == Some(Kind::ManagedIdentity) || (found(P::MiType) && name_kind.is_none()) {
-                    Kind::ManagedIdentity
-                } else {
-                    Kind::ServicePrincipal
-                }),
+                Some(
+                    if name_kind == Some(Kind::ManagedIdentity)
+                        || (found(P::MiType) && name_kind.is_none())
+                    {
+                        Kind::ManagedIdentity
+                    } else {
+                        Kind::ServicePrincipal
+                    },
+                ),
                 false,
             )
         } else {
@@ -392,7 +420,11 @@ pub fn split_location(s: &str) -> (&str, &str, &str) {
 
 /// A portal row as an event.
 pub fn portal_event<'a>(l: &Layout, r: &'a Reader<'_>, hint: Hint) -> Result<Event<'a>, Skip> {
-    let get = |p: P| l.col(p).map(|i| text(r.field(i))).unwrap_or(Cow::Borrowed(""));
+    let get = |p: P| {
+        l.col(p)
+            .map(|i| text(r.field(i)))
+            .unwrap_or(Cow::Borrowed(""))
+    };
     let code_text = get(P::Code);
     let status = get(P::Status);
     let code = match record::parse_code(&code_text) {
@@ -460,7 +492,11 @@ pub fn portal_event<'a>(l: &Layout, r: &'a Reader<'_>, hint: Hint) -> Result<Eve
 
 /// An authentication-details row: the request id and the step.
 pub fn auth_detail<'a>(l: &Layout, r: &'a Reader<'_>) -> (Cow<'a, str>, Step<'a>) {
-    let get = |p: P| l.col(p).map(|i| text(r.field(i))).unwrap_or(Cow::Borrowed(""));
+    let get = |p: P| {
+        l.col(p)
+            .map(|i| text(r.field(i)))
+            .unwrap_or(Cow::Borrowed(""))
+    };
     (
         get(P::Id),
         Step {
@@ -535,14 +571,20 @@ mod tests {
     #[test]
     fn header_quirks() {
         assert_eq!(normalise_header("Application ID "), "application id");
-        assert_eq!(normalise_header("Autonomous system  number"), "autonomous system number");
+        assert_eq!(
+            normalise_header("Autonomous system  number"),
+            "autonomous system number"
+        );
         assert_eq!(normalise_header("TimeGenerated [UTC]"), "timegenerated");
         assert_eq!(normalise_header("\u{feff}Date (UTC)"), "date (utc)");
     }
 
     #[test]
     fn locations_split_from_the_right() {
-        assert_eq!(split_location("Redmond, Washington, US"), ("Redmond", "Washington", "US"));
+        assert_eq!(
+            split_location("Redmond, Washington, US"),
+            ("Redmond", "Washington", "US")
+        );
         assert_eq!(
             split_location("Washington, D.C., District of Columbia, US"),
             ("Washington, D.C.", "District of Columbia", "US")
@@ -555,16 +597,36 @@ mod tests {
     fn layouts() {
         let h = |s: &str| s.split(',').map(str::to_string).collect::<Vec<_>>();
         let portal = h("Date (UTC),Request ID,User,Username,Application,Application ID ,IP address,Location,Status,Sign-in error code,Failure reason,Client app");
-        assert_eq!(layout(&portal, "NonInteractiveSignIns_2025-01-01_2025-01-02.csv").unwrap().kind, Some(Kind::NonInteractive));
-        assert_eq!(layout(&portal, "InteractiveSignIns_2025.csv").unwrap().kind, Some(Kind::Interactive));
+        assert_eq!(
+            layout(&portal, "NonInteractiveSignIns_2025-01-01_2025-01-02.csv")
+                .unwrap()
+                .kind,
+            Some(Kind::NonInteractive)
+        );
+        assert_eq!(
+            layout(&portal, "InteractiveSignIns_2025.csv").unwrap().kind,
+            Some(Kind::Interactive)
+        );
         let guessed = layout(&portal, "export.csv").unwrap();
         assert!(guessed.kind_guessed);
         let app = h("Date (UTC),Request ID,Correlation ID,Service principal ID,Service principal name,Application,IP address,Location,Status,Sign-in error code,Failure reason,Conditional Access");
-        assert_eq!(layout(&app, "ApplicationSignIns_x.csv").unwrap().kind, Some(Kind::ServicePrincipal));
-        assert_eq!(layout(&app, "MSISignIns_x.csv").unwrap().kind, Some(Kind::ManagedIdentity));
+        assert_eq!(
+            layout(&app, "ApplicationSignIns_x.csv").unwrap().kind,
+            Some(Kind::ServicePrincipal)
+        );
+        assert_eq!(
+            layout(&app, "MSISignIns_x.csv").unwrap().kind,
+            Some(Kind::ManagedIdentity)
+        );
         let la = h("TenantId,TimeGenerated [UTC],ResultType,Status,UserPrincipalName,Type");
-        assert_eq!(layout(&la, "query_data.csv").unwrap().flavour, Flavour::LogAnalytics);
+        assert_eq!(
+            layout(&la, "query_data.csv").unwrap().flavour,
+            Flavour::LogAnalytics
+        );
         let other = h("Name,Price,Quantity");
-        assert!(layout(&other, "shop.csv").unwrap_err().en.contains("Name, Price, Quantity"));
+        assert!(layout(&other, "shop.csv")
+            .unwrap_err()
+            .en
+            .contains("Name, Price, Quantity"));
     }
 }

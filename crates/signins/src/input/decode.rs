@@ -142,7 +142,9 @@ mod tests {
 
     #[test]
     fn long_utf16_streams_across_blocks() {
-        let text: String = (0..60_000).map(|i| format!("{{\"n\":{i},\"s\":\"日本\"}}\n")).collect();
+        let text: String = (0..60_000)
+            .map(|i| format!("{{\"n\":{i},\"s\":\"日本\"}}\n"))
+            .collect();
         let (s, enc) = decode(utf16(&text, true, true));
         assert_eq!(enc, "UTF-16LE");
         assert_eq!(s, text);

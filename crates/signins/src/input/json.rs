@@ -755,7 +755,8 @@ mod tests {
 
     impl Sink for Collect {
         fn record(&mut self, bytes: &[u8], _: u64) {
-            self.records.push(String::from_utf8(bytes.to_vec()).unwrap());
+            self.records
+                .push(String::from_utf8(bytes.to_vec()).unwrap());
         }
         fn row(&mut self, columns: &[String], bytes: &[u8]) {
             self.rows

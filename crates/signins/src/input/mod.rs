@@ -31,9 +31,15 @@ pub enum Source {
     /// A file or a folder.
     Path(PathBuf),
     /// Bytes already in memory (the bundled example), with a name to show.
-    Memory { name: String, bytes: Arc<[u8]> },
+    Memory {
+        name: String,
+        bytes: Arc<[u8]>,
+    },
     /// A stream read once (an upload, a generated stream in tests).
-    Reader { name: String, reader: SharedReader },
+    Reader {
+        name: String,
+        reader: SharedReader,
+    },
     Stdin,
 }
 
@@ -182,14 +188,26 @@ impl InputStats {
         }
         if self.duplicates > 0 {
             w.push(Bi2::new(
-                format!("{} records seen before (same request id) were counted once", self.duplicates),
-                format!("既に読み込んだレコード (同じ要求 ID) {} 件は 1 回だけ数えました", self.duplicates),
+                format!(
+                    "{} records seen before (same request id) were counted once",
+                    self.duplicates
+                ),
+                format!(
+                    "既に読み込んだレコード (同じ要求 ID) {} 件は 1 回だけ数えました",
+                    self.duplicates
+                ),
             ));
         }
         if self.other_categories > 0 {
             w.push(Bi2::new(
-                format!("{} records of other log categories (not sign-ins) were skipped", self.other_categories),
-                format!("サインイン以外のログ カテゴリのレコード {} 件をスキップしました", self.other_categories),
+                format!(
+                    "{} records of other log categories (not sign-ins) were skipped",
+                    self.other_categories
+                ),
+                format!(
+                    "サインイン以外のログ カテゴリのレコード {} 件をスキップしました",
+                    self.other_categories
+                ),
             ));
         }
         if self.without_time > 0 {
@@ -279,10 +297,17 @@ pub const PIECE: u64 = 32 << 20;
 /// always read.
 const FOLDER_EXTENSIONS: &[&str] = &["json", "jsonl", "ndjson", "csv", "tsv", "gz", "zip", "txt"];
 
-
 enum Unit {
-    Whole { source: Source, name: String },
-    Range { path: PathBuf, name: String, start: u64, end: u64 },
+    Whole {
+        source: Source,
+        name: String,
+    },
+    Range {
+        path: PathBuf,
+        name: String,
+        start: u64,
+        end: u64,
+    },
 }
 
 impl Unit {
@@ -299,7 +324,9 @@ fn expand(sources: &[Source], out: &mut Vec<(Source, String)>, errors: &mut Vec<
         match s {
             Source::Path(p) if p.is_dir() => walk(p, out, errors),
             Source::Path(p) => out.push((s.clone(), p.display().to_string())),
-            Source::Memory { name, .. } | Source::Reader { name, .. } => out.push((s.clone(), name.clone())),
+            Source::Memory { name, .. } | Source::Reader { name, .. } => {
+                out.push((s.clone(), name.clone()))
+            }
             Source::Stdin => out.push((s.clone(), "-".to_string())),
         }
     }
@@ -366,7 +393,12 @@ fn plan_ranges(path: &Path, threads: usize, piece: u64) -> Option<Vec<(u64, u64)
     }
     let pieces = (len / piece).max(threads as u64);
     let step = len.div_ceil(pieces);
-    Some((0..pieces).map(|i| (i * step, ((i + 1) * step).min(len))).filter(|(a, b)| a < b).collect())
+    Some(
+        (0..pieces)
+            .map(|i| (i * step, ((i + 1) * step).min(len)))
+            .filter(|(a, b)| a < b)
+            .collect(),
+    )
 }
 
 /// Reads every source on `threads` threads; `make` builds one consumer per
@@ -387,7 +419,12 @@ where
             total += std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
             if let Some(ranges) = plan_ranges(p, threads, opts.piece) {
                 for (start, end) in ranges {
-                    units.push(Unit::Range { path: p.clone(), name: name.clone(), start, end });
+                    units.push(Unit::Range {
+                        path: p.clone(),
+                        name: name.clone(),
+                        start,
+                        end,
+                    });
                 }
                 continue;
             }
@@ -488,12 +525,20 @@ impl<R: Read> Read for Counting<'_, R> {
 }
 
 fn open_error(e: &io::Error) -> Bi2 {
-    Bi2::new(format!("cannot read the file: {e}"), format!("ファイルを読み込めません: {e}"))
+    Bi2::new(
+        format!("cannot read the file: {e}"),
+        format!("ファイルを読み込めません: {e}"),
+    )
 }
 
 fn read_unit(unit: &Unit, ctx: &Ctx<'_>, consumer: &mut dyn Consumer) -> Vec<InputStats> {
     match unit {
-        Unit::Range { path, name, start, end } => {
+        Unit::Range {
+            path,
+            name,
+            start,
+            end,
+        } => {
             let mut st = InputStats::new(name);
             st.format = String::new();
             if let Err(e) = read_range(path, *start, *end, &mut st, ctx, consumer) {
@@ -528,10 +573,22 @@ fn read_unit(unit: &Unit, ctx: &Ctx<'_>, consumer: &mut dyn Consumer) -> Vec<Inp
                 },
                 Source::Memory { bytes, .. } => {
                     if bytes.starts_with(b"PK\x03\x04") {
-                        read_zip(io::Cursor::new(bytes.clone()), name, ctx, consumer, &mut out);
+                        read_zip(
+                            io::Cursor::new(bytes.clone()),
+                            name,
+                            ctx,
+                            consumer,
+                            &mut out,
+                        );
                     } else {
                         let mut st = InputStats::new(name);
-                        read_stream(Box::new(io::Cursor::new(bytes.clone())), name, &mut st, ctx, consumer);
+                        read_stream(
+                            Box::new(io::Cursor::new(bytes.clone())),
+                            name,
+                            &mut st,
+                            ctx,
+                            consumer,
+                        );
                         out.push(st);
                     }
                 }
@@ -539,7 +596,12 @@ fn read_unit(unit: &Unit, ctx: &Ctx<'_>, consumer: &mut dyn Consumer) -> Vec<Inp
                     let mut st = InputStats::new(name);
                     match reader.take() {
                         Some(r) => read_stream(r, name, &mut st, ctx, consumer),
-                        None => st.error = Some(Bi2::new("the stream was already read", "このストリームは既に読み込まれています")),
+                        None => {
+                            st.error = Some(Bi2::new(
+                                "the stream was already read",
+                                "このストリームは既に読み込まれています",
+                            ))
+                        }
                     }
                     out.push(st);
                 }
@@ -595,7 +657,11 @@ fn read_range(
     if pos >= end {
         return Ok(());
     }
-    let counting = Counting { inner: f, progress: ctx.progress, bytes: 0 };
+    let counting = Counting {
+        inner: f,
+        progress: ctx.progress,
+        bytes: 0,
+    };
     let mut r = BufReader::with_capacity(decode::BLOCK, counting);
     if start == 0 {
         let head = r.fill_buf()?;
@@ -637,7 +703,10 @@ fn read_zip<R: Read + Seek>(
     if archive.is_empty() {
         let mut st = InputStats::new(name);
         st.container = "zip".into();
-        st.error = Some(Bi2::new("the zip archive is empty", "zip アーカイブが空です"));
+        st.error = Some(Bi2::new(
+            "the zip archive is empty",
+            "zip アーカイブが空です",
+        ));
         out.push(st);
         return;
     }
@@ -661,7 +730,10 @@ fn read_zip<R: Read + Seek>(
         }
         let member_name = format!(
             "{name}!{}",
-            member.name().map(|n| n.to_string()).unwrap_or_else(|_| format!("#{i}"))
+            member
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_else(|_| format!("#{i}"))
         );
         let mut st = InputStats::new(&member_name);
         st.container = "zip".into();
@@ -688,7 +760,11 @@ fn read_stream<'s>(
     ctx: &Ctx<'_>,
     consumer: &mut dyn Consumer,
 ) {
-    let counting = Counting { inner, progress: ctx.progress, bytes: 0 };
+    let counting = Counting {
+        inner,
+        progress: ctx.progress,
+        bytes: 0,
+    };
     let mut raw = BufReader::with_capacity(decode::BLOCK, counting);
     let is_gzip = match raw.fill_buf() {
         Ok(b) => b.starts_with(&[0x1f, 0x8b]),
@@ -698,7 +774,11 @@ fn read_stream<'s>(
         }
     };
     let result = if is_gzip {
-        st.container = if st.container.is_empty() { "gzip".into() } else { format!("{}+gzip", st.container) };
+        st.container = if st.container.is_empty() {
+            "gzip".into()
+        } else {
+            format!("{}+gzip", st.container)
+        };
         let gz = flate2::bufread::MultiGzDecoder::new(raw);
         read_text(Box::new(gz), name, st, ctx, consumer)
     } else {
@@ -738,7 +818,10 @@ fn read_text<'s>(
         st.error = Some(if head.is_empty() {
             Bi2::new("the file is empty", "ファイルが空です")
         } else {
-            Bi2::new("the file holds only blank lines", "ファイルには空行しかありません")
+            Bi2::new(
+                "the file holds only blank lines",
+                "ファイルには空行しかありません",
+            )
         });
         return Ok(());
     };
@@ -845,7 +928,16 @@ impl<'c, 'x> JsonSink<'c, 'x> {
         hint: Hint,
         shape: &'static str,
     ) -> Self {
-        JsonSink { st, ctx, consumer, hint, shape, flavour: None, depth: 0, scratch: Vec::new() }
+        JsonSink {
+            st,
+            ctx,
+            consumer,
+            hint,
+            shape,
+            flavour: None,
+            depth: 0,
+            scratch: Vec::new(),
+        }
     }
 
     fn finish_format(&mut self) {
@@ -861,7 +953,13 @@ impl<'c, 'x> JsonSink<'c, 'x> {
     }
 }
 
-fn deliver(st: &mut InputStats, ctx: &Ctx<'_>, consumer: &mut dyn Consumer, e: &Event<'_>, raw: RawRef<'_>) {
+fn deliver(
+    st: &mut InputStats,
+    ctx: &Ctx<'_>,
+    consumer: &mut dyn Consumer,
+    e: &Event<'_>,
+    raw: RawRef<'_>,
+) {
     if let Some(d) = ctx.dedupe {
         if !e.id.is_empty() && !d.first(&e.id) {
             st.duplicates += 1;
@@ -1002,7 +1100,10 @@ fn read_csv(
                 continue;
             }
             Err(csv::RowError::Unterminated) => {
-                st.bad(Reason::UnterminatedQuote, Some(format!("line {}", reader.line + 1)));
+                st.bad(
+                    Reason::UnterminatedQuote,
+                    Some(format!("line {}", reader.line + 1)),
+                );
                 break;
             }
         }
@@ -1017,7 +1118,12 @@ fn read_csv(
                             header
                                 .iter()
                                 .enumerate()
-                                .map(|(i, h)| (h.trim().to_string(), String::from_utf8_lossy(reader.field(i)).into_owned()))
+                                .map(|(i, h)| {
+                                    (
+                                        h.trim().to_string(),
+                                        String::from_utf8_lossy(reader.field(i)).into_owned(),
+                                    )
+                                })
                                 .collect(),
                         )
                     } else {

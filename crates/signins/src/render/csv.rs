@@ -41,7 +41,22 @@ pub fn tables(r: &Report, ja: bool) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let codes = |rows: &[crate::report::CodeRow]| -> String {
         table(
-            &["code", "events", "users", "apps", "share_of_failing_users", "interactive", "non_interactive", "first", "last", "reason", "entry", "layer", "title", "first_fix"],
+            &[
+                "code",
+                "events",
+                "users",
+                "apps",
+                "share_of_failing_users",
+                "interactive",
+                "non_interactive",
+                "first",
+                "last",
+                "reason",
+                "entry",
+                "layer",
+                "title",
+                "first_fix",
+            ],
             rows.iter()
                 .map(|c| {
                     let kb = c.kb.as_ref();
@@ -58,8 +73,17 @@ pub fn tables(r: &Report, ja: bool) -> Vec<(&'static str, String)> {
                         c.reason.clone(),
                         kb.map(|k| k.entry.clone()).unwrap_or_default(),
                         kb.map(|k| k.layer.clone()).unwrap_or_default(),
-                        kb.map(|k| if ja { k.title.1.clone() } else { k.title.0.clone() }).unwrap_or_default(),
-                        kb.and_then(|k| k.first_fix.as_ref()).map(|f| if ja { f.1.clone() } else { f.0.clone() }).unwrap_or_default(),
+                        kb.map(|k| {
+                            if ja {
+                                k.title.1.clone()
+                            } else {
+                                k.title.0.clone()
+                            }
+                        })
+                        .unwrap_or_default(),
+                        kb.and_then(|k| k.first_fix.as_ref())
+                            .map(|f| if ja { f.1.clone() } else { f.0.clone() })
+                            .unwrap_or_default(),
                     ]
                 })
                 .collect(),
@@ -71,25 +95,54 @@ pub fn tables(r: &Report, ja: bool) -> Vec<(&'static str, String)> {
     for c in r.failures.iter().chain(r.interrupts.iter()) {
         for d in spec::DIMENSIONS {
             for v in c.top_of(d.key) {
-                rows.push(vec![c.label(), d.key.to_string(), v.name.clone(), v.events.to_string(), v.users.to_string()]);
+                rows.push(vec![
+                    c.label(),
+                    d.key.to_string(),
+                    v.name.clone(),
+                    v.events.to_string(),
+                    v.users.to_string(),
+                ]);
             }
         }
     }
-    out.push(("breakdown.csv", table(&["code", "dimension", "value", "events", "users"], rows)));
+    out.push((
+        "breakdown.csv",
+        table(&["code", "dimension", "value", "events", "users"], rows),
+    ));
     out.push((
         "conditional_access.csv",
         table(
-            &["policy_id", "policy", "result", "events", "users", "apps", "report_only"],
+            &[
+                "policy_id",
+                "policy",
+                "result",
+                "events",
+                "users",
+                "apps",
+                "report_only",
+            ],
             r.conditional_access
                 .iter()
-                .map(|p| vec![p.policy_id.clone(), p.policy.clone(), p.result.clone(), p.events.to_string(), p.users.to_string(), p.apps.to_string(), p.report_only.to_string()])
+                .map(|p| {
+                    vec![
+                        p.policy_id.clone(),
+                        p.policy.clone(),
+                        p.result.clone(),
+                        p.events.to_string(),
+                        p.users.to_string(),
+                        p.apps.to_string(),
+                        p.report_only.to_string(),
+                    ]
+                })
                 .collect(),
         ),
     ));
     out.push((
         "spikes.csv",
         table(
-            &["code", "app", "start", "end", "events", "baseline", "score", "new"],
+            &[
+                "code", "app", "start", "end", "events", "baseline", "score", "new",
+            ],
             r.spikes
                 .iter()
                 .chain(r.app_spikes.iter())
@@ -111,14 +164,30 @@ pub fn tables(r: &Report, ja: bool) -> Vec<(&'static str, String)> {
     let mut rows = Vec::new();
     for (code, series) in &r.series {
         for (b, n) in series {
-            rows.push(vec![format!("AADSTS{code}"), time::format(*b), n.to_string()]);
+            rows.push(vec![
+                format!("AADSTS{code}"),
+                time::format(*b),
+                n.to_string(),
+            ]);
         }
     }
     out.push(("series.csv", table(&["code", "start", "failures"], rows)));
     out.push((
         "attacks.csv",
         table(
-            &["kind", "subject", "ips", "ip_count", "users", "user_count", "events", "successes", "first", "last", "success_after"],
+            &[
+                "kind",
+                "subject",
+                "ips",
+                "ip_count",
+                "users",
+                "user_count",
+                "events",
+                "successes",
+                "first",
+                "last",
+                "success_after",
+            ],
             r.attacks
                 .iter()
                 .map(|a| {
@@ -141,9 +210,29 @@ pub fn tables(r: &Report, ja: bool) -> Vec<(&'static str, String)> {
     ));
     let principals = |rows: &[crate::report::PrincipalRow]| {
         table(
-            &["name", "kind", "failures", "interrupts", "top_code", "apps", "last", "credential_problem"],
+            &[
+                "name",
+                "kind",
+                "failures",
+                "interrupts",
+                "top_code",
+                "apps",
+                "last",
+                "credential_problem",
+            ],
             rows.iter()
-                .map(|p| vec![p.name.clone(), p.kind.key().into(), p.failures.to_string(), p.interrupts.to_string(), format!("AADSTS{}", p.top_code), p.apps.to_string(), t(p.last), p.credential_problem.to_string()])
+                .map(|p| {
+                    vec![
+                        p.name.clone(),
+                        p.kind.key().into(),
+                        p.failures.to_string(),
+                        p.interrupts.to_string(),
+                        format!("AADSTS{}", p.top_code),
+                        p.apps.to_string(),
+                        t(p.last),
+                        p.credential_problem.to_string(),
+                    ]
+                })
                 .collect(),
         )
     };
@@ -153,7 +242,19 @@ pub fn tables(r: &Report, ja: bool) -> Vec<(&'static str, String)> {
         "devices.csv",
         table(
             &["device", "os", "failures", "users", "top_code", "last"],
-            r.devices.iter().map(|d| vec![d.name.clone(), d.os.clone(), d.failures.to_string(), d.users.to_string(), format!("AADSTS{}", d.top_code), t(d.last)]).collect(),
+            r.devices
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.name.clone(),
+                        d.os.clone(),
+                        d.failures.to_string(),
+                        d.users.to_string(),
+                        format!("AADSTS{}", d.top_code),
+                        t(d.last),
+                    ]
+                })
+                .collect(),
         ),
     ));
     let inputs = json::inputs(r, ja);
@@ -162,19 +263,41 @@ pub fn tables(r: &Report, ja: bool) -> Vec<(&'static str, String)> {
         .map(|a| {
             a.iter()
                 .map(|i| {
-                    ["path", "format", "encoding", "records", "unreadable", "duplicates", "error"]
-                        .iter()
-                        .map(|k| match &i[*k] {
-                            serde_json::Value::String(s) => s.clone(),
-                            serde_json::Value::Null => String::new(),
-                            v => v.to_string(),
-                        })
-                        .collect()
+                    [
+                        "path",
+                        "format",
+                        "encoding",
+                        "records",
+                        "unreadable",
+                        "duplicates",
+                        "error",
+                    ]
+                    .iter()
+                    .map(|k| match &i[*k] {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Null => String::new(),
+                        v => v.to_string(),
+                    })
+                    .collect()
                 })
                 .collect()
         })
         .unwrap_or_default();
-    out.push(("inputs.csv", table(&["path", "format", "encoding", "records", "unreadable", "duplicates", "error"], rows)));
+    out.push((
+        "inputs.csv",
+        table(
+            &[
+                "path",
+                "format",
+                "encoding",
+                "records",
+                "unreadable",
+                "duplicates",
+                "error",
+            ],
+            rows,
+        ),
+    ));
     out
 }
 

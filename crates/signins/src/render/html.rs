@@ -27,8 +27,13 @@ pub fn esc(s: &str) -> String {
 }
 
 fn when(t: Option<i64>) -> String {
-    t.map(|t| time::format(t).replace('T', " ").trim_end_matches('Z').to_string())
-        .unwrap_or_else(|| "—".into())
+    t.map(|t| {
+        time::format(t)
+            .replace('T', " ")
+            .trim_end_matches('Z')
+            .to_string()
+    })
+    .unwrap_or_else(|| "—".into())
 }
 
 const STYLE: &str = r#"
@@ -107,7 +112,11 @@ pub fn page(r: &Report, ja: bool) -> String {
     );
     for lang_ja in [false, true] {
         let hidden = if lang_ja != ja { " hidden" } else { "" };
-        let _ = write!(s, "<main id=\"report-{}\"{hidden}>\n", if lang_ja { "ja" } else { "en" });
+        let _ = write!(
+            s,
+            "<main id=\"report-{}\"{hidden}>\n",
+            if lang_ja { "ja" } else { "en" }
+        );
         body(&mut s, r, lang_ja);
         s.push_str("</main>\n");
     }
@@ -144,11 +153,35 @@ fn body(s: &mut String, r: &Report, ja: bool) {
         tr(ja, "inputs", "件の入力"),
     );
     for (label, value, sub) in [
-        (tr(ja, "sign-ins", "サインイン"), fmt_n(t.events), String::new()),
-        (tr(ja, "failures", "失敗"), fmt_n(t.failures), pct(t.failures as f64 / ev)),
-        (tr(ja, "interrupts", "中断"), fmt_n(t.interrupts), pct(t.interrupts as f64 / ev)),
-        (tr(ja, "users", "ユーザー"), fmt_n(t.users), format!("{} {}", fmt_n(t.failing_users), tr(ja, "with a failure", "人が失敗"))),
-        (tr(ja, "apps and identities", "アプリと ID"), fmt_n(t.service_principals), String::new()),
+        (
+            tr(ja, "sign-ins", "サインイン"),
+            fmt_n(t.events),
+            String::new(),
+        ),
+        (
+            tr(ja, "failures", "失敗"),
+            fmt_n(t.failures),
+            pct(t.failures as f64 / ev),
+        ),
+        (
+            tr(ja, "interrupts", "中断"),
+            fmt_n(t.interrupts),
+            pct(t.interrupts as f64 / ev),
+        ),
+        (
+            tr(ja, "users", "ユーザー"),
+            fmt_n(t.users),
+            format!(
+                "{} {}",
+                fmt_n(t.failing_users),
+                tr(ja, "with a failure", "人が失敗")
+            ),
+        ),
+        (
+            tr(ja, "apps and identities", "アプリと ID"),
+            fmt_n(t.service_principals),
+            String::new(),
+        ),
     ] {
         let _ = write!(s, "<div class=\"card\"><span class=\"muted\">{}</span><b>{}</b><span class=\"muted\">{}</span></div>", esc(label), value, esc(&sub));
     }
@@ -160,7 +193,15 @@ fn body(s: &mut String, r: &Report, ja: bool) {
     let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&kinds.join(" · ")));
 
     // Top failures.
-    let _ = writeln!(s, "<h2 id=\"failures\">{}</h2>", tr(ja, "Failures that affect the most users", "影響を受けたユーザーが多い失敗"));
+    let _ = writeln!(
+        s,
+        "<h2 id=\"failures\">{}</h2>",
+        tr(
+            ja,
+            "Failures that affect the most users",
+            "影響を受けたユーザーが多い失敗"
+        )
+    );
     let real: Vec<&CodeRow> = r.failures.iter().filter(|f| !f.stale_session).collect();
     if !real.is_empty() {
         bar_chart(s, &real, ja);
@@ -180,14 +221,32 @@ fn body(s: &mut String, r: &Report, ja: bool) {
 
     // Conditional Access.
     if !r.conditional_access.is_empty() {
-        let _ = writeln!(s, "<h2 id=\"ca\">{}</h2>", tr(ja, "Conditional Access impact", "条件付きアクセスの影響"));
+        let _ = writeln!(
+            s,
+            "<h2 id=\"ca\">{}</h2>",
+            tr(ja, "Conditional Access impact", "条件付きアクセスの影響")
+        );
         s.push_str("<table class=\"sortable\" id=\"ca-table\">");
-        th(s, &[tr(ja, "policy", "ポリシー"), tr(ja, "result", "結果"), tr(ja, "users", "ユーザー"), tr(ja, "events", "件数"), tr(ja, "apps", "アプリ")]);
+        th(
+            s,
+            &[
+                tr(ja, "policy", "ポリシー"),
+                tr(ja, "result", "結果"),
+                tr(ja, "users", "ユーザー"),
+                tr(ja, "events", "件数"),
+                tr(ja, "apps", "アプリ"),
+            ],
+        );
         for p in &r.conditional_access {
             s.push_str("<tr>");
             cell(s, &p.policy);
             if p.report_only {
-                let _ = write!(s, "<td>{} <span class=\"tag bad\">{}</span></td>", esc(&p.result), tr(ja, "would block if enforced", "有効にするとブロック"));
+                let _ = write!(
+                    s,
+                    "<td>{} <span class=\"tag bad\">{}</span></td>",
+                    esc(&p.result),
+                    tr(ja, "would block if enforced", "有効にするとブロック")
+                );
             } else {
                 cell(s, &p.result);
             }
@@ -200,13 +259,36 @@ fn body(s: &mut String, r: &Report, ja: bool) {
     }
 
     // Spikes.
-    let _ = writeln!(s, "<h2 id=\"spikes\">{}</h2>", tr(ja, "Failures over time, spikes and new codes", "失敗の推移、急増、新しいコード"));
+    let _ = writeln!(
+        s,
+        "<h2 id=\"spikes\">{}</h2>",
+        tr(
+            ja,
+            "Failures over time, spikes and new codes",
+            "失敗の推移、急増、新しいコード"
+        )
+    );
     series_chart(s, r, ja);
     if r.spikes.is_empty() && r.app_spikes.is_empty() {
-        let _ = writeln!(s, "<p class=\"muted\">{}</p>", tr(ja, "No spikes.", "急増はありません。"));
+        let _ = writeln!(
+            s,
+            "<p class=\"muted\">{}</p>",
+            tr(ja, "No spikes.", "急増はありません。")
+        );
     } else {
         s.push_str("<table class=\"sortable\" id=\"spikes-table\">");
-        th(s, &[tr(ja, "code or app", "コードまたはアプリ"), tr(ja, "from", "開始"), tr(ja, "to", "終了"), tr(ja, "failures", "失敗"), tr(ja, "usual", "通常"), tr(ja, "score", "スコア"), ""]);
+        th(
+            s,
+            &[
+                tr(ja, "code or app", "コードまたはアプリ"),
+                tr(ja, "from", "開始"),
+                tr(ja, "to", "終了"),
+                tr(ja, "failures", "失敗"),
+                tr(ja, "usual", "通常"),
+                tr(ja, "score", "スコア"),
+                "",
+            ],
+        );
         for sp in r.spikes.iter().chain(r.app_spikes.iter()) {
             s.push_str("<tr>");
             let what = match (&sp.code, &sp.app) {
@@ -219,19 +301,49 @@ fn body(s: &mut String, r: &Report, ja: bool) {
             cell(s, &when(Some(sp.end)));
             num(s, sp.events);
             let _ = write!(s, "<td class=\"n\" data-v=\"{}\">{:.0}</td><td class=\"n\" data-v=\"{:.2}\">{:.1}</td>", sp.baseline, sp.baseline, sp.score, sp.score);
-            cell(s, if sp.new { tr(ja, "new code", "新しいコード") } else { "" });
+            cell(
+                s,
+                if sp.new {
+                    tr(ja, "new code", "新しいコード")
+                } else {
+                    ""
+                },
+            );
             s.push_str("</tr>\n");
         }
         s.push_str("</tbody></table>\n");
     }
 
     // Attacks.
-    let _ = writeln!(s, "<h2 id=\"attacks\">{}</h2>", tr(ja, "Attack and lockout patterns", "攻撃とロックアウトのパターン"));
+    let _ = writeln!(
+        s,
+        "<h2 id=\"attacks\">{}</h2>",
+        tr(
+            ja,
+            "Attack and lockout patterns",
+            "攻撃とロックアウトのパターン"
+        )
+    );
     if r.attacks.is_empty() {
-        let _ = writeln!(s, "<p class=\"muted\">{}</p>", tr(ja, "None found.", "見つかりませんでした。"));
+        let _ = writeln!(
+            s,
+            "<p class=\"muted\">{}</p>",
+            tr(ja, "None found.", "見つかりませんでした。")
+        );
     } else {
         s.push_str("<table class=\"sortable\" id=\"attacks-table\">");
-        th(s, &[tr(ja, "pattern", "パターン"), tr(ja, "accounts", "アカウント"), tr(ja, "addresses", "IP アドレス"), tr(ja, "events", "件数"), tr(ja, "from", "開始"), tr(ja, "to", "終了"), tr(ja, "afterwards", "その後")]);
+        th(
+            s,
+            &[
+                tr(ja, "pattern", "パターン"),
+                tr(ja, "accounts", "アカウント"),
+                tr(ja, "addresses", "IP アドレス"),
+                tr(ja, "events", "件数"),
+                tr(ja, "from", "開始"),
+                tr(ja, "to", "終了"),
+                tr(ja, "afterwards", "その後"),
+            ],
+        );
         for a in &r.attacks {
             s.push_str("<tr>");
             let label = match &a.subject {
@@ -239,17 +351,43 @@ fn body(s: &mut String, r: &Report, ja: bool) {
                 None => a.kind.label().get(ja).to_string(),
             };
             cell(s, &label);
-            let users = if a.user_count as usize > a.users.len() { format!("{} …", a.users.join(", ")) } else { a.users.join(", ") };
-            let _ = write!(s, "<td data-v=\"{}\"><details><summary>{}</summary>{}</details></td>", a.user_count, fmt_n(a.user_count), esc(&users));
-            let _ = write!(s, "<td data-v=\"{}\">{}</td>", a.ip_count, esc(&a.ips.join(", ")));
+            let users = if a.user_count as usize > a.users.len() {
+                format!("{} …", a.users.join(", "))
+            } else {
+                a.users.join(", ")
+            };
+            let _ = write!(
+                s,
+                "<td data-v=\"{}\"><details><summary>{}</summary>{}</details></td>",
+                a.user_count,
+                fmt_n(a.user_count),
+                esc(&users)
+            );
+            let _ = write!(
+                s,
+                "<td data-v=\"{}\">{}</td>",
+                a.ip_count,
+                esc(&a.ips.join(", "))
+            );
             num(s, a.events);
             cell(s, &when(a.first));
             cell(s, &when(a.last));
             let after = match (a.kind, a.success_after) {
                 (_, false) => String::new(),
-                (AttackKind::LegacyAuth | AttackKind::DeviceCode, true) => format!("{} {}", fmt_n(a.successes), tr(ja, "succeeded", "件成功")),
-                (AttackKind::Lockout, true) => tr(ja, "signed in later", "後でサインイン成功").to_string(),
-                (_, true) => format!("<span class=\"bad\">{}</span>", tr(ja, "success afterwards: check the account", "その後成功: アカウントを確認")),
+                (AttackKind::LegacyAuth | AttackKind::DeviceCode, true) => {
+                    format!("{} {}", fmt_n(a.successes), tr(ja, "succeeded", "件成功"))
+                }
+                (AttackKind::Lockout, true) => {
+                    tr(ja, "signed in later", "後でサインイン成功").to_string()
+                }
+                (_, true) => format!(
+                    "<span class=\"bad\">{}</span>",
+                    tr(
+                        ja,
+                        "success afterwards: check the account",
+                        "その後成功: アカウントを確認"
+                    )
+                ),
             };
             let _ = write!(s, "<td>{after}</td>");
             s.push_str("</tr>\n");
@@ -258,20 +396,54 @@ fn body(s: &mut String, r: &Report, ja: bool) {
     }
 
     // Worst affected.
-    let _ = writeln!(s, "<h2 id=\"worst\">{}</h2>", tr(ja, "Most affected users, applications and devices", "影響が大きいユーザー、アプリケーション、デバイス"));
+    let _ = writeln!(
+        s,
+        "<h2 id=\"worst\">{}</h2>",
+        tr(
+            ja,
+            "Most affected users, applications and devices",
+            "影響が大きいユーザー、アプリケーション、デバイス"
+        )
+    );
     for (title, rows, id) in [
         (tr(ja, "Users", "ユーザー"), &r.worst_users, "users-table"),
-        (tr(ja, "Applications and managed identities", "アプリケーションとマネージド ID"), &r.service_principals, "sp-table"),
+        (
+            tr(
+                ja,
+                "Applications and managed identities",
+                "アプリケーションとマネージド ID",
+            ),
+            &r.service_principals,
+            "sp-table",
+        ),
     ] {
         if rows.is_empty() {
             continue;
         }
-        let _ = write!(s, "<h3>{}</h3><table class=\"sortable\" id=\"{id}\">", esc(title));
-        th(s, &[tr(ja, "name", "名前"), tr(ja, "failures", "失敗"), tr(ja, "interrupts", "中断"), tr(ja, "main code", "主なコード"), tr(ja, "apps", "アプリ"), tr(ja, "last", "最終")]);
+        let _ = write!(
+            s,
+            "<h3>{}</h3><table class=\"sortable\" id=\"{id}\">",
+            esc(title)
+        );
+        th(
+            s,
+            &[
+                tr(ja, "name", "名前"),
+                tr(ja, "failures", "失敗"),
+                tr(ja, "interrupts", "中断"),
+                tr(ja, "main code", "主なコード"),
+                tr(ja, "apps", "アプリ"),
+                tr(ja, "last", "最終"),
+            ],
+        );
         for p in rows {
             s.push_str("<tr>");
             let name = if p.credential_problem {
-                format!("{} <span class=\"tag bad\">{}</span>", esc(&p.name), tr(ja, "secret or certificate", "シークレットまたは証明書"))
+                format!(
+                    "{} <span class=\"tag bad\">{}</span>",
+                    esc(&p.name),
+                    tr(ja, "secret or certificate", "シークレットまたは証明書")
+                )
             } else {
                 esc(&p.name)
             };
@@ -286,8 +458,22 @@ fn body(s: &mut String, r: &Report, ja: bool) {
         s.push_str("</tbody></table>\n");
     }
     if !r.devices.is_empty() {
-        let _ = write!(s, "<h3>{}</h3><table class=\"sortable\" id=\"devices-table\">", tr(ja, "Devices", "デバイス"));
-        th(s, &[tr(ja, "device", "デバイス"), "OS", tr(ja, "failures", "失敗"), tr(ja, "users", "ユーザー"), tr(ja, "main code", "主なコード"), tr(ja, "last", "最終")]);
+        let _ = write!(
+            s,
+            "<h3>{}</h3><table class=\"sortable\" id=\"devices-table\">",
+            tr(ja, "Devices", "デバイス")
+        );
+        th(
+            s,
+            &[
+                tr(ja, "device", "デバイス"),
+                "OS",
+                tr(ja, "failures", "失敗"),
+                tr(ja, "users", "ユーザー"),
+                tr(ja, "main code", "主なコード"),
+                tr(ja, "last", "最終"),
+            ],
+        );
         for d in &r.devices {
             s.push_str("<tr>");
             cell(s, &d.name);
@@ -301,7 +487,12 @@ fn body(s: &mut String, r: &Report, ja: bool) {
         s.push_str("</tbody></table>\n");
     }
     if r.stale_sessions.events > 0 {
-        let codes: Vec<String> = r.stale_sessions.codes.iter().map(|(c, n)| format!("AADSTS{c} ({})", fmt_n(*n))).collect();
+        let codes: Vec<String> = r
+            .stale_sessions
+            .codes
+            .iter()
+            .map(|(c, n)| format!("AADSTS{c} ({})", fmt_n(*n)))
+            .collect();
         let _ = writeln!(
             s,
             "<h2 id=\"stale\">{}</h2><p>{} {}, {} {}, {} {}: {}</p><p class=\"muted\">{}</p>",
@@ -318,17 +509,38 @@ fn body(s: &mut String, r: &Report, ja: bool) {
     }
     if !r.not_in_kb.is_empty() {
         let codes: Vec<String> = r.not_in_kb.iter().map(|c| format!("AADSTS{c}")).collect();
-        let _ = writeln!(s, "<h2 id=\"kb-gaps\">{}</h2><p><code>{}</code></p>", tr(ja, "Not in the knowledge base yet", "ナレッジ ベースにまだないコード"), esc(&codes.join(", ")));
+        let _ = writeln!(
+            s,
+            "<h2 id=\"kb-gaps\">{}</h2><p><code>{}</code></p>",
+            tr(
+                ja,
+                "Not in the knowledge base yet",
+                "ナレッジ ベースにまだないコード"
+            ),
+            esc(&codes.join(", "))
+        );
     }
 
     // Inputs.
     let _ = writeln!(s, "<h2 id=\"inputs\">{}</h2>", tr(ja, "Inputs", "入力"));
     s.push_str("<table class=\"sortable\" id=\"inputs-table\">");
-    th(s, &[tr(ja, "file", "ファイル"), tr(ja, "format", "形式"), tr(ja, "records", "レコード"), tr(ja, "unreadable", "読み取れない"), tr(ja, "notes", "注記")]);
+    th(
+        s,
+        &[
+            tr(ja, "file", "ファイル"),
+            tr(ja, "format", "形式"),
+            tr(ja, "records", "レコード"),
+            tr(ja, "unreadable", "読み取れない"),
+            tr(ja, "notes", "注記"),
+        ],
+    );
     for i in &r.inputs {
         s.push_str("<tr>");
         cell(s, &i.path);
-        cell(s, &format!("{} {}", i.format, i.encoding).trim().to_string());
+        cell(
+            s,
+            &format!("{} {}", i.format, i.encoding).trim().to_string(),
+        );
         num(s, i.records);
         num(s, i.unreadable);
         let mut notes: Vec<String> = Vec::new();
@@ -372,29 +584,65 @@ fn code_table(s: &mut String, rows: &[&CodeRow], ja: bool, id: &str) {
         num(s, n as u64 + 1);
         let _ = write!(s, "<td><code>{}</code></td>", r.label());
         num(s, r.users);
-        let _ = write!(s, "<td class=\"n\" data-v=\"{:.4}\">{}</td>", r.share_of_failing_users, pct(r.share_of_failing_users));
+        let _ = write!(
+            s,
+            "<td class=\"n\" data-v=\"{:.4}\">{}</td>",
+            r.share_of_failing_users,
+            pct(r.share_of_failing_users)
+        );
         num(s, r.events);
         num(s, r.apps);
-        let _ = write!(s, "<td class=\"n\" data-v=\"{}\">{} / {}</td>", r.interactive(), fmt_n(r.interactive()), fmt_n(r.non_interactive()));
+        let _ = write!(
+            s,
+            "<td class=\"n\" data-v=\"{}\">{} / {}</td>",
+            r.interactive(),
+            fmt_n(r.interactive()),
+            fmt_n(r.non_interactive())
+        );
         s.push_str("<td>");
         match &r.kb {
             Some(kb) => {
                 let title = if ja { &kb.title.1 } else { &kb.title.0 };
-                let _ = write!(s, "<b>{}</b> <span class=\"tag\">{}</span><span class=\"tag\">{}</span>", esc(title), esc(&kb.layer), esc(&kb.entry));
+                let _ = write!(
+                    s,
+                    "<b>{}</b> <span class=\"tag\">{}</span><span class=\"tag\">{}</span>",
+                    esc(title),
+                    esc(&kb.layer),
+                    esc(&kb.entry)
+                );
                 if let Some(f) = kb.admin_fix.as_ref().or(kb.first_fix.as_ref()) {
-                    let _ = write!(s, "<div class=\"fix\">{} {}</div>", tr(ja, "Fix:", "対処:"), esc(if ja { &f.1 } else { &f.0 }));
+                    let _ = write!(
+                        s,
+                        "<div class=\"fix\">{} {}</div>",
+                        tr(ja, "Fix:", "対処:"),
+                        esc(if ja { &f.1 } else { &f.0 })
+                    );
                 }
                 if let Some(url) = &kb.reference {
                     let _ = write!(s, "<div class=\"muted\">{}</div>", esc(url));
                 }
             }
             None => {
-                let _ = write!(s, "{} <span class=\"tag\">{}</span>", esc(&r.reason), tr(ja, "not in the knowledge base yet", "ナレッジ ベースにまだありません"));
+                let _ = write!(
+                    s,
+                    "{} <span class=\"tag\">{}</span>",
+                    esc(&r.reason),
+                    tr(
+                        ja,
+                        "not in the knowledge base yet",
+                        "ナレッジ ベースにまだありません"
+                    )
+                );
             }
         }
         let c = concentration(r, ja);
         if !c.is_empty() {
-            let _ = write!(s, "<div>{} {}</div>", tr(ja, "Concentrated in:", "集中:"), esc(&c));
+            let _ = write!(
+                s,
+                "<div>{} {}</div>",
+                tr(ja, "Concentrated in:", "集中:"),
+                esc(&c)
+            );
         }
         s.push_str("<details><summary>");
         s.push_str(tr(ja, "breakdown", "内訳"));
@@ -407,11 +655,26 @@ fn code_table(s: &mut String, rows: &[&CodeRow], ja: bool, id: &str) {
             let list: Vec<String> = values
                 .iter()
                 .map(|v| {
-                    let name = if v.name.is_empty() { tr(ja, "(none)", "(なし)") } else { &v.name };
-                    format!("{} {} ({} {})", esc(name), fmt_n(v.events), fmt_n(v.users), tr(ja, "users", "ユーザー"))
+                    let name = if v.name.is_empty() {
+                        tr(ja, "(none)", "(なし)")
+                    } else {
+                        &v.name
+                    };
+                    format!(
+                        "{} {} ({} {})",
+                        esc(name),
+                        fmt_n(v.events),
+                        fmt_n(v.users),
+                        tr(ja, "users", "ユーザー")
+                    )
                 })
                 .collect();
-            let _ = write!(s, "<div><b>{}</b>: {}</div>", esc(d.label.get(ja)), list.join(", "));
+            let _ = write!(
+                s,
+                "<div><b>{}</b>: {}</div>",
+                esc(d.label.get(ja)),
+                list.join(", ")
+            );
         }
         s.push_str("</details></td></tr>\n");
     }
@@ -423,7 +686,11 @@ fn bar_chart(s: &mut String, rows: &[&CodeRow], ja: bool) {
     let rows = &rows[..rows.len().min(10)];
     let max = rows.iter().map(|r| r.users).max().unwrap_or(1).max(1) as f64;
     let h = 22 * rows.len() as u32 + 10;
-    let _ = write!(s, "<svg role=\"img\" aria-label=\"{}\" width=\"640\" height=\"{h}\" viewBox=\"0 0 640 {h}\">", tr(ja, "users affected per code", "コードごとの影響ユーザー数"));
+    let _ = write!(
+        s,
+        "<svg role=\"img\" aria-label=\"{}\" width=\"640\" height=\"{h}\" viewBox=\"0 0 640 {h}\">",
+        tr(ja, "users affected per code", "コードごとの影響ユーザー数")
+    );
     for (i, r) in rows.iter().enumerate() {
         let y = 5 + 22 * i as u32;
         let w = (r.users as f64 / max * 440.0).max(1.0);
@@ -442,32 +709,72 @@ fn bar_chart(s: &mut String, rows: &[&CodeRow], ja: bool) {
     s.push_str("</svg>\n");
 }
 
-const COLOURS: &[&str] = &["#0969da", "#cf222e", "#1a7f37", "#9a6700", "#8250df", "#bf3989"];
+const COLOURS: &[&str] = &[
+    "#0969da", "#cf222e", "#1a7f37", "#9a6700", "#8250df", "#bf3989",
+];
 
 /// Failures per step of the top codes, one line each.
 fn series_chart(s: &mut String, r: &Report, ja: bool) {
-    let series: Vec<&(u32, Vec<(i64, u64)>)> = r.series.iter().filter(|(_, v)| v.len() > 1).take(COLOURS.len()).collect();
+    let series: Vec<&(u32, Vec<(i64, u64)>)> = r
+        .series
+        .iter()
+        .filter(|(_, v)| v.len() > 1)
+        .take(COLOURS.len())
+        .collect();
     if series.is_empty() {
         return;
     }
     let (w, h, left, bottom) = (760.0, 220.0, 40.0, 24.0);
-    let steps = series.iter().map(|(_, v)| v.len()).max().unwrap_or(1).max(2);
-    let max = series.iter().flat_map(|(_, v)| v.iter().map(|x| x.1)).max().unwrap_or(1).max(1) as f64;
+    let steps = series
+        .iter()
+        .map(|(_, v)| v.len())
+        .max()
+        .unwrap_or(1)
+        .max(2);
+    let max = series
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|x| x.1))
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
     let x = |i: usize| left + (w - left - 10.0) * i as f64 / (steps - 1) as f64;
     let y = |n: u64| 8.0 + (h - bottom - 8.0) * (1.0 - n as f64 / max);
-    let _ = write!(s, "<svg role=\"img\" aria-label=\"{}\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">", tr(ja, "failures over time", "失敗の推移"));
-    let _ = write!(s, "<line x1=\"{left}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#d0d7de\"/>", h - bottom, w - 10.0, h - bottom);
-    let _ = write!(s, "<text x=\"0\" y=\"14\">{}</text><text x=\"0\" y=\"{:.1}\">0</text>", fmt_n(max as u64), h - bottom);
+    let _ = write!(
+        s,
+        "<svg role=\"img\" aria-label=\"{}\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">",
+        tr(ja, "failures over time", "失敗の推移")
+    );
+    let _ = write!(
+        s,
+        "<line x1=\"{left}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#d0d7de\"/>",
+        h - bottom,
+        w - 10.0,
+        h - bottom
+    );
+    let _ = write!(
+        s,
+        "<text x=\"0\" y=\"14\">{}</text><text x=\"0\" y=\"{:.1}\">0</text>",
+        fmt_n(max as u64),
+        h - bottom
+    );
     if let (Some(first), Some(last)) = (series[0].1.first(), series[0].1.last()) {
         let _ = write!(s, "<text x=\"{left}\" y=\"{:.1}\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", h - 6.0, when(Some(first.0)), w - 10.0, h - 6.0, when(Some(last.0)));
     }
     for (k, (code, v)) in series.iter().enumerate() {
-        let pts: Vec<String> = v.iter().enumerate().map(|(i, (_, n))| format!("{:.1},{:.1}", x(i), y(*n))).collect();
+        let pts: Vec<String> = v
+            .iter()
+            .enumerate()
+            .map(|(i, (_, n))| format!("{:.1},{:.1}", x(i), y(*n)))
+            .collect();
         let _ = write!(s, "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\" points=\"{}\"><title>AADSTS{code}</title></polyline>", COLOURS[k], pts.join(" "));
     }
     s.push_str("</svg>\n<p>");
     for (k, (code, _)) in series.iter().enumerate() {
-        let _ = write!(s, "<span class=\"tag\" style=\"border-color:{0};color:{0}\">AADSTS{code}</span>", COLOURS[k]);
+        let _ = write!(
+            s,
+            "<span class=\"tag\" style=\"border-color:{0};color:{0}\">AADSTS{code}</span>",
+            COLOURS[k]
+        );
     }
     s.push_str("</p>\n");
 }

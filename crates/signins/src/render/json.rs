@@ -11,7 +11,8 @@ pub const SCHEMA: &str = "m365doctor.signins/1";
 pub const LOOKUP_SCHEMA: &str = "m365doctor.signins-lookup/1";
 
 fn t(v: Option<i64>) -> Value {
-    v.map(|t| Value::String(time::format(t))).unwrap_or(Value::Null)
+    v.map(|t| Value::String(time::format(t)))
+        .unwrap_or(Value::Null)
 }
 
 fn by_kind(counts: &[u64; 4]) -> Value {
@@ -35,7 +36,12 @@ fn code_row(r: &CodeRow, ja: bool) -> Value {
     for (key, values) in &r.top {
         top.insert(
             (*key).into(),
-            Value::Array(values.iter().map(|v| json!({"name": v.name, "events": v.events, "users": v.users})).collect()),
+            Value::Array(
+                values
+                    .iter()
+                    .map(|v| json!({"name": v.name, "events": v.events, "users": v.users}))
+                    .collect(),
+            ),
         );
     }
     let kb = r.kb.as_ref();

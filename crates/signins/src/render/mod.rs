@@ -47,15 +47,24 @@ pub fn pct(f: f64) -> String {
 pub fn concentration(r: &CodeRow, ja: bool) -> String {
     let mut parts = Vec::new();
     for d in spec::DIMENSIONS {
-        let Some(top) = r.top_of(d.key).first() else { continue };
+        let Some(top) = r.top_of(d.key).first() else {
+            continue;
+        };
         if top.name.is_empty() || r.events == 0 {
             continue;
         }
         let share = top.events as f64 / r.events as f64;
         if share >= 0.5 {
-            parts.push((share, format!("{} {} ({})", d.label.get(ja), top.name, pct(share))));
+            parts.push((
+                share,
+                format!("{} {} ({})", d.label.get(ja), top.name, pct(share)),
+            ));
         }
     }
     parts.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
-    parts.into_iter().map(|p| p.1).collect::<Vec<_>>().join(tr(ja, ", ", "、"))
+    parts
+        .into_iter()
+        .map(|p| p.1)
+        .collect::<Vec<_>>()
+        .join(tr(ja, ", ", "、"))
 }

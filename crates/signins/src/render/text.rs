@@ -107,8 +107,14 @@ impl Table {
 }
 
 fn when(t: Option<i64>) -> String {
-    t.map(|t| time::format(t).replace('T', " ").trim_end_matches('Z').to_string() + " UTC")
-        .unwrap_or_else(|| "—".into())
+    t.map(|t| {
+        time::format(t)
+            .replace('T', " ")
+            .trim_end_matches('Z')
+            .to_string()
+            + " UTC"
+    })
+    .unwrap_or_else(|| "—".into())
 }
 
 fn code_rows(out: &mut dyn Write, rows: &[CodeRow], ja: bool, explain: bool) -> io::Result<()> {
@@ -144,13 +150,26 @@ fn code_rows(out: &mut dyn Write, rows: &[CodeRow], ja: bool, explain: bool) -> 
                 if !r.reason.is_empty() {
                     writeln!(out, "      {}", cut(&r.reason, 150))?;
                 }
-                writeln!(out, "      {}", tr(ja, "(not in the knowledge base yet)", "(ナレッジ ベースにはまだありません)"))?;
+                writeln!(
+                    out,
+                    "      {}",
+                    tr(
+                        ja,
+                        "(not in the knowledge base yet)",
+                        "(ナレッジ ベースにはまだありません)"
+                    )
+                )?;
             }
         }
         if explain {
             let c = concentration(r, ja);
             if !c.is_empty() {
-                writeln!(out, "      {} {}", tr(ja, "Concentrated in:", "集中している箇所:"), c)?;
+                writeln!(
+                    out,
+                    "      {} {}",
+                    tr(ja, "Concentrated in:", "集中している箇所:"),
+                    c
+                )?;
             }
         }
     }
@@ -167,7 +186,12 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
     let ev = t.events.max(1) as f64;
     let n_inputs = r.inputs.len();
     if ja {
-        writeln!(out, "サインイン ログ: {} 件 (入力 {} 件)", fmt_n(t.events), n_inputs)?;
+        writeln!(
+            out,
+            "サインイン ログ: {} 件 (入力 {} 件)",
+            fmt_n(t.events),
+            n_inputs
+        )?;
     } else {
         writeln!(
             out,
@@ -177,7 +201,13 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
             if n_inputs == 1 { "" } else { "s" }
         )?;
     }
-    writeln!(out, "  {} {} – {}", tr(ja, "period", "期間"), when(t.first), when(t.last))?;
+    writeln!(
+        out,
+        "  {} {} – {}",
+        tr(ja, "period", "期間"),
+        when(t.first),
+        when(t.last)
+    )?;
     writeln!(
         out,
         "  {} {}, {} {}, {} {}",
@@ -201,12 +231,28 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
         fmt_n(t.failing_users),
         tr(ja, "with a failure", "人が失敗あり"),
         fmt_n(t.service_principals),
-        tr(ja, "service principals and managed identities", "サービス プリンシパルとマネージド ID"),
+        tr(
+            ja,
+            "service principals and managed identities",
+            "サービス プリンシパルとマネージド ID"
+        ),
     )?;
 
-    heading(out, tr(ja, "Failures that affect the most users", "影響を受けたユーザーが多い失敗"))?;
+    heading(
+        out,
+        tr(
+            ja,
+            "Failures that affect the most users",
+            "影響を受けたユーザーが多い失敗",
+        ),
+    )?;
     // Expired sessions are summarised below, not ranked with real failures.
-    let real: Vec<CodeRow> = r.failures.iter().filter(|f| !f.stale_session).cloned().collect();
+    let real: Vec<CodeRow> = r
+        .failures
+        .iter()
+        .filter(|f| !f.stale_session)
+        .cloned()
+        .collect();
     if real.is_empty() {
         writeln!(out, "  {}", tr(ja, "none", "ありません"))?;
     }
@@ -222,40 +268,83 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
             ),
         )?;
         let mut tb = Table::new(
-            &[tr(ja, "code", "コード"), tr(ja, "users", "ユーザー"), tr(ja, "events", "件数"), tr(ja, "what it is", "内容")],
+            &[
+                tr(ja, "code", "コード"),
+                tr(ja, "users", "ユーザー"),
+                tr(ja, "events", "件数"),
+                tr(ja, "what it is", "内容"),
+            ],
             &[false, true, true, false],
         );
         for c in r.interrupts.iter().take(5) {
-            let what = c
-                .kb
-                .as_ref()
-                .map(|k| if ja { k.title.1.clone() } else { k.title.0.clone() })
-                .unwrap_or_else(|| c.reason.clone());
-            tb.rows.push(vec![c.label(), fmt_n(c.users), fmt_n(c.events), cut(&what, 90)]);
+            let what =
+                c.kb.as_ref()
+                    .map(|k| {
+                        if ja {
+                            k.title.1.clone()
+                        } else {
+                            k.title.0.clone()
+                        }
+                    })
+                    .unwrap_or_else(|| c.reason.clone());
+            tb.rows.push(vec![
+                c.label(),
+                fmt_n(c.users),
+                fmt_n(c.events),
+                cut(&what, 90),
+            ]);
         }
         tb.write(out, "  ")?;
     }
 
     if !r.conditional_access.is_empty() {
-        heading(out, tr(ja, "Conditional Access impact", "条件付きアクセスの影響"))?;
+        heading(
+            out,
+            tr(ja, "Conditional Access impact", "条件付きアクセスの影響"),
+        )?;
         let mut tb = Table::new(
-            &[tr(ja, "policy", "ポリシー"), tr(ja, "result", "結果"), tr(ja, "users", "ユーザー"), tr(ja, "events", "件数"), tr(ja, "apps", "アプリ")],
+            &[
+                tr(ja, "policy", "ポリシー"),
+                tr(ja, "result", "結果"),
+                tr(ja, "users", "ユーザー"),
+                tr(ja, "events", "件数"),
+                tr(ja, "apps", "アプリ"),
+            ],
             &[false, false, true, true, true],
         );
-        for p in r.conditional_access.iter().take(r.thresholds.get("top") as usize) {
+        for p in r
+            .conditional_access
+            .iter()
+            .take(r.thresholds.get("top") as usize)
+        {
             let result = if p.report_only {
-                format!("{} ({})", p.result, tr(ja, "would block if enforced", "有効にするとブロック"))
+                format!(
+                    "{} ({})",
+                    p.result,
+                    tr(ja, "would block if enforced", "有効にするとブロック")
+                )
             } else {
                 p.result.clone()
             };
-            tb.rows.push(vec![cut(&p.policy, 50), result, fmt_n(p.users), fmt_n(p.events), fmt_n(p.apps)]);
+            tb.rows.push(vec![
+                cut(&p.policy, 50),
+                result,
+                fmt_n(p.users),
+                fmt_n(p.events),
+                fmt_n(p.apps),
+            ]);
         }
         tb.write(out, "  ")?;
     }
 
     if !r.spikes.is_empty() || !r.app_spikes.is_empty() {
         heading(out, tr(ja, "Spikes and new failures", "急増と新しい失敗"))?;
-        for s in r.spikes.iter().chain(r.app_spikes.iter()).take(r.thresholds.get("top") as usize) {
+        for s in r
+            .spikes
+            .iter()
+            .chain(r.app_spikes.iter())
+            .take(r.thresholds.get("top") as usize)
+        {
             let what = match (&s.code, &s.app) {
                 (Some(c), _) => format!("AADSTS{c}"),
                 (None, Some(a)) => format!("{} {a}", tr(ja, "app", "アプリ")),
@@ -273,36 +362,67 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
                 s.baseline,
                 tr(ja, "score", "スコア"),
                 s.score,
-                if s.new { tr(ja, "  NEW code", "  新しいコード") } else { "" },
+                if s.new {
+                    tr(ja, "  NEW code", "  新しいコード")
+                } else {
+                    ""
+                },
             )?;
         }
     }
 
     if !r.attacks.is_empty() {
-        heading(out, tr(ja, "Attack and lockout patterns", "攻撃とロックアウトのパターン"))?;
+        heading(
+            out,
+            tr(
+                ja,
+                "Attack and lockout patterns",
+                "攻撃とロックアウトのパターン",
+            ),
+        )?;
         for a in &r.attacks {
             let who = if a.user_count == 1 {
                 a.users.first().cloned().unwrap_or_default()
             } else {
-                format!("{} {}", fmt_n(a.user_count), tr(ja, "accounts", "アカウント"))
+                format!(
+                    "{} {}",
+                    fmt_n(a.user_count),
+                    tr(ja, "accounts", "アカウント")
+                )
             };
             let from = if a.ip_count == 1 {
                 a.ips.first().cloned().unwrap_or_default()
             } else {
-                format!("{} {}", fmt_n(a.ip_count), tr(ja, "addresses", "IP アドレス"))
+                format!(
+                    "{} {}",
+                    fmt_n(a.ip_count),
+                    tr(ja, "addresses", "IP アドレス")
+                )
             };
-            let subject = a.subject.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
+            let subject = a
+                .subject
+                .as_ref()
+                .map(|s| format!(" [{s}]"))
+                .unwrap_or_default();
             let after = if a.success_after {
                 match a.kind {
-                    crate::report::AttackKind::LegacyAuth | crate::report::AttackKind::DeviceCode => {
+                    crate::report::AttackKind::LegacyAuth
+                    | crate::report::AttackKind::DeviceCode => {
                         format!("  {} {}", fmt_n(a.successes), tr(ja, "succeeded", "件成功"))
                     }
                     crate::report::AttackKind::Lockout => {
-                        format!("  {}", tr(ja, "signed in successfully later", "その後サインインに成功"))
+                        format!(
+                            "  {}",
+                            tr(ja, "signed in successfully later", "その後サインインに成功")
+                        )
                     }
                     _ => format!(
                         "  {}",
-                        tr(ja, "SUCCESS AFTERWARDS: check this account", "その後サインインに成功: このアカウントを確認してください")
+                        tr(
+                            ja,
+                            "SUCCESS AFTERWARDS: check this account",
+                            "その後サインインに成功: このアカウントを確認してください"
+                        )
                     ),
                 }
             } else {
@@ -326,33 +446,111 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
     }
 
     if !r.worst_users.is_empty() {
-        heading(out, tr(ja, "Users with the most failures", "失敗が最も多いユーザー"))?;
-        let mut tb = Table::new(&[tr(ja, "user", "ユーザー"), tr(ja, "failures", "失敗"), tr(ja, "main code", "主なコード"), tr(ja, "last", "最終")], &[false, true, false, false]);
+        heading(
+            out,
+            tr(ja, "Users with the most failures", "失敗が最も多いユーザー"),
+        )?;
+        let mut tb = Table::new(
+            &[
+                tr(ja, "user", "ユーザー"),
+                tr(ja, "failures", "失敗"),
+                tr(ja, "main code", "主なコード"),
+                tr(ja, "last", "最終"),
+            ],
+            &[false, true, false, false],
+        );
         for u in r.worst_users.iter().take(5) {
-            tb.rows.push(vec![u.name.clone(), fmt_n(u.failures), format!("AADSTS{}", u.top_code), when(u.last)]);
+            tb.rows.push(vec![
+                u.name.clone(),
+                fmt_n(u.failures),
+                format!("AADSTS{}", u.top_code),
+                when(u.last),
+            ]);
         }
         tb.write(out, "  ")?;
     }
     if !r.service_principals.is_empty() {
-        heading(out, tr(ja, "Applications and managed identities that fail", "失敗しているアプリケーションとマネージド ID"))?;
-        let mut tb = Table::new(&[tr(ja, "service principal", "サービス プリンシパル"), tr(ja, "failures", "失敗"), tr(ja, "main code", "主なコード"), ""], &[false, true, false, false]);
+        heading(
+            out,
+            tr(
+                ja,
+                "Applications and managed identities that fail",
+                "失敗しているアプリケーションとマネージド ID",
+            ),
+        )?;
+        let mut tb = Table::new(
+            &[
+                tr(ja, "service principal", "サービス プリンシパル"),
+                tr(ja, "failures", "失敗"),
+                tr(ja, "main code", "主なコード"),
+                "",
+            ],
+            &[false, true, false, false],
+        );
         for u in r.service_principals.iter().take(5) {
-            let note = if u.credential_problem { tr(ja, "credential (secret/certificate) problem", "資格情報 (シークレット/証明書) の問題") } else { "" };
-            tb.rows.push(vec![u.name.clone(), fmt_n(u.failures), format!("AADSTS{}", u.top_code), note.into()]);
+            let note = if u.credential_problem {
+                tr(
+                    ja,
+                    "credential (secret/certificate) problem",
+                    "資格情報 (シークレット/証明書) の問題",
+                )
+            } else {
+                ""
+            };
+            tb.rows.push(vec![
+                u.name.clone(),
+                fmt_n(u.failures),
+                format!("AADSTS{}", u.top_code),
+                note.into(),
+            ]);
         }
         tb.write(out, "  ")?;
     }
     if !r.devices.is_empty() {
-        heading(out, tr(ja, "Devices with the most failures", "失敗が最も多いデバイス"))?;
-        let mut tb = Table::new(&[tr(ja, "device", "デバイス"), "OS", tr(ja, "failures", "失敗"), tr(ja, "users", "ユーザー"), tr(ja, "main code", "主なコード")], &[false, false, true, true, false]);
+        heading(
+            out,
+            tr(
+                ja,
+                "Devices with the most failures",
+                "失敗が最も多いデバイス",
+            ),
+        )?;
+        let mut tb = Table::new(
+            &[
+                tr(ja, "device", "デバイス"),
+                "OS",
+                tr(ja, "failures", "失敗"),
+                tr(ja, "users", "ユーザー"),
+                tr(ja, "main code", "主なコード"),
+            ],
+            &[false, false, true, true, false],
+        );
         for d in r.devices.iter().take(5) {
-            tb.rows.push(vec![d.name.clone(), d.os.clone(), fmt_n(d.failures), fmt_n(d.users), format!("AADSTS{}", d.top_code)]);
+            tb.rows.push(vec![
+                d.name.clone(),
+                d.os.clone(),
+                fmt_n(d.failures),
+                fmt_n(d.users),
+                format!("AADSTS{}", d.top_code),
+            ]);
         }
         tb.write(out, "  ")?;
     }
     if r.stale_sessions.events > 0 {
-        heading(out, tr(ja, "Expired sessions (background noise)", "期限切れのセッション (バックグラウンドのノイズ)"))?;
-        let codes: Vec<String> = r.stale_sessions.codes.iter().map(|(c, n)| format!("AADSTS{c} {}", fmt_n(*n))).collect();
+        heading(
+            out,
+            tr(
+                ja,
+                "Expired sessions (background noise)",
+                "期限切れのセッション (バックグラウンドのノイズ)",
+            ),
+        )?;
+        let codes: Vec<String> = r
+            .stale_sessions
+            .codes
+            .iter()
+            .map(|(c, n)| format!("AADSTS{c} {}", fmt_n(*n)))
+            .collect();
         writeln!(
             out,
             "  {} {} {} {}, {} {}: {}",
@@ -375,21 +573,49 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
         )?;
     }
     if !r.not_in_kb.is_empty() {
-        heading(out, tr(ja, "Not in the knowledge base yet", "ナレッジ ベースにまだないコード"))?;
+        heading(
+            out,
+            tr(
+                ja,
+                "Not in the knowledge base yet",
+                "ナレッジ ベースにまだないコード",
+            ),
+        )?;
         let codes: Vec<String> = r.not_in_kb.iter().map(|c| format!("AADSTS{c}")).collect();
         writeln!(out, "  {}", codes.join(", "))?;
     }
-    let problems: Vec<_> = r.inputs.iter().filter(|i| i.error.is_some() || i.unreadable > 0 || !i.warnings().is_empty()).collect();
+    let problems: Vec<_> = r
+        .inputs
+        .iter()
+        .filter(|i| i.error.is_some() || i.unreadable > 0 || !i.warnings().is_empty())
+        .collect();
     if !problems.is_empty() {
         heading(out, tr(ja, "Inputs with problems", "問題のある入力"))?;
         for i in problems {
-            writeln!(out, "  {} ({}): {} {}", i.path, if i.format.is_empty() { "?" } else { &i.format }, fmt_n(i.records), tr(ja, "records", "件"))?;
+            writeln!(
+                out,
+                "  {} ({}): {} {}",
+                i.path,
+                if i.format.is_empty() { "?" } else { &i.format },
+                fmt_n(i.records),
+                tr(ja, "records", "件")
+            )?;
             if let Some(e) = &i.error {
                 writeln!(out, "    {} {}", tr(ja, "error:", "エラー:"), e.get(ja))?;
             }
             for (k, (n, ex)) in &i.reasons {
-                let ex = ex.as_ref().map(|e| format!(" ({})", cut(e, 80))).unwrap_or_default();
-                writeln!(out, "    {} {}: {}{}", fmt_n(*n), tr(ja, "unreadable", "件を読み取れません"), k.message().get(ja), ex)?;
+                let ex = ex
+                    .as_ref()
+                    .map(|e| format!(" ({})", cut(e, 80)))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "    {} {}: {}{}",
+                    fmt_n(*n),
+                    tr(ja, "unreadable", "件を読み取れません"),
+                    k.message().get(ja),
+                    ex
+                )?;
             }
             for w in i.warnings() {
                 writeln!(out, "    {} {}", tr(ja, "note:", "注意:"), w.get(ja))?;
@@ -400,21 +626,50 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
 }
 
 /// `--correlation ID` / `--user`: each sign-in found, in full.
-pub fn lookup(out: &mut dyn Write, found: &[crate::lookup::Found], label: &str, ja: bool) -> io::Result<()> {
+pub fn lookup(
+    out: &mut dyn Write,
+    found: &[crate::lookup::Found],
+    label: &str,
+    ja: bool,
+) -> io::Result<()> {
     if found.is_empty() {
-        writeln!(out, "{} {label}", tr(ja, "No sign-in found for", "該当するサインインが見つかりません:"))?;
+        writeln!(
+            out,
+            "{} {label}",
+            tr(
+                ja,
+                "No sign-in found for",
+                "該当するサインインが見つかりません:"
+            )
+        )?;
         return Ok(());
     }
-    writeln!(out, "{} {} ({label})", fmt_n(found.len() as u64), tr(ja, "sign-ins found", "件のサインインが見つかりました"))?;
+    writeln!(
+        out,
+        "{} {} ({label})",
+        fmt_n(found.len() as u64),
+        tr(ja, "sign-ins found", "件のサインインが見つかりました")
+    )?;
     for f in found {
         let e = &f.event;
         writeln!(out)?;
         let result = match e.class() {
             crate::spec::Class::Success => tr(ja, "success", "成功"),
-            crate::spec::Class::Interrupt => tr(ja, "interrupt (user action needed)", "中断 (ユーザー操作が必要)"),
+            crate::spec::Class::Interrupt => tr(
+                ja,
+                "interrupt (user action needed)",
+                "中断 (ユーザー操作が必要)",
+            ),
             crate::spec::Class::Failure => tr(ja, "failure", "失敗"),
         };
-        writeln!(out, "{}  AADSTS{}  {}  [{}]", when(e.time), e.code, result, e.kind.label().get(ja))?;
+        writeln!(
+            out,
+            "{}  AADSTS{}  {}  [{}]",
+            when(e.time),
+            e.code,
+            result,
+            e.kind.label().get(ja)
+        )?;
         let rows: [(&str, &str); 13] = [
             (tr(ja, "user", "ユーザー"), &e.upn),
             (tr(ja, "app", "アプリ"), crate::spec::app_of(e)),
@@ -439,7 +694,11 @@ pub fn lookup(out: &mut dyn Write, found: &[crate::lookup::Found], label: &str, 
             writeln!(out, "  {:<16} {}", tr(ja, "compliant", "準拠"), c)?;
         }
         if !e.policies.is_empty() {
-            writeln!(out, "  {}:", tr(ja, "Conditional Access", "条件付きアクセス"))?;
+            writeln!(
+                out,
+                "  {}:",
+                tr(ja, "Conditional Access", "条件付きアクセス")
+            )?;
             for p in &e.policies {
                 writeln!(out, "    {:<20} {}", p.result, p.name)?;
             }
@@ -452,20 +711,53 @@ pub fn lookup(out: &mut dyn Write, found: &[crate::lookup::Found], label: &str, 
                     Some(false) => tr(ja, "failed", "失敗"),
                     None => "",
                 };
-                writeln!(out, "    {} {} — {} {}", st.method, st.method_detail, st.result_detail, ok)?;
+                writeln!(
+                    out,
+                    "    {} {} — {} {}",
+                    st.method, st.method_detail, st.result_detail, ok
+                )?;
             }
         }
         if let Some(kb) = &f.kb {
-            writeln!(out, "  {} {}  [{} · {}]", tr(ja, "Explanation:", "説明:"), if ja { &kb.title.1 } else { &kb.title.0 }, kb.entry, kb.layer)?;
-            writeln!(out, "    {}", if ja { &kb.summary.1 } else { &kb.summary.0 })?;
+            writeln!(
+                out,
+                "  {} {}  [{} · {}]",
+                tr(ja, "Explanation:", "説明:"),
+                if ja { &kb.title.1 } else { &kb.title.0 },
+                kb.entry,
+                kb.layer
+            )?;
+            writeln!(
+                out,
+                "    {}",
+                if ja { &kb.summary.1 } else { &kb.summary.0 }
+            )?;
             if let Some(fix) = &kb.first_fix {
-                writeln!(out, "  {} {}", tr(ja, "First fix:", "最初の対処:"), if ja { &fix.1 } else { &fix.0 })?;
+                writeln!(
+                    out,
+                    "  {} {}",
+                    tr(ja, "First fix:", "最初の対処:"),
+                    if ja { &fix.1 } else { &fix.0 }
+                )?;
             }
             if let Some(fix) = &kb.admin_fix {
-                writeln!(out, "  {} {}", tr(ja, "Admin:", "管理者:"), if ja { &fix.1 } else { &fix.0 })?;
+                writeln!(
+                    out,
+                    "  {} {}",
+                    tr(ja, "Admin:", "管理者:"),
+                    if ja { &fix.1 } else { &fix.0 }
+                )?;
             }
         } else if e.code != 0 {
-            writeln!(out, "  {}", tr(ja, "(this code is not in the knowledge base yet)", "(このコードはナレッジ ベースにまだありません)"))?;
+            writeln!(
+                out,
+                "  {}",
+                tr(
+                    ja,
+                    "(this code is not in the knowledge base yet)",
+                    "(このコードはナレッジ ベースにまだありません)"
+                )
+            )?;
         }
     }
     Ok(())

@@ -10,7 +10,8 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(name: &str) -> TempDir {
-        let p = std::env::temp_dir().join(format!("m365doctor-signins-{name}-{}", std::process::id()));
+        let p =
+            std::env::temp_dir().join(format!("m365doctor-signins-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&p);
         std::fs::create_dir_all(&p).unwrap();
         TempDir(p)
@@ -27,8 +28,15 @@ impl Drop for TempDir {
 }
 
 fn error_of<'r>(r: &'r Report, name: &str) -> &'r str {
-    let i = r.inputs.iter().find(|i| i.path.ends_with(name)).unwrap_or_else(|| panic!("no input {name}"));
-    i.error.as_ref().map(|e| e.en.as_str()).unwrap_or_else(|| panic!("{name} has no error: {i:?}"))
+    let i = r
+        .inputs
+        .iter()
+        .find(|i| i.path.ends_with(name))
+        .unwrap_or_else(|| panic!("no input {name}"));
+    i.error
+        .as_ref()
+        .map(|e| e.en.as_str())
+        .unwrap_or_else(|| panic!("{name} has no error: {i:?}"))
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -39,13 +47,20 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 #[test]
 fn each_bad_file_gets_its_own_error_and_the_rest_is_counted() {
-    let good = [path("graph-v1-page.json"), path("eventhub-capture.json"), path("portal")];
+    let good = [
+        path("graph-v1-page.json"),
+        path("eventhub-capture.json"),
+        path("portal"),
+    ];
     let baseline = run(&good);
 
     let dir = TempDir::new("bad");
     dir.write("empty.json", b"");
     dir.write("blank.json", b"\r\n  \n\t\n");
-    dir.write("shop.csv", "Name,Price,Quantity\r\nApple,120,3\r\nりんご,100,1\r\n".as_bytes());
+    dir.write(
+        "shop.csv",
+        "Name,Price,Quantity\r\nApple,120,3\r\nりんご,100,1\r\n".as_bytes(),
+    );
     let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     png.extend((0..4000u32).map(|i| (i * 7919 % 251) as u8));
     dir.write("screenshot.png.json", &png);
@@ -54,11 +69,25 @@ fn each_bad_file_gets_its_own_error_and_the_rest_is_counted() {
     dir.write("broken.json.gz", &broken_gz);
     // A real blob, compressed, then cut: the records before the cut count.
     let mut blob = Vec::new();
-    let cfg = example::Config { users: 40, days: 1, per_user_day: 30, ..example::Config::default() };
-    example::write(&example::Tenant::new(cfg), example::Shape::Diagnostic, &mut blob, None).unwrap();
+    let cfg = example::Config {
+        users: 40,
+        days: 1,
+        per_user_day: 30,
+        ..example::Config::default()
+    };
+    example::write(
+        &example::Tenant::new(cfg),
+        example::Shape::Diagnostic,
+        &mut blob,
+        None,
+    )
+    .unwrap();
     let gz = gzip(&blob);
     dir.write("cut.json.gz", &gz[..gz.len() * 2 / 3]);
-    dir.write("damaged.zip", b"PK\x03\x04\x14\x00garbage that is no zip archive");
+    dir.write(
+        "damaged.zip",
+        b"PK\x03\x04\x14\x00garbage that is no zip archive",
+    );
     dir.write("latin1.csv", b"Date (UTC),Request ID,Username,Status,Sign-in error code\r\n2025-04-11,r1,caf\xe9@contoso.example,\xc9chec,50126\r\n");
 
     let mut sources = good.to_vec();
@@ -66,22 +95,55 @@ fn each_bad_file_gets_its_own_error_and_the_rest_is_counted() {
     let r = run(&sources);
 
     assert_eq!(error_of(&r, "empty.json"), "the file is empty");
-    assert_eq!(error_of(&r, "blank.json"), "the file holds only blank lines");
+    assert_eq!(
+        error_of(&r, "blank.json"),
+        "the file holds only blank lines"
+    );
     let shop = error_of(&r, "shop.csv");
-    assert!(shop.contains("not a sign-in log export") && shop.contains("Name, Price, Quantity"), "{shop}");
+    assert!(
+        shop.contains("not a sign-in log export") && shop.contains("Name, Price, Quantity"),
+        "{shop}"
+    );
     assert!(error_of(&r, "screenshot.png.json").contains("binary"));
     assert!(error_of(&r, "broken.json.gz").contains("gzip data is damaged"));
     assert!(error_of(&r, "damaged.zip").contains("zip"));
     assert!(error_of(&r, "latin1.csv").contains("not UTF-8"));
-    let cut = r.inputs.iter().find(|i| i.path.ends_with("cut.json.gz")).unwrap();
-    assert!(cut.error.as_ref().unwrap().en.contains("gzip data is damaged"), "{:?}", cut.error);
-    assert!(cut.records > 100, "records before the cut are counted: {}", cut.records);
+    let cut = r
+        .inputs
+        .iter()
+        .find(|i| i.path.ends_with("cut.json.gz"))
+        .unwrap();
+    assert!(
+        cut.error
+            .as_ref()
+            .unwrap()
+            .en
+            .contains("gzip data is damaged"),
+        "{:?}",
+        cut.error
+    );
+    assert!(
+        cut.records > 100,
+        "records before the cut are counted: {}",
+        cut.records
+    );
     // Japanese messages too.
-    assert!(r.inputs.iter().filter_map(|i| i.error.as_ref()).all(|e| !e.ja.is_empty() && e.ja != e.en));
+    assert!(r
+        .inputs
+        .iter()
+        .filter_map(|i| i.error.as_ref())
+        .all(|e| !e.ja.is_empty() && e.ja != e.en));
 
     // Nothing of the good inputs is lost: the same numbers plus the cut blob.
-    let good_only: Vec<_> = r.inputs.iter().filter(|i| !i.path.contains("m365doctor-signins-bad")).collect();
-    assert_eq!(good_only.iter().map(|i| i.records).sum::<u64>(), baseline.totals.events);
+    let good_only: Vec<_> = r
+        .inputs
+        .iter()
+        .filter(|i| !i.path.contains("m365doctor-signins-bad"))
+        .collect();
+    assert_eq!(
+        good_only.iter().map(|i| i.records).sum::<u64>(),
+        baseline.totals.events
+    );
     assert_eq!(r.totals.events, baseline.totals.events + cut.records);
     assert!(m365doctor_signins::had_problems(&r));
     assert!(!m365doctor_signins::had_problems(&baseline));
@@ -90,11 +152,16 @@ fn each_bad_file_gets_its_own_error_and_the_rest_is_counted() {
 #[test]
 fn broken_records_cost_only_themselves() {
     let text = concat!(
-        r#"{"id":"a","createdDateTime":"2025-01-01T00:00:00Z","status":{"errorCode":0}}"#, "\n",
-        r#"{"id":"b","createdDateTime":"2025-01-01T00:00:01Z","status":{"errorCode":50126}"#, "\n",
-        r#"["not","an","object"]"#, "\n",
-        r#"{"id":"c","createdDateTime":"2025-01-01T00:00:02Z"}"#, "\n",
-        r#"{"id":"d","createdDateTime":"2025-01-01T00:00:03Z","status":{"errorCode":"0"}}"#, "\n",
+        r#"{"id":"a","createdDateTime":"2025-01-01T00:00:00Z","status":{"errorCode":0}}"#,
+        "\n",
+        r#"{"id":"b","createdDateTime":"2025-01-01T00:00:01Z","status":{"errorCode":50126}"#,
+        "\n",
+        r#"["not","an","object"]"#,
+        "\n",
+        r#"{"id":"c","createdDateTime":"2025-01-01T00:00:02Z"}"#,
+        "\n",
+        r#"{"id":"d","createdDateTime":"2025-01-01T00:00:03Z","status":{"errorCode":"0"}}"#,
+        "\n",
     );
     let r = run(&[mem("lines.json", text)]);
     let i = &r.inputs[0];
@@ -110,9 +177,15 @@ fn two_gigabytes_on_one_line_in_bounded_memory() {
     // streamed past (no 2 GiB buffer, no 2 GiB on disk), the records around
     // it are read, and it is counted as one unreadable record.
     let head = br#"{"@odata.context":"https://graph.microsoft.com/beta/$metadata#auditLogs/signIns","value":[{"id":"r1","createdDateTime":"2025-01-01T00:00:00Z","status":{"errorCode":50126}},{"id":"big","blob":""#;
-    let tail = br#""},{"id":"r2","createdDateTime":"2025-01-01T00:01:00Z","status":{"errorCode":0}}]}"#;
-    let stream = (&head[..]).chain(std::io::repeat(b'x').take(2 << 30)).chain(&tail[..]);
-    let source = Source::Reader { name: "one-line.json".into(), reader: SharedReader::new(stream) };
+    let tail =
+        br#""},{"id":"r2","createdDateTime":"2025-01-01T00:01:00Z","status":{"errorCode":0}}]}"#;
+    let stream = (&head[..])
+        .chain(std::io::repeat(b'x').take(2 << 30))
+        .chain(&tail[..]);
+    let source = Source::Reader {
+        name: "one-line.json".into(),
+        reader: SharedReader::new(stream),
+    };
     let r = run(&[source]);
     let i = &r.inputs[0];
     assert_eq!((i.records, i.unreadable), (2, 1), "{i:?}");

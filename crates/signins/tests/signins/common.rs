@@ -8,7 +8,9 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 pub fn data(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(p)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(p)
 }
 
 pub fn path(p: &str) -> Source {
@@ -17,7 +19,10 @@ pub fn path(p: &str) -> Source {
 
 pub fn mem(name: &str, bytes: impl Into<Vec<u8>>) -> Source {
     let v: Vec<u8> = bytes.into();
-    Source::Memory { name: name.into(), bytes: v.into() }
+    Source::Memory {
+        name: name.into(),
+        bytes: v.into(),
+    }
 }
 
 pub fn run(sources: &[Source]) -> Report {
@@ -29,12 +34,24 @@ pub fn run_with(sources: &[Source], thresholds: &[&str]) -> Report {
     for t in thresholds {
         th.set(t).unwrap();
     }
-    analyze(sources, &Options { threads: 2, thresholds: th, ..Options::default() }, &Kb::bundled(), None)
+    analyze(
+        sources,
+        &Options {
+            threads: 2,
+            thresholds: th,
+            ..Options::default()
+        },
+        &Kb::bundled(),
+        None,
+    )
 }
 
 /// The one sign-in with this request or correlation id.
 pub fn find(sources: &[Source], id: &str) -> lookup::Found {
-    let q = lookup::Query { id: Some(id.into()), ..lookup::Query::default() };
+    let q = lookup::Query {
+        id: Some(id.into()),
+        ..lookup::Query::default()
+    };
     let (mut found, _) = lookup::find(sources, &q, 2, &Kb::bundled());
     assert_eq!(found.len(), 1, "sign-ins with id {id}");
     found.remove(0)
@@ -75,7 +92,11 @@ pub fn non_interactive(mut e: Event<'static>) -> Event<'static> {
     e
 }
 
-pub fn with_policy(mut e: Event<'static>, name: &'static str, result: &'static str) -> Event<'static> {
+pub fn with_policy(
+    mut e: Event<'static>,
+    name: &'static str,
+    result: &'static str,
+) -> Event<'static> {
     e.policies.push(Policy {
         id: Cow::Owned(format!("id-{name}")),
         name: Cow::Borrowed(name),
@@ -111,7 +132,12 @@ pub fn background(start: i64, days: i64, users: usize) -> Vec<Event<'static>> {
     for h in 0..days * 24 {
         for u in 0..users {
             let at = start + h * 3600 + (u as i64 * 97) % 3600;
-            let mut e = ev(at, &format!("user{u}@contoso.example"), &format!("203.0.113.{}", u % 4 + 10), 0);
+            let mut e = ev(
+                at,
+                &format!("user{u}@contoso.example"),
+                &format!("203.0.113.{}", u % 4 + 10),
+                0,
+            );
             if u % 2 == 0 {
                 e = non_interactive(e);
             }
