@@ -84,7 +84,7 @@ impl Redactor {
         match v {
             serde_json::Value::Object(map) => {
                 for (k, val) in map.iter_mut() {
-                    let kind = match k.to_ascii_lowercase().replace([' ', '_'], "").as_str() {
+                    let kind = match k.to_ascii_lowercase().replace([' ', '_', '-'], "").as_str() {
                         "userprincipalname"
                         | "username"
                         | "signinidentifier"
@@ -110,6 +110,12 @@ impl Redactor {
                     }
                     match (kind, val) {
                         (Some(kind), serde_json::Value::String(s)) => *s = self.one(kind, s),
+                        (None, serde_json::Value::String(s)) => {
+                            // A value already known as personal under another key.
+                            if let Some(p) = self.known(s) {
+                                *s = p;
+                            }
+                        }
                         (_, other) => self.value(other),
                     }
                 }
@@ -125,6 +131,15 @@ impl Redactor {
 }
 
 impl Redactor {
+    /// The placeholder of a value already replaced, whatever its kind.
+    fn known(&self, value: &str) -> Option<String> {
+        let v = value.to_lowercase();
+        self.seen
+            .iter()
+            .find(|((_, k), _)| *k == v)
+            .map(|(_, p)| p.clone())
+    }
+
     /// `deviceDetail`: an object, or JSON text in Log Analytics' string columns.
     fn device(&mut self, v: &mut serde_json::Value) {
         if let serde_json::Value::String(text) = v {
