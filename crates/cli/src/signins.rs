@@ -315,11 +315,10 @@ fn progress_line(p: &signins::Progress, done: &AtomicBool, ja: bool) {
         let bytes = p.bytes.load(Ordering::Relaxed);
         let total = p.total_bytes.load(Ordering::Relaxed);
         let records = p.records.load(Ordering::Relaxed);
-        let share = if total > 0 {
-            format!(" ({}%)", bytes.min(total) * 100 / total)
-        } else {
-            String::new()
-        };
+        let share = (bytes.min(total) * 100)
+            .checked_div(total)
+            .map(|p| format!(" ({p}%)"))
+            .unwrap_or_default();
         let line = if ja {
             format!(
                 "読み込み中: {} MB{share}、{} 件",

@@ -239,9 +239,7 @@ impl Agg {
     }
 
     fn name(&mut self, h: u64, s: &str) {
-        if !self.names.contains_key(&h) {
-            self.names.insert(h, s.into());
-        }
+        self.names.entry(h).or_insert_with(|| s.into());
     }
 
     /// Counts one event in every analysis.

@@ -26,7 +26,7 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -37,7 +37,7 @@ impl Rng {
         if n == 0 {
             0
         } else {
-            self.next() % n
+            self.next_u64() % n
         }
     }
     pub fn chance(&mut self, per_mille: u64) -> bool {
@@ -55,8 +55,8 @@ impl Rng {
         &items[items.len() - 1].0
     }
     fn guid(&mut self) -> String {
-        let a = self.next();
-        let b = self.next();
+        let a = self.next_u64();
+        let b = self.next_u64();
         format!(
             "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
             a >> 32,
@@ -522,7 +522,7 @@ impl Tenant {
             code: 0,
             failure_reason: Cow::Borrowed("Other."),
             additional_details: Cow::Borrowed(""),
-            protocol: Cow::Borrowed(if kind == Kind::Interactive { "none" } else { "none" }),
+            protocol: Cow::Borrowed("none"),
             transfer: Cow::Borrowed("none"),
             token_type: Cow::Borrowed(if kind == Kind::Interactive { "none" } else { "refreshToken" }),
             ca_status: Cow::Borrowed("success"),
@@ -911,7 +911,7 @@ fn policy(i: usize, result: &'static str) -> Policy<'static> {
         id: Cow::Borrowed(POLICIES[i].0),
         name: Cow::Borrowed(POLICIES[i].1),
         result: Cow::Borrowed(result),
-        grant_controls: if i % 2 == 0 {
+        grant_controls: if i.is_multiple_of(2) {
             vec![Cow::Borrowed("Mfa")]
         } else {
             vec![Cow::Borrowed("Block")]

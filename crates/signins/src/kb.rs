@@ -54,6 +54,6 @@ mod tests {
         assert_eq!(locked.layer, "account-state");
         assert!(locked.first_fix.is_some());
         assert!(!locked.actions.is_empty());
-        assert_eq!(lookup(&kb, 999_999_9), None);
+        assert_eq!(lookup(&kb, 9_999_999), None);
     }
 }

@@ -36,7 +36,7 @@ impl Redactor {
         p
     }
 
-    fn cow(&mut self, kind: &'static str, value: &Cow<'static, str>) -> Cow<'static, str> {
+    fn cow(&mut self, kind: &'static str, value: &str) -> Cow<'static, str> {
         Cow::Owned(self.one(kind, value))
     }
 

@@ -25,7 +25,7 @@ pub struct Report {
     pub stale_sessions: Stale,
     pub not_in_kb: Vec<u32>,
     /// Failures per bucket of the top codes, for charts (bucket start, count).
-    pub series: Vec<(u32, Vec<(i64, u64)>)>,
+    pub series: Vec<Series>,
     pub bucket: i64,
     pub thresholds: Thresholds,
 }
@@ -216,6 +216,9 @@ pub struct Stale {
     pub users: u64,
     pub codes: Vec<(u32, u64)>,
 }
+
+/// A code's failures per step: (step start, count).
+pub type Series = (u32, Vec<(i64, u64)>);
 
 /// Lists of names in attacks stop here; counts say how many there were.
 pub const MAX_NAMES: usize = 50;
@@ -518,11 +521,7 @@ fn detect(
 /// Steps needed before a baseline means anything.
 const MIN_STEPS: usize = 6;
 
-fn spikes_of(
-    agg: &Agg,
-    th: &Thresholds,
-    chart_codes: Vec<u32>,
-) -> (Vec<Spike>, Vec<(u32, Vec<(i64, u64)>)>) {
+fn spikes_of(agg: &Agg, th: &Thresholds, chart_codes: Vec<u32>) -> (Vec<Spike>, Vec<Series>) {
     let bucket = th.minutes("spike-bucket-minutes");
     let (Some(first), Some(last)) = (agg.totals.first, agg.totals.last) else {
         return (Vec::new(), Vec::new());

@@ -57,6 +57,10 @@ impl<'r> Reader<'r> {
         self.ends.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
     /// The next row; `Ok(false)` at the end.
     pub fn next_row(&mut self) -> io::Result<Result<bool, RowError>> {
         self.buf.clear();

@@ -112,9 +112,9 @@ pub fn page(r: &Report, ja: bool) -> String {
     );
     for lang_ja in [false, true] {
         let hidden = if lang_ja != ja { " hidden" } else { "" };
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<main id=\"report-{}\"{hidden}>\n",
+            "<main id=\"report-{}\"{hidden}>",
             if lang_ja { "ja" } else { "en" }
         );
         body(&mut s, r, lang_ja);
@@ -537,10 +537,7 @@ fn body(s: &mut String, r: &Report, ja: bool) {
     for i in &r.inputs {
         s.push_str("<tr>");
         cell(s, &i.path);
-        cell(
-            s,
-            &format!("{} {}", i.format, i.encoding).trim().to_string(),
-        );
+        cell(s, format!("{} {}", i.format, i.encoding).trim());
         num(s, i.records);
         num(s, i.unreadable);
         let mut notes: Vec<String> = Vec::new();

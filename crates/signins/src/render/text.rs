@@ -686,7 +686,7 @@ pub fn lookup(
             (tr(ja, "details", "詳細"), &e.additional_details),
         ];
         for (k, v) in rows {
-            if !v.is_empty() && !(e.code == 0 && k == tr(ja, "failure reason", "失敗の理由")) {
+            if !(v.is_empty() || e.code == 0 && k == tr(ja, "failure reason", "失敗の理由")) {
                 writeln!(out, "  {:<16} {}", k, v)?;
             }
         }
