@@ -431,18 +431,15 @@ macro_rules! record {
                 #[allow(non_camel_case_types)]
                 enum F { $($field,)* Other }
                 fn field(k: &str) -> F {
-                    let mut buf = [0u8; 48];
+                    // Length first: most keys of a record are not wanted
+                    // and fail on a single integer comparison per candidate.
                     let b = k.as_bytes();
-                    if b.len() > buf.len() {
-                        return F::Other;
-                    }
-                    for (d, s) in buf.iter_mut().zip(b) {
-                        *d = s.to_ascii_lowercase();
-                    }
-                    match &buf[..b.len()] {
-                        $($($key)|+ => F::$field,)*
-                        _ => F::Other,
-                    }
+                    $($(
+                        if b.len() == $key.len() && b.eq_ignore_ascii_case($key) {
+                            return F::$field;
+                        }
+                    )+)*
+                    F::Other
                 }
                 struct Key;
                 impl<'de> DeserializeSeed<'de> for Key {
@@ -470,7 +467,10 @@ macro_rules! record {
                         let mut out = $name::default();
                         while let Some(k) = m.next_key_seed(Key)? {
                             match k {
-                                $(F::$field => out.$field = m.next_value::<Option<$ty>>()?,)*
+                                // `null` reaches the field's own visitor
+                                // (an empty value), which spares serde's
+                                // Option wrapper on every field.
+                                $(F::$field => out.$field = Some(m.next_value::<$ty>()?),)*
                                 F::Other => {
                                     m.next_value::<IgnoredAny>()?;
                                 }
@@ -747,9 +747,14 @@ impl<T: IntoOwned> IntoOwned for Box<T> {
     }
 }
 
-/// Parses one record; `None` when the bytes are not a JSON object.
+/// Parses one record. The bytes are checked as UTF-8 once, then parsed as
+/// text, which spares the per-string check of byte parsing.
 pub fn parse(bytes: &[u8]) -> Result<Raw<'_>, serde_json::Error> {
-    serde_json::from_slice(bytes)
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        // Invalid UTF-8 somewhere: byte parsing reports where.
+        Err(_) => serde_json::from_slice(bytes),
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use crate::record;
 use crate::spec::{Bi2, Kind};
 use std::collections::BTreeMap;
 use std::fs::File;
+use memchr::memchr;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -894,17 +895,23 @@ fn file_kind(name: &str) -> Option<Kind> {
     }
 }
 
+/// The shape of a top-level object from its first key: records of the
+/// Event Hub (`records`), a Graph page (`@odata.…`, `value`), the Log
+/// Analytics API (`tables`), or a record.
 fn wrapper_shape(head: &[u8]) -> &'static str {
-    let h = &head[..head.len().min(4096)];
-    let find = |k: &[u8]| memchr::memmem::find(h, k).is_some();
-    if find(b"\"@odata.") || find(b"\"value\"") {
-        "page"
-    } else if find(b"\"records\"") {
-        "event-hub"
-    } else if find(b"\"tables\"") {
-        "api"
-    } else {
-        "json"
+    let start = head.iter().position(|b| *b == b'{').map_or(head.len(), |i| i + 1);
+    let rest = &head[start..];
+    let key_start = rest.iter().position(|b| !b.is_ascii_whitespace());
+    let key = key_start
+        .filter(|&i| rest[i] == b'"')
+        .and_then(|i| memchr(b'"', &rest[i + 1..]).map(|n| &rest[i + 1..i + 1 + n]))
+        .unwrap_or(b"");
+    match key {
+        b"records" | b"Records" => "event-hub",
+        b"value" => "page",
+        k if k.starts_with(b"@odata.") => "page",
+        b"tables" | b"Tables" => "api",
+        _ => "json",
     }
 }
 
