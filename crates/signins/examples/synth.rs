@@ -54,12 +54,20 @@ fn main() {
         }
         cfg.per_user_day = 100;
         // Calibrate: bytes per record of this shape, from a small tenant.
-        let sample = Config { users: 40, days: 1, ..cfg.clone() };
-        let (n, b) = write(&Tenant::new(sample), shape, &mut std::io::sink(), None).expect("sample");
+        let sample = Config {
+            users: 40,
+            days: 1,
+            ..cfg.clone()
+        };
+        let (n, b) =
+            write(&Tenant::new(sample), shape, &mut std::io::sink(), None).expect("sample");
         let per_record = (b / n.max(1)).max(1);
         let events = bytes / per_record;
         cfg.users = ((events / (cfg.days as u64 * cfg.per_user_day)).max(40)) as usize;
-        eprintln!("{per_record} bytes per record, {} users, {} days", cfg.users, cfg.days);
+        eprintln!(
+            "{per_record} bytes per record, {} users, {} days",
+            cfg.users, cfg.days
+        );
     }
     let tenant = Tenant::new(cfg);
     let w: Box<dyn Write> = match &out {

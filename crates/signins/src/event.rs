@@ -201,17 +201,8 @@ fn or<'a>(a: S<'a>, b: Option<record::Str<'a>>) -> S<'a> {
 
 /// Normalises a JSON record of any shape.
 pub fn from_raw<'a>(mut raw: Raw<'a>, hint: Hint) -> Result<Event<'a>, Skip> {
-    // Diagnostic settings: the sign-in is in `properties`, the envelope adds
-    // the category, the time the record was logged and the result code.
-    let envelope = raw.properties.take().map(|p| {
-        let outer = std::mem::take(&mut raw);
-        raw = *p;
-        outer
-    });
-    let mut env = envelope.unwrap_or_default();
-
-    let category = take(env.category.take().or(raw.category.take()));
-    let table = take(raw.table.take().or(env.table.take()));
+    let category = take(raw.category.take());
+    let table = take(raw.table.take());
     let kind = kind_of(&raw, &category, &table, hint);
     if kind.is_none() && (!category.is_empty() || !table.is_empty()) {
         return Err(Skip::OtherCategory);
@@ -228,38 +219,28 @@ pub fn from_raw<'a>(mut raw: Raw<'a>, hint: Hint) -> Result<Event<'a>, Skip> {
     };
     let code = status_code
         .or(raw.result_type.and_then(|c| c.0))
-        .or(env.result_type.and_then(|c| c.0))
         .ok_or(Skip::NoResult)?;
-    let failure_reason = or(
-        or(failure_reason, raw.result_description.take()),
-        env.result_description.take(),
-    );
+    let failure_reason = or(failure_reason, raw.result_description.take());
 
     // Log Analytics' TimeGenerated, diagnostic settings' `time`, then Graph's createdDateTime.
     let time = [
         raw.time_generated.as_ref(),
-        env.time.as_ref(),
         raw.time.as_ref(),
         raw.created.as_ref(),
-        env.created.as_ref(),
     ]
     .into_iter()
     .flatten()
     .find_map(|t| time::parse(t.as_str()));
 
     let device = raw.device.take().and_then(|d| d.0).unwrap_or_default();
+    let mut place = raw.place.take().unwrap_or_default();
     let details = raw
         .place_details
         .take()
         .and_then(|p| p.details)
-        .or_else(|| raw.place.as_mut().and_then(|p| p.details.take()))
+        .or_else(|| place.details.take())
         .unwrap_or_default();
-    let country_code = raw
-        .place
-        .take()
-        .and_then(|p| p.country_code)
-        .or_else(|| env.place.take().and_then(|p| p.country_code));
-    let country = or(take(details.country), country_code);
+    let country = or(take(details.country), place.country_code.take());
 
     let kind = kind.unwrap_or_else(|| {
         let no_user = raw.upn.as_ref().is_none_or(|u| u.as_str().is_empty())
@@ -275,7 +256,7 @@ pub fn from_raw<'a>(mut raw: Raw<'a>, hint: Hint) -> Result<Event<'a>, Skip> {
         time,
         kind,
         id: take(raw.id.take()),
-        correlation_id: or(take(raw.correlation_id.take()), env.correlation_id.take()),
+        correlation_id: take(raw.correlation_id.take()),
         upn: take(raw.upn.take()),
         user_display: take(raw.user_display.take()),
         user_id: take(raw.user_id.take()),
@@ -297,7 +278,7 @@ pub fn from_raw<'a>(mut raw: Raw<'a>, hint: Hint) -> Result<Event<'a>, Skip> {
         country,
         state: take(details.state),
         city: take(details.city),
-        ip: or(take(raw.ip.take()), env.caller_ip.take()),
+        ip: or(take(raw.ip.take()), raw.caller_ip.take()),
         asn: take(raw.asn.take()),
         code,
         failure_reason,

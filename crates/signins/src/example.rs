@@ -1017,7 +1017,9 @@ pub fn graph_json(e: &Event<'_>, beta: bool, out: &mut String) {
             j(&p.result)
         );
         if beta {
-            out.push_str(r#","conditionsSatisfied":"application,users","conditionsNotSatisfied":"none""#);
+            out.push_str(
+                r#","conditionsSatisfied":"application,users","conditionsNotSatisfied":"none""#,
+            );
         }
         out.push('}');
     }

@@ -408,7 +408,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
 /// match case-insensitively (give the keys in lower case); unknown keys are
 /// skipped, a repeated key overwrites the earlier value.
 macro_rules! record {
-    ($(#[$m:meta])* $name:ident { $($field:ident : $ty:ty = [$($key:literal),+]),* $(,)? }) => {
+    ($(#[$m:meta])* $name:ident $(nested $nkey:literal)? { $($field:ident : $ty:ty = [$($key:literal),+]),* $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Default)]
         pub struct $name<'a> {
@@ -426,10 +426,15 @@ macro_rules! record {
             }
         }
 
-        impl<'de: 'a, 'a> Deserialize<'de> for $name<'a> {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                #[allow(non_camel_case_types)]
-                enum F { $($field,)* Other }
+        impl<'a> $name<'a> {
+            /// Fills the fields from an object's entries; a later key
+            /// overwrites an earlier one (see [`Assign`]). A nested object
+            /// (diagnostic settings' `properties`) fills the same fields,
+            /// which spares a second record and its copies.
+            #[allow(unused_mut)]
+            fn fill<'de: 'a, A: MapAccess<'de>>(&mut self, m: &mut A) -> Result<(), A::Error> {
+                #[allow(non_camel_case_types, dead_code)]
+                enum F { $($field,)* Nested, Other }
                 fn field(k: &str) -> F {
                     // Length first: most keys of a record are not wanted
                     // and fail on a single integer comparison per candidate.
@@ -439,6 +444,11 @@ macro_rules! record {
                             return F::$field;
                         }
                     )+)*
+                    $(
+                        if b.len() == $nkey.len() && b.eq_ignore_ascii_case($nkey) {
+                            return F::Nested;
+                        }
+                    )?
                     F::Other
                 }
                 struct Key;
@@ -457,6 +467,42 @@ macro_rules! record {
                         Ok(field(v))
                     }
                 }
+                struct Into<'r, 'a>(&'r mut $name<'a>);
+                impl<'de: 'a, 'r, 'a> DeserializeSeed<'de> for Into<'r, 'a> {
+                    type Value = ();
+                    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+                        d.deserialize_any(self)
+                    }
+                }
+                impl<'de: 'a, 'r, 'a> Visitor<'de> for Into<'r, 'a> {
+                    type Value = ();
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("an object")
+                    }
+                    fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> Result<(), M::Error> {
+                        self.0.fill(&mut m)
+                    }
+                    fn visit_unit<E>(self) -> Result<(), E> {
+                        Ok(())
+                    }
+                }
+                while let Some(k) = m.next_key_seed(Key)? {
+                    match k {
+                        // `null` reaches the field's own visitor (an empty
+                        // value): no Option wrapper on every field.
+                        $(F::$field => Assign::assign(&mut self.$field, m.next_value::<$ty>()?),)*
+                        F::Nested => m.next_value_seed(Into(self))?,
+                        F::Other => {
+                            m.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+
+        impl<'de: 'a, 'a> Deserialize<'de> for $name<'a> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 struct V<'a>(PhantomData<&'a ()>);
                 impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
                     type Value = $name<'a>;
@@ -465,17 +511,7 @@ macro_rules! record {
                     }
                     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<$name<'a>, A::Error> {
                         let mut out = $name::default();
-                        while let Some(k) = m.next_key_seed(Key)? {
-                            match k {
-                                // `null` reaches the field's own visitor
-                                // (an empty value), which spares serde's
-                                // Option wrapper on every field.
-                                $(F::$field => out.$field = Some(m.next_value::<$ty>()?),)*
-                                F::Other => {
-                                    m.next_value::<IgnoredAny>()?;
-                                }
-                            }
-                        }
+                        out.fill(&mut m)?;
                         Ok(out)
                     }
                 }
@@ -483,6 +519,39 @@ macro_rules! record {
             }
         }
     };
+}
+
+/// How a field takes a value: a later key overwrites an earlier one, except
+/// where both spellings carry different parts of one thing (a location).
+pub trait Assign: Sized {
+    fn assign(slot: &mut Option<Self>, v: Self) {
+        *slot = Some(v);
+    }
+}
+
+impl Assign for Str<'_> {}
+impl Assign for Flag {}
+impl Assign for Code {}
+impl Assign for WrapperMark {}
+impl<T> Assign for Obj<T> {}
+impl<T> Assign for List<T> {}
+
+/// Diagnostic settings' envelope has `"location": "US"`, its `properties`
+/// `"location": {"city": …}`; keep both.
+impl Assign for Place<'_> {
+    fn assign(slot: &mut Option<Self>, v: Self) {
+        match slot {
+            Some(old) => {
+                if v.details.is_some() {
+                    old.details = v.details;
+                }
+                if v.country_code.is_some() {
+                    old.country_code = v.country_code;
+                }
+            }
+            None => *slot = Some(v),
+        }
+    }
 }
 
 record!(
@@ -668,13 +737,10 @@ impl<'de> Deserialize<'de> for WrapperMark {
     }
 }
 
-/// The properties of a sign-in, under any of its spellings. Diagnostic
-/// settings' envelope has the same shape, with the sign-in in `properties`.
-pub type Props<'a> = Raw<'a>;
-
 record!(
-    /// A sign-in record as any JSON export writes it.
-    Raw {
+    /// A sign-in record as any JSON export writes it. Diagnostic settings'
+    /// `properties` fill the same fields as the envelope around them.
+    Raw nested b"properties" {
         // Diagnostic settings' envelope.
         time: Str<'a> = [b"time"],
         category: Str<'a> = [b"category"],
@@ -682,7 +748,6 @@ record!(
         result_description: Str<'a> = [b"resultdescription"],
         caller_ip: Str<'a> = [b"calleripaddress"],
         identity: Str<'a> = [b"identity"],
-        properties: Box<Props<'a>> = [b"properties"],
         // Graph / properties / Log Analytics columns.
         id: Str<'a> = [b"id"],
         created: Str<'a> = [b"createddatetime"],
@@ -810,13 +875,12 @@ mod tests {
     fn diagnostic_envelope() {
         let r = parse(br#"{"time":"2025-04-11T16:17:00.7397744Z","category":"SignInLogs","resultType":"0","location":"US",
             "properties":{"id":"r1","location":{"city":"Redmond","countryOrRegion":"US"},"status":{"errorCode":0}}}"#).unwrap();
-        assert_eq!(r.place.unwrap().country_code.unwrap().as_str(), "US");
-        let p = r.properties.unwrap();
-        assert_eq!(p.id.unwrap().as_str(), "r1");
-        assert_eq!(
-            p.place.unwrap().details.unwrap().city.unwrap().as_str(),
-            "Redmond"
-        );
+        assert_eq!(r.id.unwrap().as_str(), "r1");
+        assert_eq!(r.category.unwrap().as_str(), "SignInLogs");
+        // Envelope and properties both say where: both parts are kept.
+        let place = r.place.unwrap();
+        assert_eq!(place.country_code.unwrap().as_str(), "US");
+        assert_eq!(place.details.unwrap().city.unwrap().as_str(), "Redmond");
     }
 
     #[test]

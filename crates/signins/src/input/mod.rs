@@ -18,9 +18,9 @@ use crate::aggregate::hash;
 use crate::event::{self, Event, Hint, Skip, Step};
 use crate::record;
 use crate::spec::{Bi2, Kind};
+use memchr::memchr;
 use std::collections::BTreeMap;
 use std::fs::File;
-use memchr::memchr;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -899,7 +899,10 @@ fn file_kind(name: &str) -> Option<Kind> {
 /// Event Hub (`records`), a Graph page (`@odata.…`, `value`), the Log
 /// Analytics API (`tables`), or a record.
 fn wrapper_shape(head: &[u8]) -> &'static str {
-    let start = head.iter().position(|b| *b == b'{').map_or(head.len(), |i| i + 1);
+    let start = head
+        .iter()
+        .position(|b| *b == b'{')
+        .map_or(head.len(), |i| i + 1);
     let rest = &head[start..];
     let key_start = rest.iter().position(|b| !b.is_ascii_whitespace());
     let key = key_start
@@ -1004,9 +1007,11 @@ impl json::Sink for JsonSink<'_, '_> {
             return;
         }
         if self.flavour.is_none() {
-            self.flavour = Some(if raw.properties.is_some() {
+            self.flavour = Some(if raw.time_generated.is_some() || raw.table.is_some() {
+                "log-analytics"
+            } else if raw.time.is_some() && raw.category.is_some() {
                 "diagnostic-settings"
-            } else if raw.time_generated.is_some() || raw.table.is_some() {
+            } else if raw.time_generated.is_some() {
                 "log-analytics"
             } else {
                 "graph"
