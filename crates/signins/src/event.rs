@@ -171,6 +171,12 @@ impl<'a> Event<'a> {
     }
 }
 
+/// Sign-in logs exist from 2000 to 2100; a time outside is a broken value
+/// and treated as missing, so it cannot stretch the period to centuries.
+pub fn plausible(t: Option<i64>) -> Option<i64> {
+    t.filter(|t| (946_684_800..4_102_444_800).contains(t))
+}
+
 /// Why a record is not counted as a sign-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Skip {

@@ -118,6 +118,26 @@ pub struct Spike {
     pub new: bool,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_without_materialising() {
+        assert_eq!(sparse_median(&[], 0), 0.0);
+        assert_eq!(sparse_median(&[5], 1), 5.0);
+        assert_eq!(sparse_median(&[3, 9], 5), 0.0);
+        assert_eq!(sparse_median(&[1, 2, 3], 4), 1.5);
+        assert_eq!(median_with_repeats(&[0, 10, 20], 4, 2), 4.0);
+        assert_eq!(median_with_repeats(&[1, 1, 9, 9], 5, 1), 5.0);
+        // A hundred years of hours is no problem.
+        assert_eq!(sparse_median(&[7; 10], 876_600), 0.0);
+        let spikes = detect(&[(0, 1), (3600, 50)], 876_600, 0, 3600, 20, 6.0, Some(0));
+        assert_eq!(spikes.len(), 1);
+        assert_eq!((spikes[0].0, spikes[0].1, spikes[0].2), (3600, 7200, 50));
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum AttackKind {
     PasswordSpray,
@@ -462,78 +482,112 @@ fn breakdown(agg: &Agg, code: u32, n: usize) -> Vec<(&'static str, Vec<TopValue>
     out
 }
 
-fn median(sorted: &[u64]) -> f64 {
-    if sorted.is_empty() {
+/// The median of `steps` values of which only `nonzero` (sorted) are not
+/// zero: the series is never materialised, so a stray time stamp decades
+/// away costs nothing.
+fn sparse_median(nonzero_sorted: &[u64], steps: usize) -> f64 {
+    median_with_repeats(nonzero_sorted, 0, steps.saturating_sub(nonzero_sorted.len()))
+}
+
+/// The median of `sorted` plus `count` more copies of `value`, without
+/// making the copies.
+fn median_with_repeats(sorted: &[u64], value: u64, count: usize) -> f64 {
+    let n = sorted.len() + count;
+    if n == 0 {
         return 0.0;
     }
-    let m = sorted.len() / 2;
-    if sorted.len() % 2 == 1 {
-        sorted[m] as f64
+    let below = sorted.partition_point(|v| *v < value);
+    let at = |i: usize| -> u64 {
+        if i < below {
+            sorted[i]
+        } else if i < below + count {
+            value
+        } else {
+            sorted[i - count]
+        }
+    };
+    let m = n / 2;
+    if n % 2 == 1 {
+        at(m) as f64
     } else {
-        (sorted[m - 1] + sorted[m]) as f64 / 2.0
+        (at(m - 1) + at(m)) as f64 / 2.0
     }
 }
 
 /// Finds the steps of a series that stand out from its median by more than
 /// `min-score` MADs (scaled to a normal's standard deviation, and never
 /// less than one event), with at least `min-events` events; neighbouring
-/// steps are one spike.
+/// steps are one spike. `counts` holds the steps with failures (step
+/// start, count), sorted; the other steps of the period count as zero.
 fn detect(
-    counts: &[u64],
+    counts: &[(i64, u64)],
+    steps: usize,
     start: i64,
     bucket: i64,
     min_events: u64,
     min_score: f64,
     first_seen: Option<i64>,
 ) -> Vec<(i64, i64, u64, f64, f64, bool)> {
-    let mut sorted = counts.to_vec();
+    let mut sorted: Vec<u64> = counts.iter().map(|c| c.1).collect();
     sorted.sort_unstable();
-    let med = median(&sorted);
-    let mut dev: Vec<u64> = counts
-        .iter()
-        .map(|&c| (c as f64 - med).abs().round() as u64)
-        .collect();
+    let med = sparse_median(&sorted, steps);
+    // Deviations: the zero steps deviate by the median itself.
+    let zeros = steps.saturating_sub(counts.len());
+    let mut dev: Vec<u64> = counts.iter().map(|&(_, c)| (c as f64 - med).abs().round() as u64).collect();
     dev.sort_unstable();
-    let mad = median(&dev);
+    let mad = median_with_repeats(&dev, med.round() as u64, zeros);
     let scale = (1.4826 * mad).max(1.0);
     let mut out: Vec<(i64, i64, u64, f64, f64, bool)> = Vec::new();
     let mut open: Option<(i64, i64, u64, f64)> = None;
-    for (i, &c) in counts.iter().enumerate() {
-        let score = (c as f64 - med) / scale;
-        let t = start + i as i64 * bucket;
-        if c >= min_events && score >= min_score {
-            open = Some(match open {
-                Some((s, _, n, best)) => (s, t + bucket, n + c, best.max(score)),
-                None => (t, t + bucket, c, score),
-            });
-        } else if let Some((s, e, n, best)) = open.take() {
-            let new = s > start && first_seen.is_some_and(|f| f >= s);
-            out.push((s, e, n, med, best, new));
-        }
-    }
-    if let Some((s, e, n, best)) = open {
+    let close = |o: (i64, i64, u64, f64), out: &mut Vec<_>| {
+        let (s, e, n, best) = o;
         let new = s > start && first_seen.is_some_and(|f| f >= s);
         out.push((s, e, n, med, best, new));
+    };
+    for &(t, c) in counts {
+        let score = (c as f64 - med) / scale;
+        if c >= min_events && score >= min_score {
+            open = Some(match open {
+                Some((s, e, n, best)) if e == t => (s, t + bucket, n + c, best.max(score)),
+                Some(o) => {
+                    close(o, &mut out);
+                    (t, t + bucket, c, score)
+                }
+                None => (t, t + bucket, c, score),
+            });
+        } else if let Some(o) = open.take() {
+            close(o, &mut out);
+        }
+    }
+    if let Some(o) = open {
+        close(o, &mut out);
     }
     out
 }
 
 /// Steps needed before a baseline means anything.
 const MIN_STEPS: usize = 6;
+/// Points of a chart series at most; longer periods are summed into wider steps.
+const MAX_POINTS: usize = 1000;
+
+/// The period read as steps of `bucket` seconds: (first step, number of steps).
+fn period(agg: &Agg, bucket: i64) -> Option<(i64, usize)> {
+    let (first, last) = (agg.totals.first?, agg.totals.last?);
+    let start = crate::time::bin(first, bucket);
+    Some((start, ((crate::time::bin(last, bucket) - start) / bucket + 1) as usize))
+}
 
 fn spikes_of(agg: &Agg, th: &Thresholds, chart_codes: Vec<u32>) -> (Vec<Spike>, Vec<Series>) {
     let bucket = th.minutes("spike-bucket-minutes");
-    let (Some(first), Some(last)) = (agg.totals.first, agg.totals.last) else {
+    let Some((start, steps)) = period(agg, bucket) else {
         return (Vec::new(), Vec::new());
     };
-    let start = crate::time::bin(first, bucket);
-    let steps = ((crate::time::bin(last, bucket) - start) / bucket + 1) as usize;
-    let mut per_code: HashMap<u32, Vec<u64>> = HashMap::new();
+    let mut per_code: HashMap<u32, Vec<(i64, u64)>> = HashMap::new();
     for ((code, b), n) in &agg.series {
-        let i = ((b - start) / bucket) as usize;
-        if i < steps {
-            per_code.entry(*code).or_insert_with(|| vec![0; steps])[i] += n;
-        }
+        per_code.entry(*code).or_default().push((*b, *n));
+    }
+    for v in per_code.values_mut() {
+        v.sort_unstable();
     }
     let mut spikes = Vec::new();
     if steps >= MIN_STEPS {
@@ -541,22 +595,14 @@ fn spikes_of(agg: &Agg, th: &Thresholds, chart_codes: Vec<u32>) -> (Vec<Spike>, 
             let first_seen = agg.codes.get(code).and_then(|c| c.first);
             for (s, e, n, base, score, new) in detect(
                 counts,
+                steps,
                 start,
                 bucket,
                 th.get("spike-min-events") as u64,
                 th.get("spike-min-score") as f64,
                 first_seen,
             ) {
-                spikes.push(Spike {
-                    code: Some(*code),
-                    app: None,
-                    start: s,
-                    end: e,
-                    events: n,
-                    baseline: base,
-                    score,
-                    new,
-                });
+                spikes.push(Spike { code: Some(*code), app: None, start: s, end: e, events: n, baseline: base, score, new });
             }
         }
     }
@@ -567,18 +613,21 @@ fn spikes_of(agg: &Agg, th: &Thresholds, chart_codes: Vec<u32>) -> (Vec<Spike>, 
             .then(a.start.cmp(&b.start))
             .then(a.code.cmp(&b.code))
     });
+    // Charts: every step, zeros included, at most MAX_POINTS points.
+    let factor = steps.div_ceil(MAX_POINTS).max(1);
+    let points = steps.div_ceil(factor);
     let series = chart_codes
         .into_iter()
         .filter_map(|c| {
             per_code.get(&c).map(|counts| {
-                (
-                    c,
-                    counts
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| (start + i as i64 * bucket, *n))
-                        .collect(),
-                )
+                let mut v: Vec<(i64, u64)> = (0..points).map(|i| (start + (i * factor) as i64 * bucket, 0)).collect();
+                for (b, n) in counts {
+                    let i = ((b - start) / bucket) as usize / factor;
+                    if let Some(p) = v.get_mut(i) {
+                        p.1 += n;
+                    }
+                }
+                (c, v)
             })
         })
         .collect();
@@ -587,25 +636,22 @@ fn spikes_of(agg: &Agg, th: &Thresholds, chart_codes: Vec<u32>) -> (Vec<Spike>, 
 
 fn app_spikes_of(agg: &Agg, th: &Thresholds) -> Vec<Spike> {
     let bucket = th.minutes("spike-bucket-minutes");
-    let (Some(first), Some(last)) = (agg.totals.first, agg.totals.last) else {
+    let Some((start, steps)) = period(agg, bucket) else {
         return Vec::new();
     };
-    let start = crate::time::bin(first, bucket);
-    let steps = ((crate::time::bin(last, bucket) - start) / bucket + 1) as usize;
     if steps < MIN_STEPS {
         return Vec::new();
     }
-    let mut per_app: HashMap<u64, Vec<u64>> = HashMap::new();
+    let mut per_app: HashMap<u64, Vec<(i64, u64)>> = HashMap::new();
     for ((app, b), n) in &agg.app_series {
-        let i = ((b - start) / bucket) as usize;
-        if i < steps {
-            per_app.entry(*app).or_insert_with(|| vec![0; steps])[i] += n;
-        }
+        per_app.entry(*app).or_default().push((*b, *n));
     }
     let mut out = Vec::new();
-    for (app, counts) in &per_app {
+    for (app, counts) in &mut per_app {
+        counts.sort_unstable();
         for (s, e, n, base, score, _) in detect(
             counts,
+            steps,
             start,
             bucket,
             th.get("spike-min-events") as u64,

@@ -443,7 +443,7 @@ pub fn portal_event<'a>(l: &Layout, r: &'a Reader<'_>, hint: Hint) -> Result<Eve
     };
     let kind = hint.kind.or(l.kind).unwrap_or(Kind::Interactive);
     let mut e = Event {
-        time: crate::time::parse(&get(P::Time)),
+        time: crate::event::plausible(crate::time::parse(&get(P::Time))),
         kind,
         id: get(P::Id),
         correlation_id: get(P::Correlation),
