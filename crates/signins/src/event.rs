@@ -236,7 +236,7 @@ pub fn from_raw<'a>(mut raw: Raw<'a>, hint: Hint) -> Result<Event<'a>, Skip> {
     ]
     .into_iter()
     .flatten()
-    .find_map(|t| time::parse(t.as_str()));
+    .find_map(|t| plausible(time::parse(t.as_str())));
 
     let device = raw.device.take().and_then(|d| d.0).unwrap_or_default();
     let mut place = raw.place.take().unwrap_or_default();
