@@ -69,6 +69,7 @@ impl<'r> Reader<'r> {
         let mut quote_pending = false; // saw `"` inside quotes: end or escaped quote
         let mut any = false;
         let mut too_large = false;
+        let mut cr = false;
         loop {
             let chunk = match self.r.fill_buf() {
                 Ok(c) => c,
@@ -116,12 +117,17 @@ impl<'r> Reader<'r> {
                     }
                     continue;
                 }
+                if cr {
+                    // A carriage return ends the row only before a line feed.
+                    cr = false;
+                    if c != b'\n' {
+                        self.buf.push(b'\r');
+                    }
+                }
                 match c {
                     b'"' => in_quotes = true,
+                    b'\r' => cr = true,
                     b'\n' => {
-                        if self.buf.last() == Some(&b'\r') {
-                            self.buf.pop();
-                        }
                         self.ends.push(self.buf.len());
                         self.line += 1;
                         done = true;
@@ -562,6 +568,8 @@ mod tests {
         assert_eq!(got[2], ["2", "two\nlines", ""]);
         assert_eq!(got[3], ["3", "", "z"]);
         assert_eq!(rows("a;b\n1;2\n")[1], ["1", "2"]);
+        // A carriage return ends a row only before a line feed (found by fuzzing).
+        assert_eq!(rows("x\r,\r\na\rb,c\r\n"), [vec!["x\r", ""], vec!["a\rb", "c"]]);
         assert_eq!(rows("a\tb\n1\t2\n")[1], ["1", "2"]);
     }
 
