@@ -7,7 +7,7 @@
 #[allow(dead_code)]
 mod model;
 
-use model::{ActionFile, Bi, Commands, Entry, Step};
+use model::{ActionFile, Bi, Checked, Commands, Entry, Step, Texts};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -122,8 +122,9 @@ fn opt_s(t: &Option<model::Str>) -> String {
 
 fn commands(c: &Commands) -> String {
     format!(
-        "Commands {{ windows: {}, macos: {}, linux: {} }}",
+        "Commands {{ windows: {}, windows_shell: {}, macos: {}, linux: {} }}",
         opt_s(&c.windows),
+        opt_s(&c.windows_shell),
         opt_s(&c.macos),
         opt_s(&c.linux)
     )
@@ -144,8 +145,9 @@ fn step(st: &Step, out: &mut String) {
     bi(&st.verify, out);
     let _ = write!(
         out,
-        ", commands: {}, order_reason: ",
-        commands(&st.commands)
+        ", commands: {}, run_as: {}, order_reason: ",
+        commands(&st.commands),
+        opt_s(&st.run_as)
     );
     opt_bi(&st.order_reason, out);
     out.push_str(" }");
@@ -166,9 +168,10 @@ fn entry_literal(e: &Entry, out: &mut String) {
     bi(&e.summary, out);
     let _ = write!(
         out,
-        ", messages: Messages {{ en: {}, ja: {} }}, causes: Cow::Borrowed(&[",
+        ", messages: Messages {{ en: {}, ja: {}, unconfirmed: {} }}, causes: Cow::Borrowed(&[",
         list(&e.messages.en),
-        list(&e.messages.ja)
+        list(&e.messages.ja),
+        texts(&e.messages.unconfirmed)
     );
     for c in e.causes.iter() {
         let _ = write!(out, "Cause {{ en: {}, ja: {}, tell: ", s(&c.en), s(&c.ja));
@@ -186,5 +189,31 @@ fn entry_literal(e: &Entry, out: &mut String) {
         list(&e.references)
     );
     opt_bi(&e.departs_from_guide, out);
-    out.push_str(" }");
+    let _ = write!(
+        out,
+        ", symptoms: {}, checked: Cow::Borrowed(&[",
+        texts(&e.symptoms)
+    );
+    for c in e.checked.iter() {
+        checked(c, out);
+        out.push_str(", ");
+    }
+    out.push_str("]) }");
+}
+
+fn texts(t: &Texts) -> String {
+    format!("Texts {{ en: {}, ja: {} }}", list(&t.en), list(&t.ja))
+}
+
+fn checked(c: &Checked, out: &mut String) {
+    let _ = write!(
+        out,
+        "Checked {{ url: {}, source: {}, commit: {}, ms_date: {}, date: {}, note: {} }}",
+        s(&c.url),
+        opt_s(&c.source),
+        opt_s(&c.commit),
+        opt_s(&c.ms_date),
+        s(&c.date),
+        opt_s(&c.note)
+    );
 }

@@ -156,6 +156,9 @@ fn name(n: &Name, lang: Lang) -> String {
     match n.origin {
         Origin::Header { .. } => format!("{} [{}]", n.name, WINDOWS_HEADERS.get(lang)),
         Origin::Curated { family, .. } => format!("{} [{family}]", n.name),
+        Origin::Wrapped { kind, value, .. } => {
+            format!("{} [{} {value}]", n.name, kind.label().get(lang))
+        }
     }
 }
 

@@ -44,6 +44,8 @@ const GOLDEN: &[(&str, &str)] = &[
     ("AADSTS53003", "ca-aadsts53003"),
     ("AADSTS50076", "mfa-aadsts50076"),
     ("0x80180014", "mdm-0x80180014"),
+    ("0x80070002", "win32-0x80070002"),
+    ("0x00000001", "success-0x00000001"),
 ];
 
 #[test]

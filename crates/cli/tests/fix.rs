@@ -114,7 +114,7 @@ fn plan_shows_steps_backups_and_undo_for_an_action_and_for_a_code() {
     let automated: Vec<&str> = listed
         .iter()
         .copied()
-        .filter(|a| m365doctor_fix::plan::spec_of(a).is_some())
+        .filter(|a| m365doctor_fix::actions::find(a).is_some())
         .collect();
     assert_eq!(planned, automated);
     assert!(!planned.is_empty());
@@ -273,4 +273,196 @@ fn a_run_whose_undo_failed_in_part_is_pointed_out_by_every_command() {
         "{}",
         stderr(&o)
     );
+}
+
+/// m365doctor with `args`, failing the test if it has not ended after 20 s.
+#[cfg(unix)]
+fn m365doctor_ending(home: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_m365doctor"))
+        .args(args)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LOCALAPPDATA")
+        .env_remove("XDG_DATA_HOME")
+        .env("HOME", home)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run m365doctor");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("`m365doctor {}` hangs", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Writes a journal for run `id`: the plan `fix plan ACTION --json` shows
+/// (changed by `forge`), then `records`.
+fn plant(
+    h: &Path,
+    id: &str,
+    forge: impl FnOnce(&mut serde_json::Value),
+    records: &[&str],
+) -> PathBuf {
+    let action = "reset-identity-cache";
+    let mut plan = json(&m365doctor(h, &["fix", "plan", action, "--json"]))["plans"][0].clone();
+    forge(&mut plan);
+    let run = h.join(".local/share/m365doctor/runs").join(id);
+    std::fs::create_dir_all(&run).unwrap();
+    let t = "2026-11-27T07:20:00Z";
+    let first = serde_json::json!({"rec": "run", "schema": "m365doctor.journal/1", "run": id, "action": action, "time": t, "plan": plan});
+    let mut text = format!("{first}\n");
+    for r in records {
+        text.push_str(r);
+        text.push('\n');
+    }
+    std::fs::write(run.join("journal.jsonl"), text).unwrap();
+    run
+}
+
+const BEGUN: &str = r#"{"rec":"begin","step":0,"time":"2026-11-27T07:20:01Z"}"#;
+const DONE: &str = r#"{"rec":"done","step":0,"time":"2026-11-27T07:20:02Z","detail":"moved"}"#;
+const FINISHED: &str = r#"{"rec":"finished","time":"2026-11-27T07:20:03Z","status":"done"}"#;
+
+#[test]
+fn undo_and_resume_are_refused_where_fix_run_is() {
+    let h = home("undo-off-windows");
+    let id = "20260101T000002Z-reset-identity-cache";
+    let run = plant(&h, id, |_| {}, &[BEGUN]);
+    let journal = std::fs::read(run.join("journal.jsonl")).unwrap();
+    for args in [
+        &["fix", "undo", "--yes"][..],
+        &["fix", "undo", id, "--yes", "--json"],
+        &["fix", "resume", "--yes"],
+        &["fix", "resume", id, "--yes"],
+    ] {
+        let o = m365doctor(&h, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("can be undone or resumed on Windows only (this is linux)"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        // Not `whoami /user` run on Linux, nothing journaled.
+        assert!(!stderr(&o).contains("whoami"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(run.join("journal.jsonl")).unwrap(), journal);
+    }
+    let o = m365doctor(&h, &["--lang", "ja", "fix", "undo", "--yes"]);
+    assert!(stderr(&o).contains("Windows でのみ"), "{}", stderr(&o));
+    // The run itself is sound: unfinished, not damaged.
+    let doc = json(&m365doctor(&h, &["fix", "history", "--json"]));
+    assert_eq!(doc["runs"][0]["status"], "unfinished", "{doc}");
+}
+
+/// The reliability review's reproduction (F8): a journal planted in the
+/// runs folder that moves a folder from one place outside to another.
+#[test]
+fn a_forged_journal_is_damaged_and_moves_nothing() {
+    let h = home("forged");
+    let victim = h.join("victim");
+    std::fs::create_dir_all(victim.join("backup/1-IdentityCache")).unwrap();
+    std::fs::write(victim.join("backup/1-IdentityCache/secret.dat"), "x").unwrap();
+    let id = "20260101T000009Z-reset-identity-cache";
+    let (from, to) = (
+        victim.join("backup/1-IdentityCache"),
+        victim.join("restored"),
+    );
+    let run = plant(
+        &h,
+        id,
+        |plan| {
+            let op = &mut plan["steps"][0]["undo"]["op"];
+            op["from"] = serde_json::json!(from);
+            op["to"] = serde_json::json!(to);
+            // Nothing to check first (no apps, no account): straight to the move.
+            plan["preconditions"] = serde_json::json!([]);
+        },
+        &[BEGUN, DONE, FINISHED],
+    );
+    let journal = std::fs::read(run.join("journal.jsonl")).unwrap();
+    let o = m365doctor(&h, &["fix", "undo", "--yes"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is damaged"), "{}", stderr(&o));
+    assert!(victim.join("backup/1-IdentityCache/secret.dat").exists());
+    assert!(!victim.join("restored").exists());
+    assert_eq!(std::fs::read(run.join("journal.jsonl")).unwrap(), journal);
+    let doc = json(&m365doctor(&h, &["fix", "history", "--json"]));
+    assert_eq!(doc["runs"][0]["status"], "damaged", "{doc}");
+    let damage = doc["runs"][0]["damage"].to_string();
+    assert!(
+        damage.contains("restored") && damage.contains("lies outside"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn a_journal_with_a_line_damaged_in_the_middle_is_never_done_and_verified() {
+    let h = home("damaged-middle");
+    plant(
+        &h,
+        "20260101T000003Z-reset-identity-cache",
+        |_| {},
+        &[
+            BEGUN,
+            "\u{1}\u{2}garbage after a disk error",
+            DONE,
+            FINISHED,
+        ],
+    );
+    let o = m365doctor(&h, &["fix", "history", "--json"]);
+    let doc = json(&o);
+    assert_eq!(doc["runs"][0]["status"], "damaged", "{doc}");
+    assert!(
+        doc["runs"][0]["damage"][0]
+            .as_str()
+            .unwrap()
+            .contains("line 3"),
+        "{doc}"
+    );
+    let o = m365doctor(&h, &["fix", "history"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("journal damaged"), "{out}");
+    assert!(!out.contains("done and verified"), "{out}");
+    // Every fix command says so, in the user's language.
+    let o = m365doctor(&h, &["--lang", "ja", "fix", "list"]);
+    assert!(
+        stderr(&o).contains("ジャーナルが破損しています"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_in_place_of_a_journal_or_the_lock_hangs_no_fix_command() {
+    let h = home("fifo");
+    let run = h.join(".local/share/m365doctor/runs/20260101T000004Z-reset-identity-cache");
+    std::fs::create_dir_all(&run).unwrap();
+    for fifo in [
+        run.join("journal.jsonl"),
+        h.join(".local/share/m365doctor/fix.lock"),
+    ] {
+        let made = Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()));
+    }
+    for args in [
+        &["fix", "history"][..],
+        &["fix", "list"],
+        &["fix", "plan", "reset-identity-cache"],
+        &["fix", "undo", "--yes"],
+        &["fix", "resume", "--yes"],
+        &["fix", "run", "check-network", "--timeout", "1"],
+    ] {
+        let o = m365doctor_ending(&h, args);
+        assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
+    }
+    let doc = json(&m365doctor_ending(&h, &["fix", "history", "--json"]));
+    let error = doc["unreadable"][0]["error"].as_str().unwrap();
+    assert!(error.contains("pipe, socket or device"), "{doc}");
 }

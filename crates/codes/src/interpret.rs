@@ -4,6 +4,7 @@
 
 use crate::grammar::{CodeToken, Form, Reading};
 use crate::layer::Layer;
+use crate::names::{hresult_header_names, order_hresult_names, same_name};
 use crate::structure::{
     aadsts_range, caa_facility, internet_error_layer, is_caa, is_internet_error, CaaLowWord,
     HResultFields, NtStatusFields,
@@ -67,6 +68,13 @@ pub enum Origin {
     Curated {
         family: &'static str,
         source: &'static str,
+    },
+    /// The Windows headers' name of the code carried inside this one: the Win32
+    /// error `value` in an HRESULT_FROM_WIN32 value (see `crate::names`).
+    Wrapped {
+        kind: Kind,
+        value: u32,
+        area: &'static str,
     },
 }
 
@@ -277,7 +285,9 @@ fn form_adjust(i: &mut Interpretation, reading: Reading) {
             ),
             format!("{} は {n} の符号付き 10 進表記です。", reading.value as i32),
         )),
-        Form::Hex if reading.value <= 0xFFFF => Some(Message::new(
+        // Only small readings are shown in decimal; an HRESULT or NTSTATUS reading
+        // of the same value keeps its hex form.
+        Form::Hex if reading.value <= 0xFFFF && !n.starts_with("0x") => Some(Message::new(
             format!("0x{:X} is {n} in decimal.", reading.value),
             format!("0x{:X} は 10 進数で {n} です。", reading.value),
         )),
@@ -621,6 +631,14 @@ fn small(code: u32) -> Vec<Interpretation> {
         set_layer(&mut i, layer_from_names(&names), LayerBasis::Name);
         out.push(i);
     }
+    // Success and informational codes that the headers name with the same small
+    // value (S_OK, S_FALSE, STATUS_REPARSE_OBJECT, DI_TRUNCATED), after the error.
+    for mut i in hresult(code).into_iter().chain(ntstatus(code)) {
+        if !i.names.is_empty() {
+            i.score = 30;
+            out.push(i);
+        }
+    }
     out
 }
 
@@ -790,15 +808,36 @@ fn facility_layer(value: u32) -> Option<Layer> {
 
 fn hresult(value: u32) -> Vec<Interpretation> {
     let fields = HResultFields::of(value);
-    let names = header_names(value, NameKind::HResult);
+    let names = hresult_header_names(value);
     let groups = curated_groups(value, CuratedKind::HResult);
     if names.is_empty() && groups.is_empty() && !fields.is_failure() {
         return Vec::new();
     }
     let mut proto = hresult_base(value);
-    proto.names = names.clone();
-    proto.score = if names.is_empty() { 50 } else { 70 };
-    proto.reason = if names.is_empty() {
+    let wraps = match &proto.structure {
+        Structure::HResult { wraps, .. } => wraps.clone(),
+        _ => Vec::new(),
+    };
+    proto.names = order_hresult_names(value, names.clone(), &wraps);
+    proto.score = if proto.names.is_empty() { 50 } else { 70 };
+    proto.reason = if let Some(Origin::Wrapped {
+        kind, value: code, ..
+    }) = proto.names.first().map(|n| n.origin)
+    {
+        let (label, all) = (kind.label(), name_list(&proto.names));
+        let all_ja: Vec<&str> = proto.names.iter().map(|n| n.name).collect();
+        let all_ja = all_ja.join("、");
+        Message::new(
+            format!(
+                "Read as an HRESULT made from {} {code} by HRESULT_FROM_WIN32; its names are {all}.",
+                label.en
+            ),
+            format!(
+                "{} {code} を HRESULT_FROM_WIN32 で変換した HRESULT として読みました。名前は {all_ja} です。",
+                label.ja
+            ),
+        )
+    } else if names.is_empty() {
         Message::new(
             "Read as a failure HRESULT; no Windows header names this value.",
             "失敗を表す HRESULT として読みました。この値に名前を付けている Windows ヘッダーはありません。",
@@ -825,13 +864,23 @@ fn hresult(value: u32) -> Vec<Interpretation> {
     let mut out = Vec::new();
     for group in &groups {
         let mut i = proto.clone();
+        if fields.facility == 4 && !group[0].apps.is_empty() {
+            // FACILITY_ITF: other interfaces' header names are not this app's meaning.
+            i.names.clear();
+        }
         apply_curated(&mut i, group);
         out.push(i);
     }
-    if out.is_empty() {
+    // The headers' names stay a reading of their own when no meaning shows them.
+    let shown = |n: &Name| {
+        out.iter()
+            .any(|i| i.names.iter().any(|m| same_name(m.name, n.name)))
+    };
+    if out.is_empty() || !proto.names.iter().all(shown) {
         out.push(proto);
     }
     for i in &mut out {
+        i.names = order_hresult_names(value, std::mem::take(&mut i.names), &wraps);
         if let Structure::HResult { wraps, .. } = &i.structure {
             let wrapped_layer = wraps.iter().find_map(|w| match w.kind {
                 Kind::WinInet | Kind::WinHttp => Some(internet_error_layer(w.value)),

@@ -76,6 +76,9 @@ fn name_source(n: &Name) -> Value {
         Origin::Curated { family, source } => {
             json!({"name": n.name, "from": "curated", "family": family, "reference": source})
         }
+        Origin::Wrapped { kind, value, area } => {
+            json!({"name": n.name, "from": "windows-sys", "kind": kind.id(), "area": area, "wrapped_value": value})
+        }
     }
 }
 

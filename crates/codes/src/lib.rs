@@ -13,6 +13,7 @@ pub mod grammar;
 pub mod interpret;
 pub mod json;
 pub mod layer;
+mod names;
 pub mod structure;
 pub mod tables;
 pub mod text;

@@ -24,6 +24,12 @@ pub struct WinName {
     pub kind: NameKind,
     /// The windows-sys module that defines it, e.g. `Win32::Networking::WinInet`.
     pub area: &'static str,
+    /// Among a value's names of one kind, lower ranks are shown first: 0 a generic
+    /// name from the system-wide headers (`ERROR_*`, `E_*`, `S_*`, `STATUS_*` in
+    /// winerror.h/ntstatus.h), 1 another name from them (`DNS_ERROR_*`, `SEC_E_*`),
+    /// 2 and 3 the same from a component's header (`DIERR_*`, `STIERR_*`).
+    /// Computed by `tools/gen-winerror`.
+    pub rank: u8,
 }
 
 /// How a curated code is laid out.

@@ -1,6 +1,6 @@
 //! The generated and curated tables agree with their sources and with the grammar.
 
-use m365doctor_codes::interpret::Kind;
+use m365doctor_codes::interpret::{Kind, Structure};
 use m365doctor_codes::tables::{self, NameKind, AADSTS, CURATED, WIN_NAMES};
 use m365doctor_codes::{explain, Layer};
 use windows_sys::Win32::Foundation as F;
@@ -77,6 +77,59 @@ fn generated_names_agree_with_windows_sys_anchors() {
     assert!(tables::hresult_facility_names(Dbg::FACILITY_ITF as u16).contains(&"FACILITY_ITF"));
 }
 
+/// winerror.h's codes that windows-sys types as RPC_STATUS, WAIT_EVENT or plain i32
+/// name the Win32 values that no WIN32_ERROR names; aliases of named values and
+/// plain u32 constants of the same module (MAX_PATH, router errors) are not names.
+#[test]
+fn system_error_codes_typed_otherwise_fill_the_gaps() {
+    use windows_sys::Win32::System::Rpc;
+    for (value, name) in [
+        (
+            Rpc::RPC_S_SERVER_UNAVAILABLE as u32,
+            "RPC_S_SERVER_UNAVAILABLE",
+        ),
+        (Rpc::RPC_S_CALL_FAILED as u32, "RPC_S_CALL_FAILED"),
+        (Rpc::EPT_S_NOT_REGISTERED as u32, "EPT_S_NOT_REGISTERED"),
+        (F::WAIT_TIMEOUT, "WAIT_TIMEOUT"),
+        (F::OR_INVALID_OXID as u32, "OR_INVALID_OXID"),
+        (F::RPC_X_BAD_STUB_DATA as u32, "RPC_X_BAD_STUB_DATA"),
+    ] {
+        assert!(has(value, name, NameKind::Win32), "{name}");
+    }
+    for (value, name) in [
+        (Rpc::RPC_S_OK as u32, "RPC_S_OK"),
+        (Rpc::RPC_S_ACCESS_DENIED as u32, "RPC_S_ACCESS_DENIED"),
+        (F::WAIT_ABANDONED, "WAIT_ABANDONED"),
+        (F::WAIT_OBJECT_0, "WAIT_OBJECT_0"),
+        (F::MAX_PATH, "MAX_PATH"),
+        (F::ERROR_ROUTER_STOPPED, "ERROR_ROUTER_STOPPED"),
+    ] {
+        assert!(!has(value, name, NameKind::Win32), "{name}");
+    }
+}
+
+/// A value's names of one kind are stored best rank first, and the rank puts the
+/// system-wide headers' generic spelling first.
+#[test]
+fn names_are_stored_in_rank_order() {
+    assert!(WIN_NAMES
+        .windows(2)
+        .all(|w| { (w[0].value, w[0].kind) != (w[1].value, w[1].kind) || w[0].rank <= w[1].rank }));
+    let first =
+        |value: u32, kind: NameKind| tables::win_names_of(value, kind).next().map(|n| n.name);
+    assert_eq!(first(0, NameKind::Win32), Some("ERROR_SUCCESS"));
+    assert_eq!(first(0, NameKind::HResult), Some("S_OK"));
+    assert_eq!(
+        first(0x8007_0002, NameKind::HResult),
+        Some("DIERR_NOTFOUND")
+    );
+    assert_eq!(first(0x8007_000E, NameKind::HResult), Some("E_OUTOFMEMORY"));
+    assert_eq!(
+        first(0xC000_0005, NameKind::NtStatus),
+        Some("STATUS_ACCESS_VIOLATION")
+    );
+}
+
 #[test]
 fn range_markers_are_not_names() {
     assert!(WIN_NAMES
@@ -109,16 +162,19 @@ fn every_table_value_round_trips_through_every_form() {
             }
             let results = explain(&form).unwrap_or_else(|e| panic!("{form}: {e}"));
             assert_eq!(results.len(), 1, "{form}");
+            // A small value is a Win32-space code, or a success code that the
+            // headers name as an HRESULT or NTSTATUS (S_FALSE, STATUS_REPARSE_OBJECT).
             let expected = if v <= 0xFFFF {
                 v.to_string()
             } else {
                 format!("0x{v:08X}")
             };
+            let hex = format!("0x{v:08X}");
             assert!(
                 results[0]
                     .interpretations
                     .iter()
-                    .any(|i| i.value == v && i.normalized == expected),
+                    .any(|i| i.value == v && (i.normalized == expected || i.normalized == hex)),
                 "{form} did not decode to {expected}: {:?}",
                 results[0]
                     .interpretations
@@ -128,6 +184,32 @@ fn every_table_value_round_trips_through_every_form() {
             );
         }
     }
+}
+
+/// Every constant in the table is found by its value: `explain` shows its name in
+/// one of the value's readings, or as the name of the code the value carries
+/// (`_MAPI_E_NOT_FOUND` is shown as the cited table's `MAPI_E_NOT_FOUND`).
+#[test]
+fn every_header_name_is_shown_for_its_value() {
+    let mut missing = Vec::new();
+    for row in WIN_NAMES {
+        let results = explain(&format!("0x{:08X}", row.value)).unwrap();
+        let same = |name: &str| name.trim_start_matches('_') == row.name.trim_start_matches('_');
+        let shown = results[0].interpretations.iter().any(|i| {
+            i.names.iter().any(|n| same(n.name))
+                || matches!(&i.structure, Structure::HResult { wraps, .. } | Structure::Caa { wraps, .. }
+                    if wraps.iter().any(|w| w.names.iter().any(|n| same(n.name))))
+        });
+        if !shown {
+            missing.push(format!("0x{:08X} {} ({:?})", row.value, row.name, row.kind));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} names not shown: {:?}",
+        missing.len(),
+        &missing[..missing.len().min(40)]
+    );
 }
 
 #[test]

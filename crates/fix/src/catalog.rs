@@ -1,6 +1,7 @@
 //! The action list of `fix list`, and codes resolved to their actions.
 
-use crate::plan::{spec_of, undo_note, UndoKind};
+use crate::actions;
+use crate::plan::UndoKind;
 use crate::t;
 use crate::text::Text;
 use m365doctor_codes::Lang;
@@ -33,27 +34,26 @@ pub fn list() -> Vec<Listed> {
     ACTIONS
         .iter()
         .map(|a| {
-            let spec = spec_of(&a.id);
+            let automated = actions::find(&a.id);
             Listed {
                 id: a.id.to_string(),
-                automated: spec.is_some(),
-                // What the plan needs wins over the vocabulary (w32tm /resync
-                // needs elevation though a user may ask for it).
-                who: if spec.is_some()
-                    && crate::plan::plan(&a.id, &Default::default(), &Default::default())
-                        .is_ok_and(|p| p.admin())
-                {
+                automated: automated.is_some(),
+                // What the action needs wins over the vocabulary (w32tm
+                // /resync needs elevation though a user may ask for it).
+                who: if automated.is_some_and(|x| x.admin) {
                     "admin".to_string()
                 } else {
                     a.who.to_string()
                 },
                 risk: a.risk.to_string(),
-                undo: spec.is_some_and(|s| {
-                    s.undo == UndoKind::Full || (s.undo == UndoKind::NotNeeded && !s.changes)
+                undo: automated.is_some_and(|x| {
+                    x.undo == UndoKind::Full || (x.undo == UndoKind::NotNeeded && !x.changes)
                 }),
-                undo_kind: spec.map(|s| s.undo).unwrap_or(UndoKind::None),
-                changes: spec.is_some_and(|s| s.changes),
-                platforms: spec.map(|s| s.platforms.to_vec()).unwrap_or_default(),
+                undo_kind: automated.map(|x| x.undo).unwrap_or(UndoKind::None),
+                changes: automated.is_some_and(|x| x.changes),
+                platforms: automated
+                    .map(|x| x.platforms.iter().map(|o| o.id()).collect())
+                    .unwrap_or_default(),
                 title: Text::new(a.title.en.to_string(), a.title.ja.to_string()),
                 text: Text::new(a.text.en.to_string(), a.text.ja.to_string()),
             }
@@ -76,7 +76,7 @@ pub fn list_json(lang: Lang) -> Value {
                     (true, false) => "read-only",
                     (true, true) => a.undo_kind.id(),
                 },
-                "undo_note": if a.automated { Some(undo_note(&a.id).get(lang).to_string()) } else { None },
+                "undo_note": actions::find(&a.id).map(|x| (x.undo_note)().get(lang).to_string()),
                 "platforms": a.platforms,
                 "title": a.title.get(lang),
                 "text": a.text.get(lang),
@@ -160,11 +160,22 @@ mod tests {
         for a in ACTIONS.iter() {
             assert_eq!(
                 a.automated,
-                spec_of(&a.id).is_some(),
+                actions::find(&a.id).is_some(),
                 "kb/actions.toml `automated` of {} disagrees with m365doctor-fix",
                 a.id
             );
         }
+        for a in actions::ALL {
+            assert!(
+                m365doctor_kb::action(a.id).is_some_and(|k| k.automated),
+                "{} is registered in crates/fix/src/actions but is not an automated action of kb/actions.toml",
+                a.id
+            );
+        }
+        let mut ids: Vec<&str> = actions::ALL.iter().map(|a| a.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), actions::ALL.len(), "an action registered twice");
     }
 
     #[test]

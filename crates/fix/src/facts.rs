@@ -2,7 +2,7 @@
 //! Windows tools' output (English and Japanese Windows).
 
 use crate::host::{Host, Os};
-use crate::plan::{self, Facts, Join};
+use crate::plan;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -67,6 +67,166 @@ fn civil(t: SystemTime) -> (i64, u32, u32, u32, u32, u32) {
     )
 }
 
+/// What planning knows about the machine, read without changing anything:
+/// what exists, what the registry holds, what read-only commands printed.
+/// Each action reads what it needs (`Action::gather`) and plans from it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    pub os: Option<Os>,
+    /// `%LOCALAPPDATA%` (or that literal when not known).
+    pub local_app_data: PathBuf,
+    /// The folder the run would use.
+    pub run_dir: PathBuf,
+    /// Planned from this machine (not a template on another system).
+    pub probed: bool,
+    pub elevated: bool,
+    /// Candidate folders that exist, with their sizes.
+    pub existing: BTreeMap<PathBuf, u64>,
+    /// Registry keys looked at, and whether they exist.
+    pub reg_keys: BTreeMap<String, bool>,
+    /// Registry values looked at (key, name): their data, `None` when absent.
+    pub reg_values: BTreeMap<(String, String), Option<String>>,
+    /// The subkeys (full paths) of registry keys listed.
+    pub subkeys: BTreeMap<String, Vec<String>>,
+    /// What read-only commands printed, by command line (`cmdkey /list`).
+    pub outputs: BTreeMap<String, String>,
+    /// What could not be read (what, error): unknown, not absent.
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// The join state from `dsregcmd /status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Join {
+    pub azure_ad_joined: bool,
+    pub domain_joined: bool,
+}
+
+impl Facts {
+    /// Notes which of these folders under `%LOCALAPPDATA%` exist, with sizes.
+    pub fn probe_folders(&mut self, host: &dyn Host, folders: &[&str]) {
+        for rel in folders {
+            let p = plan::under(&self.local_app_data, rel);
+            if host.exists(&p) {
+                let size = host.size(&p);
+                self.existing.insert(p, size);
+            }
+        }
+    }
+
+    /// Notes whether each key exists; a key that cannot be read is unknown
+    /// (the plan refuses), not absent.
+    pub fn probe_keys(&mut self, host: &dyn Host, keys: &[&str]) {
+        for key in keys {
+            match reg_key_state(host, key) {
+                Ok(present) => {
+                    self.reg_keys.insert(key.to_string(), present);
+                }
+                Err(e) => self.unreadable.push((key.to_string(), e.to_string())),
+            }
+        }
+    }
+
+    /// Notes a value's data (or its absence); unreadable is unknown.
+    pub fn probe_value(&mut self, host: &dyn Host, key: &str, name: &str) {
+        match reg_value_state(host, key, name) {
+            Ok(v) => {
+                self.reg_values
+                    .insert((key.to_string(), name.to_string()), v);
+            }
+            Err(e) => self
+                .unreadable
+                .push((format!("{key} {name}"), e.to_string())),
+        }
+    }
+
+    /// A value noted by `probe_value`; `None` when absent or not read.
+    pub fn value(&self, key: &str, name: &str) -> Option<&str> {
+        self.reg_values
+            .get(&(key.to_string(), name.to_string()))
+            .and_then(|v| v.as_deref())
+    }
+
+    /// Notes the subkeys of `key` (none when it cannot be listed).
+    pub fn probe_subkeys(&mut self, host: &dyn Host, key: &str) {
+        let subkeys = reg_query(host, key, None)
+            .map(|q| q.subkeys)
+            .unwrap_or_default();
+        self.subkeys.insert(key.to_string(), subkeys);
+    }
+
+    /// The last part of each subkey of `key` noted by `probe_subkeys`.
+    pub fn subkey_names(&self, key: &str) -> Vec<String> {
+        self.subkeys
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| k.rsplit('\\').next().map(str::to_string))
+            .collect()
+    }
+
+    /// Notes whether `key` and, while they are missing, its parents exist:
+    /// what `reg add KEY` would create (see `highest_missing`).
+    pub fn probe_missing(&mut self, host: &dyn Host, key: &str) {
+        let mut seen = Vec::new();
+        let mut k = long_key(key);
+        loop {
+            match reg_key_state(host, &k) {
+                Ok(present) => seen.push((k.clone(), present)),
+                Err(e) => {
+                    self.unreadable.push((key.to_string(), e.to_string()));
+                    return;
+                }
+            }
+            if seen.last().is_some_and(|(_, present)| *present) {
+                break;
+            }
+            match k.rsplit_once('\\') {
+                Some((parent, _)) => k = parent.to_string(),
+                None => break,
+            }
+        }
+        self.reg_keys.extend(seen);
+    }
+
+    /// The highest of `key` and its parents that `probe_missing` found
+    /// missing (`None` when `key` exists or was not looked at).
+    pub fn highest_missing(&self, key: &str) -> Option<String> {
+        let mut missing = None;
+        let mut k = long_key(key);
+        while self.reg_keys.get(&k) == Some(&false) {
+            let parent = k.rsplit_once('\\').map(|(parent, _)| parent.to_string());
+            missing = Some(k);
+            match parent {
+                Some(parent) => k = parent,
+                None => break,
+            }
+        }
+        missing
+    }
+
+    /// Runs a read-only command and notes what it printed (nothing when it
+    /// could not be run).
+    pub fn probe_output(&mut self, host: &dyn Host, program: &str, args: &[&str]) {
+        if let Ok(o) = host.run(program, args, SHORT) {
+            self.outputs.insert(command_line(program, args), o.text());
+        }
+    }
+
+    /// What `probe_output` noted for this command line.
+    pub fn output(&self, program: &str, args: &[&str]) -> Option<&str> {
+        self.outputs
+            .get(&command_line(program, args))
+            .map(String::as_str)
+    }
+}
+
+fn command_line(program: &str, args: &[&str]) -> String {
+    std::iter::once(program)
+        .chain(args.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Gathers what `plan()` needs for `action`, reading only.
 pub fn gather(host: &dyn Host, action: &str, run_dir: PathBuf) -> Facts {
     let os = host.os();
@@ -82,70 +242,18 @@ pub fn gather(host: &dyn Host, action: &str, run_dir: PathBuf) -> Facts {
     if !probed {
         return f;
     }
-    for rel in plan::candidate_folders(action) {
-        let p = plan::under(&f.local_app_data, rel);
-        if host.exists(&p) {
-            let size = host.size(&p);
-            f.existing.insert(p, size);
-        }
-    }
-    for key in plan::candidate_keys(action) {
-        match reg_key_state(host, key) {
-            Ok(present) => {
-                f.reg_keys.insert(key.to_string(), present);
-            }
-            Err(e) => f.unreadable.push((key.to_string(), e.to_string())),
-        }
-    }
-    match action {
-        "clear-office-credentials" => {
-            if let Ok(o) = host.run("cmdkey", &["/list"], SHORT) {
-                f.credentials = parse_cmdkey_list(&o.text());
-            }
-        }
-        "new-outlook-profile" => {
-            if let Some(q) = reg_query(host, plan::OUTLOOK_PROFILES, None) {
-                f.outlook_profiles = q
-                    .subkeys
-                    .iter()
-                    .filter_map(|k| k.rsplit('\\').next().map(str::to_string))
-                    .collect();
-            }
-            // A value that cannot be read is unknown, not absent.
-            for (key, name) in [
-                (plan::OUTLOOK, "DefaultProfile"),
-                (plan::EXCHANGE_OPTIONS, "PickLogonProfile"),
-            ] {
-                match reg_value_state(host, key, name) {
-                    Ok(v) if name == "DefaultProfile" => f.outlook_default = v,
-                    Ok(v) => f.pick_logon_profile = v,
-                    Err(e) => f.unreadable.push((format!("{key} {name}"), e.to_string())),
-                }
-            }
-            match highest_missing(host, plan::EXCHANGE_OPTIONS) {
-                Ok(missing) => f.exchange_options_missing_from = missing,
-                Err(e) => f
-                    .unreadable
-                    .push((plan::EXCHANGE_OPTIONS.to_string(), e.to_string())),
-            }
-        }
-        "dsreg-rejoin" => f.join = dsreg_join(host),
-        "sync-clock" => {
-            if let Ok(o) = host.run("w32tm", &["/query", "/status"], SHORT) {
-                f.last_sync = parse_w32tm_status(&o.text()).last_sync;
-            }
-        }
-        "refresh-prt" => f.prt_update_time = dsreg_prt(host).and_then(|(_, t)| t),
-        _ => {}
+    if let Some(a) = crate::actions::find(action) {
+        (a.gather)(host, &mut f);
     }
     f.elevated = host.is_elevated();
     f
 }
 
-/// The join state from `dsregcmd /status`.
-pub fn dsreg_join(host: &dyn Host) -> Option<Join> {
-    let out = host.run("dsregcmd", &["/status"], SHORT).ok()?;
-    let capture = m365doctor_dsreg::parse(&out.text()).into_iter().next()?;
+/// The join state in `dsregcmd /status` output.
+pub fn join_of(dsregcmd_status: &str) -> Option<Join> {
+    let capture = m365doctor_dsreg::parse(dsregcmd_status)
+        .into_iter()
+        .next()?;
     let facts = m365doctor_dsreg::diagnose(&capture).facts;
     let flag = |v: &Option<m365doctor_dsreg::Val>| v.as_ref().and_then(|v| v.flag());
     Some(Join {
@@ -154,14 +262,27 @@ pub fn dsreg_join(host: &dyn Host) -> Option<Join> {
     })
 }
 
-/// `AzureAdPrt : YES` and `AzureAdPrtUpdateTime` in `dsregcmd /status`.
-pub fn dsreg_prt(host: &dyn Host) -> Option<(bool, Option<String>)> {
+/// The join state from `dsregcmd /status`.
+pub fn dsreg_join(host: &dyn Host) -> Option<Join> {
     let out = host.run("dsregcmd", &["/status"], SHORT).ok()?;
-    let capture = m365doctor_dsreg::parse(&out.text()).into_iter().next()?;
+    join_of(&out.text())
+}
+
+/// `AzureAdPrt : YES` and `AzureAdPrtUpdateTime` in `dsregcmd /status` output.
+pub fn prt_of(dsregcmd_status: &str) -> Option<(bool, Option<String>)> {
+    let capture = m365doctor_dsreg::parse(dsregcmd_status)
+        .into_iter()
+        .next()?;
     let facts = m365doctor_dsreg::diagnose(&capture).facts;
     let present = facts.sso.azure_ad_prt.as_ref().and_then(|v| v.flag())?;
     let updated = facts.sso.update_time.as_ref().map(|v| v.raw.clone());
     Some((present, updated))
+}
+
+/// `AzureAdPrt : YES` and `AzureAdPrtUpdateTime` in `dsregcmd /status`.
+pub fn dsreg_prt(host: &dyn Host) -> Option<(bool, Option<String>)> {
+    let out = host.run("dsregcmd", &["/status"], SHORT).ok()?;
+    prt_of(&out.text())
 }
 
 /// Target names in `cmdkey /list`: the lines labelled `Target:` (English),
@@ -180,6 +301,14 @@ pub fn parse_cmdkey_list(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The name `cmdkey /delete:` takes: the part after `target=`.
+pub fn cmdkey_name(target: &str) -> &str {
+    match target.find("target=") {
+        Some(i) => &target[i + "target=".len()..],
+        None => target,
+    }
+}
+
 /// `Kind:target=Name`, the form Windows gives every stored credential's target.
 fn looks_like_target(value: &str) -> bool {
     value.split_once(":target=").is_some_and(|(kind, _)| {
@@ -193,6 +322,25 @@ pub struct RegQuery {
     /// Name, type, data. The default value is named `(Default)`/`(既定)`.
     pub values: Vec<(String, String, String)>,
     pub subkeys: Vec<String>,
+}
+
+/// `HKCU\\...` → `HKEY_CURRENT_USER\\...` (the form `reg query` prints).
+pub fn long_key(key: &str) -> String {
+    let key = key.trim_matches('"').trim_end_matches('\\');
+    for (short, long) in [
+        ("HKCU", "HKEY_CURRENT_USER"),
+        ("HKLM", "HKEY_LOCAL_MACHINE"),
+        ("HKCR", "HKEY_CLASSES_ROOT"),
+        ("HKU", "HKEY_USERS"),
+    ] {
+        if key.len() >= short.len()
+            && key[..short.len()].eq_ignore_ascii_case(short)
+            && key[short.len()..].starts_with('\\')
+        {
+            return format!("{long}{}", &key[short.len()..]);
+        }
+    }
+    key.to_string()
 }
 
 /// Whether `reg query` printed that the key or value does not exist (as
@@ -231,7 +379,7 @@ pub fn reg_key(host: &dyn Host, key: &str) -> std::io::Result<Option<RegQuery>> 
 /// paths in every language. A missing parent means a missing key; a key
 /// whose parent cannot be read is an error.
 fn listed_by_parent(host: &dyn Host, key: &str) -> std::io::Result<bool> {
-    let full = crate::recorded::long_key(key);
+    let full = long_key(key);
     let Some((parent, _)) = full.rsplit_once('\\') else {
         // A hive: it is there, so the failure was something else.
         return Ok(true);
@@ -279,22 +427,6 @@ pub fn reg_value_state(host: &dyn Host, key: &str, name: &str) -> std::io::Resul
     )))
 }
 
-/// The highest of `key` and its parents that does not exist (`None` when
-/// `key` exists): what `reg add KEY` would create.
-pub fn highest_missing(host: &dyn Host, key: &str) -> std::io::Result<Option<String>> {
-    let mut missing = None;
-    let mut k = crate::recorded::long_key(key);
-    while !reg_key_state(host, &k)? {
-        let parent = k.rsplit_once('\\').map(|(parent, _)| parent.to_string());
-        missing = Some(k);
-        match parent {
-            Some(parent) => k = parent,
-            None => break,
-        }
-    }
-    Ok(missing)
-}
-
 pub fn reg_key_state(host: &dyn Host, key: &str) -> std::io::Result<bool> {
     reg_key(host, key).map(|q| q.is_some())
 }
@@ -319,7 +451,7 @@ pub fn reg_value(host: &dyn Host, key: &str, name: &str) -> Option<String> {
 
 /// Parses `reg query` output for `key` (not recursive).
 pub fn parse_reg_query(text: &str, key: &str) -> RegQuery {
-    let full = crate::recorded::long_key(key).to_ascii_lowercase();
+    let full = long_key(key).to_ascii_lowercase();
     let mut q = RegQuery::default();
     let mut in_key = false;
     for line in text.lines() {

@@ -1,7 +1,8 @@
 //! The one interface through which every effect on the machine goes: running
 //! programs, files and folders, environment variables, processes. `RealHost`
 //! uses std only, so it compiles and runs everywhere; Windows tools are
-//! called as programs. Tests use `recorded::RecordedHost`.
+//! called as programs. Tests use the recorded Windows machine of
+//! `m365doctor-testkit`.
 
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
@@ -118,6 +119,21 @@ pub trait Host {
         path.symlink_metadata()
             .is_ok_and(|m| m.file_type().is_symlink())
     }
+    /// What is at `path`, from the file system's record: nothing is opened
+    /// and a link is not followed. `None` when nothing is there.
+    fn kind(&self, path: &Path) -> Option<Kind> {
+        let m = path.symlink_metadata().ok()?;
+        let t = m.file_type();
+        Some(if t.is_symlink() {
+            Kind::Link
+        } else if t.is_dir() {
+            Kind::Dir
+        } else if t.is_file() {
+            Kind::File(m.len())
+        } else {
+            Kind::Special
+        })
+    }
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
     /// Writes a whole file (creating or replacing it).
     fn write(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
@@ -170,6 +186,55 @@ pub trait Host {
     /// answered (up to 16 KiB, until the server pauses or `timeout`).
     fn tcp_exchange(&self, addr: SocketAddr, send: &[u8], timeout: Duration)
         -> io::Result<Vec<u8>>;
+}
+
+/// What a path is, without opening it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A plain file of this many bytes.
+    File(u64),
+    Dir,
+    /// A symbolic link or junction.
+    Link,
+    /// A pipe, socket or device: reading one may block or never end.
+    Special,
+}
+
+impl Kind {
+    fn what(self) -> &'static str {
+        match self {
+            Kind::File(_) => "a file",
+            Kind::Dir => "a folder, not a file",
+            Kind::Link => "a link, which is not followed",
+            Kind::Special => "a pipe, socket or device, which is not read",
+        }
+    }
+}
+
+/// Reads a plain file of at most `max` bytes. Anything else standing in for
+/// it (a link, folder, pipe, socket or device) is not opened: the error
+/// (`InvalidInput`) names what it is. A larger file is not read
+/// (`InvalidData`).
+pub fn read_file(host: &dyn Host, path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    match host.kind(path) {
+        None => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("{name} does not exist"),
+        )),
+        Some(Kind::File(len)) if len > max => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{name} is {len} bytes, more than the {max} it may hold; not read"),
+        )),
+        Some(Kind::File(_)) => host.read(path),
+        Some(kind) => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{name} is {}", kind.what()),
+        )),
+    }
 }
 
 /// The real machine, through std::process and std::fs.

@@ -642,30 +642,6 @@ mod tests {
     }
 
     #[test]
-    fn the_certificate_issuer_is_read_from_the_first_flight() {
-        let flight = crate::recorded::tls_flight(
-            "Microsoft Azure RSA TLS Issuing CA 04",
-            "Microsoft Corporation",
-        );
-        let detail = classify(&flight).unwrap();
-        assert!(
-            detail.contains("CN=Microsoft Azure RSA TLS Issuing CA 04, O=Microsoft Corporation"),
-            "{detail}"
-        );
-        let issuer = issuer_of(&leaf_certificate(&flight).unwrap()).unwrap();
-        assert!(issuer.expected());
-        let inspected = crate::recorded::tls_flight("Contoso TLS Inspection CA", "Contoso Ltd");
-        let issuer = issuer_of(&leaf_certificate(&inspected).unwrap()).unwrap();
-        assert_eq!(issuer.organization.as_deref(), Some("Contoso Ltd"));
-        assert!(!issuer.expected());
-        // Cut short or garbled: no issuer, no panic.
-        for n in 0..flight.len() {
-            let _ = leaf_certificate(&flight[..n]).and_then(|c| issuer_of(&c));
-        }
-        assert_eq!(issuer_of(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), None);
-    }
-
-    #[test]
     fn answers_are_classified() {
         assert!(classify(&[0x16, 3, 3, 0, 0x51, 2, 0, 0, 0x4d, 3, 3]).is_ok());
         let alert = classify(&[0x15, 3, 3, 0, 2, 2, 40]).unwrap_err();

@@ -3,9 +3,9 @@
 
 use m365doctor_fix::host::Host;
 use m365doctor_fix::plan::{Op, Options};
-use m365doctor_fix::recorded::{Crashing, Machine, RecordedHost, RunAs, WinLang};
 use m365doctor_fix::runner::{read_journal, Runner};
 use m365doctor_fix::{prepare, Os};
+use m365doctor_testkit::{Crashing, Machine, RecordedHost, RunAs, WinLang};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -474,7 +474,7 @@ fn an_outlook_profile_key_that_appeared_after_planning_is_never_taken_over() {
     let key = r"hkey_current_user\software\microsoft\office\16.0\outlook\profiles\m365doctor";
     // Someone (an admin's script, Outlook itself) makes the profile meanwhile.
     h.with_machine(|m| {
-        let mut k = m365doctor_fix::recorded::RegKey {
+        let mut k = m365doctor_testkit::RegKey {
             name: r"HKEY_CURRENT_USER\Software\Microsoft\Office\16.0\Outlook\Profiles\m365doctor"
                 .into(),
             ..Default::default()
@@ -589,7 +589,7 @@ fn undo_of_a_deleted_key_that_office_recreated_restores_exactly_the_export() {
                 \"Version\"=dword:00000002\r\n\"NewSignIn\"=\"1\"\r\n\r\n\
                 [HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\16.0\\Common\\Identity\\Identities\\99_ADAL]\r\n\
                 \"EmailAddress\"=\"other@contoso.com\"\r\n";
-            m365doctor_fix::recorded::import_reg(&mut m.registry, text);
+            m365doctor_testkit::import_reg(&mut m.registry, text);
         });
         assert!(h.machine().registry.contains_key(identity));
         let runner = Runner::new(&h);
@@ -938,21 +938,17 @@ fn rejoin_only_on_hybrid_devices_with_confirmation() {
     assert!(!plan.refusals.is_empty());
 }
 
-/// The actions that change the machine, with what they need.
+/// The actions that change the machine (every one registered), with
+/// whether they need elevation and their options.
 fn changing_actions() -> Vec<(&'static str, bool, Options)> {
-    vec![
-        ("reset-identity-cache", false, Options::default()),
-        ("reset-aad-broker", false, Options::default()),
-        ("reset-office-activation", false, Options::default()),
-        ("reset-office-identity-registry", false, Options::default()),
-        ("new-outlook-profile", false, Options::default()),
-        ("clear-office-credentials", false, Options::default()),
-        ("sync-clock", true, Options::default()),
-        ("refresh-prt", false, Options::default()),
-        ("outlook-safe-mode", false, Options::default()),
-        ("reregister-aad-broker", false, Options::default()),
-        ("dsreg-rejoin", true, confirmed()),
-    ]
+    m365doctor_fix::actions::ALL
+        .iter()
+        .filter(|a| a.changes)
+        .map(|a| {
+            let admin = a.admin || m365doctor_kb::action(a.id).is_some_and(|k| k.who == "admin");
+            (a.id, admin, confirmed())
+        })
+        .collect()
 }
 
 /// What undo must give back for each action: the profile and the registry

@@ -4,9 +4,9 @@
 
 use m365doctor_codes::Lang;
 use m365doctor_fix::collect::{collect, CollectOptions, Outcome};
-use m365doctor_fix::recorded::{RecordedHost, WinLang};
 use m365doctor_fix::Os;
 use m365doctor_kb::Kb;
+use m365doctor_testkit::{RecordedHost, WinLang};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -240,7 +240,7 @@ fn a_failure_at_any_effect_leaves_a_complete_bundle_or_nothing() {
     };
     let mut n = 0;
     loop {
-        let failing = m365doctor_fix::recorded::Crashing::failing_once(&h, n);
+        let failing = m365doctor_testkit::Crashing::failing_once(&h, n);
         let result = collect(&failing, &Kb::bundled(), &options);
         let effects = failing.effects();
         let left: Vec<String> = std::fs::read_dir(&out)

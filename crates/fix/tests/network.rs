@@ -2,7 +2,7 @@
 //! and what the proxy settings explain.
 
 use m365doctor_fix::network::{check, ENDPOINTS};
-use m365doctor_fix::recorded::{NetFault, RecordedHost, WinLang};
+use m365doctor_testkit::{NetFault, RecordedHost, WinLang};
 use std::path::Path;
 use std::time::Duration;
 
@@ -265,4 +265,29 @@ fn proxy_settings_are_read_in_every_form() {
         p("proxy.example", 3128)
     );
     assert_eq!(host_port("proxy-without-port"), None);
+}
+
+#[test]
+fn the_certificate_issuer_is_read_from_the_first_flight() {
+    use m365doctor_fix::network::{classify, issuer_of, leaf_certificate};
+    let flight = m365doctor_testkit::tls_flight(
+        "Microsoft Azure RSA TLS Issuing CA 04",
+        "Microsoft Corporation",
+    );
+    let detail = classify(&flight).unwrap();
+    assert!(
+        detail.contains("CN=Microsoft Azure RSA TLS Issuing CA 04, O=Microsoft Corporation"),
+        "{detail}"
+    );
+    let issuer = issuer_of(&leaf_certificate(&flight).unwrap()).unwrap();
+    assert!(issuer.expected());
+    let inspected = m365doctor_testkit::tls_flight("Contoso TLS Inspection CA", "Contoso Ltd");
+    let issuer = issuer_of(&leaf_certificate(&inspected).unwrap()).unwrap();
+    assert_eq!(issuer.organization.as_deref(), Some("Contoso Ltd"));
+    assert!(!issuer.expected());
+    // Cut short or garbled: no issuer, no panic.
+    for n in 0..flight.len() {
+        let _ = leaf_certificate(&flight[..n]).and_then(|c| issuer_of(&c));
+    }
+    assert_eq!(issuer_of(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), None);
 }

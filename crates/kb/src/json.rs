@@ -53,6 +53,7 @@ pub fn summary(e: &Entry, s: &Source) -> Value {
         "langs": langs,
         "actions": entry_actions(e),
         "references": e.references,
+        "checked": e.checked,
         "source": s.label(),
     })
 }

@@ -6,6 +6,9 @@
 pub mod json;
 pub mod lint;
 pub mod model;
+pub mod shell;
+pub mod text;
+pub mod typography;
 
 pub use model::{Action, Entry};
 use std::path::Path;
@@ -13,7 +16,7 @@ use std::path::Path;
 mod compiled {
     // Some types only appear once the data has entries of that shape.
     #[allow(unused_imports)]
-    use crate::model::{Action, Bi, Cause, Commands, Entry, Messages, Step};
+    use crate::model::{Action, Bi, Cause, Checked, Commands, Entry, Messages, Step, Texts};
     use std::borrow::Cow;
     include!(concat!(env!("OUT_DIR"), "/kb.rs"));
 }

@@ -71,6 +71,8 @@ pub struct Loaded {
     pub entries: Vec<(String, Entry)>,
     pub actions: Option<(String, Vec<Action>)>,
     pub problems: Vec<Problem>,
+    /// Faults that do not stop the entries from being used (see [`Origin`]).
+    pub warnings: Vec<Problem>,
 }
 
 pub fn load_dir(dir: &Path) -> Result<Loaded, std::io::Error> {
@@ -81,6 +83,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, std::io::Error> {
         entries: Vec::new(),
         actions: None,
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     for path in files {
         let name = path.display().to_string();
@@ -122,19 +125,33 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
     Ok(())
 }
 
-/// Loads and lints a directory; `actions` is the vocabulary steps may use
-/// (the directory's own actions.toml replaces it when present).
+/// Loads and lints a directory of a company's entries; `actions` is the
+/// vocabulary steps may use (the directory's own actions.toml replaces it
+/// when present). Warnings are in `Loaded::warnings`.
 pub fn lint_dir(dir: &Path, actions: &[Action]) -> Result<(Loaded, Vec<Problem>), std::io::Error> {
-    let loaded = load_dir(dir)?;
+    lint_dir_as(dir, actions, Origin::Org)
+}
+
+/// [`lint_dir`] for entries of the given origin.
+pub fn lint_dir_as(
+    dir: &Path,
+    actions: &[Action],
+    origin: Origin,
+) -> Result<(Loaded, Vec<Problem>), std::io::Error> {
+    let mut loaded = load_dir(dir)?;
     let mut problems = loaded.problems.clone();
     let vocabulary: &[Action] = match &loaded.actions {
         Some((file, own)) => {
             problems.extend(lint_actions(file, own));
+            problems.extend(lint_actions_wording(file, own));
             own
         }
         None => actions,
     };
     problems.extend(lint(&loaded.entries, vocabulary));
+    let (errors, warnings) = lint_records(&loaded.entries, origin);
+    problems.extend(errors);
+    loaded.warnings = warnings;
     Ok((loaded, problems))
 }
 
@@ -214,6 +231,7 @@ pub fn lint(entries: &[(String, Entry)], actions: &[Action]) -> Vec<Problem> {
     let action_ids: HashSet<&str> = actions.iter().map(|a| a.id.as_ref()).collect();
     for (file, e) in entries {
         lint_entry(file, e, &action_ids, &mut out);
+        lint_decimal_forms(file, e, &mut out);
     }
     // The example is checked on its own; its codes belong to real entries too.
     let entries: Vec<&(String, Entry)> = entries.iter().filter(|(f, _)| !is_example(f)).collect();
@@ -411,5 +429,589 @@ fn lint_entry(file: &str, e: &Entry, actions: &HashSet<&str>, out: &mut Vec<Prob
     }
     if let Some(d) = &e.departs_from_guide {
         bi_ok(file, "departs_from_guide", d, out);
+    }
+}
+
+/// Where linted entries come from: the bundled base must meet every rule;
+/// a company's own entries get warnings for what older runbooks lack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Bundled,
+    Org,
+}
+
+/// The rules of the `checked`, `commands`, `messages.unconfirmed` and
+/// `symptoms` keys and of Japanese wording: (errors, warnings).
+pub fn lint_records(entries: &[(String, Entry)], origin: Origin) -> (Vec<Problem>, Vec<Problem>) {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let checked_required = origin == Origin::Bundled;
+    for (file, e) in entries {
+        let mut unchecked = Vec::new();
+        lint_checked(file, e, &mut errors, &mut unchecked);
+        if checked_required {
+            errors.append(&mut unchecked);
+        } else {
+            warnings.append(&mut unchecked);
+        }
+        // A company's runbook is not held to the bundled base's style: a
+        // missing shell, a command the tokenizer-level checker doubts and
+        // Japanese wording are warnings there, so they do not block it.
+        let mut style = Vec::new();
+        lint_commands(file, e, &mut errors, &mut style);
+        lint_japanese(file, e, &mut style);
+        if origin == Origin::Bundled {
+            errors.append(&mut style);
+        } else {
+            warnings.append(&mut style);
+        }
+        lint_unconfirmed(file, e, &mut errors);
+    }
+    lint_symptoms(entries, &mut errors);
+    (errors, warnings)
+}
+
+fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let num = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
+    parts.len() == 3
+        && num(parts[0], 4)
+        && num(parts[1], 2)
+        && num(parts[2], 2)
+        && parts[0] >= "2020"
+        && ("01"..="12").contains(&parts[1])
+        && ("01"..="31").contains(&parts[2])
+}
+
+fn is_ms_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('/').collect();
+    let num = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
+    parts.len() == 3
+        && num(parts[0], 2)
+        && num(parts[1], 2)
+        && num(parts[2], 4)
+        && ("01"..="12").contains(&parts[0])
+        && ("01"..="31").contains(&parts[1])
+}
+
+fn is_source(text: &str) -> bool {
+    let Some((repo, path)) = text.split_once(':') else {
+        return false;
+    };
+    let mut parts = repo.split('/');
+    let ok = |p: Option<&str>| {
+        p.is_some_and(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
+    };
+    ok(parts.next())
+        && ok(parts.next())
+        && parts.next().is_none()
+        && !path.is_empty()
+        && !path.contains(' ')
+}
+
+/// `checked`: one well-formed record per reference. Malformed records are
+/// errors; missing ones go to `missing` (errors or warnings, see [`Origin`]).
+fn lint_checked(file: &str, e: &Entry, errors: &mut Vec<Problem>, missing: &mut Vec<Problem>) {
+    let p = |en: String, ja: String| Problem::new(file, en, ja);
+    let mut seen: Vec<&str> = Vec::new();
+    for c in e.checked.iter() {
+        let url = c.url.as_ref();
+        if !e.references.iter().any(|r| r == url) {
+            errors.push(p(
+                format!("checked: `{url}` is not one of the references"),
+                format!("checked: `{url}` は references にありません"),
+            ));
+        }
+        if seen.contains(&url) {
+            errors.push(p(
+                format!("checked: `{url}` is recorded twice"),
+                format!("checked: `{url}` が 2 回記録されています"),
+            ));
+        }
+        seen.push(url);
+        if !is_date(&c.date) {
+            errors.push(p(
+                format!("checked: date `{}` is not YYYY-MM-DD", c.date),
+                format!(
+                    "checked: date `{}` が YYYY-MM-DD 形式ではありません",
+                    c.date
+                ),
+            ));
+        }
+        if let Some(source) = &c.source {
+            if !is_source(source) {
+                errors.push(p(
+                    format!("checked: source `{source}` is not owner/repo:path"),
+                    format!("checked: source `{source}` が owner/repo:path 形式ではありません"),
+                ));
+            }
+        }
+        if let Some(commit) = &c.commit {
+            if commit.len() != 40 || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+                errors.push(p(
+                    format!("checked: commit `{commit}` is not 40 hex digits"),
+                    format!("checked: commit `{commit}` が 16 進 40 桁ではありません"),
+                ));
+            }
+            if c.source.is_none() {
+                errors.push(p(
+                    format!("checked: `{url}` gives a commit without its source file"),
+                    format!("checked: `{url}` に commit がありますが source (ソース ファイル) がありません"),
+                ));
+            }
+        }
+        if let Some(d) = &c.ms_date {
+            if !is_ms_date(d) {
+                errors.push(p(
+                    format!("checked: ms_date `{d}` is not MM/DD/YYYY"),
+                    format!("checked: ms_date `{d}` が MM/DD/YYYY 形式ではありません"),
+                ));
+            }
+        }
+        if c.commit.is_none()
+            && c.ms_date.is_none()
+            && c.note.as_ref().is_none_or(|n| n.trim().is_empty())
+        {
+            errors.push(p(
+                format!("checked: `{url}` says neither which commit nor which ms.date was read; give commit, ms_date or a note"),
+                format!("checked: `{url}` には読んだ commit も ms.date もありません。commit、ms_date、note のいずれかを記載してください"),
+            ));
+        }
+    }
+    if e.checked.is_empty() {
+        missing.push(p(
+            "no `checked` record: say what each reference was checked against (source file and commit, or ms_date) and when".into(),
+            "checked の記録がありません。各参考資料をいつ、何 (ソース ファイルと commit、または ms_date) で確認したかを記載してください".into(),
+        ));
+        return;
+    }
+    for r in e.references.iter() {
+        if !seen.contains(&r.as_ref()) {
+            missing.push(p(
+                format!("checked: reference `{r}` has no record"),
+                format!("checked: 参考資料 `{r}` の記録がありません"),
+            ));
+        }
+    }
+}
+
+/// `commands.windows` says its shell and parses in it; the step says whose
+/// process runs it. Wrong values go to `errors`; a missing shell or run_as
+/// and grammar faults to `style` (errors or warnings, see [`Origin`]).
+fn lint_commands(file: &str, e: &Entry, errors: &mut Vec<Problem>, style: &mut Vec<Problem>) {
+    let p = |en: String, ja: String| Problem::new(file, en, ja);
+    for (n, s) in e.steps.iter().enumerate() {
+        let at = format!("step {}", n + 1);
+        if let Some(r) = &s.run_as {
+            if !model::RUN_AS.contains(&r.as_ref()) {
+                errors.push(p(
+                    format!("{at}: run_as must be one of {:?}, not `{r}`", model::RUN_AS),
+                    format!(
+                        "{at}: run_as は {:?} のいずれかです (`{r}` は不可)",
+                        model::RUN_AS
+                    ),
+                ));
+            }
+        }
+        let Some(command) = &s.commands.windows else {
+            if s.commands.windows_shell.is_some() {
+                errors.push(p(
+                    format!("{at}: commands.windows_shell without commands.windows"),
+                    format!("{at}: commands.windows がないのに commands.windows_shell があります"),
+                ));
+            }
+            continue;
+        };
+        if s.run_as.is_none() {
+            style.push(p(
+                format!(
+                    "{at}: a step with a Windows command needs run_as ({:?})",
+                    model::RUN_AS
+                ),
+                format!(
+                    "{at}: Windows のコマンドがある手順には run_as ({:?}) が必要です",
+                    model::RUN_AS
+                ),
+            ));
+        }
+        match &s.commands.windows_shell {
+            None => style.push(p(
+                format!(
+                    "{at}: commands.windows needs commands.windows_shell ({:?})",
+                    model::WINDOWS_SHELLS
+                ),
+                format!(
+                    "{at}: commands.windows には commands.windows_shell ({:?}) が必要です",
+                    model::WINDOWS_SHELLS
+                ),
+            )),
+            Some(shell) if !model::WINDOWS_SHELLS.contains(&shell.as_ref()) => errors.push(p(
+                format!(
+                    "{at}: commands.windows_shell must be one of {:?}, not `{shell}`",
+                    model::WINDOWS_SHELLS
+                ),
+                format!(
+                    "{at}: commands.windows_shell は {:?} のいずれかです (`{shell}` は不可)",
+                    model::WINDOWS_SHELLS
+                ),
+            )),
+            Some(shell) => {
+                for fault in crate::shell::check_windows_command(shell, command) {
+                    style.push(p(
+                        format!("{at}: commands.windows: {}", fault.en),
+                        format!("{at}: commands.windows: {}", fault.ja),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Unconfirmed dialog texts must be able to match, and not repeat a
+/// confirmed one.
+fn lint_unconfirmed(file: &str, e: &Entry, errors: &mut Vec<Problem>) {
+    let p = |en: String, ja: String| Problem::new(file, en, ja);
+    let confirmed: Vec<String> = e
+        .messages
+        .en
+        .iter()
+        .chain(e.messages.ja.iter())
+        .map(|m| crate::text::normalize_for_match(m))
+        .collect();
+    for m in e
+        .messages
+        .unconfirmed
+        .en
+        .iter()
+        .chain(e.messages.unconfirmed.ja.iter())
+    {
+        if confirmed.contains(&crate::text::normalize_for_match(m)) {
+            errors.push(p(
+                format!("message `{m}` is listed as both confirmed and unconfirmed"),
+                format!("メッセージ `{m}` が確認済みと未確認の両方にあります"),
+            ));
+        }
+        let phrases = crate::text::key_phrases(m);
+        let weight: usize = phrases.iter().map(|k| k.chars().count()).sum();
+        if phrases.len() < 2 && weight < 6 {
+            errors.push(p(
+                format!("unconfirmed message `{m}` has too few key phrases to be matched ({phrases:?}); make it longer"),
+                format!("未確認のメッセージ `{m}` はキー フレーズが少なすぎて照合できません ({phrases:?})。もっと長くしてください"),
+            ));
+        }
+    }
+}
+
+/// `symptoms`: both languages, and no wording shared by two entries (a
+/// description that fits two problems cannot tell them apart).
+fn lint_symptoms(entries: &[(String, Entry)], errors: &mut Vec<Problem>) {
+    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
+    for (file, e) in entries.iter().filter(|(f, _)| !is_example(f)) {
+        let p = |en: String, ja: String| Problem::new(file, en, ja);
+        if e.symptoms.en.is_empty() != e.symptoms.ja.is_empty() {
+            errors.push(p(
+                "symptoms: give them in both English and Japanese".into(),
+                "symptoms: 英語と日本語の両方を記載してください".into(),
+            ));
+        }
+        for s in e.symptoms.en.iter().chain(e.symptoms.ja.iter()) {
+            if s.trim().chars().count() < 4 {
+                errors.push(p(
+                    format!("symptom `{s}` is too short"),
+                    format!("symptom `{s}` が短すぎます"),
+                ));
+            }
+            let key = crate::text::normalize_for_match(s);
+            match owners.get(&key) {
+                Some(other) if *other == e.id.as_ref() => errors.push(p(
+                    format!("symptom `{s}` is listed twice"),
+                    format!("symptom `{s}` が 2 回記載されています"),
+                )),
+                Some(other) => errors.push(p(
+                    format!("symptom `{s}` is also a symptom of `{other}`"),
+                    format!("symptom `{s}` は `{other}` にもあります"),
+                )),
+                None => {
+                    owners.insert(key, e.id.as_ref());
+                }
+            }
+        }
+    }
+}
+
+/// Every English/Japanese pair of an entry's prose, in reading order.
+fn prose(e: &Entry) -> Vec<(String, &Bi)> {
+    let mut out: Vec<(String, &Bi)> =
+        vec![("title".into(), &e.title), ("summary".into(), &e.summary)];
+    for (n, c) in e.causes.iter().enumerate() {
+        out.push((format!("cause {}", n + 1), &c.tell));
+    }
+    for (n, s) in e.steps.iter().enumerate() {
+        out.push((format!("step {} verify", n + 1), &s.verify));
+        if let Some(l) = &s.loses {
+            out.push((format!("step {} loses", n + 1), l));
+        }
+        if let Some(r) = &s.order_reason {
+            out.push((format!("step {} order_reason", n + 1), r));
+        }
+    }
+    if let Some(d) = &e.departs_from_guide {
+        out.push(("departs_from_guide".into(), d));
+    }
+    out
+}
+
+fn lint_pair(file: &str, what: &str, en: &str, ja: &str, errors: &mut Vec<Problem>) {
+    let faults = crate::typography::check_japanese(ja)
+        .into_iter()
+        .chain(crate::typography::check_pair(en, ja));
+    for f in faults {
+        errors.push(Problem::new(
+            file,
+            format!("{what}: {}", f.en),
+            format!("{what}: {}", f.ja),
+        ));
+    }
+}
+
+/// Japanese typography and wording of an entry's prose (not of its dialog
+/// texts, which are quoted as shown).
+fn lint_japanese(file: &str, e: &Entry, errors: &mut Vec<Problem>) {
+    for (what, t) in prose(e) {
+        lint_pair(file, &what, &t.en, &t.ja, errors);
+    }
+    for (n, c) in e.causes.iter().enumerate() {
+        lint_pair(file, &format!("cause {}", n + 1), &c.en, &c.ja, errors);
+    }
+    for (n, s) in e.steps.iter().enumerate() {
+        lint_pair(file, &format!("step {}", n + 1), &s.en, &s.ja, errors);
+    }
+    let mut reading: Vec<&str> = vec![&e.title.ja, &e.summary.ja];
+    for c in e.causes.iter() {
+        reading.extend([c.ja.as_ref(), c.tell.ja.as_ref()]);
+    }
+    for s in e.steps.iter() {
+        reading.push(&s.ja);
+    }
+    for f in crate::typography::check_first_mentions(reading) {
+        errors.push(Problem::new(file, f.en, f.ja));
+    }
+}
+
+/// The Japanese wording of the action vocabulary.
+pub fn lint_actions_wording(file: &str, actions: &[Action]) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for a in actions {
+        lint_pair(
+            file,
+            &format!("action `{}` title", a.id),
+            &a.title.en,
+            &a.title.ja,
+            &mut out,
+        );
+        lint_pair(
+            file,
+            &format!("action `{}` text", a.id),
+            &a.text.en,
+            &a.text.ja,
+            &mut out,
+        );
+    }
+    out
+}
+
+/// A decimal form of a code written in an entry's text (`2147943712`, `-2147023584`,
+/// as Office, WAM and Microsoft's pages print codes) must be the value of one of the
+/// entry's codes, or of a code the same text writes in hex (a pointer to another
+/// entry): a wrong digit sends the reader who searches for it to another error.
+fn lint_decimal_forms(file: &str, e: &Entry, out: &mut Vec<Problem>) {
+    let mut values = HashSet::new();
+    for code in e.codes.iter() {
+        for d in m365doctor_codes::explain(code).unwrap_or_default() {
+            values.extend(d.interpretations.iter().map(|i| i.value));
+        }
+    }
+    let mut texts = Vec::new();
+    if let Ok(json) = serde_json::to_value(e) {
+        entry_texts(&json, "", &mut texts);
+    }
+    for (field, text) in texts {
+        let beside = hex_code_forms(&text);
+        for (written, value) in decimal_code_forms(&text) {
+            if !values.contains(&value) && !beside.contains(&value) {
+                out.push(Problem::new(
+                    file,
+                    format!("{field}: {written} is the decimal form of 0x{value:08X}, which is not one of the entry's codes"),
+                    format!("{field}: {written} は 0x{value:08X} の 10 進表記で、このエントリのコードに含まれていません"),
+                ));
+            }
+        }
+    }
+}
+
+/// The prose of an entry with where it is (`summary.en`, `steps[2].ja`); the codes,
+/// the id and the reference URLs are not prose.
+fn entry_texts(v: &serde_json::Value, at: &str, out: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => out.push((at.to_string(), s.clone())),
+        Value::Array(list) => {
+            for (n, x) in list.iter().enumerate() {
+                entry_texts(x, &format!("{at}[{}]", n + 1), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, x) in map {
+                if at.is_empty() && matches!(k.as_str(), "id" | "codes" | "references") {
+                    continue;
+                }
+                let at = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
+                entry_texts(x, &at, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The 32-bit codes written in decimal in `text`: a signed form (`-2147023584`) or
+/// an unsigned one with the severity bit set (`2147943712`), standing on their own
+/// (not inside a URL, a GUID, a hex number or a longer run of digits).
+fn decimal_code_forms(text: &str) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    for token in text.split_whitespace().filter(|t| !t.contains("://")) {
+        let b = token.as_bytes();
+        let glued = |at: Option<usize>| {
+            at.and_then(|j| b.get(j))
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        };
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let dash = start > 0 && b[start - 1] == b'-';
+            // `-` is a sign only where it does not join two words (`b960-8490…`).
+            let negative = dash && !glued(start.checked_sub(2));
+            if glued(start.checked_sub(1)) || (dash && !negative) || glued(Some(i)) {
+                continue;
+            }
+            let Ok(n) = token[start..i].parse::<i64>() else {
+                continue;
+            };
+            let value = match (negative, n) {
+                (true, 100_000_000..=0x8000_0000) => (-n) as i32 as u32,
+                (false, 0x8000_0000..=0xFFFF_FFFF) => n as u32,
+                _ => continue,
+            };
+            let sign = if negative { "-" } else { "" };
+            out.push((format!("{sign}{}", &token[start..i]), value));
+        }
+    }
+    out
+}
+
+/// The 32-bit codes written in hex in `text`: `0x80070520`, or eight hex digits
+/// standing on their own as Office prints them (`80070520`).
+fn hex_code_forms(text: &str) -> HashSet<u32> {
+    let mut out = HashSet::new();
+    for token in text.split_whitespace().filter(|t| !t.contains("://")) {
+        let b = token.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_hexdigit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_hexdigit() {
+                i += 1;
+            }
+            let prefixed =
+                start >= 2 && b[start - 2] == b'0' && b[start - 1].eq_ignore_ascii_case(&b'x');
+            let alone = |at: Option<usize>| {
+                !at.and_then(|j| b.get(j))
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            };
+            let bare = i - start == 8 && alone(start.checked_sub(1)) && alone(Some(i));
+            if prefixed || bare {
+                if let Ok(v) = u32::from_str_radix(&token[start..i], 16) {
+                    out.insert(v);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod decimal_form_tests {
+    use super::*;
+
+    #[test]
+    fn finds_signed_and_unsigned_forms_but_not_urls_guids_or_hex() {
+        let text = "Office shows 2147943712 or -2147023584 (0x80070520); \
+            0xcaa82ee2/-894947614; https://example.com/2147943712; \
+            reset-onedrive-34701e00-b960-8490539905; 0x80070520; 1001; 12002; 10 minutes; \
+            例: 2156265478)。";
+        let found: Vec<(String, u32)> = decimal_code_forms(text);
+        assert_eq!(
+            found,
+            [
+                ("2147943712".to_string(), 0x8007_0520),
+                ("-2147023584".to_string(), 0x8007_0520),
+                ("-894947614".to_string(), 0xCAA8_2EE2),
+                ("2156265478".to_string(), 0x8086_0006),
+            ]
+        );
+    }
+
+    fn entry(codes: &[&str], summary: &str) -> Entry {
+        let codes: Vec<String> = codes.iter().map(|c| format!("{c:?}")).collect();
+        let text = format!(
+            "id = \"x\"\ncodes = [{}]\nlayer = \"other\"\nreferences = [\"https://learn.microsoft.com/x-2156265482\"]\n\
+             [title]\nen = \"t\"\nja = \"t\"\n[summary]\nen = {summary:?}\nja = \"s\"\n",
+            codes.join(", ")
+        );
+        parse_entry("x.toml", &text).unwrap()
+    }
+
+    #[test]
+    fn a_decimal_form_must_be_one_of_the_entry_codes() {
+        let mut out = Vec::new();
+        let right = entry(
+            &["0x80860006", "0x8086000C"],
+            "shown as 2156265478 or -2138701818",
+        );
+        lint_decimal_forms("x.toml", &right, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        let pointer = entry(
+            &["1001"],
+            "if it shows 80070520 or -2147023584, see that entry",
+        );
+        lint_decimal_forms("x.toml", &pointer, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        let wrong = entry(&["0x80860006", "0x8086000C"], "shown as 2156265482");
+        lint_decimal_forms("x.toml", &wrong, &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert!(
+            out[0]
+                .en
+                .contains("summary.en: 2156265482 is the decimal form of 0x8086000A"),
+            "{}",
+            out[0].en
+        );
     }
 }

@@ -16,6 +16,26 @@ pub struct Bi {
     pub ja: Str,
 }
 
+/// Lists of texts in English and Japanese (either may be empty).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Texts {
+    #[serde(default)]
+    pub en: List<Str>,
+    #[serde(default)]
+    pub ja: List<Str>,
+}
+
+impl Texts {
+    pub fn is_empty(&self) -> bool {
+        self.en.is_empty() && self.ja.is_empty()
+    }
+}
+
+/// Dialog and log texts. `en`/`ja` are confirmed literal texts, shown as the
+/// exact dialog; `unconfirmed` ones (a wording seen in secondary sources or
+/// translated, not read on a real build) are matched by their key phrases
+/// only (see `text::loosely_contains`) and never quoted as the dialog.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Messages {
@@ -23,6 +43,8 @@ pub struct Messages {
     pub en: List<Str>,
     #[serde(default)]
     pub ja: List<Str>,
+    #[serde(default)]
+    pub unconfirmed: Texts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -38,6 +60,10 @@ pub struct Cause {
 pub struct Commands {
     #[serde(default)]
     pub windows: Option<Str>,
+    /// The shell `windows` is written for: one of [`WINDOWS_SHELLS`];
+    /// required when `windows` is set.
+    #[serde(default)]
+    pub windows_shell: Option<Str>,
     #[serde(default)]
     pub macos: Option<Str>,
     #[serde(default)]
@@ -57,8 +83,35 @@ pub struct Step {
     pub verify: Bi,
     #[serde(default)]
     pub commands: Commands,
+    /// Whose process must carry out the step: one of [`RUN_AS`]; required
+    /// when the step has a Windows command.
+    #[serde(default)]
+    pub run_as: Option<Str>,
     #[serde(default)]
     pub order_reason: Option<Bi>,
+}
+
+/// What was read, and when, to check an entry against one of its references.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checked {
+    /// One of the entry's `references`.
+    pub url: Str,
+    /// The page's source file, `owner/repo:path` (for example
+    /// `MicrosoftDocs/entra-docs:docs/identity-platform/reference-error-codes.md`).
+    #[serde(default)]
+    pub source: Option<Str>,
+    /// The 40-hex commit of `source` that was read.
+    #[serde(default)]
+    pub commit: Option<Str>,
+    /// The page's `ms.date` (`MM/DD/YYYY`), when no commit was read.
+    #[serde(default)]
+    pub ms_date: Option<Str>,
+    /// When the check was made, `YYYY-MM-DD`.
+    pub date: Str,
+    /// What else to know about this check (a page with neither source nor date).
+    #[serde(default)]
+    pub note: Option<Str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -85,6 +138,13 @@ pub struct Entry {
     pub references: List<Str>,
     #[serde(default)]
     pub departs_from_guide: Option<Bi>,
+    /// How people describe this problem in their own words (both languages
+    /// when present).
+    #[serde(default)]
+    pub symptoms: Texts,
+    /// One record per reference: what was read to check the entry.
+    #[serde(default)]
+    pub checked: List<Checked>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -124,6 +184,13 @@ pub fn interpretation_key(kind: m365doctor_codes::Kind, normalized: &str) -> Str
 }
 
 pub const RISKS: &[&str] = &["none", "low", "medium", "high"];
+/// `cmd`: Command Prompt only; `powershell`: PowerShell only (5.1 and 7);
+/// `either`: a plain program call that both shells read the same way.
+pub const WINDOWS_SHELLS: &[&str] = &["cmd", "powershell", "either"];
+/// `elevated`: an administrator's elevated prompt; `signed-in-user`: the
+/// affected user's own, non-elevated session (per-user state such as the
+/// broker plug-in or the PRT); `any`: either works.
+pub const RUN_AS: &[&str] = &["elevated", "signed-in-user", "any"];
 pub const WHO: &[&str] = &["user", "admin"];
 pub const APPS: &[&str] = &[
     "outlook",

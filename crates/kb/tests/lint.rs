@@ -1,6 +1,6 @@
 //! The linter rejects each kind of fault, and the bundled knowledge base passes it.
 
-use m365doctor_kb::lint::{lint_dir, Problem};
+use m365doctor_kb::lint::{lint_dir, lint_dir_as, Origin, Problem};
 use m365doctor_kb::{action_list, ENTRIES};
 use std::path::{Path, PathBuf};
 
@@ -243,7 +243,11 @@ fn bundled_dir() -> PathBuf {
 
 #[test]
 fn the_bundled_knowledge_base_passes_the_linter() {
-    let (loaded, problems) = lint_dir(&bundled_dir(), &action_list()).unwrap();
+    let (loaded, problems) = lint_dir_as(&bundled_dir(), &action_list(), Origin::Bundled).unwrap();
+    // Every bundled entry records what it was checked against; nothing is
+    // left as a warning either.
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert!(loaded.entries.iter().all(|(_, e)| !e.checked.is_empty()));
     let report: Vec<String> = problems
         .iter()
         .map(|p| format!("{}: {}", p.file, p.en))
@@ -261,4 +265,236 @@ fn the_bundled_knowledge_base_passes_the_linter() {
         .filter(|(f, _)| !f.ends_with("EXAMPLE.toml"))
         .count();
     assert_eq!(real, ENTRIES.len());
+}
+
+const CHECKED: &str = r#"
+[[checked]]
+url = "https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes"
+source = "MicrosoftDocs/entra-docs:docs/identity-platform/reference-error-codes.md"
+commit = "3164b3b5d031edef0ad334ba09d3ea6dcb619c1a"
+date = "2026-12-07"
+"#;
+
+fn linted(name: &str, origin: Origin, text: String) -> (Vec<Problem>, Vec<Problem>) {
+    let fixture = Fixture::new(name, &[("x.toml", text)]);
+    let (loaded, errors) = lint_dir_as(&fixture.0, &action_list(), origin).unwrap();
+    (errors, loaded.warnings)
+}
+
+fn has(problems: &[Problem], needle: &str) -> bool {
+    problems
+        .iter()
+        .any(|p| p.en.contains(needle) && !p.ja.is_empty())
+}
+
+#[test]
+fn a_checked_record_is_required_for_bundled_entries_and_warned_for_org_ones() {
+    let (errors, warnings) = linted("checked-ok", Origin::Bundled, good("x") + CHECKED);
+    assert_eq!((errors, warnings), (vec![], vec![]));
+    let (errors, warnings) = linted("checked-org", Origin::Org, good("x"));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(has(&warnings, "no `checked` record"), "{warnings:?}");
+    let (errors, warnings) = linted("checked-bundled", Origin::Bundled, good("x"));
+    assert!(has(&errors, "no `checked` record"), "{errors:?}");
+    assert!(!has(&warnings, "no `checked` record"));
+}
+
+#[test]
+fn malformed_checked_records_are_errors_for_everyone() {
+    let cases = [
+        (CHECKED.replace("3164b3b5", "zzzz"), "not 40 hex digits"),
+        (CHECKED.replace("2026-12-07", "07/12/2026"), "not YYYY-MM-DD"),
+        (CHECKED.replace("reference-error-codes\"\nsource", "other-page\"\nsource"), "is not one of the references"),
+        (CHECKED.replace("source = \"MicrosoftDocs/entra-docs:", "source = \"entra-docs "), "owner/repo:path"),
+        (
+            CHECKED
+                .replace("source = \"MicrosoftDocs/entra-docs:docs/identity-platform/reference-error-codes.md\"\n", "")
+                .replace("commit = \"3164b3b5d031edef0ad334ba09d3ea6dcb619c1a\"\n", ""),
+            "neither which commit nor which ms.date",
+        ),
+        (
+            CHECKED.replace("commit = \"3164b3b5d031edef0ad334ba09d3ea6dcb619c1a\"", "ms_date = \"2024-03-12\""),
+            "not MM/DD/YYYY",
+        ),
+        (format!("{CHECKED}{CHECKED}"), "recorded twice"),
+    ];
+    for (n, (checked, needle)) in cases.into_iter().enumerate() {
+        let (errors, _) = linted(
+            &format!("bad-checked-{n}"),
+            Origin::Org,
+            good("x") + &checked,
+        );
+        assert!(has(&errors, needle), "{needle}: {errors:#?}");
+    }
+}
+
+fn with_command(command: &str, shell: Option<&str>, run_as: Option<&str>) -> String {
+    let mut extra = format!("commands.windows = {command:?}\n");
+    if let Some(shell) = shell {
+        extra.push_str(&format!("commands.windows_shell = \"{shell}\"\n"));
+    }
+    if let Some(r) = run_as {
+        extra.push_str(&format!("run_as = \"{r}\"\n"));
+    }
+    good("x").replacen(
+        "verify.ja = \"時刻が正しくなります。\"\n",
+        &format!("verify.ja = \"時刻が正しくなります。\"\n{extra}"),
+        1,
+    ) + CHECKED
+}
+
+#[test]
+fn windows_commands_say_their_shell_and_parse_in_it() {
+    let ok = with_command("w32tm /resync", Some("either"), Some("elevated"));
+    assert_eq!(linted("cmd-ok", Origin::Bundled, ok), (vec![], vec![]));
+    // Missing shell or run_as: an error in the bundled base, a warning for a company.
+    let bare = with_command("w32tm /resync", None, None);
+    let (errors, _) = linted("cmd-bare-bundled", Origin::Bundled, bare.clone());
+    assert!(has(&errors, "needs commands.windows_shell") && has(&errors, "needs run_as"));
+    let (errors, warnings) = linted("cmd-bare-org", Origin::Org, bare);
+    assert!(errors.is_empty() && has(&warnings, "needs commands.windows_shell"));
+    // Wrong values and commands that do not parse in their shell are errors.
+    let (errors, _) = linted(
+        "cmd-shell",
+        Origin::Org,
+        with_command("w32tm /resync", Some("bash"), Some("any")),
+    );
+    assert!(has(&errors, "windows_shell must be one of"), "{errors:?}");
+    let (errors, _) = linted(
+        "cmd-runas",
+        Origin::Org,
+        with_command("w32tm /resync", Some("either"), Some("root")),
+    );
+    assert!(has(&errors, "run_as must be one of"), "{errors:?}");
+    let get_tpm = with_command("Get-Tpm", Some("cmd"), Some("elevated"));
+    let (errors, _) = linted("cmd-grammar", Origin::Bundled, get_tpm.clone());
+    assert!(has(&errors, "PowerShell cmdlet"), "{errors:?}");
+    // For a company's entry the checker's doubt is a warning.
+    let (errors, warnings) = linted("cmd-grammar-org", Origin::Org, get_tpm);
+    assert!(
+        errors.is_empty() && has(&warnings, "PowerShell cmdlet"),
+        "{errors:?}"
+    );
+}
+
+fn with_messages(block: &str) -> String {
+    good("x").replacen("\n[[causes]]", &format!("\n{block}\n[[causes]]"), 1) + CHECKED
+}
+
+#[test]
+fn unconfirmed_dialog_texts_must_be_matchable() {
+    let ok = with_messages("[messages]\nunconfirmed.ja = [\"サーバーへの接続に失敗しました\"]\n");
+    assert_eq!(
+        linted("unconfirmed-ok", Origin::Bundled, ok),
+        (vec![], vec![])
+    );
+    let (errors, _) = linted(
+        "unconfirmed-short",
+        Origin::Org,
+        with_messages("[messages]\nunconfirmed.ja = [\"接続しています\"]\n"),
+    );
+    assert!(has(&errors, "too few key phrases"), "{errors:?}");
+    let (errors, _) = linted(
+        "unconfirmed-twice",
+        Origin::Org,
+        with_messages("[messages]\nja = [\"現在接続できません\"]\nunconfirmed.ja = [\"現在 接続できません\"]\n"),
+    );
+    assert!(has(&errors, "both confirmed and unconfirmed"), "{errors:?}");
+}
+
+#[test]
+fn symptoms_come_in_both_languages_and_belong_to_one_entry() {
+    // symptoms is a top-level key, so it goes before the first table.
+    let one = good("x").replacen(
+        "layer = \"clock\"",
+        "layer = \"clock\"\nsymptoms.en = [\"Outlook keeps asking for my password\"]",
+        1,
+    ) + CHECKED;
+    let (errors, _) = linted("symptoms-en-only", Origin::Org, one);
+    assert!(has(&errors, "both English and Japanese"), "{errors:?}");
+    let both = |id: &str| {
+        good(id).replacen(
+            "layer = \"clock\"",
+            "layer = \"clock\"\nsymptoms.en = [\"Outlook keeps asking for my password\"]\nsymptoms.ja = [\"Outlook で何度もパスワードを聞かれる\"]",
+            1,
+        ) + CHECKED
+    };
+    let fixture = Fixture::new(
+        "symptoms-dup",
+        &[
+            ("x.toml", both("x")),
+            ("y.toml", both("y").replace("0xCAA20003", "0xCAA20004")),
+        ],
+    );
+    let (_, errors) = lint_dir_as(&fixture.0, &action_list(), Origin::Org).unwrap();
+    assert!(has(&errors, "is also a symptom of `x`"), "{errors:?}");
+    assert_eq!(
+        linted("symptoms-ok", Origin::Bundled, both("x")),
+        (vec![], vec![])
+    );
+}
+
+#[test]
+fn japanese_typography_and_wording_are_checked() {
+    let cases = [
+        (
+            "時刻を同期します。",
+            "時刻と日付・タイム ゾーンを同期します。",
+            "中黒",
+        ),
+        (
+            "時刻を同期します。",
+            "時刻を同期します。 その後確認します。",
+            "no space after",
+        ),
+        (
+            "時刻を同期します。",
+            "Windowsの時刻を同期します。",
+            "half-width space",
+        ),
+        (
+            "時刻を同期します。",
+            "時刻を同期します, 必ず。",
+            "ASCII comma",
+        ),
+        (
+            "時刻を同期します。",
+            "通信を横取りする製品を止めます。",
+            "glossary",
+        ),
+    ];
+    for (n, (from, to, needle)) in cases.into_iter().enumerate() {
+        let text = good("x").replacen(from, to, 1) + CHECKED;
+        let (errors, _) = linted(&format!("ja-{n}"), Origin::Bundled, text.clone());
+        assert!(has(&errors, needle), "{to}: {errors:?}");
+        // A company's Japanese gets the same advice, as warnings.
+        let (errors, warnings) = linted(&format!("ja-org-{n}"), Origin::Org, text);
+        assert!(
+            errors.is_empty() && has(&warnings, needle),
+            "{to}: {errors:?}"
+        );
+    }
+    // A prohibition in English is one in Japanese.
+    let text = good("x")
+        .replacen(
+            "en = \"Sync the clock.\"",
+            "en = \"Sync the clock. Do not change the time zone.\"",
+            1,
+        )
+        .replacen(
+            "ja = \"時刻を同期します。\"",
+            "ja = \"時刻を同期します。タイム ゾーンは変更しません。\"",
+            1,
+        )
+        + CHECKED;
+    let (errors, _) = linted("ja-prohibition", Origin::Bundled, text.clone());
+    assert!(has(&errors, "しないでください"), "{errors:?}");
+    let fixed = text.replace(
+        "タイム ゾーンは変更しません。",
+        "タイム ゾーンは変更しないでください。",
+    );
+    assert_eq!(
+        linted("ja-prohibition-ok", Origin::Bundled, fixed),
+        (vec![], vec![])
+    );
 }

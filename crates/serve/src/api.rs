@@ -177,6 +177,9 @@ async fn explain(
     };
     let app_ids: Vec<&str> = apps.iter().map(String::as_str).collect();
     let code = code.map(|Path(c)| c).unwrap_or_default();
+    if let Err(e) = crate::guard::explain_limit(&code) {
+        return ctx.fail(e);
+    }
     match explained(&code, &app_ids, &state) {
         Ok(results) if !results.is_empty() => json_response(
             StatusCode::OK,

@@ -6,7 +6,7 @@
 use crate::error::ApiError;
 use crate::lang::negotiate;
 use crate::Shared;
-use axum::body::{Body, HttpBody};
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
@@ -218,35 +218,9 @@ async fn limits(State(state): State<Shared>, req: Request, next: Next) -> Respon
         None
     };
     let (parts, body) = req.into_parts();
-    let bytes = match timeout_at(deadline, Limited::new(body, state.max_body).collect()).await {
-        Err(_) => {
-            return ApiError::new(
-                axum::http::StatusCode::REQUEST_TIMEOUT,
-                "request-timeout",
-                format!(
-                    "The request body did not arrive within {} seconds.",
-                    state.timeout.as_secs_f64()
-                ),
-                format!(
-                    "要求の本文が {} 秒以内に届きませんでした。",
-                    state.timeout.as_secs_f64()
-                ),
-            )
-            .in_lang(lang)
-        }
-        Ok(Err(e)) if e.is::<LengthLimitError>() => {
-            return ApiError::body_too_large(state.max_body).in_lang(lang)
-        }
-        Ok(Err(_)) => {
-            return ApiError::new(
-                axum::http::StatusCode::BAD_REQUEST,
-                "bad-body",
-                "The request body could not be read.",
-                "要求の本文を読み取れませんでした。",
-            )
-            .in_lang(lang)
-        }
-        Ok(Ok(collected)) => collected.to_bytes(),
+    let bytes = match read_body(&state, body, declared, deadline).await {
+        Ok(bytes) => bytes,
+        Err(e) => return e.in_lang(lang),
     };
     let req = Request::from_parts(parts, Body::from(bytes));
     match timeout_at(deadline, next.run(req)).await {
@@ -259,6 +233,85 @@ async fn limits(State(state): State<Shared>, req: Request, next: Next) -> Respon
         )
         .in_lang(lang),
     }
+}
+
+/// The whole body, within `--max-body`, before `deadline`, and with no
+/// pause longer than the stall time between two pieces.
+async fn read_body(
+    state: &Shared,
+    body: Body,
+    declared: Option<u64>,
+    deadline: Instant,
+) -> Result<Bytes, ApiError> {
+    let mut body = Limited::new(body, state.max_body);
+    let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(state.max_body as u64) as usize);
+    loop {
+        let pause_ends = Instant::now() + state.stall_timeout;
+        let frame = match timeout_at(deadline.min(pause_ends), body.frame()).await {
+            Ok(frame) => frame,
+            Err(_) if Instant::now() >= deadline => {
+                let seconds = state.timeout.as_secs_f64();
+                return Err(ApiError::new(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    "request-timeout",
+                    format!("The request body did not arrive within {seconds} seconds."),
+                    format!("要求の本文が {seconds} 秒以内に届きませんでした。"),
+                ));
+            }
+            Err(_) => {
+                let seconds = state.stall_timeout.as_secs_f64();
+                return Err(ApiError::new(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    "request-timeout",
+                    format!(
+                        "The request body stopped arriving: nothing came for {seconds} seconds."
+                    ),
+                    format!(
+                        "要求の本文の受信が止まりました ({seconds} 秒間、何も届きませんでした)。"
+                    ),
+                ));
+            }
+        };
+        match frame {
+            None => return Ok(Bytes::from(bytes)),
+            Some(Ok(frame)) => {
+                if let Some(data) = frame.data_ref() {
+                    bytes.extend_from_slice(data);
+                }
+            }
+            Some(Err(e)) if e.is::<LengthLimitError>() => {
+                return Err(ApiError::body_too_large(state.max_body))
+            }
+            Some(Err(_)) => {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "bad-body",
+                    "The request body could not be read.",
+                    "要求の本文を読み取れませんでした。",
+                ))
+            }
+        }
+    }
+}
+
+/// Codes one explain request may name. Each costs about 2 KB of answer and
+/// runs on the network thread, so a long list must not become megabytes.
+pub const MAX_EXPLAIN_CODES: usize = 32;
+
+/// Refuses an explain input naming more than [`MAX_EXPLAIN_CODES`] codes
+/// before any is decoded. Anything that is not a list of codes passes: the
+/// handler gives its own error.
+pub(crate) fn explain_limit(input: &str) -> Result<(), ApiError> {
+    let count = m365doctor_codes::grammar::parse(input).map_or(0, |p| p.codes.len());
+    if count <= MAX_EXPLAIN_CODES {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        axum::http::StatusCode::BAD_REQUEST,
+        "too-many-codes",
+        format!("This request names {count} error codes; at most {MAX_EXPLAIN_CODES} are explained at once. Split the list, or paste the whole text into diagnose (POST /api/v1/diagnose)."),
+        format!("この要求には {count} 個のエラー コードが含まれています。一度に説明できるのは {MAX_EXPLAIN_CODES} 個までです。リストを分けるか、テキスト全体を診断 (POST /api/v1/diagnose) に貼り付けてください。"),
+    ))
 }
 
 /// Requests with a body that may be read or answered at once; each holds up

@@ -7,6 +7,7 @@
 
 mod api;
 mod assets;
+mod conn;
 mod error;
 mod guard;
 mod lang;
@@ -45,10 +46,19 @@ pub struct Config {
     /// Time a client has to send a request's headers; slow or idle
     /// connections are closed after it.
     pub header_timeout: Duration,
-    /// Connections served at once; further clients wait in the system's
-    /// queue until one closes, so many idle sockets cannot use up the
-    /// process's file descriptors.
+    /// Time a connection may make no progress while the server writes an
+    /// answer (the client reads nothing) or reads a body (nothing arrives)
+    /// before it is closed, or the request refused with 408.
+    pub stall_timeout: Duration,
+    /// Connections served at once, so that many sockets cannot use up the
+    /// process's file descriptors. When all are taken, a new client gets
+    /// the place of the connection that has been of no use the longest
+    /// (idle, slow headers, answers not read); connections whose request is
+    /// being answered keep theirs.
     pub max_connections: usize,
+    /// Requests answered back to back on one connection while the client
+    /// never waits for an answer (pipelining); the last one closes it.
+    pub max_pipelined: usize,
 }
 
 impl Default for Config {
@@ -60,7 +70,9 @@ impl Default for Config {
             allow_remote: false,
             allowed_hosts: Vec::new(),
             header_timeout: Duration::from_secs(10),
+            stall_timeout: Duration::from_secs(10),
             max_connections: 256,
+            max_pipelined: 8,
         }
     }
 }
@@ -73,6 +85,8 @@ pub(crate) struct State {
     pub hosts: HostPolicy,
     pub max_body: usize,
     pub timeout: Duration,
+    /// Longest pause while a request body arrives (see `Config::stall_timeout`).
+    pub stall_timeout: Duration,
     /// Requests whose bodies are being read or answered (see `guard::MAX_BODIES`).
     pub bodies: std::sync::atomic::AtomicUsize,
     /// Diagnoses running on worker threads, including those whose caller
@@ -99,6 +113,7 @@ pub fn app(kb: Kb, config: &Config, bound: SocketAddr) -> Router {
         hosts: HostPolicy::new(bound, config.allow_remote, &config.allowed_hosts),
         max_body: config.max_body,
         timeout: config.timeout,
+        stall_timeout: config.stall_timeout,
         bodies: Default::default(),
         jobs: Default::default(),
         #[cfg(test)]
@@ -110,6 +125,11 @@ pub(crate) fn app_with_state(state: Shared) -> Router {
     guard::layers(api::router(), state)
 }
 
+/// Connections the system may hold for the server before it accepts them.
+/// std's 128 overflows when hundreds of hostile sockets reconnect at once:
+/// a dropped SYN costs a new client a 1 s retransmission.
+const LISTEN_BACKLOG: i32 = 1024;
+
 /// Binds `addr`; refuses anything but loopback unless `config.allow_remote`.
 pub fn bind(addr: SocketAddr, config: &Config) -> io::Result<TcpListener> {
     if !config.allow_remote && !is_loopback(addr.ip()) {
@@ -118,7 +138,17 @@ pub fn bind(addr: SocketAddr, config: &Config) -> io::Result<TcpListener> {
             "not a loopback address",
         ));
     }
-    let listener = TcpListener::bind(addr)?;
+    let socket = socket2::Socket::new(
+        socket2::Domain::for_address(addr),
+        socket2::Type::STREAM,
+        Some(socket2::Protocol::TCP),
+    )?;
+    // As std's TcpListener::bind: a restarted server may take its port again at once.
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(LISTEN_BACKLOG)?;
+    let listener: TcpListener = socket.into();
     listener.set_nonblocking(true)?;
     Ok(listener)
 }
@@ -136,8 +166,12 @@ pub fn run(
         .max_blocking_threads(WORKER_THREADS)
         .build()?;
     let app = app(kb, config, bound);
-    let header_timeout = config.header_timeout;
-    let max_connections = config.max_connections.max(1);
+    let limits = conn::Limits {
+        header_timeout: config.header_timeout,
+        stall_timeout: config.stall_timeout,
+        max_connections: config.max_connections,
+        max_pipelined: config.max_pipelined,
+    };
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         let shutdown = async move {
@@ -148,59 +182,7 @@ pub fn run(
                 }
             }
         };
-        accept_loop(listener, app, header_timeout, max_connections, shutdown).await;
+        conn::accept_loop(listener, app, limits, shutdown).await;
         Ok(())
     })
-}
-
-/// Time requests in progress get to finish once shutdown is asked for.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Accepts HTTP/1.1 connections until `shutdown`, then lets the requests in
-/// progress finish. Each connection must send its headers within
-/// `header_timeout`, so slow or idle clients cannot hold sockets forever;
-/// at most `max_connections` are served at once.
-async fn accept_loop(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    header_timeout: Duration,
-    max_connections: usize,
-    shutdown: impl Future<Output = ()>,
-) {
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let places = std::sync::Arc::new(tokio::sync::Semaphore::new(max_connections));
-    let mut shutdown = std::pin::pin!(shutdown);
-    loop {
-        // A free place first: until one is free, new clients wait unaccepted.
-        let place = tokio::select! {
-            place = places.clone().acquire_owned() => match place {
-                Ok(place) => place,
-                Err(_) => break,
-            },
-            () = &mut shutdown => break,
-        };
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(_) => {
-                    // Out of file descriptors or a connection reset before accept: wait, go on.
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-            () = &mut shutdown => break,
-        };
-        let _ = stream.set_nodelay(true);
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
-        let connection = hyper::server::conn::http1::Builder::new()
-            .timer(hyper_util::rt::TokioTimer::new())
-            .header_read_timeout(header_timeout)
-            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            let _ = connection.await;
-            drop(place);
-        });
-    }
-    let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
 }

@@ -1,4 +1,7 @@
-//! A Windows machine for tests: replays recorded outputs of Windows tools
+//! m365doctor-testkit: the test doubles of m365doctor's host interface,
+//! for tests only (no production code depends on this crate).
+//!
+//! [`RecordedHost`] is a Windows machine for tests: it replays recorded outputs of Windows tools
 //! (English or Japanese Windows, console output in CP932 for Japanese), keeps
 //! the state those tools change (Credential Manager, registry, processes,
 //! device join, clock) so that verification and undo are observable, records
@@ -9,8 +12,14 @@
 //! seeds the credentials, `registry.reg` the registry, `tasklist.csv` the
 //! processes, `dsregcmd-status.txt` the device state, and `commands.txt`
 //! maps other command lines to recorded outputs (`exit<TAB>file<TAB>command`).
+//! [`Crashing`] wraps a host and fails every effect from a chosen one on (a
+//! process that dies there), or only that one.
 
-use crate::host::{decode_text, parse_tasklist, Host, Os, Output, Process};
+use m365doctor_fix::facts::{cmdkey_name, iso_utc, runs_dir};
+use m365doctor_fix::host::{
+    decode_text, groups_say_elevated, parse_tasklist, Host, Kind, Os, Output, Process, RealHost,
+};
+use m365doctor_fix::plan::{under, OFFICE_APPS};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::io;
@@ -103,24 +112,7 @@ impl Drop for RecordedHost {
     }
 }
 
-/// `HKCU\...` → `HKEY_CURRENT_USER\...`.
-pub fn long_key(key: &str) -> String {
-    let key = key.trim_matches('"').trim_end_matches('\\');
-    for (short, long) in [
-        ("HKCU", "HKEY_CURRENT_USER"),
-        ("HKLM", "HKEY_LOCAL_MACHINE"),
-        ("HKCR", "HKEY_CLASSES_ROOT"),
-        ("HKU", "HKEY_USERS"),
-    ] {
-        if key.len() >= short.len()
-            && key[..short.len()].eq_ignore_ascii_case(short)
-            && key[short.len()..].starts_with('\\')
-        {
-            return format!("{long}{}", &key[short.len()..]);
-        }
-    }
-    key.to_string()
-}
+pub use m365doctor_fix::facts::long_key;
 
 impl RecordedHost {
     /// A machine from `fixtures/windows-en` or `windows-ja`, with a fresh
@@ -236,7 +228,7 @@ impl RecordedHost {
             ),
         ];
         for (rel, bytes) in files {
-            let p = crate::plan::under(local, rel);
+            let p = under(local, rel);
             std::fs::create_dir_all(p.parent().expect("a file has a parent"))?;
             std::fs::write(p, bytes)?;
         }
@@ -263,11 +255,10 @@ impl RecordedHost {
 
     /// Quits Office, Teams and OneDrive, as the user is asked to.
     pub fn close_office_apps(&self) {
-        self.machine.borrow_mut().processes.retain(|p| {
-            !crate::plan::OFFICE_APPS
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(&p.image))
-        });
+        self.machine
+            .borrow_mut()
+            .processes
+            .retain(|p| !OFFICE_APPS.iter().any(|a| a.eq_ignore_ascii_case(&p.image)));
     }
 
     pub fn machine(&self) -> Machine {
@@ -289,7 +280,7 @@ impl RecordedHost {
     /// runs (journals and backups), for before/after comparisons.
     pub fn profile_snapshot(&self) -> BTreeMap<String, Vec<u8>> {
         let mut out = BTreeMap::new();
-        let runs = crate::facts::runs_dir(self);
+        let runs = runs_dir(self);
         let own = runs.parent().unwrap_or(&runs);
         walk(&self.profile(), &self.profile(), own, &mut out);
         out
@@ -508,7 +499,7 @@ impl RecordedHost {
                 let matches = if target.contains(":target=") {
                     listed.eq_ignore_ascii_case(target)
                 } else {
-                    crate::plan::cmdkey_name(listed).eq_ignore_ascii_case(target)
+                    cmdkey_name(listed).eq_ignore_ascii_case(target)
                 };
                 !matches
             });
@@ -782,7 +773,7 @@ impl Host for RecordedHost {
                 Ok(self.out(0, &text))
             }
             ("dsregcmd", "/refreshprt") => {
-                let now = crate::facts::iso_utc(self.now()).replace('T', " ");
+                let now = iso_utc(self.now()).replace('T', " ");
                 let now = format!("{}.000 UTC", now.trim_end_matches('Z'));
                 let mut m = self.machine.borrow_mut();
                 m.dsreg = set_field(&m.dsreg, "AzureAdPrt", "YES");
@@ -806,7 +797,7 @@ impl Host for RecordedHost {
                 }
                 let stalls = self.machine.borrow().resync_stalls;
                 if !stalls {
-                    let now = crate::facts::iso_utc(self.now()).replace(['T', 'Z'], " ");
+                    let now = iso_utc(self.now()).replace(['T', 'Z'], " ");
                     let mut m = self.machine.borrow_mut();
                     m.clock_synced = true;
                     m.last_sync = Some(now.trim().to_string());
@@ -926,7 +917,7 @@ impl Host for RecordedHost {
             &["/groups", "/fo", "csv", "/nh"],
             Duration::from_secs(5),
         )
-        .map(|o| crate::host::groups_say_elevated(&o.text()))
+        .map(|o| groups_say_elevated(&o.text()))
         .unwrap_or(false)
     }
 
@@ -935,11 +926,11 @@ impl Host for RecordedHost {
     }
 
     fn exists(&self, path: &Path) -> bool {
-        crate::host::RealHost.exists(path)
+        RealHost.exists(path)
     }
 
     fn is_dir(&self, path: &Path) -> bool {
-        crate::host::RealHost.is_dir(path)
+        RealHost.is_dir(path)
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
@@ -947,15 +938,15 @@ impl Host for RecordedHost {
     }
 
     fn file_len(&self, path: &Path) -> Option<u64> {
-        crate::host::RealHost.file_len(path)
+        RealHost.file_len(path)
     }
 
     fn write(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
-        crate::host::RealHost.write(path, bytes)
+        RealHost.write(path, bytes)
     }
 
     fn append_durable(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
-        crate::host::RealHost.append_durable(path, bytes)
+        RealHost.append_durable(path, bytes)
     }
 
     fn create_dir_all(&self, path: &Path) -> io::Result<()> {
@@ -963,7 +954,7 @@ impl Host for RecordedHost {
     }
 
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
-        crate::host::RealHost.rename(from, to)
+        RealHost.rename(from, to)
     }
 
     fn copy_file(&self, from: &Path, to: &Path) -> io::Result<()> {
@@ -971,7 +962,7 @@ impl Host for RecordedHost {
     }
 
     fn list(&self, path: &Path) -> io::Result<Vec<String>> {
-        crate::host::RealHost.list(path)
+        RealHost.list(path)
     }
 
     fn remove_empty_dir(&self, path: &Path) -> io::Result<()> {
@@ -983,7 +974,7 @@ impl Host for RecordedHost {
     }
 
     fn create_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
-        crate::host::RealHost.create_new(path, bytes)
+        RealHost.create_new(path, bytes)
     }
 
     fn create_dir(&self, path: &Path) -> io::Result<()> {
@@ -1036,8 +1027,8 @@ impl Host for RecordedHost {
             });
         }
         // A bare connection carries no server name: it follows the last lookup.
-        let sni =
-            crate::network::sni_of(send).unwrap_or_else(|| self.last_resolved.borrow().clone());
+        let sni = m365doctor_fix::network::sni_of(send)
+            .unwrap_or_else(|| self.last_resolved.borrow().clone());
         self.calls.borrow_mut().push(format!("tcp {addr} {sni}"));
         match self.network.borrow().get(&sni) {
             Some(NetFault::Tcp | NetFault::DirectBlocked | NetFault::ProxyAuth) => Err(
@@ -1247,6 +1238,12 @@ impl<H: Host> Host for Crashing<'_, H> {
     }
     fn is_dir(&self, path: &Path) -> bool {
         self.inner.is_dir(path)
+    }
+    fn kind(&self, path: &Path) -> Option<Kind> {
+        self.inner.kind(path)
+    }
+    fn is_link(&self, path: &Path) -> bool {
+        self.inner.is_link(path)
     }
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         self.inner.read(path)
