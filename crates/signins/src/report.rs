@@ -486,7 +486,11 @@ fn breakdown(agg: &Agg, code: u32, n: usize) -> Vec<(&'static str, Vec<TopValue>
 /// zero: the series is never materialised, so a stray time stamp decades
 /// away costs nothing.
 fn sparse_median(nonzero_sorted: &[u64], steps: usize) -> f64 {
-    median_with_repeats(nonzero_sorted, 0, steps.saturating_sub(nonzero_sorted.len()))
+    median_with_repeats(
+        nonzero_sorted,
+        0,
+        steps.saturating_sub(nonzero_sorted.len()),
+    )
 }
 
 /// The median of `sorted` plus `count` more copies of `value`, without
@@ -533,7 +537,10 @@ fn detect(
     let med = sparse_median(&sorted, steps);
     // Deviations: the zero steps deviate by the median itself.
     let zeros = steps.saturating_sub(counts.len());
-    let mut dev: Vec<u64> = counts.iter().map(|&(_, c)| (c as f64 - med).abs().round() as u64).collect();
+    let mut dev: Vec<u64> = counts
+        .iter()
+        .map(|&(_, c)| (c as f64 - med).abs().round() as u64)
+        .collect();
     dev.sort_unstable();
     let mad = median_with_repeats(&dev, med.round() as u64, zeros);
     let scale = (1.4826 * mad).max(1.0);
@@ -574,7 +581,10 @@ const MAX_POINTS: usize = 1000;
 fn period(agg: &Agg, bucket: i64) -> Option<(i64, usize)> {
     let (first, last) = (agg.totals.first?, agg.totals.last?);
     let start = crate::time::bin(first, bucket);
-    Some((start, ((crate::time::bin(last, bucket) - start) / bucket + 1) as usize))
+    Some((
+        start,
+        ((crate::time::bin(last, bucket) - start) / bucket + 1) as usize,
+    ))
 }
 
 fn spikes_of(agg: &Agg, th: &Thresholds, chart_codes: Vec<u32>) -> (Vec<Spike>, Vec<Series>) {
@@ -602,7 +612,16 @@ fn spikes_of(agg: &Agg, th: &Thresholds, chart_codes: Vec<u32>) -> (Vec<Spike>, 
                 th.get("spike-min-score") as f64,
                 first_seen,
             ) {
-                spikes.push(Spike { code: Some(*code), app: None, start: s, end: e, events: n, baseline: base, score, new });
+                spikes.push(Spike {
+                    code: Some(*code),
+                    app: None,
+                    start: s,
+                    end: e,
+                    events: n,
+                    baseline: base,
+                    score,
+                    new,
+                });
             }
         }
     }
@@ -620,7 +639,9 @@ fn spikes_of(agg: &Agg, th: &Thresholds, chart_codes: Vec<u32>) -> (Vec<Spike>, 
         .into_iter()
         .filter_map(|c| {
             per_code.get(&c).map(|counts| {
-                let mut v: Vec<(i64, u64)> = (0..points).map(|i| (start + (i * factor) as i64 * bucket, 0)).collect();
+                let mut v: Vec<(i64, u64)> = (0..points)
+                    .map(|i| (start + (i * factor) as i64 * bucket, 0))
+                    .collect();
                 for (b, n) in counts {
                     let i = ((b - start) / bucket) as usize / factor;
                     if let Some(p) = v.get_mut(i) {

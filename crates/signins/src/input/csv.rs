@@ -569,7 +569,10 @@ mod tests {
         assert_eq!(got[3], ["3", "", "z"]);
         assert_eq!(rows("a;b\n1;2\n")[1], ["1", "2"]);
         // A carriage return ends a row only before a line feed (found by fuzzing).
-        assert_eq!(rows("x\r,\r\na\rb,c\r\n"), [vec!["x\r", ""], vec!["a\rb", "c"]]);
+        assert_eq!(
+            rows("x\r,\r\na\rb,c\r\n"),
+            [vec!["x\r", ""], vec!["a\rb", "c"]]
+        );
         assert_eq!(rows("a\tb\n1\t2\n")[1], ["1", "2"]);
     }
 

@@ -206,15 +206,25 @@ fn an_unterminated_quote_in_a_csv_is_reported() {
 #[test]
 fn a_stray_time_stamp_neither_stretches_the_period_nor_costs_memory() {
     let text = concat!(
-        r#"{"id":"a","createdDateTime":"0001-01-01T00:00:00Z","status":{"errorCode":50126}}"#, "\n",
-        r#"{"id":"b","createdDateTime":"9999-12-31T23:59:59Z","status":{"errorCode":50126}}"#, "\n",
-        r#"{"id":"c","createdDateTime":"2025-01-01T00:00:00Z","status":{"errorCode":50126}}"#, "\n",
-        r#"{"id":"d","createdDateTime":"2099-01-01T00:00:00Z","status":{"errorCode":50126}}"#, "\n",
+        r#"{"id":"a","createdDateTime":"0001-01-01T00:00:00Z","status":{"errorCode":50126}}"#,
+        "\n",
+        r#"{"id":"b","createdDateTime":"9999-12-31T23:59:59Z","status":{"errorCode":50126}}"#,
+        "\n",
+        r#"{"id":"c","createdDateTime":"2025-01-01T00:00:00Z","status":{"errorCode":50126}}"#,
+        "\n",
+        r#"{"id":"d","createdDateTime":"2099-01-01T00:00:00Z","status":{"errorCode":50126}}"#,
+        "\n",
     );
     let r = run(&[mem("far.json", text)]);
     assert_eq!(r.totals.events, 4);
-    assert_eq!(r.totals.without_time, 2, "years 1 and 9999 are not sign-in times");
+    assert_eq!(
+        r.totals.without_time, 2,
+        "years 1 and 9999 are not sign-in times"
+    );
     assert_eq!(r.totals.first, Some(t("2025-01-01T00:00:00Z")));
     // 74 years of hourly steps: the chart is summed into at most 1000 points.
-    assert!(r.series.iter().all(|(_, v)| v.len() <= 1000 && v.iter().map(|p| p.1).sum::<u64>() == 2));
+    assert!(r
+        .series
+        .iter()
+        .all(|(_, v)| v.len() <= 1000 && v.iter().map(|p| p.1).sum::<u64>() == 2));
 }
