@@ -687,11 +687,11 @@ pub fn lookup(
         ];
         for (k, v) in rows {
             if !(v.is_empty() || e.code == 0 && k == tr(ja, "failure reason", "失敗の理由")) {
-                writeln!(out, "  {:<16} {}", k, v)?;
+                writeln!(out, "  {} {}", pad(k, 18), v)?;
             }
         }
         if let Some(c) = e.compliant {
-            writeln!(out, "  {:<16} {}", tr(ja, "compliant", "準拠"), c)?;
+            writeln!(out, "  {} {}", pad(tr(ja, "compliant", "準拠"), 18), c)?;
         }
         if !e.policies.is_empty() {
             writeln!(
