@@ -190,9 +190,8 @@ pub struct Agg {
     /// Latest interactive success per (principal, MFA window).
     pub mfa_success: Map<(u64, i64), i64>,
     /// Latest success per address and per principal.
-    pub ip_success: IdMap<i64>,
-    pub user_success: IdMap<i64>,
     /// Latest success per (principal, address): did a brute force get in?
+    /// The latest per address and per principal are derived from it.
     pub user_ip_success: Map<(u64, u64), i64>,
     pub legacy: Map<u64, Usage>,
     pub device_code: Map<u64, Usage>,
@@ -276,10 +275,6 @@ impl Agg {
         let ip = hash(&e.ip);
         if class == Class::Success {
             if let Some(ts) = e.time {
-                let v = self.ip_success.entry(ip).or_insert(ts);
-                *v = (*v).max(ts);
-                let v = self.user_success.entry(principal).or_insert(ts);
-                *v = (*v).max(ts);
                 let v = self.user_ip_success.entry((principal, ip)).or_insert(ts);
                 *v = (*v).max(ts);
                 if e.interactive() {
@@ -563,14 +558,6 @@ impl Agg {
             let e = self.mfa_success.entry(k).or_insert(v);
             *e = (*e).max(v);
         }
-        for (k, v) in o.ip_success {
-            let e = self.ip_success.entry(k).or_insert(v);
-            *e = (*e).max(v);
-        }
-        for (k, v) in o.user_success {
-            let e = self.user_success.entry(k).or_insert(v);
-            *e = (*e).max(v);
-        }
         for (k, v) in o.user_ip_success {
             let e = self.user_ip_success.entry(k).or_insert(v);
             *e = (*e).max(v);
@@ -615,6 +602,19 @@ impl Agg {
         for (k, v) in o.names {
             self.names.entry(k).or_insert(v);
         }
+    }
+
+    /// The latest success per address and per principal.
+    pub fn latest_successes(&self) -> (IdMap<i64>, IdMap<i64>) {
+        let mut by_ip: IdMap<i64> = IdMap::default();
+        let mut by_user: IdMap<i64> = IdMap::default();
+        for ((user, ip), t) in &self.user_ip_success {
+            let e = by_ip.entry(*ip).or_insert(*t);
+            *e = (*e).max(*t);
+            let e = by_user.entry(*user).or_insert(*t);
+            *e = (*e).max(*t);
+        }
+        (by_ip, by_user)
     }
 
     pub fn name_of(&self, h: u64) -> &str {

@@ -14,6 +14,7 @@
 pub mod aggregate;
 pub mod event;
 pub mod example;
+pub mod fastjson;
 pub mod input;
 pub mod kb;
 pub mod kql;

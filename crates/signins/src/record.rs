@@ -501,6 +501,50 @@ macro_rules! record {
             }
         }
 
+        impl<'a> crate::fastjson::FastFill<'a> for $name<'a> {
+            fn fast_fill(&mut self, p: &mut crate::fastjson::Parser<'a>) -> crate::fastjson::R<()> {
+                #[allow(non_camel_case_types, dead_code)]
+                enum F { $($field,)* Nested, Other }
+                fn field(k: &str) -> F {
+                    let b = k.as_bytes();
+                    $($(
+                        if b.len() == $key.len() && b.eq_ignore_ascii_case($key) {
+                            return F::$field;
+                        }
+                    )+)*
+                    $(
+                        if b.len() == $nkey.len() && b.eq_ignore_ascii_case($nkey) {
+                            return F::Nested;
+                        }
+                    )?
+                    F::Other
+                }
+                p.object(|p, key| match field(&key) {
+                    $(F::$field => {
+                        Assign::assign(&mut self.$field, crate::fastjson::Fast::fast(p)?);
+                        Ok(())
+                    })*
+                    F::Nested => match p.peek() {
+                        Some(b'{') => self.fast_fill(p),
+                        Some(b'n') => p.null(),
+                        _ => Err(crate::fastjson::Bad),
+                    },
+                    F::Other => p.skip(),
+                })
+            }
+        }
+
+        impl<'a> crate::fastjson::Element<'a> for $name<'a> {
+            fn from_object(p: &mut crate::fastjson::Parser<'a>) -> crate::fastjson::R<Option<Self>> {
+                let mut t = Self::default();
+                crate::fastjson::FastFill::fast_fill(&mut t, p)?;
+                Ok(Some(t))
+            }
+            fn from_string(_: Cow<'a, str>) -> Option<Self> {
+                None
+            }
+        }
+
         impl<'de: 'a, 'a> Deserialize<'de> for $name<'a> {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 struct V<'a>(PhantomData<&'a ()>);
@@ -816,10 +860,30 @@ impl<T: IntoOwned> IntoOwned for Box<T> {
 /// text, which spares the per-string check of byte parsing.
 pub fn parse(bytes: &[u8]) -> Result<Raw<'_>, serde_json::Error> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
+        Ok(text) => match fast(text) {
+            Some(raw) => Ok(raw),
+            None => serde_json::from_str(text),
+        },
         // Invalid UTF-8 somewhere: byte parsing reports where.
         Err(_) => serde_json::from_slice(bytes),
     }
+}
+
+/// The fast path ([`crate::fastjson`]); `None` when it gives up.
+pub fn fast(text: &str) -> Option<Raw<'_>> {
+    let mut p = crate::fastjson::Parser::new(text);
+    if p.peek() != Some(b'{') {
+        return None;
+    }
+    let mut raw = Raw::default();
+    crate::fastjson::FastFill::fast_fill(&mut raw, &mut p).ok()?;
+    p.end().ok()?;
+    Some(raw)
+}
+
+/// The `serde` path alone (the reference the fast path is checked against).
+pub fn parse_with_serde(bytes: &[u8]) -> Result<Raw<'_>, serde_json::Error> {
+    serde_json::from_slice(bytes)
 }
 
 #[cfg(test)]

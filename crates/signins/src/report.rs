@@ -749,6 +749,7 @@ fn merge_flagged(
 
 fn attacks_of(agg: &Agg, th: &Thresholds) -> Vec<Attack> {
     let mut out = Vec::new();
+    let (ip_success, user_success) = agg.latest_successes();
     // Password spray: per address and window, many accounts, few tries each.
     let min_users = th.get("spray-min-users") as usize;
     let per_user = th.get("spray-max-attempts-per-user") as u64;
@@ -772,7 +773,7 @@ fn attacks_of(agg: &Agg, th: &Thresholds) -> Vec<Attack> {
             successes: 0,
             first: Some(m.first),
             last: Some(m.last),
-            success_after: agg.ip_success.get(&ip).is_some_and(|t| *t >= m.first),
+            success_after: ip_success.get(&ip).is_some_and(|t| *t >= m.first),
         });
     }
     // Brute force and lockout bursts: per account and window.
@@ -816,7 +817,7 @@ fn attacks_of(agg: &Agg, th: &Thresholds) -> Vec<Attack> {
                             .is_some_and(|t| *t >= m.first)
                     })
                 } else {
-                    agg.user_success.get(&user).is_some_and(|t| *t >= m.first)
+                    user_success.get(&user).is_some_and(|t| *t >= m.first)
                 },
             });
         }
