@@ -1,6 +1,8 @@
 //! Any bytes as a sign-in log: the normaliser, every analysis and every
 //! renderer must not panic; the JSON splitter and the CSV reader must find
-//! the same records whether the bytes come at once or a few at a time.
+//! the same records whether the bytes come at once or a few at a time; the
+//! fast record reader must agree with the serde one (same sign-in, or both
+//! refuse).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -51,6 +53,16 @@ fn csv_rows(data: &[u8], block: usize) -> Vec<Result<Vec<Vec<u8>>, String>> {
 fuzz_target!(|data: &[u8]| {
     static KB: OnceLock<m365doctor_kb::Kb> = OnceLock::new();
     let kb = KB.get_or_init(m365doctor_kb::Kb::bundled);
+    if let Ok(text) = std::str::from_utf8(data) {
+        use m365doctor_signins::event::{from_raw, Hint};
+        use m365doctor_signins::record;
+        match (record::fast(text), record::parse_with_serde(data)) {
+            (Some(f), Ok(s)) => assert_eq!(from_raw(f, Hint::default()), from_raw(s, Hint::default())),
+            (None, Err(_)) => {}
+            (None, Ok(_)) => panic!("the fast reader gave up on JSON serde reads"),
+            (Some(_), Err(e)) => panic!("the fast reader took what serde refuses: {e}"),
+        }
+    }
     let whole = split(data, data.len().max(1));
     assert_eq!(whole, split(data, 3), "the splitter depends on block boundaries");
     assert_eq!(csv_rows(data, data.len().max(1)), csv_rows(data, 2));
