@@ -120,22 +120,31 @@ fn when(t: Option<i64>) -> String {
 fn code_rows(out: &mut dyn Write, rows: &[CodeRow], ja: bool, explain: bool) -> io::Result<()> {
     for (n, r) in rows.iter().enumerate() {
         let kind = format!("{}/{}", fmt_n(r.interactive()), fmt_n(r.non_interactive()));
-        writeln!(
-            out,
-            "  {:>2}. {}  {} {}  ({} {}, {} {}, {} {}, {} {})",
-            n + 1,
-            r.label(),
-            fmt_n(r.users),
-            tr(ja, "users", "ユーザー"),
-            pct(r.share_of_failing_users),
-            tr(ja, "of failing users", "(失敗したユーザー中)"),
-            fmt_n(r.events),
-            tr(ja, "events", "件"),
-            fmt_n(r.apps),
-            tr(ja, "apps", "アプリ"),
-            tr(ja, "interactive/non-interactive", "対話型/非対話型"),
-            kind,
-        )?;
+        if ja {
+            writeln!(
+                out,
+                "  {:>2}. {}  ユーザー {} 人 (失敗したユーザーの {})、{} 件、アプリ {} 個、対話型/非対話型 {}",
+                n + 1,
+                r.label(),
+                fmt_n(r.users),
+                pct(r.share_of_failing_users),
+                fmt_n(r.events),
+                fmt_n(r.apps),
+                kind,
+            )?;
+        } else {
+            writeln!(
+                out,
+                "  {:>2}. {}  {} users  ({} of failing users, {} events, {} apps, interactive/non-interactive {})",
+                n + 1,
+                r.label(),
+                fmt_n(r.users),
+                pct(r.share_of_failing_users),
+                fmt_n(r.events),
+                fmt_n(r.apps),
+                kind,
+            )?;
+        }
         match &r.kb {
             Some(kb) => {
                 let title = if ja { &kb.title.1 } else { &kb.title.0 };
@@ -210,33 +219,37 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "  {} {}, {} {}, {} {}",
+        "  {} {}{sep}{} {}{sep}{} {}",
         tr(ja, "successes", "成功"),
         pct(t.successes as f64 / ev),
         tr(ja, "interrupts", "中断 (ユーザー操作待ち)"),
         pct(t.interrupts as f64 / ev),
         tr(ja, "failures", "失敗"),
         pct(t.failures as f64 / ev),
+        sep = tr(ja, ", ", "、"),
     )?;
     let kinds: Vec<String> = Kind::ALL
         .iter()
         .map(|k| format!("{} {}", k.label().get(ja), fmt_n(t.by_kind[k.index()])))
         .collect();
-    writeln!(out, "  {}", kinds.join(", "))?;
-    writeln!(
-        out,
-        "  {} {}, {} {}, {} {}",
-        fmt_n(t.users),
-        tr(ja, "users", "ユーザー"),
-        fmt_n(t.failing_users),
-        tr(ja, "with a failure", "人が失敗あり"),
-        fmt_n(t.service_principals),
-        tr(
-            ja,
-            "service principals and managed identities",
-            "サービス プリンシパルとマネージド ID"
-        ),
-    )?;
+    writeln!(out, "  {}", kinds.join(tr(ja, ", ", "、")))?;
+    if ja {
+        writeln!(
+            out,
+            "  ユーザー {} 人 (うち失敗あり {} 人)、サービス プリンシパルとマネージド ID {} 個",
+            fmt_n(t.users),
+            fmt_n(t.failing_users),
+            fmt_n(t.service_principals),
+        )?;
+    } else {
+        writeln!(
+            out,
+            "  {} users, {} with a failure, {} service principals and managed identities",
+            fmt_n(t.users),
+            fmt_n(t.failing_users),
+            fmt_n(t.service_principals),
+        )?;
+    }
 
     heading(
         out,
@@ -352,7 +365,7 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
             };
             writeln!(
                 out,
-                "  {}  {} – {}: {} {} ({} {:.0}, {} {:.1}){}",
+                "  {}  {} – {}: {} {} ({} {:.0}{}{} {:.1}){}",
                 what,
                 when(Some(s.start)),
                 when(Some(s.end)),
@@ -360,6 +373,7 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
                 tr(ja, "failures", "件の失敗"),
                 tr(ja, "usual", "通常"),
                 s.baseline,
+                tr(ja, ", ", "、"),
                 tr(ja, "score", "スコア"),
                 s.score,
                 if s.new {
@@ -430,7 +444,7 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
             };
             writeln!(
                 out,
-                "  {}{}: {}, {} {}, {} {}, {} – {}{}",
+                "  {}{}: {}{sep}{} {}{sep}{} {}{sep}{} – {}{}",
                 a.kind.label().get(ja),
                 subject,
                 who,
@@ -440,7 +454,8 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
                 tr(ja, "events", "件"),
                 when(a.first),
                 when(a.last),
-                after
+                after,
+                sep = tr(ja, ", ", "、"),
             )?;
         }
     }
@@ -551,17 +566,25 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
             .iter()
             .map(|(c, n)| format!("AADSTS{c} {}", fmt_n(*n)))
             .collect();
-        writeln!(
-            out,
-            "  {} {} {} {}, {} {}: {}",
-            fmt_n(r.stale_sessions.events),
-            tr(ja, "events", "件"),
-            fmt_n(r.stale_sessions.users),
-            tr(ja, "users", "ユーザー"),
-            pct(r.stale_sessions.non_interactive as f64 / r.stale_sessions.events.max(1) as f64),
-            tr(ja, "non-interactive", "が非対話型"),
-            codes.join(", ")
-        )?;
+        let share = pct(r.stale_sessions.non_interactive as f64 / r.stale_sessions.events.max(1) as f64);
+        if ja {
+            writeln!(
+                out,
+                "  {} 件、ユーザー {} 人、うち {} が非対話型: {}",
+                fmt_n(r.stale_sessions.events),
+                fmt_n(r.stale_sessions.users),
+                share,
+                codes.join("、")
+            )?;
+        } else {
+            writeln!(
+                out,
+                "  {} events, {} users, {share} non-interactive: {}",
+                fmt_n(r.stale_sessions.events),
+                fmt_n(r.stale_sessions.users),
+                codes.join(", ")
+            )?;
+        }
         writeln!(
             out,
             "  {}",
