@@ -37,7 +37,10 @@ fn special(b: &[u8]) -> Option<usize> {
         let v = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
         let quote = v ^ (LO * u64::from(b'"'));
         let slash = v ^ (LO * u64::from(b'\\'));
-        let hit = ((quote.wrapping_sub(LO) & !quote) | (slash.wrapping_sub(LO) & !slash) | (v.wrapping_sub(LO * 0x20) & !v)) & HI;
+        let hit = ((quote.wrapping_sub(LO) & !quote)
+            | (slash.wrapping_sub(LO) & !slash)
+            | (v.wrapping_sub(LO * 0x20) & !v))
+            & HI;
         if hit != 0 {
             // The lowest flagged byte is exact (borrows only flag bytes above
             // a real match).
@@ -45,12 +48,19 @@ fn special(b: &[u8]) -> Option<usize> {
         }
         i += 8;
     }
-    b[i..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).map(|p| i + p)
+    b[i..]
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        .map(|p| i + p)
 }
 
 impl<'a> Parser<'a> {
     pub fn new(text: &'a str) -> Parser<'a> {
-        Parser { text, i: 0, depth: 0 }
+        Parser {
+            text,
+            i: 0,
+            depth: 0,
+        }
     }
 
     fn bytes(&self) -> &'a [u8] {
@@ -137,7 +147,8 @@ impl<'a> Parser<'a> {
                             let hi = self.hex4()?;
                             let c = if (0xD800..0xDC00).contains(&hi) {
                                 // A surrogate pair: the low half must follow.
-                                if b.get(self.i) != Some(&b'\\') || b.get(self.i + 1) != Some(&b'u') {
+                                if b.get(self.i) != Some(&b'\\') || b.get(self.i + 1) != Some(&b'u')
+                                {
                                     return Err(Bad);
                                 }
                                 self.i += 2;
@@ -182,22 +193,16 @@ impl<'a> Parser<'a> {
     fn skip_string(&mut self) -> R<()> {
         self.i += 1;
         let b = self.bytes();
-        loop {
-            let n = special(&b[self.i..]).ok_or(Bad)?;
-            self.i += n;
-            match b[self.i] {
-                b'"' => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                b'\\' => {
-                    // Validated like a kept string: a bad escape is bad JSON.
-                    let mut sink = String::new();
-                    self.escaped(&mut sink)?;
-                    return Ok(());
-                }
-                _ => return Err(Bad),
+        let n = special(&b[self.i..]).ok_or(Bad)?;
+        self.i += n;
+        match b[self.i] {
+            b'"' => {
+                self.i += 1;
+                Ok(())
             }
+            // Checked like a kept string: a bad escape is bad JSON.
+            b'\\' => self.escaped(&mut String::new()),
+            _ => Err(Bad),
         }
     }
 
@@ -423,7 +428,9 @@ impl<'a> Fast<'a> for Code {
             _ => Code(match num(p.number()?)? {
                 Num::U(v) => u32::try_from(v).ok(),
                 Num::I(v) => u32::try_from(v).ok(),
-                Num::F(v) => (v >= 0.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX)).then_some(v as u32),
+                Num::F(v) => {
+                    (v >= 0.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX)).then_some(v as u32)
+                }
             }),
         })
     }
@@ -534,14 +541,23 @@ impl<'a> Fast<'a> for Place<'a> {
             b'{' => {
                 let mut l = crate::record::Location::default();
                 l.fast_fill(p)?;
-                Place { details: Some(l), country_code: None }
+                Place {
+                    details: Some(l),
+                    country_code: None,
+                }
             }
             b'"' => {
                 let s = p.string()?;
                 if s.trim_start().starts_with('{') {
-                    Place { details: crate::record::Location::from_text(&s), country_code: None }
+                    Place {
+                        details: crate::record::Location::from_text(&s),
+                        country_code: None,
+                    }
                 } else {
-                    Place { details: None, country_code: Some(Str(s)) }
+                    Place {
+                        details: None,
+                        country_code: Some(Str(s)),
+                    }
                 }
             }
             _ => {
@@ -574,19 +590,41 @@ mod tests {
         let mut p = Parser::new(r#""a\"b\\c\u00e9\ud83d\ude00\n" "plain""#);
         assert_eq!(p.string().unwrap(), "a\"b\\cé😀\n");
         assert!(matches!(p.string().unwrap(), Cow::Borrowed("plain")));
-        for bad in [r#""\x""#, r#""\ud83d""#, "\"a\u{1}b\"", r#""unterminated"#, r#""\u12""#] {
+        for bad in [
+            r#""\x""#,
+            r#""\ud83d""#,
+            "\"a\u{1}b\"",
+            r#""unterminated"#,
+            r#""\u12""#,
+        ] {
             assert_eq!(Parser::new(bad).string(), Err(Bad), "{bad}");
         }
     }
 
     #[test]
     fn skipping_checks_the_grammar() {
-        for good in [r#"{"a":[1,-2.5e3,true,false,null,"x\"y",{"b":{}}]}"#, "[]", "0", "-0.0"] {
+        for good in [
+            r#"{"a":[1,-2.5e3,true,false,null,"x\"y",{"b":{}}]}"#,
+            "[]",
+            "0",
+            "-0.0",
+        ] {
             let mut p = Parser::new(good);
             assert_eq!(p.skip().and_then(|()| p.end()), Ok(()), "{good}");
         }
         let deep = "[".repeat(100_000);
-        for bad in ["{\"a\" 1}", "[1,]", "[1 2]", "01", "1.", "-", "tru", "{\"a\":1,}", "[1]]", deep.as_str()] {
+        for bad in [
+            "{\"a\" 1}",
+            "[1,]",
+            "[1 2]",
+            "01",
+            "1.",
+            "-",
+            "tru",
+            "{\"a\":1,}",
+            "[1]]",
+            deep.as_str(),
+        ] {
             let mut p = Parser::new(bad);
             assert!(p.skip().and_then(|()| p.end()).is_err(), "{bad}");
         }

@@ -566,7 +566,8 @@ pub fn render(out: &mut dyn Write, r: &Report, ja: bool) -> io::Result<()> {
             .iter()
             .map(|(c, n)| format!("AADSTS{c} {}", fmt_n(*n)))
             .collect();
-        let share = pct(r.stale_sessions.non_interactive as f64 / r.stale_sessions.events.max(1) as f64);
+        let share =
+            pct(r.stale_sessions.non_interactive as f64 / r.stale_sessions.events.max(1) as f64);
         if ja {
             writeln!(
                 out,

@@ -430,7 +430,11 @@ fn the_fast_reader_agrees_with_serde() {
         let slow = record::parse_with_serde(text.as_bytes());
         match (fast, slow) {
             (Some(f), Ok(s)) => {
-                assert_eq!(from_raw(f, Hint::default()), from_raw(s, Hint::default()), "{text}");
+                assert_eq!(
+                    from_raw(f, Hint::default()),
+                    from_raw(s, Hint::default()),
+                    "{text}"
+                );
                 true
             }
             (None, Err(_)) => false,
@@ -439,17 +443,31 @@ fn the_fast_reader_agrees_with_serde() {
         }
     }
     let mut records = Vec::new();
-    for f in ["graph-v1-page.json", "eventhub-capture.json", "log-analytics/az-query.json"] {
-        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(data(f)).unwrap()).unwrap();
+    for f in [
+        "graph-v1-page.json",
+        "eventhub-capture.json",
+        "log-analytics/az-query.json",
+    ] {
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(data(f)).unwrap()).unwrap();
         let list = v.get("value").or(v.get("records")).cloned().unwrap_or(v);
         records.extend(list.as_array().unwrap().iter().map(|r| r.to_string()));
     }
-    let cfg = example::Config { users: 40, days: 1, per_user_day: 5, ..example::Config::default() };
+    let cfg = example::Config {
+        users: 40,
+        days: 1,
+        per_user_day: 5,
+        ..example::Config::default()
+    };
     for shape in [example::Shape::Diagnostic, example::Shape::LogAnalyticsJson] {
         let mut bytes = Vec::new();
         example::write(&example::Tenant::new(cfg.clone()), shape, &mut bytes, None).unwrap();
         let text = String::from_utf8(bytes).unwrap();
-        records.extend(text.lines().map(|l| l.trim_end_matches(',').to_string()).filter(|l| l.starts_with('{')));
+        records.extend(
+            text.lines()
+                .map(|l| l.trim_end_matches(',').to_string())
+                .filter(|l| l.starts_with('{')),
+        );
     }
     assert!(records.len() > 300);
     assert!(records.iter().all(|r| compare(r)));
@@ -461,7 +479,15 @@ fn the_fast_reader_agrees_with_serde() {
     ] {
         assert!(compare(odd), "{odd}");
     }
-    for bad in [r#"{"a":1,}"#, r#"{"a":01}"#, "{\"a\":\"\u{1}\"}", r#"{"properties":"x","resultType":"0"}"#, r#"{"resultType":1e400}"#, r#"[]"#, r#"{"a":1} x"#] {
+    for bad in [
+        r#"{"a":1,}"#,
+        r#"{"a":01}"#,
+        "{\"a\":\"\u{1}\"}",
+        r#"{"properties":"x","resultType":"0"}"#,
+        r#"{"resultType":1e400}"#,
+        r#"[]"#,
+        r#"{"a":1} x"#,
+    ] {
         assert!(!compare(bad), "{bad}");
     }
 }
