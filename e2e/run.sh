@@ -66,7 +66,7 @@ if [ -z "$ready" ]; then
 fi
 
 BASE_URL="$BASE_URL" \
-    EXAMPLE_FILE="$ROOT/crates/cli/examples/teams-signin-dns.txt" \
+    EXAMPLE_FILE="$ROOT/crates/diagnose/data/teams-signin-dns.txt" \
     DSREG_FILE="$ROOT/crates/dsreg/tests/data/captures/c03-hybrid-device-disabled.txt" \
     SCREENSHOT_DIR="$SHOTS" \
     node e2e/test.mjs

@@ -1,7 +1,7 @@
 // End-to-end test of the `m365doctor serve` page in a real browser (Debian's
 // chromium through playwright-core). Started by e2e/run.sh, which passes:
 //   BASE_URL        http://127.0.0.1:PORT of a running `m365doctor serve`
-//   EXAMPLE_FILE    a pasted Teams dialog text (crates/cli/examples/teams-signin-dns.txt)
+//   EXAMPLE_FILE    a pasted Teams dialog text (crates/diagnose/data/teams-signin-dns.txt)
 //   DSREG_FILE      a dsregcmd /status capture to upload
 //   SCREENSHOT_DIR  where screenshots go
 // Fails on any console error, page error, failed request or HTTP error.

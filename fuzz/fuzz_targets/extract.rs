@@ -5,8 +5,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use m365doctor_scan::aggregate::{scan_reader, Aggregate};
-use m365doctor_scan::{decode, extract, prefilter, redact::Redactor};
+use m365doctor_diagnose::Redactor;
+use m365doctor_scan::{candidate_lines, extract, hits, scan_reader, Aggregate};
+use m365doctor_text as decode;
 use std::io::Read;
 use std::sync::atomic::AtomicU64;
 
@@ -34,20 +35,17 @@ fn scan(reader: impl Read) -> (bool, u64, u64, Vec<(String, u64, u64)>) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let text = match decode::decode(data, None) {
-        decode::Text::Text { text, .. } => text,
-        decode::Text::Binary => String::from_utf8_lossy(data).into_owned(),
-    };
-    let found = extract::extract(&text);
+    let text = decode::decode_lossy(data);
+    let found = extract(&text);
     for code in &found.codes {
         assert!(!code.token.readings.is_empty());
     }
     let mut candidates = Vec::new();
-    prefilter::candidate_lines(text.as_bytes(), |start, end| candidates.push((start, end)));
+    candidate_lines(text.as_bytes(), |start, end| candidates.push((start, end)));
     let mut at = 0;
     for line in text.split('\n') {
         let mut any = false;
-        extract::hits(line, |_| any = true);
+        hits(line, |_| any = true);
         if any {
             assert!(
                 candidates.contains(&(at, at + line.len())),

@@ -1,20 +1,17 @@
 //! `m365doctor diagnose`: reads files, folders or standard input, and prints
-//! the diagnosis as text, a Markdown ticket or JSON.
+//! the diagnosis as text, a Markdown ticket or JSON. A shell over
+//! m365doctor_diagnose: it prints what the loader skipped and the documents.
 
 use crate::args::{DiagnoseArgs, Format};
 use crate::{forced_encoding, say};
 use m365doctor_codes::Lang;
+use m365doctor_diagnose::{diagnose, Limits, Loader, Options};
 use m365doctor_kb::Kb;
-use m365doctor_scan::case::diagnose_case;
-use m365doctor_scan::container;
-use m365doctor_scan::decode;
-use m365doctor_scan::diagnose::{Input, Options};
-use std::io::{self, IsTerminal, Read, Write};
-use std::path::Path;
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 /// A Teams sign-in failure whose real cause is name resolution: the built-in example.
-pub const EXAMPLE: &str = include_str!("../examples/teams-signin-dns.txt");
+pub const EXAMPLE: &str = m365doctor_diagnose::EXAMPLE;
 
 pub fn run(args: &DiagnoseArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<ExitCode> {
     let forced = match forced_encoding(args.encoding.as_deref(), lang) {
@@ -31,13 +28,9 @@ pub fn run(args: &DiagnoseArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<
             return Ok(ExitCode::from(2));
         }
     }
-    let mut inputs = Vec::new();
-    let mut failed = false;
+    let mut loader = Loader::new(Limits::default(), forced);
     if args.example {
-        inputs.push(Input {
-            source: "example".into(),
-            text: EXAMPLE.into(),
-        });
+        loader.add_bytes("example", EXAMPLE.as_bytes());
     } else if args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-") {
         if io::stdin().is_terminal() {
             say(
@@ -46,19 +39,25 @@ pub fn run(args: &DiagnoseArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<
                 "エラーの文面を貼り付けてから Ctrl-D を押してください (Windows では Ctrl-Z のあと Enter)",
             );
         }
-        let mut bytes = Vec::new();
-        io::stdin().read_to_end(&mut bytes)?;
-        push_bytes("stdin", &bytes, forced, &mut inputs, lang);
+        loader.add_reader("stdin", io::stdin().lock())?;
     }
     for path in args.paths.iter().filter(|p| p.as_os_str() != "-") {
-        if let Err(e) = read_path(path, forced, &mut inputs, lang) {
-            failed = true;
-            say(
-                lang,
-                &format!("cannot read {}: {e}", path.display()),
-                &format!("{} を読み込めません: {e}", path.display()),
-            );
-        }
+        loader.add_path(path);
+    }
+    let loaded = loader.finish();
+    for s in &loaded.skipped {
+        say(
+            lang,
+            &format!("{}: {}", s.name, s.reason.en),
+            &format!("{}: {}", s.name, s.reason.ja),
+        );
+    }
+    for (path, e) in &loaded.unreadable {
+        say(
+            lang,
+            &format!("cannot read {}: {e}", path.display()),
+            &format!("{} を読み込めません: {e}", path.display()),
+        );
     }
     let mut apps: Vec<String> = args.app.iter().map(|a| a.id().to_string()).collect();
     apps.dedup();
@@ -66,8 +65,9 @@ pub fn run(args: &DiagnoseArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<
         apps,
         tried: args.tried.clone(),
         redact: !args.no_redact,
+        ..Options::default()
     };
-    let case = diagnose_case(&inputs, kb, &options);
+    let case = diagnose(&loaded.inputs, kb, &options);
     let format = if args.json { Format::Json } else { args.format };
     let mut out = io::stdout().lock();
     match format {
@@ -75,55 +75,13 @@ pub fn run(args: &DiagnoseArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<
             serde_json::to_writer_pretty(&mut out, &case.to_json(lang))?;
             writeln!(out)?;
         }
-        Format::Markdown => out.write_all(case.markdown(kb, lang).as_bytes())?,
-        Format::Text => case.write_text(&mut out, kb, lang, color)?,
+        Format::Markdown => out.write_all(case.markdown(lang).as_bytes())?,
+        Format::Text => case.write_text(&mut out, lang, color)?,
     }
     out.flush()?;
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
+    Ok(if loaded.unreadable.is_empty() {
         ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
-}
-
-fn push_bytes(
-    source: &str,
-    bytes: &[u8],
-    forced: Option<&'static decode::Encoding>,
-    inputs: &mut Vec<Input>,
-    lang: Lang,
-) {
-    // Archives, event logs and HAR files become several texts.
-    for doc in container::expand(source, bytes, forced) {
-        match doc.skipped {
-            Some(why) => say(
-                lang,
-                &format!("{}: {}", doc.name, why.en),
-                &format!("{}: {}", doc.name, why.ja),
-            ),
-            None => inputs.push(Input {
-                source: doc.name,
-                text: doc.text,
-            }),
-        }
-    }
-}
-
-fn read_path(
-    path: &Path,
-    forced: Option<&'static decode::Encoding>,
-    inputs: &mut Vec<Input>,
-    lang: Lang,
-) -> io::Result<()> {
-    if path.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path)?.collect::<Result<_, _>>()?;
-        entries.sort_by_key(|e| e.path());
-        for entry in entries {
-            read_path(&entry.path(), forced, inputs, lang)?;
-        }
-        return Ok(());
-    }
-    let bytes = std::fs::read(path)?;
-    push_bytes(&path.display().to_string(), &bytes, forced, inputs, lang);
-    Ok(())
 }

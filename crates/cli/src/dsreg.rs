@@ -1,11 +1,11 @@
-//! `m365doctor dsreg`: one `dsregcmd /status` capture, diagnosed.
+//! `m365doctor dsreg`: `dsregcmd /status` captures, diagnosed. A shell over
+//! m365doctor_diagnose.
 
 use crate::args::DsregArgs;
 use crate::{forced_encoding, say};
 use m365doctor_codes::Lang;
+use m365doctor_diagnose::{dsreg_document, dsreg_reports, dsreg_text};
 use m365doctor_kb::Kb;
-use m365doctor_scan::case::{dsreg_json, dsreg_text};
-use m365doctor_scan::decode::{self, Text};
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
@@ -39,48 +39,22 @@ pub fn run(args: &DsregArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<Exi
             b
         }
     };
-    let text = match decode::decode(&bytes, forced) {
-        Text::Text { text, .. } => text,
-        Text::Binary => {
-            say(
-                lang,
-                "the input is a binary file, not dsregcmd output",
-                "入力はバイナリ ファイルで、dsregcmd の出力ではありません",
-            );
+    let reports = match dsreg_reports([&bytes[..]], forced, kb) {
+        Ok(r) => r,
+        Err(e) => {
+            let m = e.message();
+            say(lang, &m.en, &m.ja);
             return Ok(ExitCode::from(1));
         }
     };
-    let reports: Vec<_> = m365doctor_dsreg::parse(&text)
-        .iter()
-        .map(|c| m365doctor_dsreg::diagnose_with(c, kb))
-        .collect();
-    if reports.is_empty() {
-        say(
-            lang,
-            "no `dsregcmd /status` output found in the input; run `dsregcmd /status` in a command prompt and save or paste all of it",
-            "入力に `dsregcmd /status` の出力が見つかりません。コマンド プロンプトで `dsregcmd /status` を実行し、出力全体を保存するか貼り付けてください",
-        );
-        return Ok(ExitCode::from(1));
-    }
+    let redact = !args.no_redact;
     let mut out = io::stdout().lock();
     if args.json {
-        let redact = !args.no_redact;
-        let mut doc = dsreg_json(&reports[0], lang, redact);
-        if reports.len() > 1 {
-            doc["more_captures"] = reports[1..]
-                .iter()
-                .map(|r| dsreg_json(r, lang, redact))
-                .collect();
-        }
+        let doc = dsreg_document(&reports, lang, redact).unwrap_or_default();
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
     } else {
-        for (n, r) in reports.iter().enumerate() {
-            if n > 0 {
-                writeln!(out)?;
-            }
-            out.write_all(dsreg_text(r, lang, color, !args.no_redact).as_bytes())?;
-        }
+        out.write_all(dsreg_text(&reports, lang, color, redact).as_bytes())?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

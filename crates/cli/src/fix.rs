@@ -812,11 +812,12 @@ mod tests {
                 );
                 let capture = m365doctor_dsreg::parse(&text).remove(0);
                 let report = m365doctor_dsreg::diagnose_with(&capture, &Kb::bundled());
+                let reports = std::slice::from_ref(&report);
                 let dsreg = if json {
-                    render::json_text(&m365doctor_scan::case::dsreg_json(&report, Lang::Ja, true))
-                        .unwrap()
+                    let doc = m365doctor_diagnose::dsreg_document(reports, Lang::Ja, true).unwrap();
+                    render::json_text(&doc).unwrap()
                 } else {
-                    m365doctor_scan::case::dsreg_text(&report, Lang::Ja, false, true)
+                    m365doctor_diagnose::dsreg_text(reports, Lang::Ja, false, true)
                 };
                 assert_eq!(out, dsreg);
                 args.push("--no-redact");

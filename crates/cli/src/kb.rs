@@ -3,7 +3,7 @@
 use crate::args::KbCommand;
 use crate::render::{self, Style};
 use m365doctor_codes::Lang;
-use m365doctor_kb::json::{entry_document, list_document, pick, search_document};
+use m365doctor_kb::json::{entry_document, list_document, search_document};
 use m365doctor_kb::lint::{self, Problem};
 use m365doctor_kb::{Entry, Kb, Source};
 use std::io::{self, Write};
@@ -36,7 +36,7 @@ pub fn run(
                         "{:<48} {:<20} {}{source}",
                         e.id,
                         e.layer,
-                        pick(&e.title, lang)
+                        e.title.get(lang)
                     )?;
                 }
             }
@@ -69,7 +69,7 @@ pub fn run(
                 writeln!(out)?;
             } else {
                 for (e, _) in &hits {
-                    writeln!(out, "{:<48} {}", e.id, pick(&e.title, lang))?;
+                    writeln!(out, "{:<48} {}", e.id, e.title.get(lang))?;
                 }
             }
             Ok(if hits.is_empty() {
@@ -82,9 +82,17 @@ pub fn run(
             let dir = dir
                 .or_else(|| kb_dir.map(Path::to_path_buf))
                 .unwrap_or_else(default_kb_dir);
-            match lint::lint_dir(&dir, &m365doctor_kb::action_list()) {
+            // The bundled base meets every rule (style and command grammar are
+            // errors there); a company's folder gets warnings for those.
+            let origin = if is_bundled_kb_dir(&dir) {
+                lint::Origin::Bundled
+            } else {
+                lint::Origin::Org
+            };
+            match lint::lint_dir_as(&dir, &m365doctor_kb::action_list(), origin) {
                 Ok((loaded, problems)) => {
                     drop(out);
+                    print_warnings(&loaded.warnings, lang);
                     print_problems(&problems, lang);
                     let n = loaded.entries.len();
                     if problems.is_empty() {
@@ -132,6 +140,24 @@ fn default_kb_dir() -> PathBuf {
         built
     } else {
         PathBuf::from("kb")
+    }
+}
+
+/// Whether `dir` is the bundled `kb/` of the source tree m365doctor was built from.
+fn is_bundled_kb_dir(dir: &Path) -> bool {
+    let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../kb");
+    match (bundled.canonicalize(), dir.canonicalize()) {
+        (Ok(bundled), Ok(dir)) => bundled == dir,
+        _ => false,
+    }
+}
+
+fn print_warnings(warnings: &[Problem], lang: Lang) {
+    for p in warnings {
+        match lang {
+            Lang::En => eprintln!("warning: {}: {}", p.file, p.en),
+            Lang::Ja => eprintln!("警告: {}: {}", p.file, p.ja),
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod dsreg;
 mod fix;
 mod kb;
 mod locale;
+mod man;
 mod render;
 mod scan;
 mod serve;
@@ -14,7 +15,7 @@ mod signins;
 
 use args::{Cli, Command, ExplainArgs};
 use clap::{CommandFactory, Parser};
-use m365doctor_codes::{json, Decoded, Lang};
+use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -69,9 +70,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "m365doctor", &mut io::stdout());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut io::stdout())
-            .map(|()| ExitCode::SUCCESS),
+        Command::Man => man::write(&mut io::stdout().lock()).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -93,9 +92,9 @@ pub fn say(lang: Lang, en: &str, ja: &str) {
 pub fn forced_encoding(
     label: Option<&str>,
     lang: Lang,
-) -> Result<Option<&'static m365doctor_scan::decode::Encoding>, ExitCode> {
+) -> Result<Option<&'static m365doctor_text::Encoding>, ExitCode> {
     let Some(label) = label else { return Ok(None) };
-    match m365doctor_scan::decode::encoding_for_label(label) {
+    match m365doctor_text::encoding_for_label(label) {
         Some(e) => Ok(Some(e)),
         None => {
             say(
@@ -108,12 +107,6 @@ pub fn forced_encoding(
     }
 }
 
-/// Fills each interpretation's knowledge-base entry, in the app context of
-/// the command line and of the interpretation itself.
-fn attach(d: &mut Decoded, kb: &Kb, apps: &[&str]) {
-    m365doctor_kb::attach(d, kb, apps);
-}
-
 fn explain(args: &ExplainArgs, kb: &Kb, lang: Lang, style: &render::Style) -> io::Result<ExitCode> {
     let apps: Vec<&str> = args.app.iter().map(|a| a.id()).collect();
     let mut results = Vec::new();
@@ -124,12 +117,10 @@ fn explain(args: &ExplainArgs, kb: &Kb, lang: Lang, style: &render::Style) -> io
             Err(e) => errors.push((input.clone(), e.message.get(lang).to_string())),
         }
     }
-    for d in &mut results {
-        attach(d, kb, &apps);
-    }
+    let results: Vec<_> = results.into_iter().map(|d| kb.explain(d, &apps)).collect();
     let mut out = io::stdout().lock();
     if args.json {
-        let doc = json::explain_document(&results, &errors, lang);
+        let doc = m365doctor_kb::json::explain_document(&results, &errors, lang);
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
     } else {
@@ -137,8 +128,8 @@ fn explain(args: &ExplainArgs, kb: &Kb, lang: Lang, style: &render::Style) -> io
             if n > 0 {
                 writeln!(out)?;
             }
-            render::decoded(&mut out, decoded, lang, style)?;
-            render::entries_of(&mut out, decoded, kb, lang, style)?;
+            render::decoded(&mut out, &decoded.decoded, lang, style)?;
+            render::entries_of(&mut out, decoded, lang, style)?;
         }
     }
     out.flush()?;

@@ -278,55 +278,48 @@ const GUIDE: Text = Text::new("Differs from common advice", "一般的な対処�
 const ALSO: Text = Text::new("See also", "関連");
 
 fn risk(risk: &str, lang: Lang) -> String {
-    let level = m365doctor_scan::report::risk(risk, lang);
+    let level = m365doctor_kb::risk_label(risk, lang);
     match lang {
         Lang::En => format!("risk {level}"),
         Lang::Ja => format!("リスク {level}"),
     }
 }
 
-fn bi(t: &m365doctor_kb::model::Bi, lang: Lang) -> &str {
-    match lang {
-        Lang::En => &t.en,
-        Lang::Ja => &t.ja,
-    }
+fn bi(t: &m365doctor_kb::Bi, lang: Lang) -> &str {
+    t.get(lang)
 }
 
-/// The knowledge-base entries found for a decoded code (and its sub-error):
-/// the most likely reading's entry in full, others as one line each.
+/// The knowledge-base entries attached to a decoded code (and its
+/// sub-error): the most likely reading's entry in full, others as one line each.
 pub fn entries_of(
     out: &mut impl Write,
-    d: &Decoded,
-    kb: &m365doctor_kb::Kb,
+    explained: &m365doctor_kb::Explained,
     lang: Lang,
     style: &Style,
 ) -> io::Result<()> {
-    let mut shown: Vec<String> = Vec::new();
-    let mut queue: Vec<&Decoded> = vec![d];
-    while let Some(d) = queue.pop() {
-        for i in &d.interpretations {
-            let Some(id) = &i.entry else { continue };
-            if shown.contains(id) {
+    let mut shown: Vec<&str> = Vec::new();
+    let mut queue = vec![explained];
+    while let Some(e) = queue.pop() {
+        for found in e.entries.iter().flatten() {
+            let id = found.id();
+            if shown.contains(&id) {
                 continue;
             }
-            let Some((entry, source)) = kb.get(id) else {
-                continue;
-            };
             if shown.is_empty() {
                 writeln!(out)?;
-                entry_block(out, entry, &source.label(), lang, style)?;
+                entry_block(out, found.entry, &found.source.label(), lang, style)?;
             } else {
                 writeln!(
                     out,
                     "  {} {} [{}]",
                     style.label(&format!("{}:", ALSO.get(lang))),
-                    bi(&entry.title, lang),
-                    entry.id
+                    bi(&found.entry.title, lang),
+                    id
                 )?;
             }
-            shown.push(id.clone());
+            shown.push(id);
         }
-        if let Some(sub) = &d.sub_error {
+        if let Some(sub) = &e.sub_error {
             queue.push(sub);
         }
     }
@@ -375,14 +368,27 @@ pub fn entry_block(
             out,
             "    {}. [{} · {}] {text}",
             n + 1,
-            m365doctor_scan::report::who(&s.who, lang),
+            m365doctor_kb::who_label(&s.who, lang),
             risk(&s.risk, lang)
         )?;
-        for (platform, command) in [
-            ("Windows", &s.commands.windows),
-            ("macOS", &s.commands.macos),
-            ("Linux", &s.commands.linux),
-        ] {
+        if let Some(command) = &s.commands.windows {
+            // Say which shell to paste it into and whose process runs it:
+            // a PowerShell line fails in cmd, an elevated one fails unelevated.
+            let shell = match s.commands.windows_shell.as_deref() {
+                Some("powershell") => "PowerShell",
+                Some("cmd") => "cmd",
+                _ => "Windows",
+            };
+            let run_as = match (s.run_as.as_deref(), lang) {
+                (Some("elevated"), Lang::En) => " (as administrator)",
+                (Some("elevated"), Lang::Ja) => " (管理者として実行)",
+                (Some("signed-in-user"), Lang::En) => " (not as administrator)",
+                (Some("signed-in-user"), Lang::Ja) => " (管理者としてではなく実行)",
+                _ => "",
+            };
+            writeln!(out, "       {shell}{run_as}> {command}")?;
+        }
+        for (platform, command) in [("macOS", &s.commands.macos), ("Linux", &s.commands.linux)] {
             if let Some(command) = command {
                 writeln!(out, "       {platform}> {command}")?;
             }

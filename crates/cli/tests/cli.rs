@@ -55,18 +55,23 @@ fn golden_output_in_both_languages() {
     let mut mismatches = Vec::new();
     for lang in ["en", "ja"] {
         for (code, file) in GOLDEN {
-            let o = m365doctor(&["--lang", lang, "--color", "never", "explain", code]);
-            assert!(o.status.success(), "{code}");
-            let actual = stdout(&o);
-            let path = dir.join(lang).join(format!("{file}.txt"));
-            if update {
-                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                std::fs::write(&path, &actual).unwrap();
-                continue;
-            }
-            let expected = std::fs::read_to_string(&path).unwrap_or_default();
-            if expected != actual {
-                mismatches.push(format!("--- {}\n+++ actual\n{actual}", path.display()));
+            // The readable text and the explain/1 document, byte for byte.
+            for (extra, ext) in [(None, "txt"), (Some("--json"), "json")] {
+                let mut args = vec!["--lang", lang, "--color", "never", "explain", code];
+                args.extend(extra);
+                let o = m365doctor(&args);
+                assert!(o.status.success(), "{code}");
+                let actual = stdout(&o);
+                let path = dir.join(lang).join(format!("{file}.{ext}"));
+                if update {
+                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    std::fs::write(&path, &actual).unwrap();
+                    continue;
+                }
+                let expected = std::fs::read_to_string(&path).unwrap_or_default();
+                if expected != actual {
+                    mismatches.push(format!("--- {}\n+++ actual\n{actual}", path.display()));
+                }
             }
         }
     }
@@ -172,6 +177,85 @@ fn completions_and_man_page_come_from_the_definitions() {
     assert!(man.contains(".TH m365doctor") && man.contains("explain"));
 }
 
+/// The commands `--help` lists for `path` (`help` left out).
+fn commands(path: &[&str]) -> Vec<String> {
+    let mut args = path.to_vec();
+    args.push("--help");
+    let help = stdout(&m365doctor(&args));
+    help.lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+/// The long options `--help` shows for `path`.
+fn options(path: &[&str]) -> Vec<String> {
+    let mut args = path.to_vec();
+    args.push("--help");
+    let help = stdout(&m365doctor(&args));
+    help.lines()
+        .skip_while(|l| *l != "Options:")
+        .filter_map(|l| {
+            let l = l.trim_start();
+            let l = l
+                .strip_prefix("-")
+                .and_then(|r| r.split_once(", "))
+                .map_or(l, |(_, r)| r);
+            l.strip_prefix("--")
+                .map(|r| r.split([' ', '=', '<']).next().unwrap_or("").to_string())
+        })
+        .filter(|o| !o.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_man_page_documents_every_command_and_option() {
+    let man = stdout(&m365doctor(&["man"]));
+    // No page of its own is promised for a command: everything is on this one.
+    assert!(
+        !man.contains("m365doctor\\-explain(1)") && !man.contains("(1)\n"),
+        "{man}"
+    );
+    let global = options(&[]);
+    assert!(global.contains(&"kb-dir".to_string()), "{global:?}");
+    let mut queue: Vec<Vec<String>> = commands(&[]).into_iter().map(|c| vec![c]).collect();
+    let mut seen = 0;
+    while let Some(path) = queue.pop() {
+        let args: Vec<&str> = path.iter().map(String::as_str).collect();
+        let heading = format!(".SS \"m365doctor {}\"", args.join(" "));
+        let start = man
+            .find(&heading)
+            .unwrap_or_else(|| panic!("no section for `{}` in the man page", args.join(" ")));
+        let end = man[start + 1..]
+            .find(".SS ")
+            .or_else(|| man[start + 1..].find(".SH "))
+            .map_or(man.len(), |e| start + 1 + e);
+        let section = &man[start..end];
+        for option in options(&args) {
+            if global.contains(&option) {
+                continue;
+            }
+            let roff = format!("\\-\\-{}", option.replace('-', "\\-"));
+            assert!(
+                section.contains(&roff),
+                "`m365doctor {} --{option}` is not documented in the man page:\n{section}",
+                args.join(" ")
+            );
+        }
+        for sub in commands(&args) {
+            let mut p = path.clone();
+            p.push(sub);
+            queue.push(p);
+        }
+        seen += 1;
+    }
+    assert!(seen >= 20, "{seen} commands");
+}
+
 #[test]
 fn explain_fills_entry_and_actions_from_the_knowledge_base() {
     let doc = json(&["AADSTS50126", "CAA50021"]);
@@ -235,6 +319,37 @@ fn kb_search_show_and_errors() {
 fn kb_lint_of_the_bundled_data_passes() {
     let o = m365doctor(&["kb", "lint"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Linted as the bundled base: style rules are errors there, so nothing
+    // may be left over as a warning either.
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A company's folder is linted with warnings for style, which are shown
+/// but do not fail the lint.
+#[test]
+fn kb_lint_shows_warnings_for_an_organisation_folder() {
+    let dir = std::env::temp_dir().join(format!("m365doctor-lintwarn-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let example = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../kb/EXAMPLE.toml"),
+    )
+    .unwrap();
+    let styled = example.replace("拒否しました。アカウント", "拒否しました。 アカウント");
+    assert_ne!(styled, example);
+    std::fs::write(dir.join("example-entry.toml"), styled).unwrap();
+    let o = m365doctor(&["--lang", "en", "kb", "lint", dir.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning:") && err.contains("no space after"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A company's runbook overrides the bundled entry for the same code, and

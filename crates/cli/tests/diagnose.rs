@@ -310,3 +310,147 @@ fn device_reports_in_a_redacted_ticket_hide_the_capture_identifiers() {
         );
     }
 }
+
+const CAPTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../dsreg/tests/data/captures/");
+
+/// Every `<kind-N>` placeholder in a text, in order.
+fn placeholders(text: &str, kind: &str) -> Vec<String> {
+    let open = format!("<{kind}-");
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(&open) {
+        let end = rest[i..].find('>').map_or(rest.len(), |e| i + e + 1);
+        out.push(rest[i..end].to_string());
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[test]
+fn json_keeps_every_dsregcmd_capture() {
+    // The user's capture and an elevated one, pasted one after the other.
+    let capture = format!("{CAPTURES}c18-two-captures-user-then-elevated.txt");
+    let doc = json(&[&capture], None);
+    assert_eq!(doc["dsreg"]["captured_as"], "user", "{}", doc["dsreg"]);
+    let more = doc["dsreg"]["more_captures"]
+        .as_array()
+        .expect("more_captures");
+    assert_eq!(more.len(), 1);
+    assert_eq!(more[0]["schema"], "m365doctor.dsreg/1");
+    assert_eq!(more[0]["captured_as"], "elevated");
+    // The same document as `m365doctor dsreg --json` gives.
+    let o = run(&["dsreg", "--json", &capture], None);
+    let dsreg: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["dsreg"], dsreg);
+}
+
+#[test]
+fn one_redactor_for_the_whole_report() {
+    // A log whose tenant differs from the capture's, and the capture's user
+    // in a log line and (percent-encoded) in a sign-in URL, after another
+    // person's address.
+    let capture =
+        std::fs::read_to_string(format!("{CAPTURES}c03-hybrid-device-disabled.txt")).unwrap();
+    let text = format!(
+        "2026-11-20 09:12:33 ERROR hanako.sato@contoso.com reports: sign-in failed for megan.bowen@contoso.com TenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47 AADSTS50126\n\
+         2026-11-20 09:12:34 GET https://login.microsoftonline.com/common/oauth2/authorize?login_hint=megan.bowen%40contoso.com&error=0xCAA20003\n\
+         {capture}"
+    );
+    let doc = json(&[], Some(text.as_bytes()));
+    let evidence = |code: &str| -> String {
+        let f = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == code)
+            .unwrap_or_else(|| panic!("{code} in {doc}"));
+        f["evidence"][0]["text"].as_str().unwrap().to_string()
+    };
+    let log_line = evidence("AADSTS50126");
+    let url_line = evidence("0xCAA20003");
+    let dsreg = doc["dsreg"].to_string();
+    // Two tenants, two placeholders.
+    let log_tenant = placeholders(&log_line, "tenant");
+    let capture_tenant = doc["dsreg"]["tenant"]["id"].as_str().unwrap();
+    assert_eq!(log_tenant.len(), 1, "{log_line}");
+    assert!(capture_tenant.starts_with("<tenant-"), "{capture_tenant}");
+    assert_ne!(
+        log_tenant[0], capture_tenant,
+        "{log_line} / {capture_tenant}"
+    );
+    // One address, one placeholder: the log line, the URL and the capture.
+    let megan = placeholders(&url_line, "email");
+    assert_eq!(megan.len(), 1, "{url_line}");
+    assert!(log_line.contains(&megan[0]), "{log_line} / {url_line}");
+    assert_eq!(placeholders(&log_line, "email").len(), 2, "{log_line}");
+    assert!(dsreg.contains(&megan[0]), "{megan:?} not in {dsreg}");
+    for other in placeholders(&dsreg, "email") {
+        assert_eq!(other, megan[0], "the capture names only megan");
+    }
+    // The ticket and the text report give the same placeholders.
+    for format in ["markdown", "text"] {
+        let o = run(&["diagnose", "--format", format], Some(text.as_bytes()));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            out.contains(&log_tenant[0]) && out.contains(capture_tenant),
+            "{format}"
+        );
+        assert!(
+            !out.contains("megan.bowen@") && !out.contains("72f988bf"),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn dsreg_gives_two_accounts_two_placeholders() {
+    // The user's capture runs as megan, the elevated one as an admin account.
+    let capture = format!("{CAPTURES}c18-two-captures-user-then-elevated.txt");
+    let o = run(&["dsreg", "--json", &capture], None);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let first = &doc["sections"]["Diagnostic Data"]["Executing Account Name"];
+    let second = &doc["more_captures"][0]["sections"]["Diagnostic Data"]["Executing Account Name"];
+    assert!(first.as_str().unwrap().starts_with("<user-"), "{first}");
+    assert_ne!(first, second);
+}
+
+#[test]
+fn scan_and_diagnose_read_the_same_zip() {
+    use std::io::Write as _;
+    let dir = TempDir::new("zip");
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("Teams/logs.txt", options).unwrap();
+    zip.write_all(b"2026-11-20 09:00:01 ERROR hr=0x80072EE7 while resolving login.microsoftonline.com\n2026-11-20 09:00:02 Status code: caa70004\n").unwrap();
+    zip.start_file("Outlook/outlook.log", options).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "2026-11-21 10:00:00 Error Code: AADSTS50126\r\n".encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    zip.write_all(&utf16).unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let path = dir.file("logs.zip", &bytes);
+
+    let diagnosed: std::collections::BTreeSet<String> =
+        codes(&json(&[&path], None)).into_iter().collect();
+    let o = run(&["scan", "--json", &path], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let scan: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let scanned: std::collections::BTreeSet<String> = scan["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(diagnosed.len(), 3, "{diagnosed:?}");
+    assert_eq!(scanned, diagnosed);
+    assert_eq!(scan["files"], 2, "both members are read");
+    let first = &scan["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "AADSTS50126")
+        .unwrap()["first"];
+    assert_eq!(first["file"], format!("{path}!Outlook/outlook.log"));
+    assert!(scan["skipped"].as_array().unwrap().is_empty(), "{scan}");
+}

@@ -148,11 +148,6 @@ pub struct Interpretation {
     pub notes: Vec<Message>,
     pub sources: Vec<&'static str>,
     pub reason: Message,
-    /// The knowledge-base entry, its source and its action ids; filled by the
-    /// caller that has the knowledge base (this crate stays independent of it).
-    pub entry: Option<String>,
-    pub entry_source: Option<String>,
-    pub actions: Vec<String>,
     pub score: i32,
 }
 
@@ -384,9 +379,6 @@ fn base(kind: Kind, value: u32, normalized: String, structure: Structure) -> Int
         notes: Vec::new(),
         sources: Vec::new(),
         reason: Message::default(),
-        entry: None,
-        entry_source: None,
-        actions: Vec::new(),
         score: 0,
     }
 }

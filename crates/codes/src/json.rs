@@ -8,7 +8,8 @@ use serde_json::{json, Map, Value};
 
 pub const EXPLAIN_SCHEMA: &str = "m365doctor.explain/1";
 
-/// The whole `explain --json` document.
+/// The whole `explain --json` document, without knowledge-base entries
+/// (`m365doctor_kb::json::explain_document` gives it with them).
 pub fn explain_document(results: &[Decoded], errors: &[(String, String)], lang: Lang) -> Value {
     let mut doc = json!({
         "schema": EXPLAIN_SCHEMA,
@@ -49,9 +50,11 @@ pub fn interpretation(i: &Interpretation, lang: Lang) -> Value {
         "layer_basis": i.layer_basis.map(|b| format!("{b:?}").to_ascii_lowercase()),
         "family": i.family,
         "apps": i.apps,
-        "entry": i.entry,
-        "entry_source": i.entry_source,
-        "actions": i.actions,
+        // The knowledge base's part: this crate stays independent of it, and
+        // `m365doctor_kb::json::explain_document` fills these in place.
+        "entry": Value::Null,
+        "entry_source": Value::Null,
+        "actions": [],
         "reason": i.reason.get(lang),
         "notes": i.notes.iter().map(|n| n.get(lang)).collect::<Vec<_>>(),
         "references": i.sources,

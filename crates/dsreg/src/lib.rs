@@ -22,20 +22,19 @@
 //! assert_eq!(json["schema"], "m365doctor.dsreg/1");
 //! ```
 
-pub mod bytes;
-pub mod codes;
-pub mod json;
-pub mod model;
-pub mod parse;
-pub mod render;
-pub mod rules;
-pub mod time;
+mod codes;
+mod json;
+mod model;
+mod parse;
+mod render;
+mod rules;
+mod time;
 
 pub use codes::Code;
 pub use json::to_json;
 pub use m365doctor_codes::{Lang, Layer};
 pub use model::{CapturedAs, ClockBasis, Facts, JoinType, Val};
-pub use parse::{Capture, Field, Layout, Section, SectionKind};
+pub use parse::{normalize_key, Capture, Field, Layout, Section, SectionKind};
 pub use render::render;
 pub use rules::{Finding, Rule, Scope, SecondCapture, Severity, RULES};
 
@@ -49,15 +48,13 @@ pub fn parse(text: &str) -> Vec<Capture> {
     parse::parse(text)
 }
 
-/// [`parse()`] for a file's bytes: UTF-8 with or without BOM, and UTF-16 LE
-/// or BE with a BOM or recognised by its NUL bytes (what PowerShell 5 writes
-/// with `dsregcmd /status > file.txt`). CP932 (Shift_JIS) is left to the
-/// caller: such bytes are decoded lossily here, which keeps the ASCII field
-/// names and structure but turns Japanese values into U+FFFD, so a caller
-/// that knows the code page should decode first and call [`parse()`].
+/// [`parse()`] for a file's bytes in any encoding Windows writes (see
+/// [`m365doctor_text::decode`]): UTF-8 with or without BOM, UTF-16 LE or BE
+/// with a BOM or recognised by its NUL bytes (what PowerShell 5 writes with
+/// `dsregcmd /status > file.txt`), and CP932 (Shift_JIS, what a Japanese
+/// console writes with `cmd /c dsregcmd /status > file.txt`).
 pub fn parse_bytes(bytes: &[u8]) -> Vec<Capture> {
-    let (text, _) = bytes::decode(bytes);
-    parse::parse(&text)
+    parse::parse(&m365doctor_text::decode_lossy(bytes))
 }
 
 /// The diagnosis of one capture: what it says, typed, and the findings.

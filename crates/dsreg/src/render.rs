@@ -62,7 +62,6 @@ const EVIDENCE: Text = Text::new("Evidence", "根拠");
 const ENTRY: Text = Text::new("Knowledge base", "ナレッジ ベース");
 const ACTIONS: Text = Text::new("What to do", "対処");
 const SECOND: Text = Text::new("Second capture", "2 回目の取得");
-const ADMIN: Text = Text::new("admin", "管理者");
 const NONE: Text = Text::new("(none)", "(なし)");
 const ELEVATED_WORD: Text = Text::new("elevated", "管理者として実行");
 const USER_WORD: Text = Text::new(
@@ -228,13 +227,7 @@ fn finding(out: &mut impl Write, n: usize, f: &Finding, lang: Lang, p: &Paint) -
         }
     }
     if let Some(id) = &f.entry {
-        let title = m365doctor_kb::Kb::bundled()
-            .get(id)
-            .map(|(e, _)| match lang {
-                Lang::En => e.title.en.to_string(),
-                Lang::Ja => e.title.ja.to_string(),
-            })
-            .unwrap_or_default();
+        let title = f.entry_title.as_ref().map_or("", |t| t.get(lang));
         let sep = if title.is_empty() { "" } else { " — " };
         writeln!(
             out,
@@ -246,17 +239,11 @@ fn finding(out: &mut impl Write, n: usize, f: &Finding, lang: Lang, p: &Paint) -
         writeln!(out, "     {}", p.label(&format!("{}:", ACTIONS.get(lang))))?;
         for (i, a) in f.actions.iter().enumerate() {
             let (title, who) = match m365doctor_kb::action(a) {
-                Some(act) => (
-                    match lang {
-                        Lang::En => act.title.en.to_string(),
-                        Lang::Ja => act.title.ja.to_string(),
-                    },
-                    act.who == "admin",
-                ),
-                None => (String::new(), false),
+                Some(act) => (act.title.get(lang), act.who == "admin"),
+                None => ("", false),
             };
             let who = if who {
-                format!(" ({})", ADMIN.get(lang))
+                format!(" ({})", m365doctor_kb::who_label("admin", lang))
             } else {
                 String::new()
             };

@@ -140,6 +140,9 @@ fn cp932_bytes_keep_the_ascii_structure() {
     let c = &parse_bytes(&bytes)[0];
     assert_eq!(c.sections[0].fields.len(), 3);
     assert!(c.sections[0].fields[2].value.ends_with("-01"));
+    // And the Japanese value itself is read (CP932 is decoded below dsreg,
+    // the same way for every crate).
+    assert_eq!(c.sections[0].fields[2].value, "端末-01");
 }
 
 #[test]

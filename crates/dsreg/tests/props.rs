@@ -1,8 +1,9 @@
 //! Property tests: rewriting whitespace and the case of field names and
 //! section titles changes nothing but the raw names; no input panics.
 
-use m365doctor_dsreg::parse::normalize_key;
-use m365doctor_dsreg::{diagnose, parse, parse_bytes, render, to_json, Capture, Lang};
+use m365doctor_dsreg::{
+    diagnose, normalize_key, parse, parse_bytes, render, to_json, Capture, Lang,
+};
 use proptest::prelude::*;
 use std::path::PathBuf;
 

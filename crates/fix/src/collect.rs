@@ -9,9 +9,8 @@ use crate::plan::under;
 use crate::t;
 use crate::text::Text;
 use m365doctor_codes::Lang;
+use m365doctor_diagnose::{Input, Options as DiagnoseOptions, Redactor};
 use m365doctor_kb::Kb;
-use m365doctor_scan::diagnose::{Input, Options as DiagnoseOptions};
-use m365doctor_scan::redact::Redactor;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -259,8 +258,9 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
         mut items, skipped, ..
     } = g;
 
+    // One redactor for the bundle's files and the report inside it.
+    let mut redactor = Redactor::new();
     if options.redact {
-        let mut redactor = Redactor::new();
         let mut sids = Vec::new();
         let known = known_identifiers(&items);
         let names = machine_names(host, &items, &mut redactor);
@@ -278,22 +278,22 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
     let inputs: Vec<Input> = items
         .iter()
         .filter_map(|i| {
-            i.text.as_ref().map(|t| Input {
-                source: i.file.clone(),
-                text: t.clone(),
-            })
+            i.text
+                .as_ref()
+                .map(|t| Input::new(i.file.clone(), t.clone()))
         })
         .collect();
-    let case = m365doctor_scan::case::diagnose_case(
+    let case = m365doctor_diagnose::diagnose(
         &inputs,
         kb,
         &DiagnoseOptions {
             redact: options.redact,
+            redactor,
             ..DiagnoseOptions::default()
         },
     );
-    let findings = case.diagnosis.findings.len();
-    let ticket = case.markdown(kb, options.lang);
+    let findings = case.findings.len();
+    let ticket = case.markdown(options.lang);
     let diagnosis =
         serde_json::to_string_pretty(&case.to_json(options.lang)).map_err(io::Error::other)?;
 
@@ -492,7 +492,7 @@ fn known_identifiers(items: &[Item]) -> Vec<(String, String)> {
             if let Some((label, value)) = line.split_once(" : ") {
                 let value = value.trim();
                 match label.trim() {
-                    "TenantId" | "DeviceId" if m365doctor_scan::extract::is_guid(value) => {
+                    "TenantId" | "DeviceId" if m365doctor_scan::is_guid(value) => {
                         add(value, format!("{} : {value}", label.trim()))
                     }
                     _ => {}

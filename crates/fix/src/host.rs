@@ -47,10 +47,7 @@ impl Output {
 
 /// Decodes console or file bytes in any encoding Windows writes.
 pub fn decode_text(bytes: &[u8]) -> String {
-    match m365doctor_scan::decode::decode(bytes, None) {
-        m365doctor_scan::decode::Text::Text { text, .. } => text,
-        m365doctor_scan::decode::Text::Binary => String::from_utf8_lossy(bytes).into_owned(),
-    }
+    m365doctor_text::decode_lossy(bytes)
 }
 
 /// One running process.

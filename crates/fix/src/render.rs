@@ -66,8 +66,8 @@ pub fn list_text(lang: Lang) -> String {
             out.push_str(&format!(
                 "  {:<32} {} {} {} {}\n",
                 a.id,
-                pad(m365doctor_scan::report::who(&a.who, lang), 8),
-                pad(m365doctor_scan::report::risk(&a.risk, lang), 6),
+                pad(m365doctor_kb::who_label(&a.who, lang), 8),
+                pad(m365doctor_kb::risk_label(&a.risk, lang), 6),
                 pad(&undo, 18),
                 a.title.get(lang)
             ));
@@ -174,9 +174,9 @@ pub fn plan_text(p: &Plan, lang: Lang) -> String {
     line(format!(
         "  {} {} · {} {} · {} {}",
         tr(lang, "who:", "実施者:"),
-        m365doctor_scan::report::who(&who, lang),
+        m365doctor_kb::who_label(&who, lang),
         tr(lang, "risk:", "リスク:"),
-        m365doctor_scan::report::risk(&risk, lang),
+        m365doctor_kb::risk_label(&risk, lang),
         tr(lang, "undo:", "元に戻す:"),
         p.undo_note.get(lang)
     ));

@@ -1,30 +1,7 @@
-//! Bilingual texts of plans, journals and reports.
+//! Bilingual texts of plans, journals and reports: the one bilingual text
+//! type of m365doctor (`m365doctor_text::Message`, stored as `{"en", "ja"}`).
 
-use m365doctor_codes::Lang;
-use serde::{Deserialize, Serialize};
-
-/// A text in English and Japanese.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct Text {
-    pub en: String,
-    pub ja: String,
-}
-
-impl Text {
-    pub fn new(en: impl Into<String>, ja: impl Into<String>) -> Text {
-        Text {
-            en: en.into(),
-            ja: ja.into(),
-        }
-    }
-
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Ja => &self.ja,
-            _ => &self.en,
-        }
-    }
-}
+pub use m365doctor_text::Message as Text;
 
 /// `Text` from a format string pair: `t!("Moved {p}", "{p} を移動")`.
 #[macro_export]

@@ -1,10 +1,61 @@
 //! The `m365doctor.kb/1` JSON documents (documented in docs/json.md), shared
-//! by `m365doctor kb … --json` and the web server's `/api/v1/kb`.
+//! by `m365doctor kb … --json` and the web server's `/api/v1/kb`, and the
+//! `m365doctor.explain/1` document with its knowledge-base entries.
 
 use crate::model::Bi;
-use crate::{entry_actions, Entry, Kb, Source, ACTIONS};
+use crate::{entry_actions, Entry, Explained, Found, Kb, Source, ACTIONS};
+use m365doctor_codes::json as codes_json;
 use m365doctor_codes::Lang;
 use serde_json::{json, Value};
+
+/// The whole `explain --json` document: each code's readings with their
+/// entries, and the inputs that were not codes.
+pub fn explain_document(results: &[Explained], errors: &[(String, String)], lang: Lang) -> Value {
+    let mut doc = json!({
+        "schema": codes_json::EXPLAIN_SCHEMA,
+        "lang": lang.id(),
+        "results": results.iter().map(|e| decoded(e, lang)).collect::<Vec<_>>(),
+    });
+    if !errors.is_empty() {
+        doc["errors"] = errors
+            .iter()
+            .map(|(input, message)| json!({"input": input, "error": "not-a-code", "message": message}))
+            .collect();
+    }
+    doc
+}
+
+/// One decoded code of explain/1, with its entries.
+pub fn decoded(e: &Explained, lang: Lang) -> Value {
+    let mut v = json!({
+        "input": e.decoded.input,
+        "interpretations": e
+            .readings()
+            .map(|(i, found)| {
+                let mut v = codes_json::interpretation(i, lang);
+                fill_entry(&mut v, found);
+                v
+            })
+            .collect::<Vec<_>>(),
+    });
+    if let Some(sub) = &e.sub_error {
+        v["sub_error"] = decoded(sub, lang);
+    }
+    if e.decoded.same_value_pair {
+        v["same_value_pair"] = Value::Bool(true);
+    }
+    v
+}
+
+/// The knowledge base's fields of one reading, in the places the codes
+/// crate keeps for them (the document's key order stays as it is).
+fn fill_entry(v: &mut Value, found: Option<&Found>) {
+    if let Some(f) = found {
+        v["entry"] = f.id().into();
+        v["entry_source"] = f.source.label().into();
+        v["actions"] = f.actions().into();
+    }
+}
 
 pub const KB_SCHEMA: &str = "m365doctor.kb/1";
 
@@ -66,10 +117,6 @@ pub fn normalized(e: &Entry) -> Vec<String> {
         .collect()
 }
 
-pub fn pick(t: &Bi, lang: Lang) -> &str {
-    if lang == Lang::Ja {
-        &t.ja
-    } else {
-        &t.en
-    }
+fn pick(t: &Bi, lang: Lang) -> &str {
+    t.get(lang)
 }

@@ -4,13 +4,16 @@
 //! with the same code and app context.
 
 pub mod json;
+mod labels;
 pub mod lint;
 pub mod model;
 pub mod shell;
 pub mod text;
 pub mod typography;
 
-pub use model::{Action, Entry};
+pub use labels::{risk_label, who_label};
+use m365doctor_codes::{Decoded, Interpretation, Lang};
+pub use model::{Action, Bi, Entry};
 use std::path::Path;
 
 mod compiled {
@@ -22,6 +25,22 @@ mod compiled {
 }
 
 pub use compiled::{ACTIONS, ENTRIES};
+
+impl Bi {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ja => &self.ja,
+        }
+    }
+}
+
+impl From<&Bi> for m365doctor_codes::Message {
+    fn from(t: &Bi) -> Self {
+        m365doctor_codes::Message::new(t.en.as_ref(), t.ja.as_ref())
+    }
+}
 
 /// Where an entry comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,21 +210,78 @@ pub fn entry_actions(e: &Entry) -> Vec<&str> {
     ids
 }
 
-/// Fills each interpretation's knowledge-base entry (id, source, actions), in
-/// the app context given by the caller and by the interpretation itself; the
-/// sub-error of a pair too.
-pub fn attach(d: &mut m365doctor_codes::Decoded, kb: &Kb, apps: &[&str]) {
-    for i in &mut d.interpretations {
+/// A knowledge-base entry found for a code or a dialog text, with where it
+/// comes from. Renderers read the entry from here; nothing looks it up again
+/// by its id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found<'kb> {
+    pub entry: &'kb Entry,
+    pub source: Source,
+}
+
+impl<'kb> Found<'kb> {
+    pub fn id(&self) -> &'kb str {
+        &self.entry.id
+    }
+
+    /// The ids of the actions the entry's steps use, in order, without repeats.
+    pub fn actions(&self) -> Vec<&'kb str> {
+        entry_actions(self.entry)
+    }
+
+    /// The layer the entry names.
+    pub fn layer(&self) -> Option<m365doctor_codes::Layer> {
+        m365doctor_codes::Layer::from_id(&self.entry.layer)
+    }
+}
+
+/// A decoded code with the knowledge-base entry of each reading (`None`
+/// where there is none) and of its sub-error: what `explain` shows.
+#[derive(Debug, Clone)]
+pub struct Explained<'kb> {
+    pub decoded: Decoded,
+    /// One per `decoded.interpretations`, in the same order.
+    pub entries: Vec<Option<Found<'kb>>>,
+    pub sub_error: Option<Box<Explained<'kb>>>,
+}
+
+impl Explained<'_> {
+    /// Each reading with its entry.
+    pub fn readings(&self) -> impl Iterator<Item = (&Interpretation, Option<&Found<'_>>)> {
+        self.decoded
+            .interpretations
+            .iter()
+            .zip(self.entries.iter().map(Option::as_ref))
+    }
+}
+
+impl Kb {
+    /// The knowledge-base lookup of a code's reading: the entry for its key
+    /// in the app context given by the caller and by the reading itself.
+    /// Every front end and report attaches entries through this one function.
+    pub fn entry_for(&self, i: &Interpretation, apps: &[&str]) -> Option<Found<'_>> {
         let key = model::interpretation_key(i.kind, &i.normalized);
         let mut context: Vec<&str> = apps.to_vec();
         context.extend(i.apps.iter().copied());
-        if let Some((entry, source)) = kb.find(&key, &context) {
-            i.entry = Some(entry.id.to_string());
-            i.entry_source = Some(source.label());
-            i.actions = entry_actions(entry).iter().map(|a| a.to_string()).collect();
-        }
+        self.find(&key, &context)
+            .map(|(entry, source)| Found { entry, source })
     }
-    if let Some(sub) = &mut d.sub_error {
-        attach(sub, kb, apps);
+
+    /// `decoded` with the entry of each reading attached, the sub-error's too.
+    pub fn explain(&self, decoded: Decoded, apps: &[&str]) -> Explained<'_> {
+        let entries = decoded
+            .interpretations
+            .iter()
+            .map(|i| self.entry_for(i, apps))
+            .collect();
+        let sub_error = decoded
+            .sub_error
+            .as_deref()
+            .map(|sub| Box::new(self.explain(sub.clone(), apps)));
+        Explained {
+            decoded,
+            entries,
+            sub_error,
+        }
     }
 }

@@ -188,3 +188,51 @@ fn search_finds_lockout_entries_in_both_languages() {
     assert!(!en.is_empty() && !ja.is_empty());
     assert!(en.intersection(&ja).count() > 0, "en {en:?} / ja {ja:?}");
 }
+
+#[test]
+fn entries_are_attached_once_with_their_source() {
+    let kb = Kb::bundled();
+    // The app context decides between entries for the same code.
+    let decoded = m365doctor_codes::explain_in("0x8004011d", &["outlook"]).unwrap();
+    let explained = kb.explain(decoded[0].clone(), &["outlook"]);
+    assert_eq!(
+        explained.entries.len(),
+        explained.decoded.interpretations.len()
+    );
+    let found = explained.entries[0]
+        .as_ref()
+        .expect("Outlook's 0x8004011D has an entry");
+    assert_eq!(found.source, m365doctor_kb::Source::Bundled);
+    assert!(
+        found.entry.apps.iter().any(|a| a == "outlook"),
+        "{}",
+        found.id()
+    );
+    assert_eq!(
+        kb.entry_for(&explained.decoded.interpretations[0], &["outlook"])
+            .map(|f| f.id()),
+        Some(found.id())
+    );
+    assert!(!found.actions().is_empty());
+    // A pair: the sub-error gets its own entries.
+    let pair = m365doctor_codes::explain("0x801c0021/0x80072ee2").unwrap();
+    let explained = kb.explain(pair[0].clone(), &[]);
+    let sub = explained.sub_error.as_ref().expect("sub-error");
+    assert_eq!(sub.decoded.input, pair[0].sub_error.as_ref().unwrap().input);
+    assert_eq!(sub.entries.len(), sub.decoded.interpretations.len());
+    // The explain/1 document names the entry where the codes crate leaves a slot.
+    let doc = m365doctor_kb::json::explain_document(&[explained], &[], m365doctor_codes::Lang::En);
+    let first = &doc["results"][0]["interpretations"][0];
+    let keys: Vec<&str> = first
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let at = |k: &str| keys.iter().position(|x| *x == k).unwrap();
+    assert!(
+        at("apps") < at("entry")
+            && at("entry") < at("entry_source")
+            && at("actions") < at("reason")
+    );
+}

@@ -3,12 +3,12 @@
 //! count and the first and last place (file, line, the line's own time stamp)
 //! are kept.
 
-use crate::decode;
 use crate::extract::{hits, pieces, Hit};
 use crate::prefilter::candidate_lines;
 use encoding_rs::Encoding;
 use m365doctor_codes::grammar;
 use m365doctor_codes::interpret::{decode as decode_token, Interpretation};
+use m365doctor_text as decode;
 use std::collections::HashMap;
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicU64, Ordering};

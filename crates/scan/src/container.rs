@@ -1,5 +1,5 @@
 //! Containers: turns one input's bytes into the texts to scan. Plain text in
-//! any encoding Windows writes (see [`crate::decode`]), `.zip` archives of
+//! any encoding Windows writes (see [`m365doctor_text::decode`]), `.zip` archives of
 //! collected logs (every member, nested archives too), Windows event logs
 //! (`.evtx`, one line per record) and HAR files from a browser's developer
 //! tools (one line per request, with the sign-in responses' bodies).
@@ -19,7 +19,7 @@ mod secrets;
 use encoding_rs::Encoding;
 use m365doctor_codes::Message;
 
-use crate::decode::{self, Text};
+use m365doctor_text::{self as decode, Decoded};
 
 /// One text to scan, from a file, an archive member, an event log or a HAR.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,8 +168,8 @@ impl Context {
             self.forced
         };
         match decode::decode(bytes, forced) {
-            Text::Binary => self.out.push(Document::skipped(name, binary())),
-            Text::Text { text, encoding } => {
+            Decoded::Binary => self.out.push(Document::skipped(name, binary())),
+            Decoded::Text { text, encoding } => {
                 let text = if broken_har {
                     secrets::redact(&text).into_owned()
                 } else {
@@ -196,6 +196,14 @@ fn guarded(ctx: &mut Context, name: &str, read: impl FnOnce(&mut Context)) {
             ),
         ));
     }
+}
+
+/// Whether a file whose name is `name` and whose first bytes are `head` (at
+/// least the first 4 KiB, when it has them) is a container ([`expand`]
+/// reads it whole: a zip archive, an event log or a HAR file) rather than
+/// plain text that can be read as a stream.
+pub fn is_container(name: &str, head: &[u8]) -> bool {
+    format(name, head) != Format::Text
 }
 
 fn format(name: &str, bytes: &[u8]) -> Format {

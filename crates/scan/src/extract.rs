@@ -56,6 +56,18 @@ pub struct Extracted {
     /// (event id, line) for lines that name an event of the AAD or device
     /// registration logs.
     pub events: Vec<(u32, usize)>,
+    /// The ids already in `ids`: a log with a new correlation id on every
+    /// line must not be read in quadratic time.
+    seen_ids: std::collections::HashSet<(IdKind, String)>,
+}
+
+impl Extracted {
+    /// Adds an identifier the first time it is seen.
+    fn add_id(&mut self, kind: IdKind, value: String, line: usize) {
+        if self.seen_ids.insert((kind, value.clone())) {
+            self.ids.push(FoundId { kind, value, line });
+        }
+    }
 }
 
 pub(crate) const LABELS: &[&str] = &[
@@ -601,13 +613,7 @@ fn ids(line: &str, n: usize, out: &mut Extracted) {
                 continue;
             }
             if let Some(value) = id_value(&line[start..], *kind) {
-                if !out.ids.iter().any(|x| x.kind == *kind && x.value == value) {
-                    out.ids.push(FoundId {
-                        kind: *kind,
-                        value,
-                        line: n,
-                    });
-                }
+                out.add_id(*kind, value, n);
             }
         }
     }
@@ -626,13 +632,7 @@ fn ids_exact(line: &str, n: usize, out: &mut Extracted) {
                 let start = from + i + variant.len();
                 from = start;
                 if let Some(value) = id_value(&line[start..], *kind) {
-                    if !out.ids.iter().any(|x| x.kind == *kind && x.value == value) {
-                        out.ids.push(FoundId {
-                            kind: *kind,
-                            value,
-                            line: n,
-                        });
-                    }
+                    out.add_id(*kind, value, n);
                 }
             }
         }

@@ -8,7 +8,7 @@ use std::io::{Cursor, Write};
 use std::path::PathBuf;
 
 use encoding_rs::SHIFT_JIS;
-use m365doctor_scan::container::{expand, expand_with, Document, Limits};
+use m365doctor_scan::{expand, expand_with, Document, Limits};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 

@@ -13,14 +13,13 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
-use m365doctor_codes::{json as explain_json, Lang, Layer};
-use m365doctor_kb::json::{entry_document, list_document, search_document};
-use m365doctor_scan::case::diagnose_case_with;
-use m365doctor_scan::case::dsreg_json;
-use m365doctor_scan::container;
-use m365doctor_scan::decode::{self, Encoding, Text};
-use m365doctor_scan::diagnose::{Input, Options};
-use serde_json::{json, Map, Value};
+use m365doctor_codes::{Lang, Layer};
+use m365doctor_diagnose::{
+    diagnose_with, dsreg_document, dsreg_reports, DsregInputError, Limits, Loader, Options,
+};
+use m365doctor_kb::json::{entry_document, explain_document, list_document, search_document};
+use m365doctor_text::{self as decode, Encoding};
+use serde_json::{json, Value};
 
 /// Every route: path, method, handler. The router is built from this list,
 /// and a test holds it and the router to the OpenAPI document.
@@ -153,17 +152,16 @@ fn bad_parameter(name: &str, value: &str, allowed: &str) -> ApiError {
     )
 }
 
-/// The decoded code with its knowledge-base entry attached, as explain/1 shows it.
-fn explained(
+/// The decoded code with its knowledge-base entries attached, as explain/1 shows it.
+fn explained<'kb>(
     code: &str,
     apps: &[&str],
-    state: &State,
-) -> Result<Vec<m365doctor_codes::Decoded>, m365doctor_codes::GrammarError> {
-    let mut results = m365doctor_codes::explain_in(code, apps)?;
-    for d in &mut results {
-        m365doctor_kb::attach(d, &state.kb, apps);
-    }
-    Ok(results)
+    state: &'kb State,
+) -> Result<Vec<m365doctor_kb::Explained<'kb>>, m365doctor_codes::GrammarError> {
+    Ok(m365doctor_codes::explain_in(code, apps)?
+        .into_iter()
+        .map(|d| state.kb.explain(d, apps))
+        .collect())
 }
 
 async fn explain(
@@ -181,10 +179,9 @@ async fn explain(
         return ctx.fail(e);
     }
     match explained(&code, &app_ids, &state) {
-        Ok(results) if !results.is_empty() => json_response(
-            StatusCode::OK,
-            &explain_json::explain_document(&results, &[], ctx.lang),
-        ),
+        Ok(results) if !results.is_empty() => {
+            json_response(StatusCode::OK, &explain_document(&results, &[], ctx.lang))
+        }
         Ok(_) => ctx.fail(ApiError::new(
             StatusCode::BAD_REQUEST,
             "not-a-code",
@@ -344,6 +341,7 @@ async fn diagnose(
                 apps,
                 tried,
                 redact,
+                ..Options::default()
             },
             forced,
             markdown,
@@ -383,12 +381,13 @@ enum Answer {
 
 /// Decoded text one diagnose request may hold: four times the body limit,
 /// at least 16 MiB and at most 1 GiB.
+#[cfg(test)]
 pub(crate) fn text_budget(max_body: usize) -> u64 {
-    (4 * max_body as u64).clamp(16 << 20, 1 << 30)
+    Limits::for_request(max_body).text_budget
 }
 
-/// The diagnose/1 document plus what the page shows beside it: the inputs
-/// read and skipped, the ticket, the entries and decoded codes it names.
+/// The diagnose/1 document plus what the page shows beside it (see
+/// `Case::page_document`), or the ticket alone.
 fn diagnose_document(
     state: &State,
     uploads: &[Upload],
@@ -397,84 +396,19 @@ fn diagnose_document(
     lang: Lang,
     markdown: bool,
 ) -> Answer {
-    let mut inputs = Vec::new();
-    let mut sources = Vec::new();
-    let mut skipped = Vec::new();
     // One budget of decoded text for the whole request, archives and their
-    // members included, so that a few small zip bombs cannot hold gigabytes.
-    let budget = text_budget(state.max_body);
-    let mut used: u64 = 0;
+    // members included.
+    let mut loader = Loader::new(Limits::for_request(state.max_body), forced);
     for upload in uploads {
-        let remaining = budget.saturating_sub(used);
-        let defaults = container::Limits::default();
-        let limits = container::Limits {
-            archive_total: remaining.min(defaults.archive_total),
-            member: remaining.min(defaults.member),
-            ..defaults
-        };
-        for doc in container::expand_with(&upload.name, &upload.bytes, forced, &limits) {
-            match doc.skipped {
-                Some(why) => skipped.push(json!({"name": doc.name, "reason": why.get(lang)})),
-                None if used + doc.text.len() as u64 > budget => {
-                    let mib = budget >> 20;
-                    let reason = if lang == Lang::Ja {
-                        format!("この要求で読み込めるテキストの上限 ({mib} MiB) に達したため、読み込んでいません")
-                    } else {
-                        format!("not read: the request reached its limit of {mib} MiB of text")
-                    };
-                    skipped.push(json!({"name": doc.name, "reason": reason}));
-                }
-                None => {
-                    used += doc.text.len() as u64;
-                    sources.push(json!({"name": doc.name, "encoding": doc.encoding, "bytes": doc.text.len()}));
-                    inputs.push(Input {
-                        source: doc.name,
-                        text: doc.text,
-                    });
-                }
-            }
-        }
+        loader.add_bytes(&upload.name, &upload.bytes);
     }
-    let case = diagnose_case_with(&inputs, &state.kb, &state.matcher, options);
-    let ticket = case.markdown(&state.kb, lang);
+    let loaded = loader.finish();
+    let case = diagnose_with(&loaded.inputs, &state.kb, &state.matcher, options);
     if markdown {
-        return Answer::Markdown(ticket);
+        return Answer::Markdown(case.markdown(lang));
     }
-    let mut doc = case.to_json(lang);
     let apps: Vec<&str> = options.apps.iter().map(String::as_str).collect();
-    let mut decoded = Map::new();
-    for f in doc["findings"].as_array().into_iter().flatten() {
-        if let Some(code) = f["code"].as_str() {
-            if let Ok(results) = explained(code, &apps, state) {
-                if let Some(d) = results.first() {
-                    decoded.insert(code.to_string(), explain_json::decoded(d, lang));
-                }
-            }
-        }
-    }
-    let mut entries = Map::new();
-    let referenced = ["findings", "symptoms", "plan"]
-        .iter()
-        .flat_map(|k| doc[*k].as_array().cloned().unwrap_or_default())
-        .chain(
-            doc["dsreg"]["findings"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default(),
-        );
-    for item in referenced {
-        if let Some(id) = item["entry"].as_str() {
-            if let Some((e, s)) = state.kb.get(id) {
-                entries.insert(id.to_string(), entry_document(e, &s));
-            }
-        }
-    }
-    doc["sources"] = sources.into();
-    doc["skipped"] = skipped.into();
-    doc["decoded"] = decoded.into();
-    doc["entries"] = entries.into();
-    doc["ticket_markdown"] = ticket.into();
-    Answer::Json(doc)
+    Answer::Json(case.page_document(&state.kb, &loaded, &apps, lang))
 }
 
 async fn dsreg(
@@ -497,43 +431,16 @@ async fn dsreg(
     };
     let lang = ctx.lang;
     let result = work(&state, move |state| {
-        let mut texts = 0;
-        let mut reports = Vec::new();
-        for upload in &uploads {
-            if let Text::Text { text, .. } = decode::decode(&upload.bytes, forced) {
-                texts += 1;
-                reports.extend(
-                    m365doctor_dsreg::parse(&text)
-                        .iter()
-                        .map(|c| m365doctor_dsreg::diagnose_with(c, &state.kb)),
-                );
-            }
-        }
-        if reports.is_empty() {
-            return Err(if texts == 0 {
-                ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "binary-input",
-                    "the input is a binary file, not dsregcmd output",
-                    "入力はバイナリ ファイルで、dsregcmd の出力ではありません",
-                )
-            } else {
-                ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "no-dsreg-output",
-                    "no `dsregcmd /status` output found in the input; run `dsregcmd /status` in a command prompt and save or paste all of it",
-                    "入力に `dsregcmd /status` の出力が見つかりません。コマンド プロンプトで `dsregcmd /status` を実行し、出力全体を保存するか貼り付けてください",
-                )
-            });
-        }
-        let mut doc = dsreg_json(&reports[0], lang, redact);
-        if reports.len() > 1 {
-            doc["more_captures"] = reports[1..]
-                .iter()
-                .map(|r| dsreg_json(r, lang, redact))
-                .collect();
-        }
-        Ok(doc)
+        let reports = dsreg_reports(uploads.iter().map(|u| &u.bytes[..]), forced, &state.kb)
+            .map_err(|e| {
+                let code = match e {
+                    DsregInputError::Binary => "binary-input",
+                    DsregInputError::NoCapture => "no-dsreg-output",
+                };
+                let m = e.message();
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, m.en, m.ja)
+            })?;
+        Ok(dsreg_document(&reports, lang, redact).unwrap_or_default())
     })
     .await;
     match result {
@@ -580,7 +487,7 @@ async fn layers(ctx: Ctx) -> Response {
 }
 
 /// A Teams sign-in failure caused by name resolution, to try the page with.
-pub const EXAMPLE: &str = include_str!("../../cli/examples/teams-signin-dns.txt");
+pub const EXAMPLE: &str = m365doctor_diagnose::EXAMPLE;
 
 async fn example() -> Response {
     let mut r = EXAMPLE.into_response();

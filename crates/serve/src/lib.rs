@@ -16,8 +16,8 @@ mod tests;
 
 use axum::Router;
 use m365doctor_codes::Lang;
+use m365doctor_diagnose::MessageMatcher;
 use m365doctor_kb::Kb;
-use m365doctor_scan::diagnose::MessageMatcher;
 use std::future::Future;
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};

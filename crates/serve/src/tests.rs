@@ -10,9 +10,8 @@ use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use m365doctor_codes::Lang;
+use m365doctor_diagnose::{diagnose, Input, MessageMatcher, Options};
 use m365doctor_kb::Kb;
-use m365doctor_scan::case::diagnose_case;
-use m365doctor_scan::diagnose::{Input, MessageMatcher, Options};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -167,17 +166,18 @@ async fn explain_gives_the_cli_document_with_the_app_entry() {
     assert_eq!(i["names"][0], "MAPI_E_FAILONEPROVIDER");
     // The same document `m365doctor explain --app outlook --json` prints.
     let kb = Kb::bundled();
-    let mut expected = m365doctor_codes::explain_in("0x8004011d", &["outlook"]).unwrap();
-    for d in &mut expected {
-        m365doctor_kb::attach(d, &kb, &["outlook"]);
-    }
+    let expected: Vec<_> = m365doctor_codes::explain_in("0x8004011d", &["outlook"])
+        .unwrap()
+        .into_iter()
+        .map(|d| kb.explain(d, &["outlook"]))
+        .collect();
     assert!(
-        expected[0].interpretations[0].entry.is_some(),
+        expected[0].entries[0].is_some(),
         "the KB covers 0x8004011D for Outlook"
     );
     assert_eq!(
         v,
-        m365doctor_codes::json::explain_document(&expected, &[], Lang::En)
+        m365doctor_kb::json::explain_document(&expected, &[], Lang::En)
     );
 }
 
@@ -291,17 +291,15 @@ async fn diagnose_text_is_the_cli_document_plus_what_the_page_shows() {
         );
     }
     let kb = Kb::bundled();
-    let inputs = [Input {
-        source: "pasted".into(),
-        text: EXAMPLE.into(),
-    }];
+    let inputs = [Input::new("pasted", EXAMPLE)];
     let options = Options {
         apps: vec!["teams".into()],
         tried: vec![],
         redact: true,
+        ..Options::default()
     };
-    let case = diagnose_case(&inputs, &kb, &options);
-    assert_eq!(v["ticket_markdown"], case.markdown(&kb, Lang::En));
+    let case = diagnose(&inputs, &kb, &options);
+    assert_eq!(v["ticket_markdown"], case.markdown(Lang::En));
     // Without the server's additions, exactly `m365doctor diagnose --json`.
     for extra in [
         "sources",

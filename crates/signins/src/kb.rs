@@ -21,11 +21,14 @@ pub struct KbInfo {
     pub reference: Option<String>,
 }
 
-/// The knowledge-base entry for `AADSTS<code>`, if there is one.
+/// The knowledge-base entry for `AADSTS<code>`, if there is one: the code
+/// is decoded like `explain` decodes it and looked up with the knowledge
+/// base's one lookup, so a company's own entries (`--kb-dir`) apply too.
 pub fn lookup(kb: &Kb, code: u32) -> Option<KbInfo> {
-    let literal = format!("AADSTS{code}");
-    let key = m365doctor_kb::model::code_key(&literal).unwrap_or(literal);
-    let (entry, _) = kb.find(&key, &[])?;
+    let decoded = m365doctor_codes::explain(&format!("AADSTS{code}")).ok()?;
+    let reading = decoded.first()?.interpretations.first()?;
+    let found = kb.entry_for(reading, &[])?;
+    let entry = found.entry;
     let step = |s: &m365doctor_kb::model::Step| (s.en.to_string(), s.ja.to_string());
     Some(KbInfo {
         entry: entry.id.to_string(),
@@ -34,10 +37,7 @@ pub fn lookup(kb: &Kb, code: u32) -> Option<KbInfo> {
         summary: (entry.summary.en.to_string(), entry.summary.ja.to_string()),
         first_fix: entry.steps.first().map(step),
         admin_fix: entry.steps.iter().find(|s| s.who == "admin").map(step),
-        actions: m365doctor_kb::entry_actions(entry)
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+        actions: found.actions().into_iter().map(str::to_string).collect(),
         reference: entry.references.first().map(|r| r.to_string()),
     })
 }

@@ -125,6 +125,9 @@ pub struct Finding {
     /// `org:DIR`).
     pub entry: Option<String>,
     pub entry_source: Option<String>,
+    /// The entry's title, taken when the entry was attached (renderers do
+    /// not look it up again).
+    pub entry_title: Option<Message>,
     /// Ordered action ids from kb/actions.toml, least invasive first.
     pub actions: Vec<String>,
     pub evidence: Vec<Val>,
@@ -151,6 +154,7 @@ impl Finding {
             codes: Vec::new(),
             entry: None,
             entry_source: None,
+            entry_title: None,
             actions: Vec::new(),
             evidence: Vec::new(),
             message: Message::new(en, ja),
@@ -423,6 +427,7 @@ fn attach_kb(f: &mut Finding, kb: &Kb) {
     if let Some((entry, source)) = found {
         f.entry = Some(entry.id.to_string());
         f.entry_source = Some(source.label());
+        f.entry_title = Some((&entry.title).into());
         if f.actions.is_empty() {
             f.actions = m365doctor_kb::entry_actions(entry)
                 .iter()

@@ -51,14 +51,15 @@ fn run(ctx: &ReadOnly) -> io::Result<Shown> {
     })
 }
 
-/// The report as shown: redacted unless asked not to, by the same code as
-/// `m365doctor dsreg`. The one place this action redacts, to point at the
-/// report-wide redactor once there is one.
+/// The report as shown: redacted unless asked not to, by the same code (and
+/// the same kind of report-wide redactor) as `m365doctor dsreg`.
 fn shown(report: &m365doctor_dsreg::Report, ctx: &ReadOnly) -> io::Result<String> {
-    use m365doctor_scan::case::{dsreg_json, dsreg_text};
+    use m365doctor_diagnose::{dsreg_document, dsreg_text};
+    let reports = std::slice::from_ref(report);
     Ok(if ctx.json {
-        crate::render::json_text(&dsreg_json(report, ctx.lang, ctx.redact))?
+        let doc = dsreg_document(reports, ctx.lang, ctx.redact).unwrap_or_default();
+        crate::render::json_text(&doc)?
     } else {
-        dsreg_text(report, ctx.lang, false, ctx.redact)
+        dsreg_text(reports, ctx.lang, false, ctx.redact)
     })
 }

@@ -525,7 +525,7 @@
         if (s.loses) li.append(el("p", { class: "warning" }, t("entry.loses"), " ", pick(s.loses)));
         for (const os of ["windows", "macos", "linux"]) {
           const cmd = s.commands && s.commands[os];
-          if (cmd) li.append(commandBlock(os, cmd));
+          if (cmd) li.append(commandBlock(os, cmd, os === "windows" ? s : null));
         }
         if (s.verify) li.append(el("p", { class: "verify" }, t("entry.verify"), " ", pick(s.verify)));
         return li;
@@ -538,11 +538,16 @@
     return body;
   }
 
-  function commandBlock(os, cmd) {
+  /** A command to copy; for Windows, which shell it is for and whose process runs it. */
+  function commandBlock(os, cmd, step) {
     const code = el("code", {}, cmd);
+    let label = t("os." + os);
+    const shell = step && step.commands.windows_shell;
+    if (shell === "powershell" || shell === "cmd") label = t("shell." + shell);
+    if (step && (step.run_as === "elevated" || step.run_as === "signed-in-user")) label += " " + t("run_as." + step.run_as);
     return el("div", { class: "command" },
       el("div", { class: "command-head" },
-        el("span", { class: "os" }, t("os." + os)),
+        el("span", { class: "os" }, label),
         el("button", { type: "button", class: "copy", onclick: () => copy(cmd, t("copy.command.done")) }, t("copy.command"))),
       el("pre", {}, code));
   }

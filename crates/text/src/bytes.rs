@@ -6,19 +6,12 @@
 pub use encoding_rs::Encoding;
 use encoding_rs::{SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
 
-/// How a text was decoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Decoded<'a> {
-    pub encoding: &'static Encoding,
-    pub had_bom: bool,
-    pub text: &'a str,
-}
-
 /// The outcome of looking at a file's bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Text {
+pub enum Decoded {
     Text {
         text: String,
+        /// The encoding's name: `"UTF-8"`, `"UTF-16LE"`, `"UTF-16BE"`, `"Shift_JIS"`, …
         encoding: &'static str,
     },
     Binary,
@@ -35,18 +28,28 @@ pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
 }
 
 /// Decodes bytes, detecting the encoding unless one is forced.
-pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Text {
+pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Decoded {
     let encoding = match forced {
         Some(e) => e,
         None => match detect(bytes) {
             Some(e) => e,
-            None => return Text::Binary,
+            None => return Decoded::Binary,
         },
     };
     let (text, _, _) = encoding.decode(bytes);
-    Text::Text {
+    Decoded::Text {
         text: text.into_owned(),
         encoding: encoding.name(),
+    }
+}
+
+/// The text of bytes that should be text (a tool's output, a capture):
+/// decoded as [`decode`] detects, and read as UTF-8 with replacement
+/// characters when they look binary. Never fails.
+pub fn decode_lossy(bytes: &[u8]) -> String {
+    match decode(bytes, None) {
+        Decoded::Text { text, .. } => text,
+        Decoded::Binary => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
 
@@ -122,8 +125,8 @@ mod tests {
 
     fn text(bytes: &[u8]) -> (String, &'static str) {
         match decode(bytes, None) {
-            Text::Text { text, encoding } => (text, encoding),
-            Text::Binary => panic!("binary"),
+            Decoded::Text { text, encoding } => (text, encoding),
+            Decoded::Binary => panic!("binary"),
         }
     }
 
@@ -174,7 +177,7 @@ mod tests {
             0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',
             1, 2, 3, 0,
         ];
-        assert_eq!(decode(&png, None), Text::Binary);
+        assert_eq!(decode(&png, None), Decoded::Binary);
         assert!(encoding_for_label("cp932").is_some());
         assert!(encoding_for_label("utf-16le").is_some());
         assert!(encoding_for_label("klingon").is_none());

@@ -2,14 +2,26 @@
 //! tenant names and IP addresses become stable placeholders (`<email-1>`), so
 //! the same user stays the same placeholder throughout a report. Correlation
 //! ids, request ids and time stamps are never touched: support needs them.
+//!
+//! One report has one [`Redactor`]: findings, evidence, the dsregcmd part,
+//! the ticket and an evidence bundle's files all go through the same one,
+//! so one placeholder never stands for two values and one value never gets
+//! two placeholders. A new kind of secret or identifier is added here, and
+//! only here.
 
-use crate::extract::is_guid;
+use m365doctor_dsreg::Capture;
+use m365doctor_scan::is_guid;
 use std::collections::HashMap;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Redactor {
     seen: HashMap<(&'static str, String), usize>,
     counts: HashMap<&'static str, usize>,
+    /// Values known to identify someone or something (a capture's device
+    /// and tenant ids and names, the user's address), each with its
+    /// placeholder, longest first: they are replaced wherever they stand,
+    /// also where no label says what they are.
+    known: Vec<(String, String)>,
 }
 
 /// Labels whose GUID value identifies a tenant, device or user object.
@@ -105,8 +117,48 @@ impl Redactor {
         }
     }
 
+    /// Learns the identifying values of a `dsregcmd /status` capture (device
+    /// and tenant ids and names, the user's address, key ids, the
+    /// certificate thumbprint), each with the placeholder its labelled line
+    /// gets: the capture's report quotes them in sentences and summaries
+    /// where no label says what they are, and other texts may name them too.
+    pub fn learn_capture(&mut self, capture: &Capture) {
+        for field in capture.sections.iter().flat_map(|s| s.fields.iter()) {
+            let value = field.value.trim();
+            // Short values (YES, NO, 0x0) identify nothing and would match everywhere.
+            if value.chars().count() < 4 || self.known.iter().any(|(v, _)| v == value) {
+                continue;
+            }
+            let line = format!("{} : {value}", field.name);
+            let redacted = self.redact_patterns(&line);
+            if redacted == line {
+                continue;
+            }
+            if let Some(replacement) = redacted.strip_prefix(&format!("{} : ", field.name)) {
+                let at = self.known.partition_point(|(v, _)| v.len() >= value.len());
+                self.known
+                    .insert(at, (value.to_string(), replacement.to_string()));
+            }
+        }
+    }
+
     /// Redacts one text (usually one line).
     pub fn redact(&mut self, text: &str) -> String {
+        let text = self.replace_known(text);
+        self.redact_patterns(&text)
+    }
+
+    fn replace_known(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (value, replacement) in &self.known {
+            if out.contains(value.as_str()) {
+                out = out.replace(value.as_str(), replacement);
+            }
+        }
+        out
+    }
+
+    fn redact_patterns(&mut self, text: &str) -> String {
         let text = self.emails(text);
         let text = self.profile_paths(&text);
         let text = self.labelled_guids(&text);

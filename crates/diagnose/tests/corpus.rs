@@ -2,9 +2,9 @@
 //! NN-name.toml expectations): codes found, non-codes not found, the top
 //! layer, the first actions, apps and identifiers.
 
+use m365doctor_diagnose::{diagnose, Input, Options};
 use m365doctor_kb::Kb;
-use m365doctor_scan::diagnose::{diagnose, Input, Options};
-use m365doctor_scan::extract::extract;
+use m365doctor_scan::extract;
 use std::path::Path;
 
 fn strings(t: &toml::Table, key: &str) -> Vec<String> {
@@ -42,10 +42,7 @@ fn corpus() {
             .parse()
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let d = diagnose(
-            &[Input {
-                source: name.clone(),
-                text: text.clone(),
-            }],
+            &[Input::new(name.clone(), text.clone())],
             &kb,
             &Options::default(),
         );
@@ -94,7 +91,7 @@ fn corpus() {
         }
         let actions = strings(&expect, "actions");
         if !actions.is_empty() {
-            let first: Vec<&str> = d.plan.iter().take(3).map(|p| p.action.as_str()).collect();
+            let first: Vec<&str> = d.plan.iter().take(3).map(|p| p.action_id()).collect();
             if !actions.iter().any(|a| first.contains(&a.as_str())) {
                 problems.push(format!(
                     "first actions {first:?}, expected one of {actions:?}"

@@ -3,8 +3,8 @@
 //! its entry. (Unconfirmed texts are matched by key phrases; see the kb
 //! crate's tests/paste.rs until `diagnose` matches them too.)
 
+use m365doctor_diagnose::{diagnose_with, Input, MessageMatcher, Options};
 use m365doctor_kb::{Kb, ENTRIES};
-use m365doctor_scan::diagnose::{diagnose_with, Input, MessageMatcher, Options};
 
 #[test]
 fn each_confirmed_japanese_dialog_text_is_a_symptom_of_its_entry() {
@@ -22,20 +22,17 @@ fn each_confirmed_japanese_dialog_text_is_a_symptom_of_its_entry() {
             checked += 1;
             let text = format!("次のエラーが表示されました。\n\n{message}\n\n[閉じる]");
             let found = matcher.find(&text);
-            if !found.iter().any(|(id, _, _)| id == entry.id.as_ref()) {
+            if !found.iter().any(|(id, _, _)| *id == entry.id.as_ref()) {
                 missing.push(format!("{}: {message}", entry.id));
                 continue;
             }
             let d = diagnose_with(
-                &[Input {
-                    source: "paste".into(),
-                    text,
-                }],
+                &[Input::new("paste", text)],
                 &kb,
                 &matcher,
                 &Options::default(),
             );
-            if !d.symptoms.iter().any(|s| s.entry == entry.id.as_ref()) {
+            if !d.symptoms.iter().any(|s| s.entry.id() == entry.id.as_ref()) {
                 missing.push(format!("{} (not in the diagnosis): {message}", entry.id));
             }
         }

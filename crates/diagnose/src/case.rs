@@ -1,0 +1,387 @@
+//! One case: the evidence of one or more texts joined into one diagnosis.
+//! Codes become findings with their knowledge-base entries, dialog texts
+//! become symptoms, `dsregcmd /status` captures are diagnosed by their own
+//! rules and join the layer ranking, and one merged plan of steps is made,
+//! least invasive first. Evidence is redacted as it is quoted, by the case's
+//! one [`Redactor`].
+
+use crate::lines::Lines;
+use crate::redact::Redactor;
+use crate::symptoms::{self, MessageMatcher};
+use crate::{plan, rank};
+use m365doctor_codes::interpret::{decode, Decoded, Interpretation};
+use m365doctor_codes::{Lang, Layer};
+use m365doctor_dsreg::{Report, Severity};
+use m365doctor_kb::model::{interpretation_key, Step};
+use m365doctor_kb::{Action, Entry, Found, Kb};
+use m365doctor_scan::{Certainty, IdKind};
+use std::collections::{BTreeMap, HashSet};
+
+/// One text to diagnose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// Where it comes from: a path, `stdin`, `logs.zip!Teams/logs.txt`.
+    pub source: String,
+    pub text: String,
+    /// The encoding it was decoded from, when it was read from bytes.
+    pub encoding: Option<&'static str>,
+}
+
+impl Input {
+    pub fn new(source: impl Into<String>, text: impl Into<String>) -> Input {
+        Input {
+            source: source.into(),
+            text: text.into(),
+            encoding: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Apps the user says the problem is in.
+    pub apps: Vec<String>,
+    /// Actions the user already tried; left out of the plan.
+    pub tried: Vec<String>,
+    /// Redact user names, e-mail addresses, tenant and device ids, IPs.
+    pub redact: bool,
+    /// The redactor to continue when redacting (an evidence bundle's, so
+    /// that the report's placeholders are those of its files); a new one
+    /// by default.
+    pub redactor: Redactor,
+}
+
+/// A line quoted as evidence, redacted when the case is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub source: String,
+    pub line: usize,
+    pub text: String,
+}
+
+impl Evidence {
+    pub(crate) fn is_at(&self, (source, line): (&str, usize)) -> bool {
+        self.line == line && self.source == source
+    }
+}
+
+/// One code found, with its best reading, its knowledge-base entry and how
+/// sure we are.
+#[derive(Debug, Clone)]
+pub struct Finding<'kb> {
+    pub interpretation: Interpretation,
+    /// The whole decoding, with every reading, for display.
+    pub decoded: Decoded,
+    pub entry: Option<Found<'kb>>,
+    pub confidence: f64,
+    pub evidence: Vec<Evidence>,
+    /// For the sub-error of a pair: the phase code it explains.
+    pub explains: Option<String>,
+}
+
+/// Something the texts say besides codes (a knowledge-base dialog text),
+/// pointing at an entry.
+#[derive(Debug, Clone)]
+pub struct Symptom<'kb> {
+    pub entry: Found<'kb>,
+    pub layer: Option<Layer>,
+    /// The entry's texts that were found.
+    pub matched: Vec<String>,
+    pub evidence: Vec<Evidence>,
+    pub score: f64,
+}
+
+/// One step of the merged plan: a step of an entry, with its action.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanStep<'kb> {
+    pub entry: &'kb Entry,
+    pub step: &'kb Step,
+    /// The action from the vocabulary (kb/actions.toml).
+    pub action: Option<&'static Action>,
+}
+
+impl<'kb> PlanStep<'kb> {
+    pub fn action_id(&self) -> &'kb str {
+        &self.step.action
+    }
+
+    /// The action's title in `lang`; its id when the vocabulary does not know it.
+    pub fn title(&self, lang: Lang) -> &'kb str {
+        match self.action {
+            Some(a) => a.title.get(lang),
+            None => &self.step.action,
+        }
+    }
+
+    /// What to do, in `lang`.
+    pub fn text(&self, lang: Lang) -> &'kb str {
+        match lang {
+            Lang::En => &self.step.en,
+            Lang::Ja => &self.step.ja,
+        }
+    }
+}
+
+/// The whole case.
+#[derive(Debug, Clone, Default)]
+pub struct Case<'kb> {
+    /// Most likely first.
+    pub findings: Vec<Finding<'kb>>,
+    /// Best first.
+    pub symptoms: Vec<Symptom<'kb>>,
+    /// The suspected layers with their scores, most likely first.
+    pub layers: Vec<(Layer, f64)>,
+    pub plan: Vec<PlanStep<'kb>>,
+    pub correlation_ids: Vec<String>,
+    pub request_ids: Vec<String>,
+    pub trace_ids: Vec<String>,
+    pub timestamps: Vec<String>,
+    pub apps: Vec<String>,
+    pub events: Vec<(u32, Evidence)>,
+    pub tried: Vec<String>,
+    /// One report per dsregcmd capture, in input order.
+    pub dsreg: Vec<Report>,
+    /// The report's redactor, when it redacts: every placeholder given out
+    /// so far, the dsregcmd captures' identifiers included. Documents are
+    /// rendered with copies of it, so each gives a value the same placeholder.
+    pub(crate) redactor: Option<Redactor>,
+}
+
+/// Diagnoses `inputs`, dsregcmd captures included.
+pub fn diagnose<'kb>(inputs: &[Input], kb: &'kb Kb, options: &Options) -> Case<'kb> {
+    diagnose_with(inputs, kb, &MessageMatcher::new(kb), options)
+}
+
+/// Same as [`diagnose`] with a matcher built once (servers reuse it).
+pub fn diagnose_with<'kb>(
+    inputs: &[Input],
+    kb: &'kb Kb,
+    matcher: &MessageMatcher,
+    options: &Options,
+) -> Case<'kb> {
+    let mut redactor = options.redact.then(|| options.redactor.clone());
+    // The rules read the capture as it is (a `.local` UPN suffix, equal
+    // tenant ids); its identifiers are known to the redactor before any
+    // evidence is quoted, so they have one placeholder everywhere.
+    let dsreg: Vec<Report> = inputs
+        .iter()
+        .flat_map(|i| m365doctor_dsreg::parse(&i.text))
+        .map(|c| m365doctor_dsreg::diagnose_with(&c, kb))
+        .collect();
+    if let Some(r) = &mut redactor {
+        for report in &dsreg {
+            r.learn_capture(report.capture());
+        }
+    }
+    let mut case = Case {
+        tried: options.tried.clone(),
+        ..Case::default()
+    };
+    let mut quote = |source: &str, line: usize, text: &str| Evidence {
+        source: source.to_string(),
+        line,
+        text: shorten(&match &mut redactor {
+            Some(r) => r.redact(text),
+            None => text.to_string(),
+        }),
+    };
+    let mut apps: Vec<String> = options.apps.clone();
+    // First pass: apps, so that every code is read in the right context.
+    let extracted: Vec<_> = inputs
+        .iter()
+        .map(|i| m365doctor_scan::extract(&i.text))
+        .collect();
+    for e in &extracted {
+        for app in &e.apps {
+            if !apps.iter().any(|a| a == app) {
+                apps.push(app.to_string());
+            }
+        }
+    }
+    let context: Vec<&str> = apps.iter().map(String::as_str).collect();
+    let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+    let mut ids_seen: HashSet<(IdKind, String)> = HashSet::new();
+    for (input, e) in inputs.iter().zip(&extracted) {
+        let lines = Lines::new(&input.text);
+        let source = input.source.as_str();
+        for found in &e.codes {
+            let decoded = decode(&found.token, &context);
+            let base = match found.certainty {
+                Certainty::Explicit => 0.9,
+                Certainty::Shape => 0.8,
+                Certainty::Labelled => 0.6,
+            };
+            let at = (source, found.line);
+            let mut add = |decoded: &Decoded, confidence: f64, explains: Option<String>| {
+                let Some(best) = decoded.interpretations.first() else {
+                    return;
+                };
+                let key = interpretation_key(best.kind, &best.normalized);
+                match by_key.get(&key) {
+                    Some(&i) => {
+                        let f = &mut case.findings[i];
+                        f.confidence = (f.confidence.max(confidence) + 0.05).min(0.99);
+                        if f.evidence.len() < 5 && !f.evidence.iter().any(|e| e.is_at(at)) {
+                            f.evidence
+                                .push(quote(source, found.line, lines.get(found.line)));
+                        }
+                        if f.explains.is_none() {
+                            f.explains = explains;
+                        }
+                    }
+                    None => {
+                        let mut interpretation = best.clone();
+                        let entry = kb.entry_for(&interpretation, &context);
+                        if let Some(found) = &entry {
+                            if interpretation.layer.is_none() {
+                                interpretation.layer = found.layer();
+                            }
+                        }
+                        let confidence = if entry.is_some() {
+                            confidence
+                        } else {
+                            confidence * 0.85
+                        };
+                        by_key.insert(key, case.findings.len());
+                        case.findings.push(Finding {
+                            interpretation,
+                            decoded: decoded.clone(),
+                            entry,
+                            confidence,
+                            evidence: vec![quote(source, found.line, lines.get(found.line))],
+                            explains,
+                        });
+                    }
+                }
+            };
+            add(&decoded, base, None);
+            if let Some(sub) = &decoded.sub_error {
+                // The sub-error says why the phase failed.
+                let phase = decoded
+                    .interpretations
+                    .first()
+                    .map(|i| i.normalized.clone());
+                add(sub, (base + 0.05).min(0.99), phase);
+            }
+        }
+        for id in &e.ids {
+            if ids_seen.insert((id.kind, id.value.clone())) {
+                let list = match id.kind {
+                    IdKind::Correlation => &mut case.correlation_ids,
+                    IdKind::Request => &mut case.request_ids,
+                    IdKind::Trace => &mut case.trace_ids,
+                    IdKind::Timestamp => &mut case.timestamps,
+                };
+                list.push(id.value.clone());
+            }
+        }
+        for &(event, line) in &e.events {
+            let evidence = quote(source, line, lines.get(line));
+            case.events.push((event, evidence));
+        }
+        for (entry, message, line) in matcher.find(&input.text) {
+            symptoms::add_dialog_text(
+                &mut case.symptoms,
+                kb,
+                entry,
+                message,
+                (source, line),
+                || quote(source, line, lines.get(line)),
+            );
+        }
+    }
+    symptoms::score(&mut case);
+    rank::rank(&mut case);
+    case.plan = plan::plan(&case, &options.tried);
+    case.apps = apps;
+    // A device error is strong evidence for its layer; a warning is a hint.
+    for f in dsreg.iter().flat_map(|r| r.findings.iter()) {
+        let weight = match f.severity {
+            Severity::Error => 0.6,
+            Severity::Warning => 0.2,
+            Severity::Info => 0.0,
+        };
+        if weight > 0.0 {
+            case.add_layer_evidence(f.layer, weight);
+        }
+    }
+    case.dsreg = dsreg;
+    case.redactor = redactor;
+    case
+}
+
+impl<'kb> Case<'kb> {
+    /// Adds evidence for a layer from another analysis (the dsregcmd rules)
+    /// and ranks the layers again.
+    pub fn add_layer_evidence(&mut self, layer: Layer, weight: f64) {
+        match self.layers.iter_mut().find(|(l, _)| *l == layer) {
+            Some((_, score)) => *score += weight,
+            None => self.layers.push((layer, weight)),
+        }
+        self.layers.sort_by(|a, b| b.1.total_cmp(&a.1));
+    }
+
+    /// Whether the case's reports redact names and identifiers.
+    pub fn redacts(&self) -> bool {
+        self.redactor.is_some()
+    }
+
+    /// The case's redactor (when it redacts), with every placeholder given
+    /// out so far: a bundle continues it for the files beside the report.
+    pub fn redactor(&self) -> Option<&Redactor> {
+        self.redactor.as_ref()
+    }
+
+    /// Every knowledge-base entry the case names, in the order a reader
+    /// meets them: the findings', the symptoms', the plan's, then the
+    /// device reports'.
+    pub fn entries(&self, kb: &'kb Kb) -> Vec<Found<'kb>> {
+        let mut out: Vec<Found<'kb>> = Vec::new();
+        let mut add = |f: Found<'kb>| {
+            if !out.iter().any(|o| o.id() == f.id()) {
+                out.push(f);
+            }
+        };
+        for f in &self.findings {
+            if let Some(e) = &f.entry {
+                add(e.clone());
+            }
+        }
+        for s in &self.symptoms {
+            add(s.entry.clone());
+        }
+        for p in &self.plan {
+            if let Some(f) = self.found(p.entry) {
+                add(f);
+            }
+        }
+        // The device reports name their entries by id (the dsreg crate
+        // keeps no references into the knowledge base).
+        for f in self.dsreg.iter().flat_map(|r| r.findings.iter()) {
+            if let Some((entry, source)) = f.entry.as_deref().and_then(|id| kb.get(id)) {
+                add(Found { entry, source });
+            }
+        }
+        out
+    }
+
+    /// The entry of a plan step, with its source.
+    fn found(&self, entry: &'kb Entry) -> Option<Found<'kb>> {
+        self.findings
+            .iter()
+            .filter_map(|f| f.entry.as_ref())
+            .chain(self.symptoms.iter().map(|s| &s.entry))
+            .find(|f| std::ptr::eq(f.entry, entry))
+            .cloned()
+    }
+}
+
+fn shorten(s: &str) -> String {
+    const MAX: usize = 300;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,151 @@
+//! The Markdown support ticket: everything an admin needs, ready to paste.
+
+use crate::case::Case;
+use crate::render::{dsreg, summary, L};
+use m365doctor_codes::Lang;
+use m365doctor_kb::{risk_label, who_label};
+use std::fmt::Write as _;
+
+fn bullet_list(out: &mut String, items: &[String]) {
+    for i in items {
+        let _ = writeln!(out, "- `{i}`");
+    }
+}
+
+/// The ticket, with each dsregcmd report appended.
+pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", L.title.get(lang));
+    let _ = writeln!(out, "## {}\n\n{}\n", L.summary.get(lang), summary(d, lang));
+    if !d.layers.is_empty() {
+        let _ = writeln!(out, "## {}\n", L.layer.get(lang));
+        for (l, _) in &d.layers {
+            let _ = writeln!(out, "- {} (`{}`)", l.label().get(lang), l.id());
+        }
+        out.push('\n');
+    }
+    if !d.findings.is_empty() {
+        let _ = writeln!(out, "## {}\n", L.findings.get(lang));
+        let _ = writeln!(
+            out,
+            "| code | {} | layer | {} | {} |",
+            L.name.get(lang),
+            L.confidence.get(lang),
+            L.entry.get(lang)
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for f in &d.findings {
+            let i = &f.interpretation;
+            let names = i
+                .names
+                .iter()
+                .map(|n| n.name)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let entry = f
+                .entry
+                .as_ref()
+                .map(|e| e.entry.title.get(lang))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {:.2} | {} |",
+                i.normalized,
+                names.replace('|', "\\|"),
+                i.layer.map(|l| l.id()).unwrap_or("-"),
+                f.confidence,
+                entry.replace('|', "\\|")
+            );
+        }
+        out.push('\n');
+        for f in &d.findings {
+            for e in &f.evidence {
+                let _ = writeln!(
+                    out,
+                    "- `{}` — {}:{}: `{}`",
+                    f.interpretation.normalized,
+                    e.source,
+                    e.line,
+                    e.text.replace('`', "'")
+                );
+            }
+        }
+        out.push('\n');
+    }
+    if !d.symptoms.is_empty() {
+        let _ = writeln!(out, "## {}\n", L.symptoms.get(lang));
+        for s in &d.symptoms {
+            let _ = writeln!(
+                out,
+                "- {} (`{}`): {}",
+                s.entry.entry.title.get(lang),
+                s.entry.id(),
+                s.matched
+                    .iter()
+                    .map(|m| format!("\"{m}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "## {}\n", L.ids.get(lang));
+    for (label, list) in [
+        (L.correlation, &d.correlation_ids),
+        (L.request, &d.request_ids),
+        (L.trace, &d.trace_ids),
+        (L.timestamp, &d.timestamps),
+    ] {
+        let _ = writeln!(out, "**{}**", label.get(lang));
+        if list.is_empty() {
+            let _ = writeln!(out, "- -");
+        } else {
+            bullet_list(&mut out, list);
+        }
+    }
+    if !d.apps.is_empty() {
+        let _ = writeln!(out, "**{}**: {}", L.apps.get(lang), d.apps.join(", "));
+    }
+    if !d.events.is_empty() {
+        let _ = writeln!(out, "\n**{}**", L.events.get(lang));
+        for (id, e) in &d.events {
+            let _ = writeln!(
+                out,
+                "- {id} — {}:{}: `{}`",
+                e.source,
+                e.line,
+                e.text.replace('`', "'")
+            );
+        }
+    }
+    out.push('\n');
+    if !d.tried.is_empty() {
+        let _ = writeln!(out, "## {}\n", L.tried.get(lang));
+        for t in &d.tried {
+            let title = m365doctor_kb::action(t).map_or(t.as_str(), |a| a.title.get(lang));
+            let _ = writeln!(out, "- {title} (`{t}`)");
+        }
+        out.push('\n');
+    }
+    if !d.plan.is_empty() {
+        let _ = writeln!(out, "## {}\n", L.plan.get(lang));
+        for (n, p) in d.plan.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{}. **{}** [{} · {}] {}",
+                n + 1,
+                p.title(lang),
+                who_label(&p.step.who, lang),
+                risk_label(&p.step.risk, lang),
+                p.text(lang)
+            );
+        }
+    }
+    let mut redactor = d.redactor.clone();
+    for r in &d.dsreg {
+        out.push_str("\n## dsregcmd /status\n\n```text\n");
+        out.push_str(&dsreg::text(r, lang, false, redactor.as_mut()));
+        out.push_str("```\n");
+    }
+    out
+}

@@ -1,0 +1,122 @@
+//! The readable report for a terminal.
+
+use crate::case::Case;
+use crate::render::{dsreg, summary, L};
+use m365doctor_codes::{Lang, Text};
+use m365doctor_kb::{risk_label, who_label};
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// The report, with each dsregcmd report after it (coloured when `color`).
+pub(crate) fn write(d: &Case, out: &mut impl Write, lang: Lang, color: bool) -> io::Result<()> {
+    out.write_all(body(d, lang).as_bytes())?;
+    let mut redactor = d.redactor.clone();
+    for r in &d.dsreg {
+        writeln!(out)?;
+        out.write_all(dsreg::text(r, lang, color, redactor.as_mut()).as_bytes())?;
+    }
+    Ok(())
+}
+
+fn body(d: &Case, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", summary(d, lang));
+    if !d.layers.is_empty() {
+        let layers: Vec<String> = d
+            .layers
+            .iter()
+            .map(|(l, _)| format!("{} ({})", l.label().get(lang), l.id()))
+            .collect();
+        let _ = writeln!(out, "\n{}: {}", L.layer.get(lang), layers.join(" > "));
+    }
+    if !d.findings.is_empty() {
+        let _ = writeln!(out, "\n{}:", L.findings.get(lang));
+        for (n, f) in d.findings.iter().enumerate() {
+            let i = &f.interpretation;
+            let names = i
+                .names
+                .iter()
+                .map(|n| n.name)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                out,
+                "  {}. {} · {}{} · {} {:.2}",
+                n + 1,
+                i.normalized,
+                i.kind.label().get(lang),
+                if names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {names}")
+                },
+                L.confidence.get(lang),
+                f.confidence
+            );
+            if let Some(layer) = i.layer {
+                let _ = writeln!(out, "     {}", layer.label().get(lang));
+            }
+            if let Some(e) = &f.entry {
+                let _ = writeln!(
+                    out,
+                    "     {}: {} [{}]",
+                    L.entry.get(lang),
+                    e.entry.title.get(lang),
+                    e.id()
+                );
+            }
+            if let Some(phase) = &f.explains {
+                let _ = match lang {
+                    Lang::En => writeln!(out, "     explains {phase}"),
+                    Lang::Ja => writeln!(out, "     {phase} {}", L.explains.get(lang)),
+                };
+            }
+            for e in &f.evidence {
+                let _ = writeln!(out, "     {}:{}: {}", e.source, e.line, e.text);
+            }
+        }
+    }
+    if !d.symptoms.is_empty() {
+        let _ = writeln!(out, "\n{}:", L.symptoms.get(lang));
+        for s in &d.symptoms {
+            let _ = writeln!(
+                out,
+                "  - {} [{}]: {}",
+                s.entry.entry.title.get(lang),
+                s.entry.id(),
+                s.matched.join(" / ")
+            );
+        }
+    }
+    let ids: [(Text, &Vec<String>); 4] = [
+        (L.correlation, &d.correlation_ids),
+        (L.request, &d.request_ids),
+        (L.trace, &d.trace_ids),
+        (L.timestamp, &d.timestamps),
+    ];
+    if ids.iter().any(|(_, l)| !l.is_empty()) || !d.apps.is_empty() {
+        let _ = writeln!(out, "\n{}:", L.ids.get(lang));
+        for (label, list) in ids {
+            if !list.is_empty() {
+                let _ = writeln!(out, "  {}: {}", label.get(lang), list.join(", "));
+            }
+        }
+        if !d.apps.is_empty() {
+            let _ = writeln!(out, "  {}: {}", L.apps.get(lang), d.apps.join(", "));
+        }
+    }
+    if !d.plan.is_empty() {
+        let _ = writeln!(out, "\n{}:", L.plan.get(lang));
+        for (n, p) in d.plan.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  {}. [{} · {}] {}",
+                n + 1,
+                who_label(&p.step.who, lang),
+                risk_label(&p.step.risk, lang),
+                p.text(lang)
+            );
+        }
+    }
+    out
+}
