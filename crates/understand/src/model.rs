@@ -233,16 +233,8 @@ pub const PRIORS: &[(&str, &str, f64)] = &[
 /// Dense weights with a prior of their own (the rest are pulled towards
 /// zero): a code that names an entry should decide unless the words speak
 /// clearly against it, as a helpdesk engineer reads a report; the corpus
-/// alone, where codes and words mostly agree, would not teach that. For
-/// the same reason a symptom entry (one without codes, describing what the
-/// user sees) weighs less when a code names the cause: a log of the app
-/// shares many words with the app's symptom entry, which is no sign that
-/// the code is wrong.
-pub const DENSE_PRIORS: &[(&str, f64)] = &[
-    ("code-entry", 4.0),
-    ("code-layer", 2.0),
-    ("codeless-entry+code", -1.5),
-];
+/// alone, where codes and words mostly agree, would not teach that.
+pub const DENSE_PRIORS: &[(&str, f64)] = &[("code-entry", 4.0), ("code-layer", 2.0)];
 
 impl Params {
     /// The weights before training: the priors, retrieval and evidence
@@ -270,7 +262,6 @@ impl Params {
             ("app-match", 0.5),
             ("app-mismatch", -0.5),
             ("entry-clues", 0.5),
-            ("codeless-entry+code", -1.5),
         ];
         for (name, v) in dense {
             if let Some(i) = DENSE.iter().position(|d| *d == name) {
