@@ -308,10 +308,7 @@ fn collect<'kb>(
     };
     let mut apps: Vec<String> = options.apps.clone();
     // First pass: apps, so that every code is read in the right context.
-    let extracted: Vec<_> = texts
-        .iter()
-        .map(|t| m365doctor_scan::extract(t))
-        .collect();
+    let extracted: Vec<_> = texts.iter().map(|t| m365doctor_scan::extract(t)).collect();
     for e in &extracted {
         for app in &e.apps {
             if !apps.iter().any(|a| a == app) {

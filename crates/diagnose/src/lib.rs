@@ -38,20 +38,20 @@ pub use case::{
     diagnose, diagnose_with, Case, Evidence, Finding, Input, Options, PlanStep, Symptom,
     UnderstandingInput,
 };
+pub use input::{dsreg_reports, DsregInputError, Limits, Loaded, Loader, Skipped};
+/// The text understanding's types that a case exposes (questions, answers,
+/// clues, reasons).
+pub use m365doctor_understand::{Answer, Clue, Question, Reason};
 pub use plan::{plan_for, HAND_OVER};
+pub use redact::Redactor;
+pub use render::dsreg::{dsreg_document, dsreg_text};
+pub use render::json::DIAGNOSE_SCHEMA;
 pub use symptoms::DialogMatch;
+pub use symptoms::MessageMatcher;
 pub use understanding::{
     clue_label, evidence as understanding_evidence, find_answer, parse_answer, AnswerError,
     Diagnoser, Match, QUESTIONS, WORDS_BUDGET,
 };
-/// The text understanding's types that a case exposes (questions, answers,
-/// clues, reasons).
-pub use m365doctor_understand::{Answer, Clue, Question, Reason};
-pub use input::{dsreg_reports, DsregInputError, Limits, Loaded, Loader, Skipped};
-pub use redact::Redactor;
-pub use render::dsreg::{dsreg_document, dsreg_text};
-pub use render::json::DIAGNOSE_SCHEMA;
-pub use symptoms::MessageMatcher;
 
 use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;

@@ -58,9 +58,7 @@ pub(crate) fn plan<'kb>(entries: &[&'kb Entry], tried: &[String]) -> Vec<PlanSte
     let safe = risk_rank(SAFE_RISK);
     let at = rest
         .iter()
-        .position(|s| {
-            risk_rank(&s.step.risk) > safe || !std::ptr::eq(s.entry, *first)
-        })
+        .position(|s| risk_rank(&s.step.risk) > safe || !std::ptr::eq(s.entry, *first))
         .unwrap_or(rest.len());
     let mut out = rest;
     let tail = out.split_off(at);

@@ -99,18 +99,90 @@ pub(crate) fn prepare(text: &str) -> Prepared {
 // ---------------------------------------------------------------- HTML
 
 const HTML_TAGS: &[&str] = &[
-    "html", "head", "body", "div", "span", "p", "br", "a", "li", "ul", "ol", "table", "tr", "td",
-    "th", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "code", "strong", "em", "b", "i", "img",
-    "meta", "script", "style", "section", "article", "header", "footer", "nav", "button", "label",
-    "input", "form", "blockquote", "title", "link", "tbody", "thead", "dl", "dt", "dd", "hr",
-    "small", "font", "center",
+    "html",
+    "head",
+    "body",
+    "div",
+    "span",
+    "p",
+    "br",
+    "a",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "code",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "img",
+    "meta",
+    "script",
+    "style",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "button",
+    "label",
+    "input",
+    "form",
+    "blockquote",
+    "title",
+    "link",
+    "tbody",
+    "thead",
+    "dl",
+    "dt",
+    "dd",
+    "hr",
+    "small",
+    "font",
+    "center",
 ];
 
 /// Tags after which the text continues on a new line.
 const BLOCK_TAGS: &[&str] = &[
-    "br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "ul", "ol",
-    "section", "article", "header", "footer", "blockquote", "dt", "dd", "title", "hr", "tbody",
-    "thead", "nav", "form",
+    "br",
+    "p",
+    "div",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "dt",
+    "dd",
+    "title",
+    "hr",
+    "tbody",
+    "thead",
+    "nav",
+    "form",
 ];
 
 /// The tag name at `s` (after `<` or `</`), lower-cased, when it is followed
@@ -373,10 +445,7 @@ fn quoted_evidence(line: &str) -> Option<String> {
     let mut i = 0;
     while let Some(c) = t[i..].find(':') {
         let at = i + c;
-        let digits = t[at + 1..]
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .count();
+        let digits = t[at + 1..].bytes().take_while(u8::is_ascii_digit).count();
         let after = at + 1 + digits;
         if digits > 0 && t[after..].starts_with(": ") {
             let quote = t[after + 2..].trim();
@@ -544,14 +613,15 @@ mod tests {
             "<Event><System><EventID>1098</EventID></System></Event>"
         ));
         assert!(!looks_like_html("user <email-1> from <ip-1>, a < b"));
-        assert!(looks_like_html(
-            "<p>one</p><br>two<div>three</div>"
-        ));
+        assert!(looks_like_html("<p>one</p><br>two<div>three</div>"));
     }
 
     #[test]
     fn entities_and_stray_ampersands() {
-        assert_eq!(decode_entities("a &lt;b&gt; &amp;c &unknown; & d"), "a <b> &c &unknown; & d");
+        assert_eq!(
+            decode_entities("a &lt;b&gt; &amp;c &unknown; & d"),
+            "a <b> &c &unknown; & d"
+        );
         assert_eq!(decode_entities("&#12354;&#x3044;&#xZZ;"), "あい&#xZZ;");
     }
 }

@@ -6,7 +6,9 @@
 use crate::case::{Case, Evidence, Symptom};
 use crate::lines::Lines;
 use aho_corasick::{AhoCorasick, MatchKind};
-use m365doctor_kb::text::{key_phrases, loosely_contains, normalize_for_match, normalize_with_offsets};
+use m365doctor_kb::text::{
+    key_phrases, loosely_contains, normalize_for_match, normalize_with_offsets,
+};
 use m365doctor_kb::Kb;
 use std::collections::HashSet;
 

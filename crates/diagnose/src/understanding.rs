@@ -353,17 +353,32 @@ impl AnswerError {
     fn unknown(question: &str, answer: &str) -> AnswerError {
         let message = match questions::find(question) {
             None => {
-                let ids = QUESTIONS.iter().map(|q| q.id).collect::<Vec<_>>().join(", ");
+                let ids = QUESTIONS
+                    .iter()
+                    .map(|q| q.id)
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 Message::new(
                     format!("unknown question `{question}`; the questions are: {ids}"),
                     format!("質問 `{question}` はありません。質問の ID: {ids}"),
                 )
             }
             Some(q) => {
-                let ids = q.answers.iter().map(|a| a.id).collect::<Vec<_>>().join(", ");
+                let ids = q
+                    .answers
+                    .iter()
+                    .map(|a| a.id)
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 Message::new(
-                    format!("question `{}` has no answer `{answer}`; its answers are: {ids}", q.id),
-                    format!("質問 `{}` に回答 `{answer}` はありません。回答の ID: {ids}", q.id),
+                    format!(
+                        "question `{}` has no answer `{answer}`; its answers are: {ids}",
+                        q.id
+                    ),
+                    format!(
+                        "質問 `{}` に回答 `{answer}` はありません。回答の ID: {ids}",
+                        q.id
+                    ),
                 )
             }
         };
@@ -386,7 +401,11 @@ pub fn find_answer(
 /// Reads `ID=VALUE` (as `--answer` and the web API take it).
 pub fn parse_answer(arg: &str) -> Result<(&'static Question, &'static Answer), AnswerError> {
     let Some((q, a)) = arg.split_once(['=', ':']) else {
-        let ids = QUESTIONS.iter().map(|q| q.id).collect::<Vec<_>>().join(", ");
+        let ids = QUESTIONS
+            .iter()
+            .map(|q| q.id)
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(AnswerError {
             message: Message::new(
                 format!("`{arg}` is not an answer; write QUESTION=ANSWER, for example clock=no (the questions are: {ids})"),
@@ -407,7 +426,6 @@ pub fn clue_label(id: &str, lang: m365doctor_codes::Lang) -> &'static str {
         None => "",
     }
 }
-
 
 impl Case<'_> {
     /// The ids of the entries whose steps make the plan, best first.

@@ -144,7 +144,11 @@ fn an_unconfirmed_wording_counts_less_than_a_confirmed_text() {
             .unwrap_or(0.0)
     };
     let (a, b) = (score(confirmed), score(loose));
-    assert!(a > b && b > 0.0, "{}: confirmed {a}, unconfirmed {b}", entry.id);
+    assert!(
+        a > b && b > 0.0,
+        "{}: confirmed {a}, unconfirmed {b}",
+        entry.id
+    );
 }
 
 #[test]

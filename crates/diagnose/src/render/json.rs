@@ -4,10 +4,10 @@
 use crate::case::{Case, Evidence};
 use crate::input::Loaded;
 use crate::render::{answer_text, dsreg, kind_id, question_text};
-use m365doctor_understand::Reason;
 use m365doctor_codes::Lang;
 use m365doctor_kb::json::entry_document;
 use m365doctor_kb::Kb;
+use m365doctor_understand::Reason;
 use serde_json::{json, Map, Value};
 
 pub const DIAGNOSE_SCHEMA: &str = "m365doctor.diagnose/1";

@@ -124,7 +124,11 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
             let mut texts: Vec<String> = s.matched.iter().map(|m| format!("\"{m}\"")).collect();
             // An unconfirmed wording is not the dialog: the line that
             // matched it is quoted instead.
-            for e in s.evidence.iter().take(if s.matched.is_empty() { 1 } else { 0 }) {
+            for e in s
+                .evidence
+                .iter()
+                .take(if s.matched.is_empty() { 1 } else { 0 })
+            {
                 texts.push(format!(
                     "{} {}:{}: `{}`",
                     L.dialog_like.get(lang),

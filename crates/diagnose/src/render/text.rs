@@ -68,7 +68,12 @@ fn body(d: &Case, lang: Lang) -> String {
                 .map(|a| format!("{}={} ({})", q.id, a.id, answer_text(a, lang)))
                 .collect();
             let _ = writeln!(out, "  - {}", question_text(q, lang));
-            let _ = writeln!(out, "    {}: {}", L.answer_with.get(lang), answers.join(" | "));
+            let _ = writeln!(
+                out,
+                "    {}: {}",
+                L.answer_with.get(lang),
+                answers.join(" | ")
+            );
         }
     }
     if !d.findings.is_empty() {
@@ -124,8 +129,18 @@ fn body(d: &Case, lang: Lang) -> String {
             let mut texts: Vec<String> = s.matched.clone();
             // An unconfirmed wording is not the dialog: the line that
             // matched it is shown instead.
-            for e in s.evidence.iter().take(if s.matched.is_empty() { 1 } else { 0 }) {
-                texts.push(format!("{} {}:{}: {}", L.dialog_like.get(lang), e.source, e.line, e.text));
+            for e in s
+                .evidence
+                .iter()
+                .take(if s.matched.is_empty() { 1 } else { 0 })
+            {
+                texts.push(format!(
+                    "{} {}:{}: {}",
+                    L.dialog_like.get(lang),
+                    e.source,
+                    e.line,
+                    e.text
+                ));
             }
             let _ = writeln!(
                 out,

@@ -106,7 +106,10 @@ fn main() -> ExitCode {
             let diagnoser = &diagnosers[i % diagnosers.len()];
             let case = diagnose_report(diagnoser, &kb, report);
             let o = outcome(&kb, report, &case);
-            if show && split == "train" && !(o.layer1 && o.entry3.unwrap_or(true) && o.fix3.unwrap_or(true)) {
+            if show
+                && split == "train"
+                && !(o.layer1 && o.entry3.unwrap_or(true) && o.fix3.unwrap_or(true))
+            {
                 let entries: Vec<String> = case
                     .best
                     .iter()
