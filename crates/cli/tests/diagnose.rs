@@ -561,3 +561,54 @@ fn bad_answers_are_refused_before_anything_is_read() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("質問 `bogus` はありません"));
 }
+
+/// Golden text and Markdown outputs of code-less reports in both languages,
+/// with the questions listed and with answers given (`UPDATE_GOLDEN=1`
+/// rewrites them; check the difference before committing).
+#[test]
+fn golden_questions_and_answers_in_both_languages() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/diagnose");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let reports = [
+        ("teams-ja", "Teamsにサインインできません。"),
+        ("teams-en", "Teams won't let me sign in since this morning."),
+    ];
+    let answers: [(&str, &[&str]); 2] = [
+        ("asked", &[]),
+        (
+            "answered",
+            &["--answer", "clock=no", "--answer", "other-devices=yes"],
+        ),
+    ];
+    let mut mismatches = Vec::new();
+    for lang in ["en", "ja"] {
+        for (name, report) in reports {
+            for (state, given) in answers {
+                for (format, ext) in [("text", "txt"), ("markdown", "md")] {
+                    let mut args = vec![
+                        "--lang", lang, "--color", "never", "diagnose", "--format", format,
+                    ];
+                    args.extend_from_slice(given);
+                    let o = run(&args, Some(report.as_bytes()));
+                    assert!(o.status.success(), "{name} {state} {format}");
+                    let actual = String::from_utf8(o.stdout).unwrap();
+                    let path = dir.join(lang).join(format!("{name}-{state}.{ext}"));
+                    if update {
+                        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                        std::fs::write(&path, &actual).unwrap();
+                        continue;
+                    }
+                    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+                    if expected != actual {
+                        mismatches.push(format!("--- {}\n+++ actual\n{actual}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "golden output differs (rerun with UPDATE_GOLDEN=1 after checking):\n{}",
+        mismatches.join("\n")
+    );
+}
