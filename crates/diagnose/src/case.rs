@@ -278,7 +278,10 @@ fn collect<'kb>(
     options: &Options,
 ) -> Collected<'kb> {
     // HTML read as text, an earlier report's own lines left out.
-    let prepared: Vec<Prepared> = inputs.iter().map(|i| prepare::prepare(&i.text)).collect();
+    let prepared: Vec<Prepared> = {
+        let texts: Vec<&str> = inputs.iter().map(|i| i.text.as_str()).collect();
+        prepare::prepare_all(&texts)
+    };
     let texts: Vec<&str> = prepared.iter().map(|p| p.text.as_str()).collect();
     let mut redactor = options.redact.then(|| options.redactor.clone());
     // The rules read the capture as it is (a `.local` UPN suffix, equal

@@ -50,49 +50,78 @@ pub(crate) fn notes(source: &str, p: &Prepared) -> Vec<Message> {
     out
 }
 
-pub(crate) fn prepare(text: &str) -> Prepared {
-    let mut out = Prepared::default();
-    let mut text = std::borrow::Cow::Borrowed(text);
-    if looks_like_html(&text) {
-        text = std::borrow::Cow::Owned(html_to_text(&text));
-        out.html = true;
-    }
-    let report = own_report_lines(&text);
-    if report.is_none() {
-        out.text = text.into_owned();
-        return out;
-    }
-    let report = report.unwrap_or_default();
-    let original: HashSet<&str> = text
-        .lines()
-        .enumerate()
-        .filter(|(n, _)| !report.kinds.contains_key(n))
-        .map(|(_, l)| l.trim())
-        .filter(|l| !l.is_empty())
-        .collect();
-    let mut kept: HashSet<String> = HashSet::new();
-    let mut lines: Vec<String> = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        match report.kinds.get(&n) {
-            None => lines.push(line.to_string()),
-            Some(LineKind::Generated) => {
-                out.report_lines += 1;
-                lines.push(String::new());
+/// Prepares every input of one case together: an earlier report's quoted
+/// evidence counts once across all of them (a ticket pasted beside the log
+/// it quotes, or in a file of its own, adds nothing the log does not say).
+pub(crate) fn prepare_all(texts: &[&str]) -> Vec<Prepared> {
+    let read: Vec<(std::borrow::Cow<str>, bool, Option<ReportLines>)> = texts
+        .iter()
+        .map(|t| {
+            let mut text = std::borrow::Cow::Borrowed(*t);
+            let html = looks_like_html(&text);
+            if html {
+                text = std::borrow::Cow::Owned(html_to_text(&text));
             }
-            Some(LineKind::Evidence(quoted)) => {
-                out.report_lines += 1;
-                let q = quoted.trim();
-                if original.contains(q) || !kept.insert(q.to_string()) {
-                    out.repeated_evidence += 1;
+            let report = own_report_lines(&text);
+            (text, html, report)
+        })
+        .collect();
+    // The inputs' own lines: only needed when an earlier report is there.
+    let original: HashSet<&str> = if read.iter().any(|(_, _, r)| r.is_some()) {
+        read.iter()
+            .flat_map(|(text, _, report)| {
+                text.lines()
+                    .enumerate()
+                    .filter(move |(n, _)| report.as_ref().is_none_or(|r| !r.kinds.contains_key(n)))
+                    .map(|(_, l)| l.trim())
+                    .filter(|l| !l.is_empty())
+            })
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    // An identifier or app is somewhere inside the inputs' own lines.
+    let in_original = |value: &str| original.iter().any(|l| l.contains(value));
+    let mut kept: HashSet<String> = HashSet::new();
+    let mut out = Vec::with_capacity(read.len());
+    for (text, html, report) in &read {
+        let mut p = Prepared {
+            html: *html,
+            ..Prepared::default()
+        };
+        let Some(report) = report else {
+            p.text = text.to_string();
+            out.push(p);
+            continue;
+        };
+        let mut lines: Vec<String> = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            match report.kinds.get(&n) {
+                None => lines.push(line.to_string()),
+                Some(LineKind::Generated) => {
+                    p.report_lines += 1;
                     lines.push(String::new());
-                } else {
-                    lines.push(q.to_string());
+                }
+                Some(kind @ (LineKind::Evidence(quoted) | LineKind::Identifier(quoted))) => {
+                    p.report_lines += 1;
+                    let q = quoted.trim();
+                    let repeated = match kind {
+                        LineKind::Identifier(_) => in_original(q),
+                        _ => original.contains(q),
+                    };
+                    if repeated || !kept.insert(q.to_string()) {
+                        p.repeated_evidence += 1;
+                        lines.push(String::new());
+                    } else {
+                        lines.push(q.to_string());
+                    }
                 }
             }
         }
+        p.answers = report.answers.clone();
+        p.text = lines.join("\n");
+        out.push(p);
     }
-    out.answers = report.answers;
-    out.text = lines.join("\n");
     out
 }
 
@@ -368,6 +397,8 @@ enum LineKind {
     Generated,
     /// A line of the user's input that the report quoted.
     Evidence(String),
+    /// An identifier or app the report listed, found somewhere in the input.
+    Identifier(String),
 }
 
 #[derive(Debug, Default)]
@@ -484,12 +515,48 @@ fn heading(line: &str) -> Option<&str> {
     None
 }
 
-/// A `- question — answer` line of the answers section: the ids in backticks.
+/// A `- question — answer` line of the answers section: the ids in
+/// backticks (the ticket) or in the last parentheses (the text report).
 fn answer_ids(line: &str) -> Option<(String, String)> {
     let ticks: Vec<&str> = line.split('`').skip(1).step_by(2).collect();
-    let pair = ticks.iter().rev().find(|t| t.contains('='))?;
+    let pair = match ticks.iter().rev().find(|t| t.contains('=')) {
+        Some(p) => *p,
+        None => {
+            let t = line.trim_end().strip_suffix(')')?;
+            &t[t.rfind('(')? + 1..]
+        }
+    };
     let (q, a) = pair.split_once('=')?;
-    Some((q.trim().to_string(), a.trim().to_string()))
+    let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    (ok(q.trim()) && ok(a.trim())).then(|| (q.trim().to_string(), a.trim().to_string()))
+}
+
+/// The value of an identifier line of a report (`- \`id\``,
+/// `  Correlation ID: id`) without its label, which is the report's own
+/// words; `None` for a label alone, an empty value (`- -`) or the apps.
+fn identifier_value(line: &str) -> Option<String> {
+    let t = line.trim().trim_start_matches("- ").replace(['`', '*'], "");
+    let mut value = t.trim();
+    // The apps are ids the report read from the input's own words.
+    if both(L.apps).iter().any(|a| value.starts_with(a)) {
+        return None;
+    }
+    for label in [L.correlation, L.request, L.trace, L.timestamp]
+        .into_iter()
+        .flat_map(both)
+    {
+        if let Some(rest) = value.strip_prefix(label) {
+            let rest = rest.strip_prefix('s').unwrap_or(rest);
+            if rest.trim().is_empty() {
+                return None;
+            }
+            if let Some(v) = rest.strip_prefix([':', '：']) {
+                value = v.trim();
+                break;
+            }
+        }
+    }
+    (!value.is_empty() && value != "-").then(|| value.to_string())
 }
 
 /// The lines of earlier m365doctor reports in a text, or `None` when there
@@ -571,8 +638,9 @@ fn own_report_lines(text: &str) -> Option<ReportLines> {
                 if let Some(q) = quoted_evidence(line) {
                     LineKind::Evidence(q)
                 } else {
-                    // The values stay: they are the input's own identifiers.
-                    LineKind::Evidence(t.trim_start_matches("- ").replace('`', ""))
+                    // The values stay: they are the input's own identifiers;
+                    // the labels are the report's words.
+                    identifier_value(t).map_or(LineKind::Generated, LineKind::Identifier)
                 }
             }
             Section::Answers => {

@@ -163,13 +163,21 @@ pub(crate) fn words_of(texts: &[(&str, &str)]) -> Words {
     Words { text, notes }
 }
 
+/// The weight of a broker error's evidence beside an operating-system root cause.
+const BROKER_BESIDE_ROOT: f64 = 0.6;
+
 /// The evidence a case gives the model besides the words: its codes (with
 /// their confidence), its recognised dialog texts (with their score), its
 /// dsregcmd findings (errors count more than warnings) and the sign-in
 /// event ids of Windows' logs. Training reads the same (tools/train-understand).
 pub fn evidence(case: &Case) -> Vec<Evidence> {
     let mut out = Vec::new();
+    // A broker error beside the operating system's network, proxy or clock
+    // failure is that failure as the broker saw it (0xCAA70004 beside
+    // 0x80072EE7): it counts less than the root cause.
+    let os_root = case.findings.iter().any(crate::rank::is_os_root);
     for f in &case.findings {
+        let explained = os_root && f.interpretation.kind == m365doctor_codes::Kind::Caa;
         out.push(Evidence {
             kind: EvidenceKind::Code,
             label: f.interpretation.normalized.clone(),
@@ -178,7 +186,11 @@ pub fn evidence(case: &Case) -> Vec<Evidence> {
                 .interpretation
                 .layer
                 .or_else(|| f.entry.as_ref().and_then(|e| e.layer())),
-            weight: f.confidence,
+            weight: if explained {
+                f.confidence * BROKER_BESIDE_ROOT
+            } else {
+                f.confidence
+            },
         });
     }
     for s in &case.symptoms {
