@@ -150,6 +150,9 @@ pub struct Understanding {
     base_none: f64,
     matched_words: Vec<Vec<String>>,
     evidence: Vec<Evidence>,
+    /// The text's Japanese characters in order (a gap between runs as
+    /// `' '`), to show matched bigrams as the phrases they come from.
+    japanese: Vec<char>,
 }
 
 /// The model with its index and entries.
@@ -412,6 +415,7 @@ impl<'k> Engine<'k> {
             base_none,
             matched_words: words,
             evidence: query.evidence.to_vec(),
+            japanese: japanese_chars(query.text),
         };
         self.rank(&mut u);
         u
@@ -489,6 +493,12 @@ impl<'k> Engine<'k> {
             }
         }
         let mut words: Vec<String> = u.matched_words[k].clone();
+        // Japanese bigrams ("サイ", "イン", "ンで") are shown as the phrases
+        // of the text they cover ("サインインで"), longest first.
+        let (bigrams, latin): (Vec<String>, Vec<String>) = words
+            .into_iter()
+            .partition(|w| w.chars().count() == 2 && w.chars().all(is_japanese));
+        words = latin;
         words.sort_by_key(|w| {
             let term = text::tokenize(w)
                 .first()
@@ -498,7 +508,11 @@ impl<'k> Engine<'k> {
             std::cmp::Reverse((idf * 1000.0) as i64)
         });
         words.dedup();
-        words.truncate(8);
+        let mut phrases = japanese_phrases(&u.japanese, &bigrams);
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
+        phrases.truncate(4);
+        words.truncate(8 - phrases.len());
+        words.extend(phrases);
         if !words.is_empty() {
             reasons.push(Reason::Words(words));
         }
@@ -679,4 +693,79 @@ impl Params {
     pub fn generated_fit() -> bool {
         generated::WEIGHTS.len() == Layout::size()
     }
+}
+
+fn is_japanese(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF66}'..='\u{FF9F}')
+}
+
+/// The Japanese characters of a text in their matching form, a `' '`
+/// between runs.
+fn japanese_chars(text: &str) -> Vec<char> {
+    let canonical = text::canonical(text);
+    let mut out = Vec::new();
+    for c in canonical.chars() {
+        if is_japanese(c) {
+            out.push(c);
+        } else if out.last().is_some_and(|&l| l != ' ') {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// The stretches of `japanese` covered by the matched `bigrams`, each once.
+fn japanese_phrases(japanese: &[char], bigrams: &[String]) -> Vec<String> {
+    if bigrams.is_empty() {
+        return Vec::new();
+    }
+    let pairs: std::collections::HashSet<(char, char)> = bigrams
+        .iter()
+        .filter_map(|b| {
+            let mut c = b.chars();
+            Some((c.next()?, c.next()?))
+        })
+        .collect();
+    let mut covered = vec![false; japanese.len()];
+    for (i, w) in japanese.windows(2).enumerate() {
+        if pairs.contains(&(w[0], w[1])) {
+            covered[i] = true;
+            covered[i + 1] = true;
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |run: &mut Vec<char>| {
+        let phrase: String = trim_particles(run).iter().collect();
+        if !phrase.is_empty() && !out.contains(&phrase) {
+            out.push(phrase);
+        }
+        run.clear();
+    };
+    let mut current: Vec<char> = Vec::new();
+    for (c, on) in japanese.iter().zip(&covered) {
+        if *on && *c != ' ' {
+            current.push(*c);
+        } else if !current.is_empty() {
+            push(&mut current);
+        }
+    }
+    if !current.is_empty() {
+        push(&mut current);
+    }
+    out
+}
+
+/// A phrase without the particle a bigram took along at either end
+/// ("にサインインで" -> "サインイン"): one hiragana next to kanji or katakana.
+fn trim_particles(run: &[char]) -> &[char] {
+    let hiragana = |c: char| ('\u{3041}'..='\u{309F}').contains(&c);
+    let mut run = run;
+    if run.len() >= 3 && hiragana(run[0]) && !hiragana(run[1]) {
+        run = &run[1..];
+    }
+    let n = run.len();
+    if n >= 3 && hiragana(run[n - 1]) && !hiragana(run[n - 2]) {
+        run = &run[..n - 1];
+    }
+    run
 }
