@@ -1,0 +1,559 @@
+//! Codes in context: which program printed a line, and what that and the
+//! code's own structure say about the layer of a code that no table gives
+//! one.
+//!
+//! A code that the curated tables, the Windows headers' names or its
+//! facility place in a layer keeps that layer. One that none of them place
+//! (`E_FAIL`, a COM class error, `ERROR_ACCESS_DENIED` wrapped in an
+//! HRESULT, an unnamed `NTE` value) still says something through where it
+//! was printed: a line of the Windows token broker or of the MSAL runtime
+//! that drives it points at the broker, a Git Credential Manager line at its
+//! credential store or at the broker depending on how it signs in, a PAM or
+//! identity-broker line on Linux at the Linux broker. Such a layer is
+//! weaker evidence than a code's own, and [`LayerHint::factor`] says how much
+//! weaker; [`LayerHint::reason`] says why, in both languages.
+
+use crate::interpret::{Interpretation, Kind, Structure};
+use crate::layer::Layer;
+use crate::text::{Message, Text};
+use std::sync::LazyLock;
+
+/// A program or log whose lines carry sign-in codes, recognised by the
+/// marks it leaves on them (module names, log prefixes, commands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Source {
+    /// The Windows token broker: Web Account Manager and the MSAL runtime
+    /// (`msalruntime`) that apps use to reach it (`[MSAL:0003]`,
+    /// `[WamBroker]`, `msal.broker`, `WAM Error`, `TokenBroker`).
+    WindowsBroker,
+    /// Microsoft Identity Broker on Linux and the apps that use it
+    /// (`microsoft-identity-broker`, `intune-portal`, OneAuth).
+    LinuxBroker,
+    /// A PAM module and the identity daemon behind it on Linux
+    /// (`pam_himmelblau`, `himmelblaud`, `sssd`, `aad-tool`).
+    LinuxPam,
+    /// Git Credential Manager signing in through the operating system's broker.
+    GcmBroker,
+    /// Git Credential Manager keeping credentials in its own store.
+    GcmStore,
+    /// Git Credential Manager, the text not saying how it signs in.
+    Gcm,
+    AzureCli,
+    AzurePowerShell,
+    GraphPowerShell,
+    /// An MSAL library without the broker (`msal.application`, `MsalServiceException`).
+    Msal,
+    /// A browser's address bar: the OAuth error in a redirect URL.
+    BrowserRedirect,
+}
+
+impl Source {
+    const ALL: [Source; 11] = [
+        Source::WindowsBroker,
+        Source::LinuxBroker,
+        Source::LinuxPam,
+        Source::GcmBroker,
+        Source::GcmStore,
+        Source::Gcm,
+        Source::AzureCli,
+        Source::AzurePowerShell,
+        Source::GraphPowerShell,
+        Source::Msal,
+        Source::BrowserRedirect,
+    ];
+
+    /// A stable id (JSON, tests).
+    pub fn id(self) -> &'static str {
+        match self {
+            Source::WindowsBroker => "windows-broker",
+            Source::LinuxBroker => "linux-broker",
+            Source::LinuxPam => "linux-pam",
+            Source::GcmBroker => "gcm-broker",
+            Source::GcmStore => "gcm-store",
+            Source::Gcm => "gcm",
+            Source::AzureCli => "azure-cli",
+            Source::AzurePowerShell => "azure-powershell",
+            Source::GraphPowerShell => "graph-powershell",
+            Source::Msal => "msal",
+            Source::BrowserRedirect => "browser-redirect",
+        }
+    }
+
+    pub fn label(self) -> Text {
+        match self {
+            Source::WindowsBroker => Text::new(
+                "the Windows token broker (WAM and the MSAL runtime)",
+                "Windows のトークン ブローカー (WAM と MSAL ランタイム)",
+            ),
+            Source::LinuxBroker => Text::new(
+                "Microsoft Identity Broker on Linux",
+                "Linux 版 Microsoft Identity Broker",
+            ),
+            Source::LinuxPam => Text::new(
+                "a PAM module and its identity daemon on Linux",
+                "Linux の PAM モジュールと ID デーモン",
+            ),
+            Source::GcmBroker => Text::new(
+                "Git Credential Manager signing in through the broker",
+                "ブローカー経由でサインインする Git Credential Manager",
+            ),
+            Source::GcmStore => Text::new(
+                "Git Credential Manager and its credential store",
+                "Git Credential Manager とその資格情報ストア",
+            ),
+            Source::Gcm => Text::new("Git Credential Manager", "Git Credential Manager"),
+            Source::AzureCli => Text::new("Azure CLI", "Azure CLI"),
+            Source::AzurePowerShell => Text::new("Azure PowerShell", "Azure PowerShell"),
+            Source::GraphPowerShell => {
+                Text::new("Microsoft Graph PowerShell", "Microsoft Graph PowerShell")
+            }
+            Source::Msal => Text::new("an MSAL library", "MSAL ライブラリ"),
+            Source::BrowserRedirect => {
+                Text::new("a browser redirect URL", "ブラウザーのリダイレクト URL")
+            }
+        }
+    }
+
+    fn bit(self) -> u16 {
+        1 << self as u16
+    }
+}
+
+/// A set of [`Source`]s, as found on a line or in a whole text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Sources(u16);
+
+impl Sources {
+    pub const NONE: Sources = Sources(0);
+
+    pub fn contains(self, s: Source) -> bool {
+        self.0 & s.bit() != 0
+    }
+
+    pub fn insert(&mut self, s: Source) {
+        self.0 |= s.bit();
+    }
+
+    pub fn union(self, other: Sources) -> Sources {
+        Sources(self.0 | other.0)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Source> {
+        Source::ALL.into_iter().filter(move |s| self.contains(*s))
+    }
+
+    /// The one source that decides the layer of a code printed here: Git
+    /// Credential Manager in the mode the text names (its broker mode when
+    /// a broker's marks are there too), then the brokers, then PAM, then
+    /// the tools that call them.
+    pub fn main(self) -> Option<Source> {
+        let has = |s| self.contains(s);
+        let gcm = has(Source::Gcm) || has(Source::GcmBroker) || has(Source::GcmStore);
+        if gcm {
+            return Some(
+                if has(Source::GcmBroker) || has(Source::WindowsBroker) || has(Source::LinuxBroker)
+                {
+                    Source::GcmBroker
+                } else if has(Source::GcmStore) {
+                    Source::GcmStore
+                } else {
+                    Source::Gcm
+                },
+            );
+        }
+        [
+            Source::LinuxBroker,
+            Source::WindowsBroker,
+            Source::LinuxPam,
+            Source::AzurePowerShell,
+            Source::GraphPowerShell,
+            Source::AzureCli,
+            Source::Msal,
+            Source::BrowserRedirect,
+        ]
+        .into_iter()
+        .find(|s| has(*s))
+    }
+}
+
+/// The marks each source leaves, matched without regard to ASCII case.
+/// Each is specific enough that a line of another program does not carry it.
+const MARKERS: &[(&str, Source)] = &[
+    // MSAL runtime and WAM on Windows (the MSAL runtime's thread tag
+    // `[MSAL:0003]` is also printed on Linux: the Linux broker's own marks
+    // then take precedence in `Sources::main`).
+    ("msalruntime", Source::WindowsBroker),
+    ("msal runtime", Source::WindowsBroker),
+    ("[msal:0", Source::WindowsBroker),
+    ("msal.broker", Source::WindowsBroker),
+    ("wambroker", Source::WindowsBroker),
+    ("wam broker", Source::WindowsBroker),
+    ("runtimebroker", Source::WindowsBroker),
+    ("wamadapters", Source::WindowsBroker),
+    ("wam error", Source::WindowsBroker),
+    ("wam_", Source::WindowsBroker),
+    ("web account manager", Source::WindowsBroker),
+    ("webaccountmanager", Source::WindowsBroker),
+    ("tokenbroker", Source::WindowsBroker),
+    ("brokerplugin", Source::WindowsBroker),
+    ("microsoft-windows-aad", Source::WindowsBroker),
+    ("unknown_broker_error", Source::WindowsBroker),
+    ("broker_error_location", Source::WindowsBroker),
+    ("api_error_code", Source::WindowsBroker),
+    ("api_error_tag", Source::WindowsBroker),
+    ("statusinternal::", Source::WindowsBroker),
+    ("signininteractively", Source::WindowsBroker),
+    ("acquiretokensilently", Source::WindowsBroker),
+    // Microsoft Identity Broker on Linux and its clients.
+    ("microsoft-identity-broker", Source::LinuxBroker),
+    ("microsoft-identity-device-broker", Source::LinuxBroker),
+    ("linux_devicebroker", Source::LinuxBroker),
+    ("identity-broker", Source::LinuxBroker),
+    ("intune-portal", Source::LinuxBroker),
+    ("oneauth", Source::LinuxBroker),
+    ("linuxbroker", Source::LinuxBroker),
+    ("com.microsoft.identity", Source::LinuxBroker),
+    // PAM and the identity daemons behind it.
+    ("pam_", Source::LinuxPam),
+    ("himmelblau", Source::LinuxPam),
+    ("sssd", Source::LinuxPam),
+    ("aad-tool", Source::LinuxPam),
+    ("authd", Source::LinuxPam),
+    ("pam authenticate", Source::LinuxPam),
+    // Git Credential Manager, and what says how it signs in.
+    ("git-credential-manager", Source::Gcm),
+    ("git credential manager", Source::Gcm),
+    ("credential-manager-core", Source::Gcm),
+    ("gcm_trace", Source::Gcm),
+    ("gcm.exe", Source::Gcm),
+    ("credential.azrepos", Source::Gcm),
+    ("ftauthentication.cs", Source::Gcm),
+    ("gettokenforuserasync", Source::Gcm),
+    ("using broker", Source::GcmBroker),
+    ("msauthusebroker", Source::GcmBroker),
+    ("gcm_msauth_usebroker", Source::GcmBroker),
+    ("gcm_credential_store", Source::GcmStore),
+    ("credentialstore", Source::GcmStore),
+    ("credential store", Source::GcmStore),
+    ("secretservice", Source::GcmStore),
+    ("wincredman", Source::GcmStore),
+    ("dpapi", Source::GcmStore),
+    ("gpg", Source::GcmStore),
+    // Azure CLI, Azure PowerShell, Microsoft Graph PowerShell.
+    ("az login", Source::AzureCli),
+    ("azure cli", Source::AzureCli),
+    ("azure-cli", Source::AzureCli),
+    ("cli.azure.cli", Source::AzureCli),
+    ("azclierror", Source::AzureCli),
+    ("connect-azaccount", Source::AzurePowerShell),
+    ("az.accounts", Source::AzurePowerShell),
+    ("azure powershell", Source::AzurePowerShell),
+    ("connect-mggraph", Source::GraphPowerShell),
+    ("microsoft.graph.authentication", Source::GraphPowerShell),
+    // MSAL libraries.
+    ("msal.application", Source::Msal),
+    ("msalclientexception", Source::Msal),
+    ("msalserviceexception", Source::Msal),
+    ("msaluirequiredexception", Source::Msal),
+    ("@azure/msal", Source::Msal),
+    ("msal4j", Source::Msal),
+    ("msal.net", Source::Msal),
+    // A redirect URL with the OAuth error in its query or fragment.
+    ("error_description=", Source::BrowserRedirect),
+    ("?error=", Source::BrowserRedirect),
+    ("&error=", Source::BrowserRedirect),
+    ("#error=", Source::BrowserRedirect),
+];
+
+static MARKER_MATCHER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(MARKERS.iter().map(|(m, _)| m))
+        .expect("a few dozen short constant patterns")
+});
+
+/// The sources whose marks a text (a line or a whole input) carries.
+pub fn sources_in(text: &str) -> Sources {
+    let mut found = Sources::NONE;
+    for m in MARKER_MATCHER.find_overlapping_iter(text) {
+        found.insert(MARKERS[m.pattern().as_usize()].1);
+    }
+    found
+}
+
+/// Where a [`LayerHint`]'s layer comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HintBasis {
+    /// The code's own layer (curated table, header name, wrapped code,
+    /// facility or AADSTS range), as `explain` gives it.
+    Code,
+    /// The code's structure: a group of Win32 errors or a facility that no
+    /// single name places (`WSAEHOSTUNREACH`, an unnamed `NTE` value).
+    Structure,
+    /// The code's meaning read in the program that printed it (access
+    /// denied in a credential store, an RPC server the broker needs).
+    Meaning,
+    /// Only the program that printed it; the code itself is generic
+    /// (`E_FAIL`, a COM class error) or unknown.
+    Source,
+}
+
+impl HintBasis {
+    pub fn id(self) -> &'static str {
+        match self {
+            HintBasis::Code => "code",
+            HintBasis::Structure => "structure",
+            HintBasis::Meaning => "meaning",
+            HintBasis::Source => "source",
+        }
+    }
+}
+
+/// The layer a code points at in its context, how strongly, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerHint {
+    pub layer: Layer,
+    /// The share of the finding's confidence that goes to this layer: 1 for
+    /// the code's own layer, less for one read from structure or context.
+    pub factor: f64,
+    pub basis: HintBasis,
+    /// The program whose line it was, when that counted.
+    pub source: Option<Source>,
+    pub reason: Message,
+}
+
+/// How much less a source counts when only other lines of the text carry
+/// its marks, not the code's own line.
+const ELSEWHERE: f64 = 0.75;
+
+/// The layer of a decoded code in its context: `line` are the sources
+/// marked on the code's own line, `text` those of the whole input.
+pub fn layer_hint(i: &Interpretation, line: Sources, text: Sources) -> Option<LayerHint> {
+    if let Some(layer) = i.layer {
+        return Some(LayerHint {
+            layer,
+            factor: 1.0,
+            basis: HintBasis::Code,
+            source: None,
+            reason: i.reason.clone(),
+        });
+    }
+    let code = display(i);
+    if let Some((layer, what)) = structure_layer(i) {
+        return Some(LayerHint {
+            layer,
+            factor: 0.7,
+            basis: HintBasis::Structure,
+            source: None,
+            reason: Message::new(
+                format!(
+                    "No table gives {code} a layer of its own; {} points at {}.",
+                    what.en,
+                    layer.label().en
+                ),
+                format!(
+                    "{code} に固有のレイヤーはありませんが、{}ため「{}」が考えられます。",
+                    what.ja,
+                    layer.label().ja
+                ),
+            ),
+        });
+    }
+    let source = line.union(text).main()?;
+    let on_line = line.main() == Some(source)
+        || (matches!(source, Source::GcmBroker | Source::GcmStore) && line.contains(Source::Gcm));
+    let place = if on_line { 1.0 } else { ELSEWHERE };
+    let (layer, factor, basis, why) = source_layer(i, source)?;
+    let label = source.label();
+    let (where_en, where_ja) = if on_line {
+        ("on a line of", "の行に出力されています")
+    } else {
+        ("in a text from", "のテキストに含まれています")
+    };
+    Some(LayerHint {
+        layer,
+        factor: factor * place,
+        basis,
+        source: Some(source),
+        reason: Message::new(
+            format!(
+                "No table gives {code} a layer of its own; it was printed {where_en} {}, and {} points at {}.",
+                label.en,
+                why.en,
+                layer.label().en
+            ),
+            format!(
+                "{code} に固有のレイヤーはありません。{}{where_ja}。{}ため「{}」が考えられます。",
+                label.ja,
+                why.ja,
+                layer.label().ja
+            ),
+        ),
+    })
+}
+
+/// `0x80004005 (E_FAIL)`, `AADSTS50999`.
+fn display(i: &Interpretation) -> String {
+    match i.names.first() {
+        Some(n) => format!("{} ({})", i.normalized, n.name),
+        None => i.normalized.clone(),
+    }
+}
+
+/// The Win32 error a value carries: itself when small, the low word of an
+/// HRESULT_FROM_WIN32 value.
+fn win32_code(i: &Interpretation) -> Option<u32> {
+    match (&i.structure, i.kind) {
+        (Structure::Small { code, .. }, Kind::Win32) => Some(*code),
+        (Structure::HResult { fields, .. }, _) if fields.facility == 7 && fields.severity == 1 => {
+            Some(u32::from(fields.code))
+        }
+        _ => None,
+    }
+}
+
+/// Win32 errors of reachability whose names carry none of the words
+/// `crate::interpret` reads a layer from (`WSAEHOSTUNREACH`, `WSATRY_AGAIN`).
+fn is_reachability_error(code: u32) -> bool {
+    matches!(code,
+        // ERROR_NETWORK_UNREACHABLE, ERROR_HOST_UNREACHABLE,
+        // ERROR_PROTOCOL_UNREACHABLE, ERROR_PORT_UNREACHABLE.
+        1231..=1234
+        // ERROR_BAD_NETPATH, ERROR_NETNAME_DELETED, ERROR_REM_NOT_LIST,
+        // ERROR_BAD_NET_NAME, ERROR_NO_NET_OR_BAD_PATH, ERROR_NO_NETWORK.
+        | 53 | 64 | 51 | 67 | 1203 | 1222
+        // Winsock: network down or unreachable, connection reset or
+        // aborted, timed out, refused, host down or unreachable.
+        | 10050..=10054 | 10060 | 10061 | 10064 | 10065
+        // WSAHOST_NOT_FOUND, WSATRY_AGAIN, WSANO_RECOVERY, WSANO_DATA.
+        | 11001..=11004)
+}
+
+/// Windows services and RPC endpoints that did not answer: for a broker,
+/// its own service (TokenBroker, the AAD plug-in's host) not running.
+fn is_service_unreachable(code: u32) -> bool {
+    matches!(
+        code,
+        // ERROR_SERVICE_DISABLED, ERROR_SERVICE_NOT_ACTIVE, RPC_S_UNKNOWN_IF,
+        // RPC_S_SERVER_UNAVAILABLE, RPC_S_SERVER_TOO_BUSY, RPC_S_CALL_FAILED,
+        // EPT_S_NOT_REGISTERED.
+        1058 | 1062 | 1717 | 1722 | 1723 | 1726 | 1753
+    )
+}
+
+/// Names of generic COM and RPC failures: they say that a component
+/// failed, not which.
+fn is_generic_com(i: &Interpretation) -> bool {
+    const GENERIC: &[&str] = &[
+        "E_FAIL",
+        "E_UNEXPECTED",
+        "E_NOTIMPL",
+        "E_NOINTERFACE",
+        "E_POINTER",
+        "E_ABORT",
+        "E_HANDLE",
+        "E_OUTOFMEMORY",
+        "E_INVALIDARG",
+    ];
+    const PREFIXES: &[&str] = &[
+        "CO_E_", "CLASS_E_", "REGDB_E_", "RPC_E_", "OLE_E_", "DISP_E_",
+    ];
+    i.kind == Kind::HResult
+        && i.names
+            .iter()
+            .any(|n| GENERIC.contains(&n.name) || PREFIXES.iter().any(|p| n.name.starts_with(p)))
+}
+
+/// A layer from the code's structure alone, when no name or facility
+/// rule of `crate::interpret` gave one.
+fn structure_layer(i: &Interpretation) -> Option<(Layer, Text)> {
+    if let Some(code) = win32_code(i) {
+        if is_reachability_error(code) {
+            return Some((
+                Layer::Network,
+                Text::new(
+                    "its Win32 error says a host or network could not be reached",
+                    "Win32 エラーがホストまたはネットワークに到達できないことを示している",
+                ),
+            ));
+        }
+    }
+    if let Structure::HResult { fields, .. } = &i.structure {
+        // FACILITY_SSPI 0x8009: the NTE_ values of the key storage providers
+        // start at 0x80090001; the named ones carry NTE_ already.
+        if fields.severity == 1 && fields.facility == 9 && (1..0x100).contains(&fields.code) {
+            return Some((
+                Layer::Tpm,
+                Text::new(
+                    "its value is in the key storage providers' NTE range (0x800900xx)",
+                    "値がキー記憶域プロバイダーの NTE の範囲 (0x800900xx) にある",
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// The layer a code without one points at, given the program that printed
+/// it: (layer, factor, basis, why).
+fn source_layer(i: &Interpretation, source: Source) -> Option<(Layer, f64, HintBasis, Text)> {
+    let broker = matches!(
+        source,
+        Source::WindowsBroker | Source::LinuxBroker | Source::GcmBroker
+    );
+    let win32 = win32_code(i);
+    if broker && win32.is_some_and(is_service_unreachable) {
+        return Some((
+            Layer::WamBroker,
+            0.6,
+            HintBasis::Meaning,
+            Text::new(
+                "a service or RPC endpoint that the broker calls did not answer, which",
+                "ブローカーが呼び出すサービスまたは RPC エンドポイントが応答していない",
+            ),
+        ));
+    }
+    if win32 == Some(5) {
+        let (layer, en, ja) = match source {
+            Source::GcmStore | Source::Gcm => (
+                Layer::CredentialStore,
+                "access to the stored credentials was denied, which",
+                "保存された資格情報へのアクセスが拒否されている",
+            ),
+            _ if broker || source == Source::LinuxPam => (
+                Layer::WamBroker,
+                "the broker was denied access to its own data or to the account, which",
+                "ブローカーが自身のデータまたはアカウントへのアクセスを拒否されている",
+            ),
+            _ => return None,
+        };
+        return Some((layer, 0.55, HintBasis::Meaning, Text::new(en, ja)));
+    }
+    let generic = is_generic_com(i);
+    let (layer, factor) = match source {
+        Source::WindowsBroker | Source::LinuxBroker => (Layer::WamBroker, 0.5),
+        Source::GcmBroker => (Layer::WamBroker, 0.45),
+        Source::LinuxPam => (Layer::WamBroker, 0.4),
+        Source::GcmStore => (Layer::CredentialStore, 0.45),
+        Source::Gcm => (Layer::CredentialStore, 0.3),
+        _ => return None,
+    };
+    let why = if generic {
+        Text::new(
+            "the code is a generic COM or RPC failure, so only the program that printed it says where it failed, which",
+            "コード自体は汎用の COM または RPC のエラーで、どこで失敗したかは出力したプログラムからしか分からない",
+        )
+    } else {
+        Text::new(
+            "the program that printed it",
+            "このプログラムが出力したコードである",
+        )
+    };
+    // A generic failure says less than an unknown specific code.
+    let factor = if generic { factor - 0.1 } else { factor };
+    Some((layer, factor, HintBasis::Source, why))
+}
