@@ -8,8 +8,9 @@
 //! `[1001]` after "Something went wrong", `Status: 0x80000005`). Versions,
 //! dates, times, ports, sizes, line numbers and GUID fragments are not codes.
 
-use m365doctor_codes::grammar::{self, CodeToken, Form};
-use m365doctor_codes::structure::{is_caa, HResultFields, NtStatusFields};
+use m365doctor_codes::context::{self, Sources};
+use m365doctor_codes::grammar::{self, CodeToken, Form, Reading};
+use m365doctor_codes::structure::{aadsts_range, is_caa, HResultFields, NtStatusFields};
 use m365doctor_codes::tables::{self, NameKind};
 
 /// How a code was written, which bounds how sure we are that it is one.
@@ -29,6 +30,9 @@ pub struct FoundCode {
     pub token: CodeToken,
     pub line: usize,
     pub certainty: Certainty,
+    /// The programs whose marks the code's line carries (the MSAL runtime,
+    /// Git Credential Manager, a PAM daemon, …): see `m365doctor_codes::context`.
+    pub sources: Sources,
 }
 
 /// A labelled identifier or time stamp.
@@ -56,6 +60,8 @@ pub struct Extracted {
     /// (event id, line) for lines that name an event of the AAD or device
     /// registration logs.
     pub events: Vec<(u32, usize)>,
+    /// The programs whose marks any line of the text carries.
+    pub sources: Sources,
     /// The ids already in `ids`: a log with a new correlation id on every
     /// line must not be read in quadratic time.
     seen_ids: std::collections::HashSet<(IdKind, String)>,
@@ -88,9 +94,10 @@ pub(crate) const LABELS: &[&str] = &[
     "failure",
     "suberror",
     "sub-error",
+    "error_codes",
+    "ntstatus",
     "exit",
     "returned",
-    "tag",
     "number",
     "no",
 ];
@@ -334,13 +341,21 @@ fn could_be_code(word: &str) -> bool {
     digits(b) || (3..=8).contains(&b.len()) && b.iter().all(u8::is_ascii_hexdigit)
 }
 
-/// A 32-bit value with a meaning anyone would recognise as an error code.
+/// A 32-bit value with a meaning anyone would recognise as an error code:
+/// named, curated, a CAA code, or a named Win32 error wrapped by
+/// HRESULT_FROM_WIN32 (`0x80070520`, which the headers name only as
+/// ERROR_NO_SUCH_LOGON_SESSION = 1312).
 fn known_wide(v: u32) -> bool {
     is_caa(v)
         || !tables::curated(v).is_empty()
         || tables::win_names(v)
             .iter()
             .any(|n| matches!(n.kind, NameKind::HResult | NameKind::NtStatus))
+        || (v >> 16 == 0x8007
+            && v & 0xFFFF != 0
+            && tables::win_names(v & 0xFFFF)
+                .iter()
+                .any(|n| n.kind == NameKind::Win32))
 }
 
 /// A failure value by layout, known or not.
@@ -428,9 +443,127 @@ fn classify(word: &str, is_labelled: bool) -> Option<Certainty> {
     }
 }
 
+/// Words after which a number is an identifier or a tag, never a code:
+/// `Tag: 0x2339e4e3`, `Internal Error Code: 557973641` (the same tag in
+/// decimal), `PID 4412`, `thread_id: 28`, and the values of telemetry keys
+/// that hold tags (`Key: broker_error_location, Value: 7rhah`).
+fn names_no_code(prev: [&str; 3]) -> bool {
+    let is = |w: &str, list: &[&str]| {
+        let w = w.trim_matches(['.', '-', '/', '_']);
+        list.iter().any(|l| w.eq_ignore_ascii_case(l))
+    };
+    const IDS: &[&str] = &[
+        "tag",
+        "tags",
+        "pid",
+        "tid",
+        "uid",
+        "thread",
+        "threadid",
+        "thread_id",
+        "processid",
+        "process_id",
+        "internalerrorcode",
+        "internal_error_code",
+    ];
+    if is(prev[0], IDS) {
+        return true;
+    }
+    if is(prev[0], &["code"]) && is(prev[1], &["error"]) && is(prev[2], &["internal"]) {
+        return true;
+    }
+    let key = prev[1].to_ascii_lowercase();
+    is(prev[0], &["value"])
+        && [
+            "tag", "tags", "location", "duration", "count", "size", "time",
+        ]
+        .iter()
+        .any(|end| key.ends_with(end))
+}
+
+/// A word whose shape the prefilter always lets through (eight digits or
+/// more, a sign, `0x`): only those may take a label the prefilter does not
+/// know.
+fn is_wide_word(word: &str) -> bool {
+    let b = word.as_bytes();
+    b.len() >= 8 || b[0] == b'-' || (b.len() > 2 && b[0] == b'0' && (b[1] | 0x20) == b'x')
+}
+
+/// `api_error_code: -2147023584`, `Key: api_error_code, Value: 3399614467`:
+/// the key names an error code, whatever its prefix.
+fn labelled_by_error_key(prev: [&str; 3]) -> bool {
+    let ends = |w: &str| {
+        let w = w.to_ascii_lowercase();
+        ["error_code", "errorcode", "error_codes", "errorcodes"]
+            .iter()
+            .any(|e| w.ends_with(e))
+    };
+    ends(prev[0]) || (prev[0].eq_ignore_ascii_case("value") && ends(prev[1]))
+}
+
+/// Words that identity libraries and Entra's own pages print right before a
+/// bare Entra error number (`error_codes: [50126]`, `AADSTSError { code:
+/// 16000`, `Sign-in error code 50126`).
+fn is_entra_label(prev: [&str; 3]) -> bool {
+    let is = |w: &str, l: &str| w.trim_matches(['.', '-', '/', '_']).eq_ignore_ascii_case(l);
+    is(prev[0], "error_codes")
+        || is(prev[0], "errorcodes")
+        || (is(prev[0], "code") && prev[1].eq_ignore_ascii_case("AADSTSError"))
+        || (is(prev[0], "code") && is(prev[1], "error") && is(prev[2], "sign-in"))
+}
+
+/// What a line says that makes a bare number next to an error label an
+/// Entra error rather than another program's: the service, its protocol
+/// errors or its error page.
+fn mentions_entra(line: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "aadsts",
+        "login.microsoftonline",
+        "login.windows.net",
+        "entra",
+        "azure ad",
+        "azure active directory",
+        "invalid_grant",
+        "interaction_required",
+        "invalid_request",
+        "error_description",
+        "sign-in log",
+        "サインイン ログ",
+    ];
+    let lower = line.to_ascii_lowercase();
+    WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// A five- to seven-digit labelled number read as an Entra error: in a
+/// range of Entra's error reference, named by no Windows header (10054 is
+/// WSAECONNRESET, 12002 a WinINet timeout), and either after an Entra
+/// label or on a line about Entra.
+fn entra_number(line: &str, word: &str, prev: [&str; 3]) -> Option<Certainty> {
+    let v: u32 = word.parse().ok()?;
+    let windows_named = tables::win_names(v).iter().any(|n| {
+        matches!(
+            n.kind,
+            NameKind::Win32 | NameKind::WinInet | NameKind::WinHttp
+        )
+    }) || !tables::curated(v).is_empty();
+    if windows_named || aadsts_range(v).pattern == "other" {
+        return None;
+    }
+    if is_entra_label(prev) {
+        Some(Certainty::Shape)
+    } else if mentions_entra(line) {
+        Some(Certainty::Labelled)
+    } else {
+        None
+    }
+}
+
 /// What a word of a line turned out to be.
 pub enum Hit<'a> {
     Code(&'a str, Certainty),
+    /// A bare number that its label and line make a Microsoft Entra
+    /// (AADSTS) error: `error_codes: [50126]`, `Sign-in error code 50126`.
+    EntraNumber(&'a str, Certainty),
     Event(u32),
 }
 
@@ -471,16 +604,35 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
         {
             continue;
         }
+        // After a tag (the MSAL runtime's `Tag: 0x1f7d734b`, its decimal
+        // `Internal Error Code: 557973641`), a process or a thread id, a
+        // number is never a code.
+        if names_no_code(before_words)
+            && !word
+                .get(..6)
+                .is_some_and(|w| w.eq_ignore_ascii_case("aadsts"))
+        {
+            continue;
+        }
         // A code on a line of its own is a code someone copied on purpose
         // (a dialog's code under its label, a code pasted alone).
         let alone = before.trim().is_empty() && after.trim().is_empty() && word.len() >= 4;
         let is_labelled = if before.trim() == "[" {
             word.len() >= 4 && after.trim() == "]"
         } else {
-            alone || labelled(line, at, before_words)
+            alone
+                || labelled(line, at, before_words)
+                || (is_wide_word(word) && labelled_by_error_key(before_words))
         };
+        let digits = word.bytes().all(|b| b.is_ascii_digit());
+        if is_labelled && digits && (5..=7).contains(&word.len()) {
+            if let Some(certainty) = entra_number(line, word, before_words) {
+                f(Hit::EntraNumber(word, certainty));
+                continue;
+            }
+        }
         // Short all-digit words (ids, sizes, counts) are codes only with a label.
-        if !is_labelled && word.len() <= 8 && word.bytes().all(|b| b.is_ascii_digit()) {
+        if !is_labelled && word.len() <= 8 && digits {
             continue;
         }
         let certainty = if let Some((a, b)) = word.split_once('/') {
@@ -503,25 +655,107 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
 }
 
 fn extract_line(line: &str, n: usize, out: &mut Extracted) {
-    hits(line, |hit| match hit {
-        Hit::Event(event) => out.events.push((event, n)),
-        Hit::Code(word, certainty) => {
-            if let Some(token) = grammar::code_token(word) {
-                out.codes.push(FoundCode {
-                    token,
-                    line: n,
-                    certainty,
-                });
-            }
-        }
-    });
-    json_error_codes(line, n, out);
+    let sources = context::sources_in(line);
+    out.sources = out.sources.union(sources);
+    // Codes are read with look-alike characters folded (`０ｘ８００４０１１Ｄ`,
+    // `0×80070005`, a zero-width space inside a code); ids from the line as it is.
+    let folded = grammar::fold_lookalikes(line);
+    let first = out.codes.len();
+    codes_of_line(&folded, n, sources, first, false, out);
+    // A redirect URL pasted from the address bar carries the error
+    // percent-encoded (`error_description=AADSTS50126%3a+…`,
+    // `error_codes%3D%5B50126%5D`): its codes and ids count too, once.
+    if is_encoded_error(&folded) {
+        let decoded = crate::container::har::percent_decode(&folded);
+        codes_of_line(&decoded, n, sources, first, true, out);
+    }
     ids(line, n, out);
-    // A redirect URL pasted from the address bar carries the error page's
-    // text percent-encoded (`Correlation+ID%3a+…`): its ids count too.
     if line.contains("%3a") || line.contains("%3A") {
         ids(&crate::container::har::percent_decode(line), n, out);
     }
+}
+
+/// Whether a line holds a percent-encoded OAuth error (query or fragment of
+/// a redirect URL, a logged request) whose codes only decoding shows.
+fn is_encoded_error(line: &str) -> bool {
+    (line.contains('%') || line.contains('+'))
+        && (line.contains("error_description=")
+            || line.contains("error_codes%")
+            || line.contains("error_codes=")
+            || line.contains("%22error_codes"))
+}
+
+/// The codes of one line, or of its decoded form (`decoded`). Each hit of
+/// the line itself counts (a code twice is evidence twice); the JSON
+/// `error_codes` array and the decoded URL add only what the line's codes
+/// since `first` do not have yet.
+fn codes_of_line(
+    text: &str,
+    n: usize,
+    sources: Sources,
+    first: usize,
+    decoded: bool,
+    out: &mut Extracted,
+) {
+    let mut found: Vec<FoundCode> = Vec::new();
+    let code = |token, certainty| FoundCode {
+        token,
+        line: n,
+        certainty,
+        sources,
+    };
+    hits(text, |hit| match hit {
+        Hit::Event(event) => {
+            if !out.events.contains(&(event, n)) {
+                out.events.push((event, n));
+            }
+        }
+        Hit::Code(word, certainty) => {
+            if let Some(token) = grammar::code_token(word) {
+                found.push(code(token, certainty));
+            }
+        }
+        Hit::EntraNumber(word, certainty) => {
+            if let Some(token) = entra_token(word) {
+                found.push(code(token, certainty));
+            }
+        }
+    });
+    let own = found.len();
+    json_error_codes(text, n, sources, &mut found);
+    let key = |c: &FoundCode| {
+        c.token
+            .readings
+            .first()
+            .map(|r| (r.value, r.form == Form::Aadsts))
+    };
+    for (k, c) in found.into_iter().enumerate() {
+        if !decoded && k < own {
+            out.codes.push(c);
+            continue;
+        }
+        match out.codes[first..].iter_mut().find(|o| key(o) == key(&c)) {
+            // The array's `AADSTS50126` names the number the word walk read
+            // bare in it (`"error_codes":[50126]`).
+            Some(o) if c.certainty > o.certainty => *o = c,
+            Some(_) => {}
+            None => out.codes.push(c),
+        }
+    }
+}
+
+/// A bare number that its label and line make a Microsoft Entra error
+/// (`error_codes: [50126]`, `Sign-in error code 50126`), as `AADSTS…`.
+fn entra_token(word: &str) -> Option<CodeToken> {
+    let value: u32 = word.parse().ok()?;
+    Some(CodeToken {
+        text: word.to_string(),
+        readings: vec![Reading {
+            value,
+            form: Form::Aadsts,
+        }],
+        sub: None,
+    })
 }
 
 /// `EventID=1098`, `Event ID: 1098`, `イベント ID 1098`.
@@ -547,8 +781,9 @@ fn event_id(line: &str, at: usize, word: &str) -> Option<u32> {
     .then_some(v)
 }
 
-/// AADSTS numbers in JSON: `"error_codes":[50126,50053]`.
-fn json_error_codes(line: &str, n: usize, out: &mut Extracted) {
+/// AADSTS numbers in JSON and in the debug print of a Rust or Python
+/// error: `"error_codes":[50126,50053]`, `error_codes: [70000]`.
+fn json_error_codes(line: &str, n: usize, sources: Sources, out: &mut Vec<FoundCode>) {
     let mut rest = line;
     while let Some(i) = rest.find("error_codes") {
         let after = &rest[i + "error_codes".len()..];
@@ -561,13 +796,14 @@ fn json_error_codes(line: &str, n: usize, out: &mut Extracted) {
             continue;
         }
         for number in after[open + 1..open + close].split(',') {
-            let number = number.trim().trim_matches('"');
+            let number = number.trim().trim_matches(['"', '\'']);
             if let Ok(code) = number.parse::<u32>() {
                 if let Some(token) = grammar::code_token(&format!("AADSTS{code}")) {
-                    out.codes.push(FoundCode {
+                    out.push(FoundCode {
                         token,
                         line: n,
                         certainty: Certainty::Explicit,
+                        sources,
                     });
                 }
             }
