@@ -152,8 +152,7 @@ impl Sources {
     /// the tools that call them.
     pub fn main(self) -> Option<Source> {
         let has = |s| self.contains(s);
-        let gcm = has(Source::Gcm) || has(Source::GcmBroker) || has(Source::GcmStore);
-        if gcm {
+        if has(Source::Gcm) {
             return Some(
                 if has(Source::GcmBroker) || has(Source::WindowsBroker) || has(Source::LinuxBroker)
                 {
@@ -182,91 +181,99 @@ impl Sources {
 
 /// The marks each source leaves, matched without regard to ASCII case.
 /// Each is specific enough that a line of another program does not carry it.
-const MARKERS: &[(&str, Source)] = &[
+const MARKERS: &[(&str, &[Source])] = &[
     // MSAL runtime and WAM on Windows (the MSAL runtime's thread tag
     // `[MSAL:0003]` is also printed on Linux: the Linux broker's own marks
     // then take precedence in `Sources::main`).
-    ("msalruntime", Source::WindowsBroker),
-    ("msal runtime", Source::WindowsBroker),
-    ("[msal:0", Source::WindowsBroker),
-    ("msal.broker", Source::WindowsBroker),
-    ("wambroker", Source::WindowsBroker),
-    ("wam broker", Source::WindowsBroker),
-    ("runtimebroker", Source::WindowsBroker),
-    ("wamadapters", Source::WindowsBroker),
-    ("wam error", Source::WindowsBroker),
-    ("wam_", Source::WindowsBroker),
-    ("web account manager", Source::WindowsBroker),
-    ("webaccountmanager", Source::WindowsBroker),
-    ("tokenbroker", Source::WindowsBroker),
-    ("brokerplugin", Source::WindowsBroker),
-    ("microsoft-windows-aad", Source::WindowsBroker),
-    ("unknown_broker_error", Source::WindowsBroker),
-    ("broker_error_location", Source::WindowsBroker),
-    ("api_error_code", Source::WindowsBroker),
-    ("api_error_tag", Source::WindowsBroker),
-    ("statusinternal::", Source::WindowsBroker),
-    ("signininteractively", Source::WindowsBroker),
-    ("acquiretokensilently", Source::WindowsBroker),
+    ("msalruntime", &[Source::WindowsBroker]),
+    ("msal runtime", &[Source::WindowsBroker]),
+    ("[msal:0", &[Source::WindowsBroker]),
+    ("msal.broker", &[Source::WindowsBroker]),
+    ("wambroker", &[Source::WindowsBroker]),
+    ("wam broker", &[Source::WindowsBroker]),
+    ("runtimebroker", &[Source::WindowsBroker]),
+    ("wamadapters", &[Source::WindowsBroker]),
+    ("wam error", &[Source::WindowsBroker]),
+    ("wam_", &[Source::WindowsBroker]),
+    ("web account manager", &[Source::WindowsBroker]),
+    ("webaccountmanager", &[Source::WindowsBroker]),
+    ("tokenbroker", &[Source::WindowsBroker]),
+    ("brokerplugin", &[Source::WindowsBroker]),
+    ("microsoft-windows-aad", &[Source::WindowsBroker]),
+    ("unknown_broker_error", &[Source::WindowsBroker]),
+    ("broker_error_location", &[Source::WindowsBroker]),
+    ("api_error_code", &[Source::WindowsBroker]),
+    ("api_error_tag", &[Source::WindowsBroker]),
+    ("statusinternal::", &[Source::WindowsBroker]),
+    ("response_status.status_", &[Source::WindowsBroker]),
+    ("signininteractively", &[Source::WindowsBroker]),
+    ("acquiretokensilently", &[Source::WindowsBroker]),
     // Microsoft Identity Broker on Linux and its clients.
-    ("microsoft-identity-broker", Source::LinuxBroker),
-    ("microsoft-identity-device-broker", Source::LinuxBroker),
-    ("linux_devicebroker", Source::LinuxBroker),
-    ("identity-broker", Source::LinuxBroker),
-    ("intune-portal", Source::LinuxBroker),
-    ("oneauth", Source::LinuxBroker),
-    ("linuxbroker", Source::LinuxBroker),
-    ("com.microsoft.identity", Source::LinuxBroker),
+    ("microsoft-identity-broker", &[Source::LinuxBroker]),
+    ("microsoft-identity-device-broker", &[Source::LinuxBroker]),
+    ("linux_devicebroker", &[Source::LinuxBroker]),
+    ("identity-broker", &[Source::LinuxBroker]),
+    ("intune-portal", &[Source::LinuxBroker]),
+    ("oneauth", &[Source::LinuxBroker]),
+    ("linuxbroker", &[Source::LinuxBroker]),
+    ("com.microsoft.identity", &[Source::LinuxBroker]),
     // PAM and the identity daemons behind it.
-    ("pam_", Source::LinuxPam),
-    ("himmelblau", Source::LinuxPam),
-    ("sssd", Source::LinuxPam),
-    ("aad-tool", Source::LinuxPam),
-    ("authd", Source::LinuxPam),
-    ("pam authenticate", Source::LinuxPam),
+    ("pam_", &[Source::LinuxPam]),
+    ("himmelblau", &[Source::LinuxPam]),
+    ("sssd", &[Source::LinuxPam]),
+    ("aad-tool", &[Source::LinuxPam]),
+    ("authd", &[Source::LinuxPam]),
+    ("pam authenticate", &[Source::LinuxPam]),
     // Git Credential Manager, and what says how it signs in.
-    ("git-credential-manager", Source::Gcm),
-    ("git credential manager", Source::Gcm),
-    ("credential-manager-core", Source::Gcm),
-    ("gcm_trace", Source::Gcm),
-    ("gcm.exe", Source::Gcm),
-    ("credential.azrepos", Source::Gcm),
-    ("ftauthentication.cs", Source::Gcm),
-    ("gettokenforuserasync", Source::Gcm),
-    ("using broker", Source::GcmBroker),
-    ("msauthusebroker", Source::GcmBroker),
-    ("gcm_msauth_usebroker", Source::GcmBroker),
-    ("gcm_credential_store", Source::GcmStore),
-    ("credentialstore", Source::GcmStore),
-    ("credential store", Source::GcmStore),
-    ("secretservice", Source::GcmStore),
-    ("wincredman", Source::GcmStore),
-    ("dpapi", Source::GcmStore),
-    ("gpg", Source::GcmStore),
+    ("git-credential-manager", &[Source::Gcm]),
+    ("git credential manager", &[Source::Gcm]),
+    ("credential-manager-core", &[Source::Gcm]),
+    ("gcm_trace", &[Source::Gcm]),
+    ("gcm.exe", &[Source::Gcm]),
+    ("credential.azrepos", &[Source::Gcm]),
+    ("ftauthentication.cs", &[Source::Gcm]),
+    ("gettokenforuserasync", &[Source::Gcm]),
+    ("gitcredentialmanager", &[Source::Gcm]),
+    ("msauthusebroker", &[Source::Gcm, Source::GcmBroker]),
+    ("gcm_credential_store", &[Source::Gcm, Source::GcmStore]),
+    (
+        "credential.credentialstore",
+        &[Source::Gcm, Source::GcmStore],
+    ),
+    ("windowscredentialmanager", &[Source::Gcm, Source::GcmStore]),
+    ("item to store", &[Source::Gcm, Source::GcmStore]),
+    // How it signs in, when a GCM mark is there too.
+    ("using broker", &[Source::GcmBroker]),
+    ("credentialstore", &[Source::GcmStore]),
+    ("credential store", &[Source::GcmStore]),
+    ("secretservice", &[Source::GcmStore]),
+    ("wincredman", &[Source::GcmStore]),
+    ("dpapi", &[Source::GcmStore]),
+    ("gpg", &[Source::GcmStore]),
     // Azure CLI, Azure PowerShell, Microsoft Graph PowerShell.
-    ("az login", Source::AzureCli),
-    ("azure cli", Source::AzureCli),
-    ("azure-cli", Source::AzureCli),
-    ("cli.azure.cli", Source::AzureCli),
-    ("azclierror", Source::AzureCli),
-    ("connect-azaccount", Source::AzurePowerShell),
-    ("az.accounts", Source::AzurePowerShell),
-    ("azure powershell", Source::AzurePowerShell),
-    ("connect-mggraph", Source::GraphPowerShell),
-    ("microsoft.graph.authentication", Source::GraphPowerShell),
+    ("az login", &[Source::AzureCli]),
+    ("azure cli", &[Source::AzureCli]),
+    ("azure-cli", &[Source::AzureCli]),
+    ("cli.azure.cli", &[Source::AzureCli]),
+    ("azclierror", &[Source::AzureCli]),
+    ("connect-azaccount", &[Source::AzurePowerShell]),
+    ("az.accounts", &[Source::AzurePowerShell]),
+    ("azure powershell", &[Source::AzurePowerShell]),
+    ("connect-mggraph", &[Source::GraphPowerShell]),
+    ("microsoft.graph.authentication", &[Source::GraphPowerShell]),
     // MSAL libraries.
-    ("msal.application", Source::Msal),
-    ("msalclientexception", Source::Msal),
-    ("msalserviceexception", Source::Msal),
-    ("msaluirequiredexception", Source::Msal),
-    ("@azure/msal", Source::Msal),
-    ("msal4j", Source::Msal),
-    ("msal.net", Source::Msal),
+    ("msal.application", &[Source::Msal]),
+    ("msalclientexception", &[Source::Msal]),
+    ("msalserviceexception", &[Source::Msal]),
+    ("msaluirequiredexception", &[Source::Msal]),
+    ("@azure/msal", &[Source::Msal]),
+    ("msal4j", &[Source::Msal]),
+    ("msal.net", &[Source::Msal]),
     // A redirect URL with the OAuth error in its query or fragment.
-    ("error_description=", Source::BrowserRedirect),
-    ("?error=", Source::BrowserRedirect),
-    ("&error=", Source::BrowserRedirect),
-    ("#error=", Source::BrowserRedirect),
+    ("error_description=", &[Source::BrowserRedirect]),
+    ("?error=", &[Source::BrowserRedirect]),
+    ("&error=", &[Source::BrowserRedirect]),
+    ("#error=", &[Source::BrowserRedirect]),
 ];
 
 static MARKER_MATCHER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
@@ -280,7 +287,9 @@ static MARKER_MATCHER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
 pub fn sources_in(text: &str) -> Sources {
     let mut found = Sources::NONE;
     for m in MARKER_MATCHER.find_overlapping_iter(text) {
-        found.insert(MARKERS[m.pattern().as_usize()].1);
+        for &source in MARKERS[m.pattern().as_usize()].1 {
+            found.insert(source);
+        }
     }
     found
 }
@@ -333,15 +342,28 @@ const ELSEWHERE: f64 = 0.75;
 /// The layer of a decoded code in its context: `line` are the sources
 /// marked on the code's own line, `text` those of the whole input.
 pub fn layer_hint(i: &Interpretation, line: Sources, text: Sources) -> Option<LayerHint> {
-    if let Some(layer) = i.layer {
-        return Some(LayerHint {
-            layer,
-            factor: 1.0,
-            basis: HintBasis::Code,
-            source: None,
-            reason: i.reason.clone(),
-        });
+    let own = i.layer.map(|layer| LayerHint {
+        layer,
+        factor: 1.0,
+        basis: HintBasis::Code,
+        source: None,
+        reason: i.reason.clone(),
+    });
+    // A meaning written for certain apps (0x80070005 in Office activation)
+    // does not hold in another program's line when the code's own meaning
+    // there says more (access denied to GCM's credential store).
+    let app_specific = !i.apps.is_empty() && line.union(text).main().is_some();
+    if own.is_some() && !app_specific {
+        return own;
     }
+    match in_context(i, line, text) {
+        Some(h) if own.is_none() || h.basis == HintBasis::Meaning => Some(h),
+        _ => own,
+    }
+}
+
+/// The layer read from structure or context, for a code without its own.
+fn in_context(i: &Interpretation, line: Sources, text: Sources) -> Option<LayerHint> {
     let code = display(i);
     if let Some((layer, what)) = structure_layer(i) {
         return Some(LayerHint {
@@ -556,4 +578,179 @@ fn source_layer(i: &Interpretation, source: Source) -> Option<(Layer, f64, HintB
     // A generic failure says less than an unknown specific code.
     let factor = if generic { factor - 0.1 } else { factor };
     Some((layer, factor, HintBasis::Source, why))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn best(code: &str, apps: &[&str]) -> Interpretation {
+        crate::explain_in(code, apps).unwrap()[0].interpretations[0].clone()
+    }
+
+    fn hint(code: &str, line: &str, text: &str) -> Option<LayerHint> {
+        layer_hint(&best(code, &[]), sources_in(line), sources_in(text))
+    }
+
+    #[test]
+    fn sources_from_the_marks_of_a_line() {
+        let of = |line: &str| sources_in(line).main();
+        assert_eq!(
+            of("DEBUG: msal.broker: [MSAL:0002]\tERROR\tErrorInternalImpl:134\tCreated an error"),
+            Some(Source::WindowsBroker)
+        );
+        assert_eq!(
+            of("Jan 09 17:28:32 host microsoft-identity-device-broker[18804]: [MSAL:0002] ERROR"),
+            Some(Source::LinuxBroker)
+        );
+        assert_eq!(
+            of("Jul 01 21:41:54 node himmelblaud[17499]: ERROR pam authenticate step"),
+            Some(Source::LinuxPam)
+        );
+        assert_eq!(
+            of("14:50:29.391517 ...ftAuthentication.cs:250 trace: [GetTokenForUserAsync] Using broker to acquire a token"),
+            Some(Source::GcmBroker)
+        );
+        assert_eq!(
+            of("fatal: Failed to write item to store. [0x8]"),
+            Some(Source::GcmStore)
+        );
+        assert_eq!(
+            of("PS> Connect-MgGraph -Scopes User.Read"),
+            Some(Source::GraphPowerShell)
+        );
+        assert_eq!(
+            of("https://localhost/?error=access_denied&error_description=AADSTS50105"),
+            Some(Source::BrowserRedirect)
+        );
+        // A broker mark beside GCM's is GCM in its broker mode.
+        assert_eq!(
+            sources_in("git-credential-manager: WAM Error").main(),
+            Some(Source::GcmBroker)
+        );
+        // Words of other programs and plain prose carry no mark.
+        for line in [
+            "2026-11-20 09:12:33 INFO Connecting to 192.0.2.10:443",
+            "I cannot sign in to Teams since yesterday",
+            "apt-get install gnupg",
+            "The broker of our office lease called",
+        ] {
+            assert_eq!(of(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_code_with_its_own_layer_keeps_it() {
+        let h = hint("0xCAA70004", "[WamBroker] Could not login", "").unwrap();
+        assert_eq!(
+            (h.layer, h.basis, h.factor),
+            (Layer::ProxyTls, HintBasis::Code, 1.0)
+        );
+        let h = hint("0x80072EE7", "fatal: item to store", "").unwrap();
+        assert_eq!((h.layer, h.basis), (Layer::Network, HintBasis::Code));
+    }
+
+    #[test]
+    fn generic_com_failures_in_a_broker_line_point_at_the_broker_weakly() {
+        // `az login` through pymsalruntime: E_FAIL in decimal.
+        let line = "ERROR: (pii). Status: Response_Status.Status_Unexpected, Error code: 2147500037, Tag: 508638823";
+        let h = hint("2147500037", line, line).unwrap();
+        assert_eq!(h.layer, Layer::WamBroker);
+        assert_eq!(h.basis, HintBasis::Source);
+        assert_eq!(h.source, Some(Source::WindowsBroker));
+        assert!(h.factor > 0.0 && h.factor < 0.5, "{}", h.factor);
+        assert!(h.reason.en.contains("generic COM"), "{}", h.reason.en);
+        assert!(h.reason.ja.contains("汎用"), "{}", h.reason.ja);
+        // A COM class error the same way.
+        let h = hint(
+            "0x80040154",
+            "[WamBroker] Could not login interactively",
+            "",
+        )
+        .unwrap();
+        assert_eq!((h.layer, h.basis), (Layer::WamBroker, HintBasis::Source));
+        // The same code without any program's mark gets no layer.
+        assert_eq!(
+            hint("0x80004005", "Error 0x80004005", "Error 0x80004005"),
+            None
+        );
+    }
+
+    #[test]
+    fn the_program_on_other_lines_counts_less() {
+        let text = "msal.broker: [MSAL:0002] INFO start\nsomething failed: 0x80004005";
+        let line = hint("0x80004005", "something failed: 0x80004005", text).unwrap();
+        let own = hint("0x80004005", "msal.broker: failed: 0x80004005", text).unwrap();
+        assert_eq!(line.layer, Layer::WamBroker);
+        assert!(line.factor < own.factor);
+        assert!(
+            line.reason.en.contains("in a text from"),
+            "{}",
+            line.reason.en
+        );
+    }
+
+    #[test]
+    fn wrapped_win32_meaning_in_its_program() {
+        // Access denied: the credential store in GCM's store mode, the broker in a broker line.
+        let gcm = "fatal: Failed to write item to store. [0x80070005]";
+        let h = hint("0x80070005", gcm, gcm).unwrap();
+        assert_eq!(
+            (h.layer, h.basis),
+            (Layer::CredentialStore, HintBasis::Meaning)
+        );
+        let wam = "[WamBroker] Could not login interactively. Error: 0xffffffff80070005";
+        let h = hint("0x80070005", wam, wam).unwrap();
+        assert_eq!((h.layer, h.basis), (Layer::WamBroker, HintBasis::Meaning));
+        // RPC server unavailable: the broker's service did not answer.
+        let h = hint("0x800706BA", wam, wam).unwrap();
+        assert_eq!((h.layer, h.basis), (Layer::WamBroker, HintBasis::Meaning));
+        assert!(h.reason.en.contains("did not answer"), "{}", h.reason.en);
+        // Without a program, access denied says nothing about the layer, and
+        // 0x80070005 keeps its Office activation meaning.
+        assert_eq!(hint("5", "Error 5", ""), None);
+        let h = hint("0x80070005", "Error 0x80070005", "").unwrap();
+        assert_eq!((h.layer, h.basis), (Layer::Licensing, HintBasis::Code));
+    }
+
+    #[test]
+    fn structure_alone_for_reachability_and_key_storage() {
+        // WSAEHOSTUNREACH in an HRESULT, and bare.
+        let h = hint("0x80072751", "", "").unwrap();
+        assert_eq!((h.layer, h.basis), (Layer::Network, HintBasis::Structure));
+        let h = layer_hint(&best("10065", &[]), Sources::NONE, Sources::NONE).unwrap();
+        assert_eq!(h.layer, Layer::Network);
+        // An NTE_ value no header names.
+        let h = hint("0x800900FE", "", "").unwrap();
+        assert_eq!((h.layer, h.basis), (Layer::Tpm, HintBasis::Structure));
+    }
+
+    #[test]
+    fn linux_broker_and_pam_lines() {
+        let line =
+            "Jan 09 17:28:32 host microsoft-identity-broker[4211]: E/ failed with 0x80004005";
+        let h = hint("0x80004005", line, line).unwrap();
+        assert_eq!(
+            (h.layer, h.source),
+            (Layer::WamBroker, Some(Source::LinuxBroker))
+        );
+        let pam = "Jul 01 21:41:54 node himmelblaud[17499]: ERROR failed: 0x80004005";
+        let p = hint("0x80004005", pam, pam).unwrap();
+        assert_eq!(
+            (p.layer, p.source),
+            (Layer::WamBroker, Some(Source::LinuxPam))
+        );
+        assert!(p.factor < h.factor);
+    }
+
+    #[test]
+    fn every_source_has_labels_and_a_distinct_id() {
+        let mut ids: Vec<&str> = Source::ALL.iter().map(|s| s.id()).collect();
+        for s in Source::ALL {
+            assert!(!s.label().en.is_empty() && !s.label().ja.is_empty());
+        }
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), Source::ALL.len());
+    }
 }

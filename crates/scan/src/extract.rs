@@ -623,6 +623,8 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
             alone
                 || labelled(line, at, before_words)
                 || (is_wide_word(word) && labelled_by_error_key(before_words))
+                // `Failed to write item to store. [0x520]`: a hex value in brackets.
+                || (before.ends_with('[') && after.starts_with(']') && word.len() > 2 && word[..2].eq_ignore_ascii_case("0x"))
         };
         let digits = word.bytes().all(|b| b.is_ascii_digit());
         if is_labelled && digits && (5..=7).contains(&word.len()) {
