@@ -303,6 +303,11 @@ fn labelled(line: &str, at: usize, prev: [&str; 3]) -> bool {
     if before.trim() == "[" {
         return true;
     }
+    // `number` and `no` label a code only after an error word (`Error
+    // number 1001`, `Error No. 5`); `device number 12002` is no code.
+    if is(prev[0], &["number", "no"]) {
+        return is(prev[1], LABELS) && !is(prev[1], &["number", "no"]);
+    }
     if is(prev[0], LABELS) {
         return true;
     }
@@ -481,6 +486,39 @@ fn names_no_code(prev: [&str; 3]) -> bool {
         .any(|end| key.ends_with(end))
 }
 
+/// Whether the text after a number starts with a unit of time or size.
+fn is_quantity(after: &str) -> bool {
+    const UNITS: &[&str] = &[
+        "ms",
+        "s",
+        "sec",
+        "secs",
+        "seconds",
+        "second",
+        "milliseconds",
+        "us",
+        "ns",
+        "min",
+        "minutes",
+        "ticks",
+        "bytes",
+        "byte",
+        "b",
+        "kb",
+        "mb",
+        "gb",
+        "kib",
+        "mib",
+        "gib",
+    ];
+    let rest = after.strip_prefix(' ').unwrap_or(after);
+    let unit: &str = rest
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    !unit.is_empty() && UNITS.iter().any(|u| unit.eq_ignore_ascii_case(u))
+}
+
 /// A word whose shape the prefilter always lets through (eight digits or
 /// more, a sign, `0x`): only those may take a label the prefilter does not
 /// know.
@@ -535,7 +573,7 @@ fn mentions_entra(line: &str) -> bool {
 }
 
 /// A five- to seven-digit labelled number read as an Entra error: in a
-/// range of Entra's error reference, named by no Windows header (10054 is
+/// range of Entra's error reference, outside the Windows errors (10054 is
 /// WSAECONNRESET, 12002 a WinINet timeout), and either after an Entra
 /// label or on a line about Entra.
 fn entra_number(line: &str, word: &str, prev: [&str; 3]) -> Option<Certainty> {
@@ -546,7 +584,10 @@ fn entra_number(line: &str, word: &str, prev: [&str; 3]) -> Option<Certainty> {
             NameKind::Win32 | NameKind::WinInet | NameKind::WinHttp
         )
     }) || !tables::curated(v).is_empty();
-    if windows_named || aadsts_range(v).pattern == "other" {
+    // 10000–15999 is Winsock's, WinINet's and other Windows components'
+    // (no Entra code is there, and the generated names lack Winsock's).
+    let windows_range = (10_000..16_000).contains(&v) && tables::aadsts(v).is_none();
+    if windows_named || windows_range || aadsts_range(v).pattern == "other" {
         return None;
     }
     if is_entra_label(prev) {
@@ -612,6 +653,10 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
                 .get(..6)
                 .is_some_and(|w| w.eq_ignore_ascii_case("aadsts"))
         {
+            continue;
+        }
+        // A number with a unit after it is a quantity (`3520 ms`, `65536 bytes`).
+        if is_quantity(after) {
             continue;
         }
         // A code on a line of its own is a code someone copied on purpose
