@@ -340,8 +340,14 @@ pub struct LayerHint {
 const ELSEWHERE: f64 = 0.75;
 
 /// The layer of a decoded code in its context: `line` are the sources
-/// marked on the code's own line, `text` those of the whole input.
-pub fn layer_hint(i: &Interpretation, line: Sources, text: Sources) -> Option<LayerHint> {
+/// marked on the code's own line, `text` those of the whole input, `apps`
+/// the apps the input names (knowledge-base ids).
+pub fn layer_hint(
+    i: &Interpretation,
+    line: Sources,
+    text: Sources,
+    apps: &[&str],
+) -> Option<LayerHint> {
     let own = i.layer.map(|layer| LayerHint {
         layer,
         factor: 1.0,
@@ -352,7 +358,9 @@ pub fn layer_hint(i: &Interpretation, line: Sources, text: Sources) -> Option<La
     // A meaning written for certain apps (0x80070005 in Office activation)
     // does not hold in another program's line when the code's own meaning
     // there says more (access denied to GCM's credential store).
-    let app_specific = !i.apps.is_empty() && line.union(text).main().is_some();
+    let app_specific = !i.apps.is_empty()
+        && !i.apps.iter().any(|a| apps.contains(a))
+        && line.union(text).main().is_some();
     if own.is_some() && !app_specific {
         return own;
     }
@@ -589,7 +597,7 @@ mod tests {
     }
 
     fn hint(code: &str, line: &str, text: &str) -> Option<LayerHint> {
-        layer_hint(&best(code, &[]), sources_in(line), sources_in(text))
+        layer_hint(&best(code, &[]), sources_in(line), sources_in(text), &[])
     }
 
     #[test]
@@ -706,6 +714,18 @@ mod tests {
         let h = hint("0x800706BA", wam, wam).unwrap();
         assert_eq!((h.layer, h.basis), (Layer::WamBroker, HintBasis::Meaning));
         assert!(h.reason.en.contains("did not answer"), "{}", h.reason.en);
+        // Office's own meaning holds where the text names Office.
+        let office = layer_hint(
+            &best("0x80070005", &["office"]),
+            sources_in(wam),
+            sources_in(wam),
+            &["office"],
+        )
+        .unwrap();
+        assert_eq!(
+            (office.layer, office.basis),
+            (Layer::Licensing, HintBasis::Code)
+        );
         // Without a program, access denied says nothing about the layer, and
         // 0x80070005 keeps its Office activation meaning.
         assert_eq!(hint("5", "Error 5", ""), None);
@@ -718,7 +738,7 @@ mod tests {
         // WSAEHOSTUNREACH in an HRESULT, and bare.
         let h = hint("0x80072751", "", "").unwrap();
         assert_eq!((h.layer, h.basis), (Layer::Network, HintBasis::Structure));
-        let h = layer_hint(&best("10065", &[]), Sources::NONE, Sources::NONE).unwrap();
+        let h = layer_hint(&best("10065", &[]), Sources::NONE, Sources::NONE, &[]).unwrap();
         assert_eq!(h.layer, Layer::Network);
         // An NTE_ value no header names.
         let h = hint("0x800900FE", "", "").unwrap();
