@@ -659,6 +659,18 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
         if is_quantity(after) {
             continue;
         }
+        // A short number glued to a name by a colon is that name's thread
+        // or line (`[MSAL:0003]`, `LogTelemetryData:464`), unless the name
+        // is a label (`Code:1001`).
+        let glued = before.ends_with(':')
+            && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_alphabetic());
+        if glued
+            && word.len() <= 7
+            && word.bytes().all(|b| b.is_ascii_digit())
+            && !LABELS.iter().any(|l| before_words[0].eq_ignore_ascii_case(l))
+        {
+            continue;
+        }
         // A code on a line of its own is a code someone copied on purpose
         // (a dialog's code under its label, a code pasted alone).
         let alone = before.trim().is_empty() && after.trim().is_empty() && word.len() >= 4;

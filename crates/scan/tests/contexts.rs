@@ -316,3 +316,64 @@ fn bare_numbers_are_entra_errors_only_where_the_line_says_so() {
     let (found, _) = normalized("copy failed 65536");
     assert!(found.is_empty(), "{found:?}");
 }
+
+fn full_width(s: &str) -> String {
+    s.chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+        .collect()
+}
+
+/// Words of identity logs that are never codes.
+const NOISE: &[&str] = &[
+    "2026-03-02T08:14:05.123Z",
+    "[MSAL:0003]",
+    "LogTelemetryData:464",
+    "pid=4412",
+    "tid=7788",
+    "thread_id: 28,",
+    "Tag: 0x2339e4e3",
+    "(internal error code 590996707)",
+    "Key: request_duration, Value: 3520",
+    "version 10.0.26100.2314",
+    "1532 ms",
+    "65536 bytes",
+    "port 50126",
+    "line 2084",
+    "0b6f1e8a-2c3d-4e5f-8a9b-1c2d3e4f5a6b",
+    "himmelblaud[17499]:",
+    "[ 26.1ms | 2.52% / 100.00% ]",
+    "Created an error: 9o4t9,",
+    "Error Code 0,",
+    "HTTP StatusCode 400",
+    "INFO",
+    "sign-in",
+    "completed",
+];
+
+proptest::proptest! {
+    /// Noise words in any order hold no code; a labelled code put among them
+    /// in any of its forms is found, and only it.
+    #[test]
+    fn a_code_among_log_noise(
+        words in proptest::collection::vec(proptest::sample::select(NOISE), 0..12),
+        at in 0usize..12,
+        v in proptest::sample::select(&[0x80070520u32, 0xCAA70004, 0x80004005, 0xC000006D, 0x8018002B][..]),
+        form in 0usize..5,
+    ) {
+        let line = words.join(" ");
+        let (found, raw) = normalized(&line);
+        proptest::prop_assert!(found.is_empty(), "{} -> {:?}", line, raw);
+        let code = match form {
+            0 => format!("Error: 0x{v:08x}"),
+            1 => format!("Error code: {}", v as i32),
+            2 => format!("Error Code: {v}"),
+            3 => format!("Error: 0xffffffff{v:08x}"),
+            _ => format!("エラー コード：０ｘ{}", full_width(&format!("{v:08X}"))),
+        };
+        let mut with = words.clone();
+        with.insert(at.min(words.len()), &code);
+        let line = with.join(" ");
+        let (found, raw) = normalized(&line);
+        proptest::prop_assert_eq!(found, vec![format!("0x{v:08X}")], "{} -> {:?}", line, raw);
+    }
+}
