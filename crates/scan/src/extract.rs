@@ -254,7 +254,8 @@ pub fn is_guid(w: &str) -> bool {
 }
 
 /// Whether a Japanese label (`エラー`, `コード`, …, or Teams' `問題が発生しました`)
-/// stands in the 72 bytes before position `at` of `line` (UTF-8). Shared
+/// stands in the 72 bytes before position `at` of `line` (UTF-8), with no
+/// other number between it and `at`. Shared
 /// with scan's prefilter, which must find every labelled number.
 pub(crate) fn ja_label_before(line: &[u8], at: usize) -> bool {
     let is_inside_char = |b: u8| b & 0xC0 == 0x80;
@@ -263,7 +264,15 @@ pub(crate) fn ja_label_before(line: &[u8], at: usize) -> bool {
         start += 1;
     }
     let tail = &line[start..at];
-    !tail.is_ascii() && JA_LABEL_MATCHER.is_match(tail)
+    if tail.is_ascii() {
+        return false;
+    }
+    // The label names the first number after it: a number in between (the
+    // code it labelled, a time, a process id) means this one is not it.
+    JA_LABEL_MATCHER
+        .find_iter(tail)
+        .last()
+        .is_some_and(|m| !tail[m.end()..].iter().any(u8::is_ascii_digit))
 }
 
 /// One pass over the bytes for all Japanese labels (built on first use:
@@ -284,20 +293,22 @@ fn labelled(line: &str, at: usize, prev: [&str; 3]) -> bool {
         start += 1;
     }
     let before = &line[start..at];
-    if ja_label_before(line.as_bytes(), at) {
-        return true;
-    }
     // The last three words, nearest first, without allocating.
     let nearest = prev[0];
     fn is(w: &str, list: &[&str]) -> bool {
         let w = w.trim_matches(['.', '-', '/']);
         list.iter().any(|l| w.eq_ignore_ascii_case(l))
     }
+    // A port, line or version number stays one even after a Japanese label
+    // earlier on the line (`エラー コード: 0x80070520 … port 50126`).
     if prev
         .iter()
         .any(|w| is(w, &["http", "line", "port", "version", "build"]))
     {
         return false;
+    }
+    if ja_label_before(line.as_bytes(), at) {
+        return true;
     }
     // Office shows the code on its own line under the message: `[1001]`.
     if before.trim() == "[" {
