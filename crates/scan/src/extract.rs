@@ -330,7 +330,11 @@ fn labelled(line: &str, at: usize, prev: [&str; 3]) -> bool {
     {
         return true;
     }
-    if is(prev[1], LABELS) && (is(prev[0], LABELS) || is(prev[0], &["code", "is"])) {
+    if is(prev[1], LABELS) && (is(prev[0], LABELS) || is(prev[0], &["code", "is", "state"])) {
+        return true;
+    }
+    // `The internal error state is 10013`, `error value is 5`.
+    if is(prev[0], &["is"]) && is(prev[1], &["state", "value"]) && is(prev[2], LABELS) {
         return true;
     }
     // `Something went wrong [1001]`
@@ -395,8 +399,23 @@ fn known_small(v: u32) -> bool {
     v != 0 && named()
 }
 
+/// How a word is introduced on its line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Label {
+    /// Nothing says it is a code.
+    None,
+    /// It stands as a word of a sentence that tells of a failure (`sign-in
+    /// fails with 80070520 every time`, `bounced with 0x800CCC79`): enough
+    /// for a value in the HRESULT layout, not for a short number.
+    Failure,
+    /// A label right before it (`Error code:`, `hr =`, `エラー コード`).
+    Label,
+}
+
 /// Decides whether one word is a code, and how sure that is.
-fn classify(word: &str, is_labelled: bool) -> Option<Certainty> {
+fn classify(word: &str, label: Label) -> Option<Certainty> {
+    let is_labelled = label == Label::Label;
+    let in_failure = label != Label::None;
     let lower = word.to_ascii_lowercase();
     if lower.starts_with("aadsts") {
         return Some(Certainty::Explicit);
@@ -413,7 +432,7 @@ fn classify(word: &str, is_labelled: bool) -> Option<Certainty> {
         Form::Hex if v > 0xFFFF => {
             if known_wide(v) {
                 Some(Certainty::Shape)
-            } else if failure_layout(v) && is_labelled {
+            } else if failure_layout(v) && in_failure {
                 Some(Certainty::Labelled)
             } else {
                 None
@@ -426,13 +445,13 @@ fn classify(word: &str, is_labelled: bool) -> Option<Certainty> {
             }
             // All-digit eight-character words are dates and sizes as often as codes.
             let all_digits = lower.bytes().all(|b| b.is_ascii_digit());
-            if known_wide(v) && (is_labelled || !all_digits) {
+            if known_wide(v) && (in_failure || !all_digits) {
                 Some(if is_labelled {
                     Certainty::Shape
                 } else {
                     Certainty::Labelled
                 })
-            } else if is_labelled && failure_layout(v) {
+            } else if failure_layout(v) && (is_labelled || (in_failure && !all_digits)) {
                 Some(Certainty::Labelled)
             } else {
                 // An eight-digit decimal read as hex first: try the decimal reading.
@@ -596,7 +615,7 @@ fn entra_number(line: &str, word: &str, prev: [&str; 3]) -> Option<Certainty> {
         )
     }) || !tables::curated(v).is_empty();
     // 10000–15999 is Winsock's, WinINet's and other Windows components'
-    // (no Entra code is there, and the generated names lack Winsock's).
+    // (no Entra code is there; some of its values have no name).
     let windows_range = (10_000..16_000).contains(&v) && tables::aadsts(v).is_none();
     if windows_named || windows_range || aadsts_range(v).pattern == "other" {
         return None;
@@ -609,6 +628,52 @@ fn entra_number(line: &str, word: &str, prev: [&str; 3]) -> Option<Certainty> {
         None
     }
 }
+
+/// `AADSTS` and its digits, when letters follow them in the same word.
+fn aadsts_digits(word: &str) -> Option<&str> {
+    let head = word.get(..6)?;
+    if !head.eq_ignore_ascii_case("aadsts") {
+        return None;
+    }
+    let digits = word[6..].bytes().take_while(u8::is_ascii_digit).count();
+    let end = 6 + digits;
+    (digits >= 4 && end < word.len() && word.as_bytes()[end].is_ascii_alphabetic())
+        .then(|| &word[..end])
+}
+
+/// Whether a word stands in a sentence rather than as a value of a key:
+/// after a word, an opening bracket or Japanese text, not after `=` or
+/// `key:` (`size=80090016`, `Value: 80070520`). A `0x` value may follow a
+/// colon (`error during PIN creation: 0xc0090030`): a key's hex value in
+/// the failure layout is its error (tags and handles are ruled out before).
+fn in_prose(before: &str, word: &str) -> bool {
+    let before = before.trim_end_matches(' ');
+    let hex = word.len() > 2 && word[..2].eq_ignore_ascii_case("0x");
+    match before.chars().next_back() {
+        None => false,
+        Some(':') => hex,
+        Some(c) => c.is_alphabetic() || matches!(c, '(' | '「' | '（' | '、' | ',' | '"'),
+    }
+}
+
+/// Whether a line tells of a failure in words (English or Japanese).
+fn tells_of_failure(line: &str) -> bool {
+    FAILURE_WORDS.is_match(line)
+}
+
+/// Words that say something went wrong. A value in the HRESULT layout in a
+/// sentence with one of them is the failure's code.
+static FAILURE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "error", "fail", "cannot", "can't", "can not", "couldn't", "could not",
+                "unable", "denied", "wrong", "problem", "bounce", "rejected", "crash",
+                "エラー", "失敗", "できません", "できない", "問題", "拒否",
+            ])
+            .expect("a few short constant patterns")
+    });
 
 /// What a word of a line turned out to be.
 pub enum Hit<'a> {
@@ -623,6 +688,8 @@ pub enum Hit<'a> {
 /// for words that cannot start a code, which is most of a log.
 pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
     let mut prev: [&str; 3] = [""; 3];
+    // Read only when a word needs it: most lines hold no code-shaped word.
+    let failure = std::cell::OnceCell::new();
     for (at, raw) in words(line) {
         let before_words = prev;
         prev = [raw, prev[0], prev[1]];
@@ -639,6 +706,8 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
         if word.is_empty() || is_guid(word) {
             continue;
         }
+        // `AADSTS120011ish`, `AADSTS50126s`: the code is the digits.
+        let word = aadsts_digits(word).unwrap_or(word);
         // Versions, IP addresses and domain names contain inner dots.
         if word.contains('.') || !could_be_code(word) {
             continue;
@@ -701,8 +770,16 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
                 continue;
             }
         }
-        // Short all-digit words (ids, sizes, counts) are codes only with a label.
-        if !is_labelled && word.len() <= 8 && digits {
+        let label = if is_labelled {
+            Label::Label
+        } else if in_prose(before, word) && *failure.get_or_init(|| tells_of_failure(line)) {
+            Label::Failure
+        } else {
+            Label::None
+        };
+        // Short all-digit words (ids, sizes, counts) are codes only with a
+        // label; eight digits also in a sentence about a failure.
+        if digits && (word.len() < 8 && !is_labelled || word.len() == 8 && label == Label::None) {
             continue;
         }
         let certainty = if let Some((a, b)) = word.split_once('/') {
@@ -711,12 +788,12 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
             let wide = |w: &str| {
                 grammar::code_token(w).is_some_and(|t| t.readings.iter().any(|r| r.value > 0xFFFF))
             };
-            match (classify(a, true), classify(b, true)) {
+            match (classify(a, Label::Label), classify(b, Label::Label)) {
                 (Some(x), Some(_)) if wide(a) && wide(b) => Some(x.max(Certainty::Shape)),
                 _ => None,
             }
         } else {
-            classify(word, is_labelled)
+            classify(word, label)
         };
         if let Some(certainty) = certainty {
             f(Hit::Code(word, certainty));
@@ -1033,6 +1110,57 @@ mod tests {
         // A code alone on its line: pasted on its own, or under its label.
         assert_eq!(codes("80090016"), ["80090016"]);
         assert_eq!(codes("Error code:\n  1001  \n"), ["1001"]);
+    }
+
+    #[test]
+    fn values_in_the_hresult_layout_in_a_sentence_about_a_failure() {
+        // No label, but the sentence says something failed.
+        assert_eq!(
+            codes("Excel sign in fails with 80070520 every time"),
+            ["80070520"]
+        );
+        assert_eq!(
+            codes("サインインが毎回 80070520 で失敗します"),
+            ["80070520"]
+        );
+        assert_eq!(
+            codes("All mails bounced with 0x800CCC79 yesterday"),
+            ["0x800CCC79"]
+        );
+        assert_eq!(
+            codes("WHfB error during PIN creation: 0xc0090030."),
+            ["0xc0090030"]
+        );
+        // The same values without a failure word, as a key's value, or not
+        // in the failure layout are no codes.
+        for text in [
+            "Excel starts with 80070520 every time",
+            "We moved 0x800CCC79 items",
+            "sign-in failed, size=80070520",
+            "sign-in failed, Value: 80070520",
+            "sign-in failed at offset 0x0040CC79",
+            "sign-in failed after 80070520 ms",
+        ] {
+            assert_eq!(codes(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn aadsts_with_letters_after_its_digits() {
+        assert_eq!(
+            codes("the reset page says AADSTS120011ish"),
+            ["AADSTS120011"]
+        );
+    }
+
+    #[test]
+    fn an_error_state_is_a_label() {
+        assert_eq!(
+            codes("A fatal error occurred while creating a TLS client credential. The internal error state is 10013."),
+            ["10013"]
+        );
+        assert_eq!(codes("Error state: 10013"), ["10013"]);
+        assert_eq!(codes("The state is 10013"), Vec::<String>::new());
     }
 
     #[test]

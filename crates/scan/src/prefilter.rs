@@ -695,7 +695,7 @@ fn is_label(word: &[u8]) -> bool {
     let lower = &mut buf[..w.len()];
     lower.copy_from_slice(w);
     lower.make_ascii_lowercase();
-    lower == b"is" || LABELS.iter().any(|l| l.as_bytes() == &lower[..])
+    lower == b"is" || lower == b"state" || LABELS.iter().any(|l| l.as_bytes() == &lower[..])
 }
 
 fn trim<'a>(mut w: &'a [u8], set: &[u8]) -> &'a [u8] {
