@@ -45,10 +45,13 @@ pub enum Source {
     Msal,
     /// A browser's address bar: the OAuth error in a redirect URL.
     BrowserRedirect,
+    /// Device registration in Microsoft Entra ID: `dsregcmd` and the User
+    /// Device Registration event log.
+    DeviceRegistration,
 }
 
 impl Source {
-    const ALL: [Source; 11] = [
+    const ALL: [Source; 12] = [
         Source::WindowsBroker,
         Source::LinuxBroker,
         Source::LinuxPam,
@@ -60,6 +63,7 @@ impl Source {
         Source::GraphPowerShell,
         Source::Msal,
         Source::BrowserRedirect,
+        Source::DeviceRegistration,
     ];
 
     /// A stable id (JSON, tests).
@@ -76,6 +80,7 @@ impl Source {
             Source::GraphPowerShell => "graph-powershell",
             Source::Msal => "msal",
             Source::BrowserRedirect => "browser-redirect",
+            Source::DeviceRegistration => "device-registration",
         }
     }
 
@@ -111,6 +116,10 @@ impl Source {
             Source::BrowserRedirect => {
                 Text::new("a browser redirect URL", "ブラウザーのリダイレクト URL")
             }
+            Source::DeviceRegistration => Text::new(
+                "device registration (dsregcmd or its event log)",
+                "デバイス登録 (dsregcmd またはそのイベント ログ)",
+            ),
         }
     }
 
@@ -172,6 +181,7 @@ impl Sources {
             Source::GraphPowerShell,
             Source::AzureCli,
             Source::Msal,
+            Source::DeviceRegistration,
             Source::BrowserRedirect,
         ]
         .into_iter()
@@ -269,6 +279,14 @@ const MARKERS: &[(&str, &[Source])] = &[
     ("@azure/msal", &[Source::Msal]),
     ("msal4j", &[Source::Msal]),
     ("msal.net", &[Source::Msal]),
+    // Device registration: its command, its event log, its test names.
+    ("dsregcmd", &[Source::DeviceRegistration]),
+    ("user device registration", &[Source::DeviceRegistration]),
+    ("drs discovery", &[Source::DeviceRegistration]),
+    ("isdcavailable", &[Source::DeviceRegistration]),
+    ("azureadjoined", &[Source::DeviceRegistration]),
+    ("domainjoined", &[Source::DeviceRegistration]),
+    ("workplacejoined", &[Source::DeviceRegistration]),
     // A redirect URL with the OAuth error in its query or fragment.
     ("error_description=", &[Source::BrowserRedirect]),
     ("?error=", &[Source::BrowserRedirect]),
@@ -513,6 +531,32 @@ fn structure_layer(i: &Interpretation) -> Option<(Layer, Text)> {
         }
     }
     if let Structure::HResult { fields, .. } = &i.structure {
+        // FACILITY_HTTP 0x8019: an HTTP request answered with a status it
+        // did not expect (its low word is the status when 100-599); the
+        // server's own failures (5xx) are on the service's side. MDM
+        // registration reuses the facility for its own codes, which name
+        // no HTTP status.
+        let http = i.names.iter().any(|n| n.name.starts_with("HTTP_E_STATUS_"));
+        if fields.severity == 1 && fields.facility == 0x19 && http {
+            let code = fields.code;
+            return Some(if (500..600).contains(&code) {
+                (
+                    Layer::Service,
+                    Text::new(
+                        "its value, an HTTP 5xx status (FACILITY_HTTP: the server failed),",
+                        "値が FACILITY_HTTP の HTTP 5xx 状態 (サーバー側の障害) である",
+                    ),
+                )
+            } else {
+                (
+                    Layer::Network,
+                    Text::new(
+                        "its value, an answer to an HTTP request that the app did not expect (FACILITY_HTTP; often from a proxy or gateway on the way),",
+                        "値が HTTP 要求に想定外の応答が返ったこと (FACILITY_HTTP) を示しており、途中のプロキシやゲートウェイが原因のことが多い",
+                    ),
+                )
+            });
+        }
         // FACILITY_SSPI 0x8009: the NTE_ values of the key storage providers
         // start at 0x80090001; the named ones carry NTE_ already.
         if fields.severity == 1 && fields.facility == 9 && (1..0x100).contains(&fields.code) {
@@ -565,6 +609,7 @@ fn source_layer(i: &Interpretation, source: Source) -> Option<(Layer, f64, HintB
     }
     let generic = is_generic_com(i);
     let (layer, factor) = match source {
+        Source::DeviceRegistration => (Layer::DeviceRegistration, 0.5),
         Source::WindowsBroker | Source::LinuxBroker => (Layer::WamBroker, 0.5),
         Source::GcmBroker => (Layer::WamBroker, 0.45),
         Source::LinuxPam => (Layer::WamBroker, 0.4),
@@ -743,6 +788,50 @@ mod tests {
         // An NTE_ value no header names.
         let h = hint("0x800900FE", "", "").unwrap();
         assert_eq!((h.layer, h.basis), (Layer::Tpm, HintBasis::Structure));
+    }
+
+    #[test]
+    fn http_statuses_in_facility_http() {
+        // An unexpected answer: the network path; a 5xx: the service; a 407
+        // keeps the proxy layer its name gives.
+        let h = hint("0x80190001", "", "").unwrap();
+        assert_eq!((h.layer, h.basis), (Layer::Network, HintBasis::Structure));
+        assert!(h.reason.ja.contains("FACILITY_HTTP"), "{}", h.reason.ja);
+        let h = hint("0x801901F7", "", "").unwrap();
+        assert_eq!((h.layer, h.basis), (Layer::Service, HintBasis::Structure));
+        let h = hint("0x80190197", "", "").unwrap();
+        assert_eq!((h.layer, h.basis), (Layer::ProxyTls, HintBasis::Code));
+        // MDM registration's codes in the same facility name no HTTP status.
+        let mdm = best("0x80190010", &[]);
+        assert!(structure_layer(&mdm).is_none(), "{:?}", mdm.names);
+    }
+
+    #[test]
+    fn software_licensing_names_mean_activation() {
+        for code in ["0xC004F074", "0xC004C060"] {
+            let h = hint(code, "", "").unwrap();
+            assert_eq!((h.layer, h.basis), (Layer::Licensing, HintBasis::Code), "{code}");
+        }
+    }
+
+    #[test]
+    fn a_code_that_dsregcmd_printed_points_at_device_registration() {
+        // ERROR_NO_SUCH_DOMAIN has no layer of its own.
+        let line = "dsregcmd /join /debug: the device can NOT be joined (0x8007054b, isDcAvailable: NO)";
+        let h = hint("0x8007054B", line, line).unwrap();
+        assert_eq!(
+            (h.layer, h.basis, h.source),
+            (
+                Layer::DeviceRegistration,
+                HintBasis::Source,
+                Some(Source::DeviceRegistration)
+            )
+        );
+        assert_eq!(hint("0x8007054B", "Error 0x8007054b", ""), None);
+        assert_eq!(
+            sources_in("DRS Discovery Test : FAIL [0x801c0021]").main(),
+            Some(Source::DeviceRegistration)
+        );
     }
 
     #[test]
