@@ -267,12 +267,31 @@ pub(crate) fn ja_label_before(line: &[u8], at: usize) -> bool {
     if tail.is_ascii() {
         return false;
     }
+    // `コード` ending another katakana word (`パスコード`, `バーコード`) is
+    // that word, not a label; after `ー` it is one (`エラーコード`).
+    let is_label = |m: &aho_corasick::Match| {
+        let word = &tail[m.start()..m.end()];
+        word != "コード".as_bytes()
+            || std::str::from_utf8(&tail[..m.start()])
+                .ok()
+                .and_then(|b| b.chars().next_back())
+                .is_none_or(|c| c == 'ー' || !('\u{30A1}'..='\u{30FA}').contains(&c))
+    };
+    let Some(label) = JA_LABEL_MATCHER.find_iter(tail).filter(is_label).last() else {
+        return false;
+    };
     // The label names the first number after it: a number in between (the
-    // code it labelled, a time, a process id) means this one is not it.
-    JA_LABEL_MATCHER
-        .find_iter(tail)
-        .last()
-        .is_some_and(|m| !tail[m.end()..].iter().any(u8::is_ascii_digit))
+    // code it labelled, a time, a process id) means this one is not it, and
+    // so does a new sentence (`エラーが出ました。時刻が 3 分遅れて`).
+    let after = &tail[label.end()..];
+    if after.iter().any(u8::is_ascii_digit) {
+        return false;
+    }
+    let after = std::str::from_utf8(after).unwrap_or("");
+    match after.rfind('。') {
+        Some(end) => !after[end + '。'.len_utf8()..].chars().any(char::is_alphabetic),
+        None => true,
+    }
 }
 
 /// One pass over the bytes for all Japanese labels (built on first use:
@@ -542,6 +561,14 @@ fn is_quantity(after: &str) -> bool {
         "gib",
     ];
     let rest = after.strip_prefix(' ').unwrap_or(after);
+    // Japanese counters: `3 分`, `6 桁`, `2 回`, `10 日`.
+    const JA_COUNTERS: &[&str] = &[
+        "分", "秒", "時間", "日", "回", "桁", "個", "件", "台", "人", "年", "か月", "ヶ月", "カ月",
+        "週", "歳", "文字", "行", "度", "倍", "枚", "ミリ秒", "バイト",
+    ];
+    if JA_COUNTERS.iter().any(|c| rest.starts_with(c)) {
+        return true;
+    }
     let unit: &str = rest
         .split(|c: char| !c.is_ascii_alphabetic())
         .next()
@@ -1140,6 +1167,25 @@ mod tests {
             "sign-in failed, Value: 80070520",
             "sign-in failed at offset 0x0040CC79",
             "sign-in failed after 80070520 ms",
+        ] {
+            assert_eq!(codes(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn japanese_labels_reach_the_next_number_of_their_sentence() {
+        assert_eq!(codes("エラー コード: 1001"), ["1001"]);
+        assert_eq!(codes("エラーコード 0x80048823 が出ます"), ["0x80048823"]);
+        assert_eq!(codes("リターン結果 1001"), ["1001"]);
+        for text in [
+            // A counter after the number.
+            "エラーで 3 分待ちました",
+            "失敗したのは 2 回目です",
+            // A word that ends in コード.
+            "パスコードが短すぎるとのこと。6 桁にしないと",
+            "パスコード 1001 を入力",
+            // A new sentence after the label.
+            "エラーが出ます。サーバーは 1001 番ポートです",
         ] {
             assert_eq!(codes(text), Vec::<String>::new(), "{text}");
         }
