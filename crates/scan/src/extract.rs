@@ -329,6 +329,19 @@ fn labelled(line: &str, at: usize, prev: [&str; 3]) -> bool {
     if ja_label_before(line.as_bytes(), at) {
         return true;
     }
+    // The word walk sees ASCII words only: Japanese words between a label
+    // and the number (`ERROR パスコード 1001`) make it another word's number.
+    // (`prev` are slices of `line`: their offset is their distance.)
+    let nearest_end = (prev[0].as_ptr() as usize)
+        .wrapping_sub(line.as_ptr() as usize)
+        .wrapping_add(prev[0].len());
+    if !prev[0].is_empty()
+        && line
+            .get(nearest_end..at)
+            .is_some_and(|gap| gap.chars().any(|c| c.is_alphabetic() && !c.is_ascii()))
+    {
+        return false;
+    }
     // Office shows the code on its own line under the message: `[1001]`.
     if before.trim() == "[" {
         return true;

@@ -346,8 +346,14 @@ const NOISE: &[&str] = &[
     "Error Code 0,",
     "HTTP StatusCode 400",
     "INFO",
+    "ERROR",
     "sign-in",
+    "failed",
     "completed",
+    "size=80090016",
+    "window handle 0x00A3062C",
+    "3 分待ちました",
+    "パスコード 1001",
 ];
 
 proptest::proptest! {
