@@ -810,14 +810,19 @@ mod tests {
     fn software_licensing_names_mean_activation() {
         for code in ["0xC004F074", "0xC004C060"] {
             let h = hint(code, "", "").unwrap();
-            assert_eq!((h.layer, h.basis), (Layer::Licensing, HintBasis::Code), "{code}");
+            assert_eq!(
+                (h.layer, h.basis),
+                (Layer::Licensing, HintBasis::Code),
+                "{code}"
+            );
         }
     }
 
     #[test]
     fn a_code_that_dsregcmd_printed_points_at_device_registration() {
         // ERROR_NO_SUCH_DOMAIN has no layer of its own.
-        let line = "dsregcmd /join /debug: the device can NOT be joined (0x8007054b, isDcAvailable: NO)";
+        let line =
+            "dsregcmd /join /debug: the device can NOT be joined (0x8007054b, isDcAvailable: NO)";
         let h = hint("0x8007054B", line, line).unwrap();
         assert_eq!(
             (h.layer, h.basis, h.source),

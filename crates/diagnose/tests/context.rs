@@ -96,3 +96,30 @@ fn a_structural_layer_for_an_unnamed_network_error() {
     assert_eq!(layers.first(), Some(&Layer::Network), "{findings:?}");
     assert_eq!(findings[0].2, Some(HintBasis::Structure));
 }
+
+#[test]
+fn codes_in_sentences_get_the_layer_of_their_structure_or_program() {
+    // A code in a sentence that tells of a failure, no label before it.
+    let (layers, findings) =
+        case_of("If I start Excel as another user, sign in fails with 80070520 every time.\n");
+    assert_eq!(findings[0].0, "0x80070520", "{findings:?}");
+    assert_eq!(layers.first(), Some(&Layer::CredentialStore));
+    // An HTTP status HRESULT: the network path, from its facility.
+    let (layers, findings) =
+        case_of("OneNote asks me to sign in again and then fails with 0x80190001.\n");
+    assert_eq!(layers.first(), Some(&Layer::Network), "{findings:?}");
+    assert_eq!(findings[0].2, Some(HintBasis::Structure));
+    // ERROR_NO_SUCH_DOMAIN has no layer; dsregcmd printed it.
+    let (layers, findings) = case_of(
+        "dsregcmd /join /debug says the device can NOT be joined because a domain controller could not be located (0x8007054b, isDcAvailable: NO)\n",
+    );
+    assert_eq!(
+        layers.first(),
+        Some(&Layer::DeviceRegistration),
+        "{findings:?}"
+    );
+    assert_eq!(findings[0].2, Some(HintBasis::Source));
+    // Software Licensing's names say activation.
+    let (layers, _) = case_of("ospp.vbs /act -> ERROR CODE: 0xC004F074\n");
+    assert_eq!(layers.first(), Some(&Layer::Licensing));
+}

@@ -289,7 +289,9 @@ pub(crate) fn ja_label_before(line: &[u8], at: usize) -> bool {
     }
     let after = std::str::from_utf8(after).unwrap_or("");
     match after.rfind('。') {
-        Some(end) => !after[end + '。'.len_utf8()..].chars().any(char::is_alphabetic),
+        Some(end) => !after[end + '。'.len_utf8()..]
+            .chars()
+            .any(char::is_alphabetic),
         None => true,
     }
 }
@@ -576,8 +578,29 @@ fn is_quantity(after: &str) -> bool {
     let rest = after.strip_prefix(' ').unwrap_or(after);
     // Japanese counters: `3 分`, `6 桁`, `2 回`, `10 日`.
     const JA_COUNTERS: &[&str] = &[
-        "分", "秒", "時間", "日", "回", "桁", "個", "件", "台", "人", "年", "か月", "ヶ月", "カ月",
-        "週", "歳", "文字", "行", "度", "倍", "枚", "ミリ秒", "バイト",
+        "分",
+        "秒",
+        "時間",
+        "日",
+        "回",
+        "桁",
+        "個",
+        "件",
+        "台",
+        "人",
+        "年",
+        "か月",
+        "ヶ月",
+        "カ月",
+        "週",
+        "歳",
+        "文字",
+        "行",
+        "度",
+        "倍",
+        "枚",
+        "ミリ秒",
+        "バイト",
     ];
     if JA_COUNTERS.iter().any(|c| rest.starts_with(c)) {
         return true;
@@ -708,9 +731,26 @@ static FAILURE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build([
-                "error", "fail", "cannot", "can't", "can not", "couldn't", "could not",
-                "unable", "denied", "wrong", "problem", "bounce", "rejected", "crash",
-                "エラー", "失敗", "できません", "できない", "問題", "拒否",
+                "error",
+                "fail",
+                "cannot",
+                "can't",
+                "can not",
+                "couldn't",
+                "could not",
+                "unable",
+                "denied",
+                "wrong",
+                "problem",
+                "bounce",
+                "rejected",
+                "crash",
+                "エラー",
+                "失敗",
+                "できません",
+                "できない",
+                "問題",
+                "拒否",
             ])
             .expect("a few short constant patterns")
     });
@@ -787,7 +827,9 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
         if glued
             && word.len() <= 7
             && word.bytes().all(|b| b.is_ascii_digit())
-            && !LABELS.iter().any(|l| before_words[0].eq_ignore_ascii_case(l))
+            && !LABELS
+                .iter()
+                .any(|l| before_words[0].eq_ignore_ascii_case(l))
         {
             continue;
         }
