@@ -90,7 +90,7 @@ pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
             "manifest": bundle.manifest,
         });
         let mut o = io::stdout().lock();
-        serde_json::to_writer_pretty(&mut o, &doc)?;
+        m365doctor_text::json::to_writer_pretty(&mut o, &doc)?;
         writeln!(o)?;
         return Ok(exit_code(&bundle));
     }
