@@ -325,7 +325,10 @@ fn confirmed(
     if matches!(answer.as_str(), "y" | "yes" | "はい") {
         Ok(None)
     } else {
-        Ok(Some(Text::new("nothing was changed", "何も変更していません")))
+        Ok(Some(Text::new(
+            "nothing was changed",
+            "何も変更していません",
+        )))
     }
 }
 

@@ -434,6 +434,13 @@ fn write_atomically(
         let _ = host.remove_empty_dir(&tmp_dir);
         let _ = host.remove_own_file(&tmp_zip);
     };
+    // The folders this call makes for `out` (`mkdir -p`), deepest first, so
+    // that a failure takes them away again.
+    let made: Vec<PathBuf> = out
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !host.exists(a))
+        .map(Path::to_path_buf)
+        .collect();
     let mut written = Vec::new();
     let result = (|| -> io::Result<()> {
         host.create_dir_all(&tmp_dir)?;
@@ -453,6 +460,9 @@ fn write_atomically(
     })();
     if result.is_err() {
         cleanup(&written);
+        for dir in &made {
+            let _ = host.remove_empty_dir(dir);
+        }
     }
     result
 }

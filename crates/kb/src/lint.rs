@@ -1096,9 +1096,7 @@ mod hostile_input_tests {
         [title]\nen = \"TITLE\"\nja = \"t\"\n[summary]\nen = \"SUMMARY\"\nja = \"s\"\n";
 
     fn with(title: &str, summary: &str) -> Entry {
-        let text = ENTRY
-            .replace("TITLE", title)
-            .replace("SUMMARY", summary);
+        let text = ENTRY.replace("TITLE", title).replace("SUMMARY", summary);
         parse_entry("x.toml", &text).unwrap()
     }
 
@@ -1119,7 +1117,10 @@ mod hostile_input_tests {
         assert_eq!(both.len(), 2, "{both:?}");
         // Through the folder check that `--kb-dir` and `kb lint` use.
         let problems = lint(&[("x.toml".into(), with("\\u001b[2J", "s"))], &[]);
-        assert!(problems.iter().any(|p| p.en.contains("U+001B")), "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.en.contains("U+001B")),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -1128,7 +1129,11 @@ mod hostile_input_tests {
         let text = format!("id = \"x\"\ntitle = \"{}\n", "A".repeat(1 << 20));
         let p = parse_entry("big.toml", &text).unwrap_err();
         assert!(p.en.len() < 400, "{} bytes: {}", p.en.len(), &p.en[..400]);
-        assert!(p.en.starts_with("not a valid entry: line 2, column"), "{}", p.en);
+        assert!(
+            p.en.starts_with("not a valid entry: line 2, column"),
+            "{}",
+            p.en
+        );
         let text = format!("id = \"x\"\nunknown_{} = 1\n", "k".repeat(100_000));
         let p = parse_entry("key.toml", &text).unwrap_err();
         assert!(p.en.len() < 400 && p.ja.len() < 600, "{}", p.en);
@@ -1136,6 +1141,10 @@ mod hostile_input_tests {
         // Any other message quoting the file is cut too.
         let text = format!("{ENTRY}").replace("0x80070005", &"9".repeat(1 << 20));
         let p = parse_entry("code.toml", &text).unwrap_err();
-        assert!(p.en.chars().count() < MAX_MESSAGE_CHARS + 20, "{}", p.en.len());
+        assert!(
+            p.en.chars().count() < MAX_MESSAGE_CHARS + 20,
+            "{}",
+            p.en.len()
+        );
     }
 }

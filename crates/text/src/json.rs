@@ -90,7 +90,8 @@ mod tests {
         });
         let out = to_string_pretty(&value).unwrap();
         assert!(
-            !out.chars().any(|c| crate::is_hidden_control(c) && c != '\n'),
+            !out.chars()
+                .any(|c| crate::is_hidden_control(c) && c != '\n'),
             "{out}"
         );
         assert!(out.contains(r"a\u001b[2Jb\u007fc\u009b31md\u202ee\u2066f\u2028"));

@@ -136,7 +136,11 @@ mod tests {
             assert!(printable(&v), "{v:?}");
             // Nothing is dropped silently: each control left a backslash escape.
             let controls = p.chars().filter(|&c| is_hidden_control(c)).count();
-            assert_eq!(v.matches('\\').count() - p.matches('\\').count(), controls, "{v}");
+            assert_eq!(
+                v.matches('\\').count() - p.matches('\\').count(),
+                controls,
+                "{v}"
+            );
         }
         assert_eq!(
             visible("\x1b[2Jx\u{9b}y\u{202e}z"),
@@ -168,6 +172,9 @@ mod tests {
         assert_eq!(clipped("日本語テキスト", 3), "日本語… (+4)");
         assert_eq!(clipped("short", 5), "short");
         let long = "8".repeat(131_000);
-        assert_eq!(clipped(&long, 100).chars().count(), 100 + "… (+130900)".chars().count());
+        assert_eq!(
+            clipped(&long, 100).chars().count(),
+            100 + "… (+130900)".chars().count()
+        );
     }
 }

@@ -109,7 +109,12 @@ fn body(d: &Case, lang: Lang) -> String {
             }
         }
         if !d.apps.is_empty() {
-            let _ = writeln!(out, "  {}: {}", L.apps.get(lang), visible(&d.apps.join(", ")));
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                L.apps.get(lang),
+                visible(&d.apps.join(", "))
+            );
         }
     }
     if !d.plan.is_empty() {
