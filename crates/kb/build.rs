@@ -189,10 +189,16 @@ fn entry_literal(e: &Entry, out: &mut String) {
         list(&e.references)
     );
     opt_bi(&e.departs_from_guide, out);
+    let clues: Vec<String> = e
+        .clues
+        .iter()
+        .map(|(id, w)| format!("({}, {w})", s(id)))
+        .collect();
     let _ = write!(
         out,
-        ", symptoms: {}, checked: Cow::Borrowed(&[",
-        texts(&e.symptoms)
+        ", symptoms: {}, clues: Cow::Borrowed(&[{}]), checked: Cow::Borrowed(&[",
+        texts(&e.symptoms),
+        clues.join(", ")
     );
     for c in e.checked.iter() {
         checked(c, out);

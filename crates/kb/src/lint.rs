@@ -739,11 +739,29 @@ fn lint_unconfirmed(file: &str, e: &Entry, errors: &mut Vec<Problem>) {
 }
 
 /// `symptoms`: both languages, and no wording shared by two entries (a
-/// description that fits two problems cannot tell them apart).
+/// description that fits two problems cannot tell them apart). `clues`:
+/// known ids, weights from -3 to 3 and not 0.
 fn lint_symptoms(entries: &[(String, Entry)], errors: &mut Vec<Problem>) {
     let mut owners: BTreeMap<String, &str> = BTreeMap::new();
     for (file, e) in entries.iter().filter(|(f, _)| !is_example(f)) {
         let p = |en: String, ja: String| Problem::new(file, en, ja);
+        for (id, weight) in e.clues.iter() {
+            if !model::CLUES.contains(&id.as_ref()) {
+                errors.push(p(
+                    format!("clue `{id}` is not one of {:?}", model::CLUES),
+                    format!(
+                        "手がかり `{id}` は {:?} のいずれでもありません",
+                        model::CLUES
+                    ),
+                ));
+            }
+            if *weight == 0 || !(-3..=3).contains(weight) {
+                errors.push(p(
+                    format!("clue `{id}` has weight {weight}; use -3 to 3, not 0"),
+                    format!("手がかり `{id}` の重み {weight} は使えません。-3 から 3 (0 以外) にしてください"),
+                ));
+            }
+        }
         if e.symptoms.en.is_empty() != e.symptoms.ja.is_empty() {
             errors.push(p(
                 "symptoms: give them in both English and Japanese".into(),

@@ -142,9 +142,37 @@ pub struct Entry {
     /// when present).
     #[serde(default)]
     pub symptoms: Texts,
+    /// Situations characteristic of this problem (ids from [`CLUES`]), each
+    /// with a weight from -3 (speaks against it) to 3 (strongly for it); the
+    /// text understanding reads them (`[clues]` table, e.g. `new-phone = 2`).
+    #[serde(
+        default,
+        deserialize_with = "clue_table",
+        serialize_with = "clue_table_out",
+        skip_serializing_if = "<[_]>::is_empty"
+    )]
+    pub clues: List<(Str, i8)>,
     /// One record per reference: what was read to check the entry.
     #[serde(default)]
     pub checked: List<Checked>,
+}
+
+fn clue_table<'de, D: serde::Deserializer<'de>>(d: D) -> Result<List<(Str, i8)>, D::Error> {
+    let table: std::collections::BTreeMap<String, i8> = Deserialize::deserialize(d)?;
+    Ok(table
+        .into_iter()
+        .map(|(id, weight)| (Cow::Owned(id), weight))
+        .collect::<Vec<_>>()
+        .into())
+}
+
+fn clue_table_out<S: serde::Serializer>(clues: &List<(Str, i8)>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(clues.len()))?;
+    for (id, weight) in clues.iter() {
+        map.serialize_entry(id.as_ref(), weight)?;
+    }
+    map.end()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -206,6 +234,38 @@ pub const APPS: &[&str] = &[
     "windows",
     "xbox",
     "git-credential-manager",
+];
+
+/// The situations an entry's `[clues]` may name; the text understanding
+/// (crates/understand) recognises each in English and Japanese.
+pub const CLUES: &[&str] = &[
+    "new-phone",
+    "password-changed",
+    "password-expired",
+    "after-update",
+    "vpn",
+    "home-network",
+    "office-network",
+    "proxy",
+    "tls-inspection",
+    "clock",
+    "shared-pc",
+    "vdi",
+    "personal-account",
+    "personal-device",
+    "work-account",
+    "reimaged",
+    "hardware-replaced",
+    "other-devices-work",
+    "browser-works",
+    "many-users",
+    "prompt-loop",
+    "hangs",
+    "platform-windows",
+    "platform-macos",
+    "platform-ios",
+    "platform-android",
+    "platform-linux",
 ];
 
 pub fn risk_rank(risk: &str) -> usize {

@@ -267,6 +267,71 @@ fn the_bundled_knowledge_base_passes_the_linter() {
     assert_eq!(real, ENTRIES.len());
 }
 
+#[test]
+fn rejects_faulty_symptoms_and_clues() {
+    let with = |extra: &str| format!("{}\n{extra}", good("x"));
+    assert_eq!(
+        problems(
+            "symptoms-good",
+            &[(
+                "x.toml",
+                with("[symptoms]\nen = [\"the clock is off\"]\nja = [\"時刻がずれている\"]\n\n[clues]\nclock = 3\nother-devices-work = -1\n")
+            )]
+        ),
+        vec![]
+    );
+    assert_rejects(
+        "symptoms-one-language",
+        &[("x.toml", with("[symptoms]\nen = [\"the clock is off\"]\n"))],
+        "both English and Japanese",
+    );
+    assert_rejects(
+        "symptoms-short",
+        &[(
+            "x.toml",
+            with("[symptoms]\nen = [\"off\"]\nja = [\"時刻がずれている\"]\n"),
+        )],
+        "is too short",
+    );
+    // The same wording in two entries, even written differently.
+    let a = with("[symptoms]\nen = [\"The Clock is off\"]\nja = [\"時刻がずれている\"]\n");
+    let b = good("y").replace("0xCAA20003", "0x80070005")
+        + "\n[symptoms]\nen = [\"the clock is  off\"]\nja = [\"時計が遅れている\"]\n";
+    assert_rejects(
+        "symptoms-shared",
+        &[("x.toml", a), ("y.toml", b)],
+        "is also a symptom of",
+    );
+    assert_rejects(
+        "clue-unknown",
+        &[("x.toml", with("[clues]\nmoon-phase = 2\n"))],
+        "clue `moon-phase` is not one of",
+    );
+    assert_rejects(
+        "clue-zero",
+        &[("x.toml", with("[clues]\nclock = 0\n"))],
+        "has weight 0",
+    );
+    assert_rejects(
+        "clue-large",
+        &[("x.toml", with("[clues]\nclock = 5\n"))],
+        "has weight 5",
+    );
+}
+
+#[test]
+fn every_bundled_entry_says_how_people_describe_it() {
+    for e in ENTRIES.iter() {
+        assert!(
+            e.symptoms.en.len() >= 4 && e.symptoms.ja.len() >= 4,
+            "{}: {} English and {} Japanese symptoms; give at least four of each",
+            e.id,
+            e.symptoms.en.len(),
+            e.symptoms.ja.len()
+        );
+    }
+}
+
 const CHECKED: &str = r#"
 [[checked]]
 url = "https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes"
