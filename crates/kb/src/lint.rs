@@ -1157,7 +1157,7 @@ mod hostile_input_tests {
         assert!(p.en.len() < 400 && p.ja.len() < 600, "{}", p.en);
         assert!(p.en.contains("line 2, column 1"), "{}", p.en);
         // Any other message quoting the file is cut too.
-        let text = format!("{ENTRY}").replace("0x80070005", &"9".repeat(1 << 20));
+        let text = ENTRY.replace("0x80070005", &"9".repeat(1 << 20));
         let p = parse_entry("code.toml", &text).unwrap_err();
         assert!(
             p.en.chars().count() < MAX_MESSAGE_CHARS + 20,
