@@ -294,8 +294,8 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
     );
     let findings = case.findings.len();
     let ticket = case.markdown(options.lang);
-    let diagnosis =
-        serde_json::to_string_pretty(&case.to_json(options.lang)).map_err(io::Error::other)?;
+    // The bundle's JSON is read with `cat` and `jq -r` too: no raw controls.
+    let diagnosis = m365doctor_text::json::to_string_pretty(&case.to_json(options.lang))?;
 
     let files: Vec<Value> = items
         .iter()
@@ -328,9 +328,7 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
     all.push(("diagnosis.json".into(), diagnosis.into_bytes()));
     all.push((
         "manifest.json".into(),
-        serde_json::to_string_pretty(&manifest)
-            .map_err(io::Error::other)?
-            .into_bytes(),
+        m365doctor_text::json::to_string_pretty(&manifest)?.into_bytes(),
     ));
 
     let dir = options.out.join(&name);
