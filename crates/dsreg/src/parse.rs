@@ -452,9 +452,10 @@ fn is_distinctive_key(key: &str) -> bool {
 
 /// How many different distinctive fields make text without any section
 /// title a capture. Microsoft's fragments (the SSO State and Previous
-/// Registration ones in tests/data/samples) hold five or more, a user's
-/// shortest paste two (`AzureAdJoined : YES`, `DomainJoined : NO`); one
-/// such name alone in a text is a mention, not output.
+/// Registration ones in tests/data/samples) hold five or more; the shortest
+/// pastes in the corpus's train split hold two (`AzureAdPrt` with `Attempt
+/// Status`, `WamDefaultSet` with `IsUserAzureAD`); one such name alone in a
+/// text is a mention, not output.
 const MIN_DISTINCTIVE_FIELDS: usize = 2;
 
 /// How one line reads.
