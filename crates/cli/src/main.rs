@@ -25,7 +25,22 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help and version to stdout with exit 0, usage errors with 2.
-            let _ = e.print();
+            // A usage error quotes the argument it refuses: when one holds
+            // control characters, the message is printed as plain text with
+            // them made visible.
+            let hostile = std::env::args_os().any(|a| {
+                a.to_string_lossy()
+                    .chars()
+                    .any(m365doctor_text::is_hidden_control)
+            });
+            if hostile && e.use_stderr() {
+                eprint!(
+                    "{}",
+                    m365doctor_text::visible_lines(&e.render().to_string())
+                );
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };

@@ -291,6 +291,18 @@ fn arguments_echoed_in_errors_are_shown_not_obeyed() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains("\\x1b"), "{args:?}: {err}");
     }
+    // Refused by the argument parser itself, which drops escape sequences
+    // from what it quotes; the other controls are shown.
+    for args in [
+        vec!["diagnose", "--app", "x\x07\u{202e}\x1b]52;c;cHduZWQ=\x07"],
+        vec!["x\x1b[2J\x07\u{9b}"],
+    ] {
+        let o = run(&args, b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_clean(&format!("{args:?}"), &o, false);
+    }
+    let o = run(&["diagnose", "--app", "x\u{202e}y"], b"");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("x\\u{202e}y"));
 }
 
 // Windows does not allow control characters in file names.
