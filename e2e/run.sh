@@ -70,3 +70,4 @@ BASE_URL="$BASE_URL" \
     DSREG_FILE="$ROOT/crates/dsreg/tests/data/captures/c03-hybrid-device-disabled.txt" \
     SCREENSHOT_DIR="$SHOTS" \
     node e2e/test.mjs
+BIN="$BIN" SCREENSHOT_DIR="$SHOTS" node e2e/signins.mjs

@@ -23,8 +23,12 @@ cp ../crates/dsreg/tests/data/samples/*.txt corpus/dsreg/ 2>/dev/null || true
 mkdir -p corpus/diagnose
 cp corpus/extract/seed-dialog corpus/diagnose/ 2>/dev/null || true
 cp ../crates/diagnose/data/*.txt corpus/diagnose/ 2>/dev/null || true
-half=$(( seconds / 4 > 0 ? seconds / 4 : 1 ))
-for target in explain extract dsreg diagnose; do
+mkdir -p corpus/signins
+cp ../crates/signins/tests/data/graph-v1-page.json ../crates/signins/tests/data/eventhub-capture.json corpus/signins/ 2>/dev/null || true
+cp ../crates/signins/tests/data/portal/InteractiveSignIns_*.csv ../crates/signins/tests/data/log-analytics/*.json corpus/signins/ 2>/dev/null || true
+head -c 4000 ../crates/signins/tests/data/graph-beta-collector.json > corpus/signins/collector-head 2>/dev/null || true
+each=$(( seconds / 5 > 0 ? seconds / 5 : 1 ))
+for target in explain extract dsreg diagnose signins; do
   RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "corpus/$target" -- \
-    -max_total_time="$half" -rss_limit_mb=2048 -max_len=65536
+    -max_total_time="$each" -rss_limit_mb=2048 -max_len=65536
 done

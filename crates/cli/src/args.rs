@@ -63,6 +63,8 @@ pub enum Command {
     Collect(crate::collect::CollectArgs),
     /// Serve a local web page and JSON API for helpdesks (loopback only by default)
     Serve(crate::serve::ServeArgs),
+    /// Analyse a whole tenant's Entra sign-in logs offline: top failures by users affected, causes, fixes, attacks; or the same as KQL
+    Signins(crate::signins::SigninsArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]

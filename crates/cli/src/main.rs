@@ -11,6 +11,7 @@ mod man;
 mod render;
 mod scan;
 mod serve;
+mod signins;
 
 use args::{Cli, Command, ExplainArgs};
 use clap::{CommandFactory, Parser};
@@ -57,6 +58,7 @@ fn main() -> ExitCode {
             | Command::Fix(_)
             | Command::Collect(_)
             | Command::Serve(_)
+            | Command::Signins(_)
     );
     let kb = match (&cli.kb_dir, needs_kb) {
         (Some(dir), true) if !matches!(cli.command, Command::Kb(args::KbCommand::Lint { .. })) => {
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         Command::Fix(command) => fix::run(command, &kb, lang, color),
         Command::Collect(args) => collect::run(&args, &kb, lang),
         Command::Serve(args) => serve::run(args, kb, lang),
+        Command::Signins(args) => signins::run(&args, &kb, lang),
         Command::Kb(command) => kb::run(command, &kb, cli.kb_dir.as_deref(), lang, &style),
         Command::Completions { shell } => completions(shell),
         Command::Man => man::write(&mut io::stdout().lock()).map(|()| ExitCode::SUCCESS),
