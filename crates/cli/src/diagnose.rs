@@ -72,7 +72,7 @@ pub fn run(args: &DiagnoseArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<
     let mut out = io::stdout().lock();
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &case.to_json(lang))?;
+            m365doctor_text::json::to_writer_pretty(&mut out, &case.to_json(lang))?;
             writeln!(out)?;
         }
         Format::Markdown => out.write_all(case.markdown(lang).as_bytes())?,

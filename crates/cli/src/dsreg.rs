@@ -51,7 +51,7 @@ pub fn run(args: &DsregArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<Exi
     let mut out = io::stdout().lock();
     if args.json {
         let doc = dsreg_document(&reports, lang, redact).unwrap_or_default();
-        serde_json::to_writer_pretty(&mut out, &doc)?;
+        m365doctor_text::json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
     } else {
         out.write_all(dsreg_text(&reports, lang, color, redact).as_bytes())?;

@@ -17,6 +17,7 @@ use args::{Cli, Command, ExplainArgs};
 use clap::{CommandFactory, Parser};
 use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
+use m365doctor_text::visible;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -25,7 +26,22 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help and version to stdout with exit 0, usage errors with 2.
-            let _ = e.print();
+            // A usage error quotes the argument it refuses: when one holds
+            // control characters, the message is printed as plain text with
+            // them made visible.
+            let hostile = std::env::args_os().any(|a| {
+                a.to_string_lossy()
+                    .chars()
+                    .any(m365doctor_text::is_hidden_control)
+            });
+            if hostile && e.use_stderr() {
+                eprint!(
+                    "{}",
+                    m365doctor_text::visible_lines(&e.render().to_string())
+                );
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
@@ -66,10 +82,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args, kb, lang),
         Command::Signins(args) => signins::run(&args, &kb, lang),
         Command::Kb(command) => kb::run(command, &kb, cli.kb_dir.as_deref(), lang, &style),
-        Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "m365doctor", &mut io::stdout());
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Completions { shell } => completions(shell),
         Command::Man => man::write(&mut io::stdout().lock()).map(|()| ExitCode::SUCCESS),
     };
     match result {
@@ -77,15 +90,32 @@ fn main() -> ExitCode {
         // A closed pipe (`| head`) is not an error worth reporting.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("m365doctor: {e}");
+            eprintln!("m365doctor: {}", visible(&e.to_string()));
             ExitCode::from(2)
         }
     }
 }
 
-/// Prints a message to stderr in the output language.
+/// Prints a message to stderr in the output language. Messages quote
+/// arguments, file names and values read from input: their control
+/// characters are shown, not obeyed (see [`m365doctor_text::visible`]).
 pub fn say(lang: Lang, en: &str, ja: &str) {
-    eprintln!("m365doctor: {}", if lang == Lang::Ja { ja } else { en });
+    eprintln!(
+        "m365doctor: {}",
+        visible(if lang == Lang::Ja { ja } else { en })
+    );
+}
+
+/// The completion script of `shell`. clap_complete panics when it cannot
+/// write (a closed pipe, a full disk), so the script is made in memory and
+/// written here, where those are the usual errors.
+fn completions(shell: clap_complete::Shell) -> io::Result<ExitCode> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "m365doctor", &mut script);
+    let mut out = io::stdout().lock();
+    out.write_all(&script)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The encoding a user forced with `--encoding`, or a usage error (exit 2).
@@ -121,7 +151,7 @@ fn explain(args: &ExplainArgs, kb: &Kb, lang: Lang, style: &render::Style) -> io
     let mut out = io::stdout().lock();
     if args.json {
         let doc = m365doctor_kb::json::explain_document(&results, &errors, lang);
-        serde_json::to_writer_pretty(&mut out, &doc)?;
+        m365doctor_text::json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
     } else {
         for (n, decoded) in results.iter().enumerate() {
@@ -138,7 +168,7 @@ fn explain(args: &ExplainArgs, kb: &Kb, lang: Lang, style: &render::Style) -> io
             Lang::En => "error",
             Lang::Ja => "エラー",
         };
-        eprintln!("m365doctor: {prefix}: {message}");
+        eprintln!("m365doctor: {prefix}: {}", visible(message));
     }
     Ok(if errors.is_empty() {
         ExitCode::SUCCESS

@@ -59,7 +59,7 @@ pub fn run(args: &ScanArgs, kb: &Kb, lang: Lang) -> io::Result<std::process::Exi
     }
     let mut out = io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &scan_document(&scanned, kb))?;
+        m365doctor_text::json::to_writer_pretty(&mut out, &scan_document(&scanned, kb))?;
         writeln!(out)?;
     } else {
         write_scan_text(&mut out, &scanned, lang)?;

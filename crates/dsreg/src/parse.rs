@@ -409,6 +409,55 @@ pub fn is_known_key(key: &str) -> bool {
     home_of(key).is_some()
 }
 
+/// Known fields whose names other texts print too: Entra's error pages
+/// ("Troubleshooting details": Request Id, Correlation Id, …), the sign-in
+/// log's details (Device ID, Tenant ID), dialogs, HTTP and event logs. They
+/// are read inside a capture, but they never make one: two `Correlation
+/// ID:` lines, or an error page pasted twice, are not dsregcmd output.
+const SHARED_KEYS: &[&str] = &[
+    "requestid",
+    "correlationid",
+    "tenantid",
+    "tenantname",
+    "deviceid",
+    "devicename",
+    "domainname",
+    "thumbprint",
+    "idp",
+    "mdmurl",
+    "settingsurl",
+    "useridentity",
+    "credentialtype",
+    "endpointuri",
+    "httpmethod",
+    "httperror",
+    "httpstatus",
+    "servererrorcode",
+    "servererrordescription",
+    "servermessage",
+    "clienttime",
+    "usercontext",
+    "executingaccountname",
+    "accesstype",
+    "autodetectsettings",
+    "proxyserverlist",
+    "proxybypasslist",
+    "auto-configurationurl",
+];
+
+/// A known field that only dsregcmd prints (see [`SHARED_KEYS`]).
+fn is_distinctive_key(key: &str) -> bool {
+    is_known_key(key) && !SHARED_KEYS.contains(&key)
+}
+
+/// How many different distinctive fields make text without any section
+/// title a capture. Microsoft's fragments (the SSO State and Previous
+/// Registration ones in tests/data/samples) hold five or more; the shortest
+/// pastes in the corpus's train split hold two (`AzureAdPrt` with `Attempt
+/// Status`, `WamDefaultSet` with `IsUserAzureAD`); one such name alone in a
+/// text is a mention, not output.
+const MIN_DISTINCTIVE_FIELDS: usize = 2;
+
 /// How one line reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Line {
@@ -580,7 +629,8 @@ struct CaptureB {
     names: HashSet<String>,
     kinds: HashSet<SectionKind>,
     columns: BTreeSet<usize>,
-    known: usize,
+    /// The different distinctive fields (see [`is_distinctive_key`]).
+    distinctive: HashSet<String>,
     has_fields: bool,
 }
 
@@ -592,7 +642,9 @@ impl CaptureB {
         }
         for f in s.fields.iter().filter(|f| is_known_key(&f.field.key)) {
             self.columns.insert(f.colon);
-            self.known += 1;
+            if is_distinctive_key(&f.field.key) {
+                self.distinctive.insert(f.field.key.clone());
+            }
         }
         self.has_fields |= !s.fields.is_empty();
         self.sections.push(s);
@@ -689,12 +741,15 @@ impl<'t> Parser<'t> {
             }
         }
         if !s.titled {
-            let known = s
+            // Two different known fields, one of them dsregcmd's own: a
+            // repeated `Correlation ID` line is not a section.
+            let known: HashSet<&str> = s
                 .fields
                 .iter()
-                .filter(|f| is_known_key(&f.field.key))
-                .count();
-            if known < 2 {
+                .map(|f| f.field.key.as_str())
+                .filter(|k| is_known_key(k))
+                .collect();
+            if known.len() < 2 || !known.iter().any(|k| is_distinctive_key(k)) {
                 return;
             }
             s.kind = infer_kind(&s.fields);
@@ -722,14 +777,17 @@ impl<'t> Parser<'t> {
         self.current.push(s);
     }
 
-    /// Files the current capture if it holds anything recognisable.
+    /// Files the current capture if it is one: a section title of
+    /// dsregcmd's with fields under it (`| Device State |`), or, without
+    /// any, several different fields only dsregcmd prints.
     fn flush(&mut self) {
         let b = std::mem::take(&mut self.current);
         let titled_known = b
             .sections
             .iter()
             .any(|s| s.titled && s.kind != SectionKind::Unknown && !s.fields.is_empty());
-        if b.sections.is_empty() || (b.known == 0 && !titled_known) {
+        if b.sections.is_empty() || (!titled_known && b.distinctive.len() < MIN_DISTINCTIVE_FIELDS)
+        {
             return;
         }
         let sections: Vec<Section> = b
@@ -911,58 +969,7 @@ fn layout_of(sections: &[Section]) -> Layout {
 /// none. Text that is not dsregcmd output around or between captures is
 /// ignored; lines inside a section that are not fields are kept as notes.
 pub fn parse(text: &str) -> Vec<Capture> {
-    let parser = Parser::new(text);
-    let only_fields = parser
-        .classes
-        .iter()
-        .all(|c| matches!(c, Line::Blank | Line::Field { .. }));
-    let classes = parser.classes.clone();
-    let lines_count = parser.lines.len();
-    let captures = parser.run();
-    if !captures.is_empty() || !only_fields {
-        return captures;
-    }
-    // A paste of one or two known fields and nothing else.
-    let mut fields = Vec::new();
-    for (i, c) in classes.iter().enumerate() {
-        if let Line::Field { name, value, .. } = c {
-            let key = normalize_key(name);
-            fields.push(Field {
-                name: name.clone(),
-                key,
-                value: value.clone(),
-                line: i + 1,
-            });
-        }
-    }
-    if !fields.iter().any(|f| is_known_key(&f.key)) {
-        return Vec::new();
-    }
-    let kind = infer_kind(
-        &fields
-            .iter()
-            .map(|f| FieldB {
-                field: f.clone(),
-                colon: 0,
-            })
-            .collect::<Vec<_>>(),
-    );
-    let first = fields.first().map(|f| f.line).unwrap_or(1);
-    let last = fields.last().map(|f| f.line).unwrap_or(lines_count);
-    vec![Capture {
-        sections: vec![Section {
-            name: kind.canonical_name(),
-            kind,
-            titled: false,
-            fields,
-            notes: Vec::new(),
-            line: first,
-        }],
-        layout: Layout::Fragment,
-        footer: false,
-        first_line: first,
-        last_line: last,
-    }]
+    Parser::new(text).run()
 }
 
 #[cfg(test)]

@@ -294,8 +294,8 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
     );
     let findings = case.findings.len();
     let ticket = case.markdown(options.lang);
-    let diagnosis =
-        serde_json::to_string_pretty(&case.to_json(options.lang)).map_err(io::Error::other)?;
+    // The bundle's JSON is read with `cat` and `jq -r` too: no raw controls.
+    let diagnosis = m365doctor_text::json::to_string_pretty(&case.to_json(options.lang))?;
 
     let files: Vec<Value> = items
         .iter()
@@ -328,9 +328,7 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
     all.push(("diagnosis.json".into(), diagnosis.into_bytes()));
     all.push((
         "manifest.json".into(),
-        serde_json::to_string_pretty(&manifest)
-            .map_err(io::Error::other)?
-            .into_bytes(),
+        m365doctor_text::json::to_string_pretty(&manifest)?.into_bytes(),
     ));
 
     let dir = options.out.join(&name);
@@ -434,6 +432,13 @@ fn write_atomically(
         let _ = host.remove_empty_dir(&tmp_dir);
         let _ = host.remove_own_file(&tmp_zip);
     };
+    // The folders this call makes for `out` (`mkdir -p`), deepest first, so
+    // that a failure takes them away again.
+    let made: Vec<PathBuf> = out
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !host.exists(a))
+        .map(Path::to_path_buf)
+        .collect();
     let mut written = Vec::new();
     let result = (|| -> io::Result<()> {
         host.create_dir_all(&tmp_dir)?;
@@ -453,6 +458,9 @@ fn write_atomically(
     })();
     if result.is_err() {
         cleanup(&written);
+        for dir in &made {
+            let _ = host.remove_empty_dir(dir);
+        }
     }
     result
 }

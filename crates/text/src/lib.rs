@@ -9,6 +9,9 @@
 //!   or without BOM, Shift_JIS (CP932), and binary content recognised rather
 //!   than decoded into noise. `dsreg`, `scan`, `fix` and the front ends all
 //!   decode through here, so a capture reads the same everywhere.
+//! - Text from input made safe to print ([`visible`], [`json`]): control,
+//!   escape and bidirectional characters shown as escapes, so that nothing
+//!   a log or a file name holds can steer the terminal it is printed on.
 //!
 //! ```
 //! use m365doctor_text::{decode, Decoded, Lang, Text};
@@ -19,7 +22,10 @@
 //! ```
 
 mod bytes;
+pub mod json;
 mod lang;
+mod visible;
 
 pub use bytes::{decode, decode_lossy, detect, encoding_for_label, Decoded, Encoding};
 pub use lang::{Lang, Message, Text};
+pub use visible::{clipped, is_hidden_control, visible, visible_lines};
