@@ -255,8 +255,9 @@ pub fn find(text: &str) -> Vec<(usize, usize, Secret)> {
         }
         found.clear();
         let (at, end) = (m.start(), m.end());
+        let mut read_to = 0;
         match TRIGGERS[m.pattern().as_usize()].1 {
-            Trigger::Separator => separator(b, at, end, &mut found),
+            Trigger::Separator => read_to = separator(b, at, end, &mut found),
             Trigger::Jwt => found.extend(jwt(b, at)),
             Trigger::Bearer => found.extend(bearer(b, at, end)),
             Trigger::ClientSecretShape => found.extend(client_secret_shape(b, at)),
@@ -268,6 +269,8 @@ pub fn find(text: &str) -> Vec<(usize, usize, Secret)> {
                 covered = e;
             }
         }
+        // A value read and kept (`code=0x…`) is not read again from inside.
+        covered = covered.max(read_to);
     }
     spans
 }
@@ -404,8 +407,8 @@ fn is_key_byte(c: u8) -> bool {
 }
 
 /// A separator (`=`, `:`, `：`, `%3D`) at `at..end`: when the key before it
-/// names a credential, the value after it.
-fn separator(b: &[u8], at: usize, end: usize, out: &mut Vec<(usize, usize, Secret)>) {
+/// names a credential, the value after it. Returns how far it read.
+fn separator(b: &[u8], at: usize, end: usize, out: &mut Vec<(usize, usize, Secret)>) -> usize {
     let encoded = b[at] == b'%';
     // The key: back over spaces and a closing quote (`"key" :`, `\"key\":`).
     let mut k = at;
@@ -431,7 +434,7 @@ fn separator(b: &[u8], at: usize, end: usize, out: &mut Vec<(usize, usize, Secre
         k = key_end - "パスワード".len();
     }
     if k == key_end || key_end - k > 40 || (k > 0 && b[k - 1] == b'<') {
-        return;
+        return 0;
     }
     let one = &b[k..key_end];
     // A key of two words (`refresh token:`, `Client Secret =`).
@@ -465,20 +468,22 @@ fn separator(b: &[u8], at: usize, end: usize, out: &mut Vec<(usize, usize, Secre
                 .map(|n| (n, Secret::AuthorizationCode))
         })
     else {
-        return;
+        return 0;
     };
     // The value: after spaces, quoted or up to a terminator.
     let mut v = end;
     while v < b.len() && matches!(b[v], b' ' | b'\t') {
         v += 1;
     }
-    let (from, to) = match value_span(b, v, encoded) {
-        Some(span) => span,
-        None => return,
+    if b.get(v) == Some(&b'<') {
+        return 0;
+    }
+    let Some((from, to)) = value_span(b, v, encoded) else {
+        return 0;
     };
     let value = &b[from..to];
     if is_plain_value(value) || value.starts_with(MARKER_PREFIX.as_bytes()) {
-        return;
+        return to;
     }
     match secret {
         Secret::Cookie if name == "cookie" || name == "setcookie" => {
@@ -515,6 +520,7 @@ fn separator(b: &[u8], at: usize, end: usize, out: &mut Vec<(usize, usize, Secre
             out.push((from, to, kind));
         }
     }
+    to
 }
 
 /// The value at `v`: inside quotes (`"…"`, `\"…\"`, `'…'`), or up to a
@@ -562,7 +568,9 @@ fn value_span(b: &[u8], v: usize, encoded: bool) -> Option<(usize, usize)> {
 /// A `Cookie:` header's values (`a=1; b=2`), or a `Set-Cookie:` header's
 /// one value (its attributes stay).
 fn cookies(b: &[u8], from: usize, set: bool, out: &mut Vec<(usize, usize, Secret)>) {
-    let line_end = from + memchr::memchr2(b'\n', b'\r', &b[from..]).unwrap_or(b.len() - from);
+    // A header's line, at most 8 KiB of it: many headers on one line cost no more than the line.
+    let near = &b[from..b.len().min(from + 8192)];
+    let line_end = from + memchr::memchr2(b'\n', b'\r', near).unwrap_or(near.len());
     let mut i = from;
     while i < line_end {
         let pair_end = i + memchr::memchr(b';', &b[i..line_end]).unwrap_or(line_end - i);
