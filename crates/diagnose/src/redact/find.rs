@@ -1166,6 +1166,9 @@ pub(super) fn worth_learning(kind: &'static str, value: &str) -> bool {
 /// domain not part of a longer domain.
 pub(super) fn stands_alone(text: &str, s: usize, e: usize, value: &str, with: &With) -> bool {
     let domain = matches!(with, With::Placeholder(DOMAIN, _));
+    // `contoso.com` is not `contoso.com.au`; a NetBIOS name (`CONTOSO`) is
+    // a word of any host name (`nas.contoso.local`).
+    let dotted = domain && value.contains('.');
     let first_cjk = value.chars().next().is_some_and(names::is_cjk);
     let last_cjk = value.chars().next_back().is_some_and(names::is_cjk);
     let before_ok = first_cjk
@@ -1174,7 +1177,7 @@ pub(super) fn stands_alone(text: &str, s: usize, e: usize, value: &str, with: &W
     let after = next_char(text, e);
     let after_ok = last_cjk
         || !(after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
-            || (domain
+            || (dotted
                 && after == Some('.')
                 && next_char(text, e + 1).is_some_and(|c| c.is_alphanumeric())));
     before_ok && after_ok
