@@ -204,8 +204,8 @@ fn triggers() -> Vec<(&'static str, Trigger)> {
     ] {
         t.push((l, label(USER, Field)));
     }
+    t.push(("tenantname", label_inside(TENANT_NAME, Field)));
     for l in [
-        "tenantname",
         "tenant name",
         "テナント名",
         "organization name",
@@ -360,6 +360,9 @@ fn triggers() -> Vec<(&'static str, Trigger)> {
     }
     t.push((".onmicrosoft.com", Trigger::OnMicrosoft));
     t.push((".sharepoint.com", Trigger::SharePoint));
+    // A OneDrive for Business site is named after its owner's address
+    // (`/personal/megan_bowen_contoso_com/`).
+    t.push(("/personal/", Trigger::Profile));
     for marker in [
         "\\users\\",
         "/users/",
@@ -548,6 +551,12 @@ fn labelled(text: &str, e: usize, kind: &'static str, value: Value, hits: &mut V
         Value::Guid => {
             if let Some(end) = guid_at(text.as_bytes(), v) {
                 hits.push(Hit::learnt(text, v, end, kind));
+                // MSAL's `home_account_id`: `<object id>.<tenant id>`.
+                if text[end..].starts_with('.') {
+                    if let Some(tenant) = guid_at(text.as_bytes(), end + 1) {
+                        hits.push(Hit::learnt(text, end + 1, tenant, TENANT));
+                    }
+                }
             }
         }
         Value::Field => {
@@ -584,7 +593,8 @@ fn labelled(text: &str, e: usize, kind: &'static str, value: Value, hits: &mut V
                     if name.contains(['@', '<', '/'])
                         || !name.chars().any(char::is_alphabetic)
                         || name.chars().count() > 80
-                        || (value == Value::PersonStrict && !whole)
+                        || (value == Value::PersonStrict
+                            && !(whole && (name.contains(' ') || name.chars().any(names::is_cjk))))
                         || first_word_is_not_a_name(name)
                     {
                         return;
@@ -1007,6 +1017,10 @@ fn tenant_suffix(text: &str, s: usize, e: usize, sharepoint: bool, hits: &mut Ve
             }
         }
     }
+    // After a percent-escape (`%2Fadatum.onmicrosoft.com`) the name starts after it.
+    if start > 0 && text.as_bytes()[start - 1] == b'%' && end - start > 2 {
+        start += 2;
+    }
     if end > start {
         hits.push(Hit::learnt(text, start, end, TENANT_NAME));
     }
@@ -1180,5 +1194,17 @@ pub(super) fn stands_alone(text: &str, s: usize, e: usize, value: &str, with: &W
             || (dotted
                 && after == Some('.')
                 && next_char(text, e + 1).is_some_and(|c| c.is_alphanumeric())));
-    before_ok && after_ok
+    before_ok && after_ok && !inside_placeholder(text, s, e)
+}
+
+/// Whether `s..e` lies inside a placeholder or marker (`<secret:cookie>`,
+/// `<name-1>`): they are never redacted again.
+fn inside_placeholder(text: &str, s: usize, e: usize) -> bool {
+    let b = text.as_bytes();
+    let from = s.saturating_sub(24);
+    let open = b[from..s].iter().rposition(|&c| c == b'<' || c == b'>');
+    let close = b[e..(e + 24).min(b.len())]
+        .iter()
+        .position(|&c| c == b'<' || c == b'>');
+    matches!(open, Some(o) if b[from + o] == b'<') && matches!(close, Some(c) if b[e + c] == b'>')
 }

@@ -499,6 +499,12 @@ fn separator(b: &[u8], at: usize, end: usize, out: &mut Vec<(usize, usize, Secre
             let scheme = run(b, from, |c| c.is_ascii_alphabetic());
             let after = if scheme > from && scheme - from <= 12 && b.get(scheme) == Some(&b' ') {
                 run(b, scheme, |c| c == b' ')
+            } else if scheme > from
+                && scheme - from <= 12
+                && b.len() >= scheme + 3
+                && b[scheme..scheme + 3].eq_ignore_ascii_case(b"%20")
+            {
+                scheme + 3
             } else {
                 from
             };
