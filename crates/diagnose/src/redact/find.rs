@@ -900,6 +900,15 @@ fn email(text: &str, s: usize, e: usize, hits: &mut Vec<Hit>) {
             labels.pop();
         }
     }
+    // `megan@contoso.com-0x80070C01.log`: the address ends where the name goes on.
+    if let Some(last) = labels.last_mut() {
+        let label = &text[last.0..last.1];
+        let letters = label.bytes().take_while(u8::is_ascii_alphabetic).count();
+        if letters >= 2 && letters < label.len() && matches!(label.as_bytes()[letters], b'-' | b'_')
+        {
+            last.1 = last.0 + letters;
+        }
+    }
     while let Some(&(ls, le)) = labels.last() {
         let tld = &text[ls..le];
         if (tld.len() >= 2 && tld.bytes().all(|c| c.is_ascii_alphabetic()))

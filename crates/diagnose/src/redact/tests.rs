@@ -179,7 +179,7 @@ fn hosts_domains_phones_and_hardware() {
         "megan.bowen@contoso.com uses http://pac.contoso.com/proxy.pac and legacy.contoso.com",
         "Physical Address: 00-1A-2B-3C-4D-5E, Serial number: 5CG1234XYZ",
         "Call +1 425 555 0100 or 090-1234-5678 or 03-1234-5678 or (425) 555-0100",
-        "https://fabrikam-my.sharepoint.com/personal/x and login.microsoftonline.com/contoso.com/oauth2",
+        "https://fabrikam-my.sharepoint.com/personal/megan_bowen_fabrikam_com and login.microsoftonline.com/contoso.com/oauth2",
         "C:\\Users\\megan\\OneDrive - Contoso Ltd\\Documents",
         "SID S-1-12-1-1234567890-1234567890-1234567890-1234567890",
         "desktop-megan01.contoso.com",
@@ -201,7 +201,7 @@ fn hosts_domains_phones_and_hardware() {
         out[4],
         "Call <phone-1> or <phone-2> or <phone-3> or <phone-4>"
     );
-    assert_eq!(out[5], "https://<tenant-name-1>-my.sharepoint.com/personal/x and login.microsoftonline.com/<domain-1>/oauth2");
+    assert_eq!(out[5], "https://<tenant-name-1>-my.sharepoint.com/personal/<user-2> and login.microsoftonline.com/<domain-1>/oauth2");
     // The same user as `USERNAME=megan`.
     assert_eq!(
         out[6],

@@ -8,8 +8,13 @@ use std::path::{Path, PathBuf};
 
 /// The corpus folder (every crate that includes this file is a sibling of
 /// `diagnose` under `crates/`).
-pub fn dir() -> PathBuf {
+pub fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../diagnose/tests/redaction_corpus")
+}
+
+/// The folder of the inputs.
+pub fn dir() -> PathBuf {
+    corpus().join("inputs")
 }
 
 /// One line of `expect.tsv`.
@@ -39,7 +44,7 @@ pub const SECRET_KINDS: &[&str] = &[
 ];
 
 pub fn expectations() -> Vec<Expect> {
-    let text = std::fs::read_to_string(dir().join("expect.tsv")).expect("expect.tsv");
+    let text = std::fs::read_to_string(corpus().join("expect.tsv")).expect("expect.tsv");
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
@@ -57,21 +62,26 @@ pub fn expectations() -> Vec<Expect> {
         .collect()
 }
 
-/// The corpus's input files (not this file, `expect.tsv` or the README),
-/// as paths relative to the corpus folder with `/`, and their bytes.
+/// The corpus's input files, as paths relative to `inputs/` with `/`, and
+/// their bytes.
 pub fn files() -> Vec<(String, Vec<u8>)> {
     fn walk(root: &Path, at: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let mut entries: Vec<_> = std::fs::read_dir(at).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(at)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for path in entries {
             if path.is_dir() {
                 walk(root, &path, out);
                 continue;
             }
-            let name = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-            if !matches!(name.as_str(), "check.rs" | "expect.tsv" | "README.md") {
-                out.push((name, std::fs::read(&path).unwrap()));
-            }
+            let name = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((name, std::fs::read(&path).unwrap()));
         }
     }
     let mut out = Vec::new();
@@ -89,7 +99,9 @@ pub fn line_codes() -> Vec<String> {
             continue;
         }
         for line in String::from_utf8(bytes).unwrap().lines() {
-            let at = line.find("0x8007").unwrap_or_else(|| panic!("{name}: a line without its code: {line}"));
+            let at = line
+                .find("0x8007")
+                .unwrap_or_else(|| panic!("{name}: a line without its code: {line}"));
             codes.push(line[at..at + 10].to_ascii_lowercase());
         }
     }
@@ -104,10 +116,16 @@ pub fn problems(output: &str, secrets_only: bool) -> Vec<String> {
     for e in expectations() {
         let present = lower.contains(&e.value.to_lowercase());
         if e.gone && present && (!secrets_only || SECRET_KINDS.contains(&e.kind.as_str())) {
-            out.push(format!("survives: {} ({}) in {}: {}", e.kind, e.form, e.file, e.value));
+            out.push(format!(
+                "survives: {} ({}) in {}: {}",
+                e.kind, e.form, e.file, e.value
+            ));
         }
         if !e.gone && !present {
-            out.push(format!("lost: {} ({}) from {}: {}", e.kind, e.form, e.file, e.value));
+            out.push(format!(
+                "lost: {} ({}) from {}: {}",
+                e.kind, e.form, e.file, e.value
+            ));
         }
     }
     for code in line_codes() {
@@ -121,5 +139,10 @@ pub fn problems(output: &str, secrets_only: bool) -> Vec<String> {
 /// Panics with every problem of `output` (what made it named in `what`).
 pub fn assert_clean(what: &str, output: &str) {
     let p = problems(output, false);
-    assert!(p.is_empty(), "{what}: {} problems:\n{}", p.len(), p.join("\n"));
+    assert!(
+        p.is_empty(),
+        "{what}: {} problems:\n{}",
+        p.len(),
+        p.join("\n")
+    );
 }

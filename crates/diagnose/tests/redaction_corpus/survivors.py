@@ -17,7 +17,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 binary = os.path.abspath(sys.argv[1])
 outputs = {}
 for name, args in [("json", ["--json"]), ("markdown", ["--format", "markdown"]), ("text", [])]:
-    run = subprocess.run([binary, "diagnose", *args, "."], cwd=here, capture_output=True, timeout=120)
+    run = subprocess.run([binary, "diagnose", *args, "."], cwd=os.path.join(here, "inputs"), capture_output=True, timeout=120)
     outputs[name] = run.stdout.decode("utf-8", "replace").lower()
 
 survivors = collections.Counter()
