@@ -23,8 +23,10 @@ cp ../crates/dsreg/tests/data/samples/*.txt corpus/dsreg/ 2>/dev/null || true
 mkdir -p corpus/diagnose
 cp corpus/extract/seed-dialog corpus/diagnose/ 2>/dev/null || true
 cp ../crates/diagnose/data/*.txt corpus/diagnose/ 2>/dev/null || true
-half=$(( seconds / 4 > 0 ? seconds / 4 : 1 ))
-for target in explain extract dsreg diagnose; do
+mkdir -p corpus/redact
+cp ../crates/diagnose/tests/redaction_corpus/inputs/*.log corpus/redact/ 2>/dev/null || true
+half=$(( seconds / 5 > 0 ? seconds / 5 : 1 ))
+for target in explain extract dsreg diagnose redact; do
   RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "corpus/$target" -- \
     -max_total_time="$half" -rss_limit_mb=2048 -max_len=65536
 done

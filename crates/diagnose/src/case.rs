@@ -192,7 +192,7 @@ pub fn diagnose_with<'kb>(
         line,
         text: shorten(&match &mut redactor {
             Some(r) => r.redact(text),
-            None => crate::redact::blank_secrets(text),
+            None => crate::blank_secrets(text),
         }),
     };
     let mut apps: Vec<String> = options.apps.clone();

@@ -39,7 +39,7 @@ mod find;
 mod names;
 mod shapes;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use find::{Hit, With};
 use m365doctor_dsreg::Capture;
 use m365doctor_scan::secrets;
@@ -142,6 +142,8 @@ impl Redactor {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostLongest)
+                // Rebuilt whenever a value is learnt: cheap to build.
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(self.known.iter().map(|(v, _)| v.as_str()))
                 .expect("known values build")
         });

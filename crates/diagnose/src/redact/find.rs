@@ -4,7 +4,7 @@
 //! over a line, whatever its length; nothing is looked at twice.
 
 use super::names;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::sync::LazyLock;
 
 pub(super) const EMAIL: &str = "email";
@@ -390,18 +390,23 @@ static TRIGGERS: LazyLock<(AhoCorasick, Vec<Trigger>)> = LazyLock::new(|| {
     let t = triggers();
     let automaton = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
+        // The longest literal at the first place: `device name` over
+        // `device`, `welcome back` over `welcome`; no literal of interest
+        // starts inside another, so one non-overlapping pass finds them all.
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
+        .prefilter(false)
         .build(t.iter().map(|(l, _)| *l))
         .expect("the trigger literals build");
     (automaton, t.into_iter().map(|(_, t)| t).collect())
 });
 
 /// Every identifier a trigger points at in `text`, in the order found
-/// (they may overlap: the longest first one wins when applied).
+/// (their values may overlap: the longest first one wins when applied).
 pub(super) fn triggered(text: &str) -> Vec<Hit> {
     let (automaton, triggers) = &*TRIGGERS;
     let mut hits = Vec::new();
-    for m in automaton.find_overlapping_iter(text) {
+    for m in automaton.find_iter(text) {
         let (s, e) = (m.start(), m.end());
         match triggers[m.pattern().as_usize()] {
             Trigger::At => email(text, s, e, &mut hits),
@@ -797,10 +802,13 @@ const PUBLIC_DOMAINS: &[&str] = &[
 ];
 
 pub(super) fn is_public_domain(domain: &str) -> bool {
-    let d = domain.trim_start_matches('.').to_ascii_lowercase();
-    PUBLIC_DOMAINS
-        .iter()
-        .any(|p| d == *p || d.ends_with(&format!(".{p}")))
+    let d = domain.trim_start_matches('.').as_bytes();
+    PUBLIC_DOMAINS.iter().any(|p| {
+        let p = p.as_bytes();
+        d.len() >= p.len()
+            && d[d.len() - p.len()..].eq_ignore_ascii_case(p)
+            && (d.len() == p.len() || d[d.len() - p.len() - 1] == b'.')
+    })
 }
 
 /// Endings of file names that are not a domain's last label
@@ -840,7 +848,12 @@ fn email(text: &str, s: usize, e: usize, hits: &mut Vec<Hit>) {
         local = i;
     }
     // It starts after an escape it ran into: `%3Dlynne`, `%253Dlynne`, `\u0022megan`, `=3Dmegan`.
-    if local > 0 && b[local - 1] == b'%' && s - local > 2 {
+    if local > 0
+        && b[local - 1] == b'%'
+        && s - local > 2
+        && b[local].is_ascii_hexdigit()
+        && b[local + 1].is_ascii_hexdigit()
+    {
         local += 2;
         while local >= 3
             && &b[local - 3..local] == b"%25"

@@ -114,6 +114,10 @@ fn ipv6(b: &[u8], at: usize) -> Option<usize> {
             return None;
         }
     }
+    // Two colons at least (no time, no `Label:`), before anything is counted.
+    if b[at..end].iter().filter(|&&c| c == b':').count() < 2 {
+        return None;
+    }
     let candidate = std::str::from_utf8(&b[at..end]).ok()?;
     // A dotted IPv4 tail.
     if b.get(end) == Some(&b'.') {
@@ -165,13 +169,10 @@ fn ipv4(b: &[u8], at: usize) -> Option<usize> {
         while i < b.len() && b[i].is_ascii_digit() && i - start < 3 {
             i += 1;
         }
-        if i == start
-            || std::str::from_utf8(&b[start..i])
-                .ok()?
-                .parse::<u16>()
-                .ok()?
-                > 255
-        {
+        let value = b[start..i]
+            .iter()
+            .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+        if i == start || value > 255 {
             return None;
         }
         if part < 3 {
@@ -262,6 +263,18 @@ fn phone(b: &[u8], at: usize) -> Option<usize> {
         }
         _ => {
             if at > 0 && matches!(b[at - 1], b'-' | b'.' | b'+' | b'/' | b':') {
+                return None;
+            }
+            // A group of digits and then `-` or a space and a digit, or nothing to read.
+            let digits = b[at..]
+                .iter()
+                .take(5)
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            let sep = b.get(at + digits);
+            if !(matches!(sep, Some(b'-' | b' '))
+                && b.get(at + digits + 1).is_some_and(u8::is_ascii_digit))
+            {
                 return None;
             }
             let (groups, end) = digit_groups(b, at, b"-");

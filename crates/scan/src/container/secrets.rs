@@ -19,9 +19,7 @@
 //! label: Entra client secrets (`…8Q~…`), Entra refresh tokens (`0.A…`,
 //! `1.A…`) and long base64 blobs.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
 /// A kind of credential.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,86 +57,99 @@ impl Secret {
 /// What every marker starts with.
 pub const MARKER_PREFIX: &str = "<secret:";
 
-/// Which credential the value of a key holds, by the key's name: `name` is
-/// lowercased with `_`, `-`, `.` and spaces removed (`client_secret` and
-/// `Client Secret` are `clientsecret`).
-fn key_secret(name: &str) -> Option<Secret> {
-    use Secret::*;
-    let ends = |s: &str| name.ends_with(s);
-    // Keys that end like a secret but name something else.
-    if matches!(
-        name,
-        "tokentype" | "secretname" | "passwordpolicy" | "passwordexpired" | "keycontainerid"
-    ) {
-        return None;
-    }
-    Some(if name == "cookie" || name == "setcookie" {
-        Cookie
-    } else if ends("password")
-        || ends("passwd")
-        || ends("pwd")
-        || ends("passphrase")
-        || name == "pass"
-        || name == "パスワード"
-        || name == "kennwort"
-    {
-        Password
-    } else if ends("secret") || name == "clientassertion" {
-        ClientSecret
-    } else if ends("apikey")
-        || ends("accesskey")
-        || ends("accountkey")
-        || ends("sharedaccesskey")
-        || ends("subscriptionkey")
-        || ends("secretkey")
-        || ends("signingkey")
-        || ends("privatekey")
-        || ends("masterkey")
-        || ends("functionkey")
-    {
-        ApiKey
-    } else if name == "sig" || ends("signature") {
-        Signature
-    } else if ends("authcode") || ends("authorizationcode") {
-        AuthorizationCode
-    } else if ends("authorization") {
-        Credential
-    } else if ends("token")
-        || ends("tokencredential")
-        || ends("devicecredential")
-        || name == "sft"
-        || name == "canary"
-        || ends("apicanary")
-    {
-        Token
-    } else if matches!(
-        name,
-        "assertion" | "samlresponse" | "samlrequest" | "samlassertion" | "wresult"
-    ) {
-        Credential
-    } else if is_auth_cookie(name) {
-        Cookie
-    } else {
-        return None;
-    })
+#[derive(Clone, Copy)]
+enum Rule {
+    Is,
+    EndsWith,
+    StartsWith,
 }
 
-/// Microsoft's (and ASP.NET's and SharePoint's) sign-in and session cookies.
-fn is_auth_cookie(name: &str) -> bool {
-    [
-        "estsauth",
-        "esctx",
-        "msisauth",
-        "fedauth",
-        "signinstate",
-        "stsservice",
+/// Which credential the value of a key holds, by the key's name lowercased
+/// without `_`, `-`, `.` and spaces (`client_secret` and `Client Secret`
+/// are `clientsecret`); the first rule that matches decides.
+const KEY_RULES: &[(Rule, &str, Secret)] = {
+    use Rule::*;
+    use Secret::*;
+    &[
+        (Is, "cookie", Cookie),
+        (Is, "setcookie", Cookie),
+        (EndsWith, "password", Password),
+        (EndsWith, "passwd", Password),
+        (EndsWith, "pwd", Password),
+        (EndsWith, "passphrase", Password),
+        (Is, "pass", Password),
+        (EndsWith, "パスワード", Password),
+        (Is, "kennwort", Password),
+        (EndsWith, "secret", ClientSecret),
+        (Is, "clientassertion", ClientSecret),
+        (EndsWith, "apikey", ApiKey),
+        (EndsWith, "accesskey", ApiKey),
+        (EndsWith, "accountkey", ApiKey),
+        (EndsWith, "subscriptionkey", ApiKey),
+        (EndsWith, "secretkey", ApiKey),
+        (EndsWith, "signingkey", ApiKey),
+        (EndsWith, "privatekey", ApiKey),
+        (EndsWith, "masterkey", ApiKey),
+        (EndsWith, "functionkey", ApiKey),
+        (Is, "sig", Signature),
+        (EndsWith, "signature", Signature),
+        (EndsWith, "authcode", AuthorizationCode),
+        (EndsWith, "authorizationcode", AuthorizationCode),
+        (EndsWith, "authorization", Credential),
+        (EndsWith, "token", Token),
+        (EndsWith, "tokencredential", Token),
+        (EndsWith, "devicecredential", Token),
+        (Is, "sft", Token),
+        (EndsWith, "canary", Token),
+        (Is, "assertion", Credential),
+        (Is, "samlresponse", Credential),
+        (Is, "samlrequest", Credential),
+        (Is, "samlassertion", Credential),
+        (Is, "wresult", Credential),
+        // Microsoft's (and ASP.NET's and SharePoint's) sign-in and session cookies.
+        (StartsWith, "estsauth", Cookie),
+        (StartsWith, "esctx", Cookie),
+        (StartsWith, "msisauth", Cookie),
+        (StartsWith, "fedauth", Cookie),
+        (StartsWith, "signinstate", Cookie),
+        (StartsWith, "stsservice", Cookie),
+        (Is, "buid", Cookie),
+        (Is, "fpc", Cookie),
+        (Is, "ccstate", Cookie),
+        (Is, "rtfa", Cookie),
+        (Is, "aspxauth", Cookie),
+        (Is, "aspnetsessionid", Cookie),
     ]
-    .iter()
-    .any(|p| name.starts_with(p))
-        || matches!(
-            name,
-            "buid" | "fpc" | "ccstate" | "rtfa" | "aspxauth" | "aspnetsessionid"
-        )
+};
+
+/// Keys that end like a secret but name something else.
+const NOT_SECRETS: &[&str] = &[
+    "tokentype",
+    "secretname",
+    "passwordpolicy",
+    "passwordexpired",
+    "keycontainerid",
+];
+
+/// Which credential the value of a key holds, by its normalised name.
+/// Every `:` and `=` of a text asks: a rule is compared only when its
+/// first or last byte fits.
+fn key_secret(name: &[u8]) -> Option<Secret> {
+    let (&first, &last) = (name.first()?, name.last()?);
+    if NOT_SECRETS.iter().any(|n| n.as_bytes() == name) {
+        return None;
+    }
+    KEY_RULES
+        .iter()
+        .find(|(rule, key, _)| {
+            let k = key.as_bytes();
+            match rule {
+                Rule::Is => k[k.len() - 1] == last && k == name,
+                Rule::EndsWith => k[k.len() - 1] == last && name.ends_with(k),
+                Rule::StartsWith => k[0] == first && name.starts_with(k),
+            }
+        })
+        .map(|r| r.2)
 }
 
 /// The credential a URL or form parameter `name=value` holds, if any. `code`
@@ -146,10 +157,10 @@ fn is_auth_cookie(name: &str) -> bool {
 /// (`error?code=50076`).
 pub fn param_secret(name: &str, value: &str) -> Option<Secret> {
     let key = normalize_key(name.as_bytes())?;
-    if key == "code" {
+    if key.as_bytes() == b"code" {
         return is_authorization_code(value.as_bytes()).then_some(Secret::AuthorizationCode);
     }
-    key_secret(&key).filter(|_| !is_plain_value(value.as_bytes()))
+    key_secret(key.as_bytes()).filter(|_| !is_plain_value(value.as_bytes()))
 }
 
 fn is_authorization_code(v: &[u8]) -> bool {
@@ -178,13 +189,33 @@ fn is_plain_value(v: &[u8]) -> bool {
         .any(|w| w.as_bytes().eq_ignore_ascii_case(v))
 }
 
-fn normalize_key(key: &[u8]) -> Option<String> {
-    let kept: Vec<u8> = key
-        .iter()
-        .filter(|c| !matches!(c, b'_' | b'-' | b'.' | b' '))
-        .map(u8::to_ascii_lowercase)
-        .collect();
-    String::from_utf8(kept).ok().filter(|k| !k.is_empty())
+/// A key's name lowercased without `_`, `-`, `.` and spaces (kept on the
+/// stack: every `:` and `=` of a text has its key read).
+#[derive(Clone, Copy)]
+struct Key {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Key {
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+fn normalize_key(key: &[u8]) -> Option<Key> {
+    let mut k = Key {
+        buf: [0; 64],
+        len: 0,
+    };
+    for &c in key {
+        if matches!(c, b'_' | b'-' | b'.' | b' ') {
+            continue;
+        }
+        *k.buf.get_mut(k.len)? = c.to_ascii_lowercase();
+        k.len += 1;
+    }
+    (k.len > 0).then_some(k)
 }
 
 #[derive(Clone, Copy)]
@@ -196,26 +227,37 @@ enum Trigger {
     RefreshTokenShape,
 }
 
-const TRIGGERS: &[(&str, Trigger)] = &[
-    ("=", Trigger::Separator),
-    (":", Trigger::Separator),
-    ("：", Trigger::Separator),
-    ("%3d", Trigger::Separator),
-    ("%253d", Trigger::Separator),
-    ("eyj", Trigger::Jwt),
-    ("bearer", Trigger::Bearer),
-    ("q~", Trigger::ClientSecretShape),
-    ("0.a", Trigger::RefreshTokenShape),
-    ("1.a", Trigger::RefreshTokenShape),
-];
+/// The bytes a trigger starts with (`=`, `:`, the full-width colon's first
+/// byte, `%3D`, `eyJ`, `Bearer`, `Q~`, `0.A`, `1.A`): the scan stops only there.
+static STARTS: [bool; 256] = {
+    let mut t = [false; 256];
+    let bytes = b"=:\xEF%eBbQ01";
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
-static AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .build(TRIGGERS.iter().map(|t| t.0))
-        .expect("the trigger literals build")
-});
+/// The trigger at `i` (one of [`STARTS`]), with its end.
+fn trigger(b: &[u8], i: usize) -> Option<(usize, Trigger)> {
+    let rest = &b[i..];
+    let starts_ci = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+    match b[i] {
+        b'=' | b':' => Some((i + 1, Trigger::Separator)),
+        0xEF if rest.starts_with("：".as_bytes()) => Some((i + 3, Trigger::Separator)),
+        b'%' if starts_ci(b"%3d") => Some((i + 3, Trigger::Separator)),
+        b'%' if starts_ci(b"%253d") => Some((i + 5, Trigger::Separator)),
+        b'e' if rest.starts_with(b"eyJ") => Some((i + 3, Trigger::Jwt)),
+        b'B' | b'b' if starts_ci(b"bearer") => Some((i + 6, Trigger::Bearer)),
+        b'Q' if rest.get(1) == Some(&b'~') => Some((i + 2, Trigger::ClientSecretShape)),
+        b'0' | b'1' if rest.get(1) == Some(&b'.') && rest.get(2) == Some(&b'A') => {
+            Some((i + 3, Trigger::RefreshTokenShape))
+        }
+        _ => None,
+    }
+}
 
 /// `text` with every credential replaced by its kind's marker.
 pub fn blank(text: &str) -> Cow<'_, str> {
@@ -244,19 +286,29 @@ pub fn blank(text: &str) -> Cow<'_, str> {
 }
 
 /// The credentials in `text`: (start, end, kind), in order, not overlapping.
+/// One pass: bytes that start no trigger are skipped by a table lookup.
 pub fn find(text: &str) -> Vec<(usize, usize, Secret)> {
     let b = text.as_bytes();
     let mut spans: Vec<(usize, usize, Secret)> = Vec::new();
     let mut covered = 0;
     let mut found: Vec<(usize, usize, Secret)> = Vec::new();
-    for m in AUTOMATON.find_overlapping_iter(text) {
-        if m.start() < covered {
+    let mut i = 0;
+    while i < b.len() {
+        if !STARTS[b[i] as usize] {
+            i += 1;
+            continue;
+        }
+        let at = i;
+        i += 1;
+        let Some((end, kind)) = trigger(b, at) else {
+            continue;
+        };
+        if at < covered {
             continue;
         }
         found.clear();
-        let (at, end) = (m.start(), m.end());
         let mut read_to = 0;
-        match TRIGGERS[m.pattern().as_usize()].1 {
+        match kind {
             Trigger::Separator => read_to = separator(b, at, end, &mut found),
             Trigger::Jwt => found.extend(jwt(b, at)),
             Trigger::Bearer => found.extend(bearer(b, at, end)),
@@ -448,7 +500,8 @@ fn separator(b: &[u8], at: usize, end: usize, out: &mut Vec<(usize, usize, Secre
             two = Some(&b[j..key_end]);
         }
     }
-    let classify = |key: &[u8]| normalize_key(key).and_then(|n| key_secret(&n).map(|s| (n, s)));
+    let classify =
+        |key: &[u8]| normalize_key(key).and_then(|n| key_secret(n.as_bytes()).map(|s| (n, s)));
     let Some((name, secret)) = two
         .and_then(classify)
         .or_else(|| classify(one))
@@ -464,12 +517,13 @@ fn separator(b: &[u8], at: usize, end: usize, out: &mut Vec<(usize, usize, Secre
             ((b[at] == b'=' || encoded) && parameter)
                 .then(|| normalize_key(one))
                 .flatten()
-                .filter(|n| n == "code")
+                .filter(|n| n.as_bytes() == b"code")
                 .map(|n| (n, Secret::AuthorizationCode))
         })
     else {
         return 0;
     };
+    let name = name.as_bytes();
     // The value: after spaces, quoted or up to a terminator.
     let mut v = end;
     while v < b.len() && matches!(b[v], b' ' | b'\t') {
@@ -486,15 +540,15 @@ fn separator(b: &[u8], at: usize, end: usize, out: &mut Vec<(usize, usize, Secre
         return to;
     }
     match secret {
-        Secret::Cookie if name == "cookie" || name == "setcookie" => {
-            cookies(b, v, name == "setcookie", out)
+        Secret::Cookie if name == b"cookie" || name == b"setcookie" => {
+            cookies(b, v, name == b"setcookie", out)
         }
-        Secret::AuthorizationCode if name == "code" => {
+        Secret::AuthorizationCode if name == b"code" => {
             if is_authorization_code(value) {
                 out.push((from, to, secret));
             }
         }
-        _ if name.ends_with("authorization") => {
+        _ if name.ends_with(b"authorization") => {
             // `Authorization: Bearer …`, `Basic …`: the credential after the scheme.
             let scheme = run(b, from, |c| c.is_ascii_alphabetic());
             let after = if scheme > from && scheme - from <= 12 && b.get(scheme) == Some(&b' ') {
@@ -576,7 +630,10 @@ fn value_span(b: &[u8], v: usize, encoded: bool) -> Option<(usize, usize)> {
 fn cookies(b: &[u8], from: usize, set: bool, out: &mut Vec<(usize, usize, Secret)>) {
     // A header's line, at most 8 KiB of it: many headers on one line cost no more than the line.
     let near = &b[from..b.len().min(from + 8192)];
-    let line_end = from + memchr::memchr2(b'\n', b'\r', near).unwrap_or(near.len());
+    let mut line_end = from + memchr::memchr2(b'\n', b'\r', near).unwrap_or(near.len());
+    while line_end < b.len() && b[line_end] & 0xC0 == 0x80 {
+        line_end -= 1;
+    }
     let mut i = from;
     while i < line_end {
         let pair_end = i + memchr::memchr(b';', &b[i..line_end]).unwrap_or(line_end - i);
