@@ -290,6 +290,15 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
             }
             item.command = redactor.redact(&item.command);
         }
+    } else {
+        // Names and identifiers stay; credentials never do.
+        for item in items.iter_mut() {
+            if let Some(text) = &item.text {
+                let text = m365doctor_diagnose::blank_secrets(text);
+                item.bytes = text.clone().into_bytes();
+                item.text = Some(text);
+            }
+        }
     }
 
     let inputs: Vec<Input> = items
