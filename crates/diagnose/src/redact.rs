@@ -55,8 +55,11 @@ pub struct Redactor {
     /// Values known to identify someone or something, lowercased, each with
     /// what replaces it: replaced wherever they stand.
     known: Vec<(String, With)>,
-    /// The automaton over `known`, built when first needed after a change.
-    known_automaton: Option<AhoCorasick>,
+    /// The automaton over the first so many of `known`; values learnt since
+    /// are looked up one by one until there are enough of them to build
+    /// it again (so a text that teaches a value per line does not rebuild
+    /// it per line).
+    known_automaton: Option<(AhoCorasick, usize)>,
 }
 
 /// `text` with its credentials blanked (what is left of redaction when it
@@ -130,7 +133,6 @@ impl Redactor {
             return;
         }
         self.known.push((lower, with));
-        self.known_automaton = None;
     }
 
     /// Where known values stand in `text`, as whole words.
@@ -138,19 +140,34 @@ impl Redactor {
         if self.known.is_empty() {
             return;
         }
-        let automaton = self.known_automaton.get_or_insert_with(|| {
-            AhoCorasickBuilder::new()
+        let built = self.known_automaton.as_ref().map_or(0, |a| a.1);
+        if self.known.len() - built > 16.max(built / 4) {
+            let automaton = AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostLongest)
-                // Rebuilt whenever a value is learnt: cheap to build.
                 .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(self.known.iter().map(|(v, _)| v.as_str()))
-                .expect("known values build")
-        });
-        for m in automaton.find_iter(text) {
-            let (value, with) = &self.known[m.pattern().as_usize()];
-            if find::stands_alone(text, m.start(), m.end(), value, with) {
-                hits.push(Hit::new(m.start(), m.end(), with.clone()));
+                .expect("known values build");
+            self.known_automaton = Some((automaton, self.known.len()));
+        }
+        let built = self.known_automaton.as_ref().map_or(0, |a| a.1);
+        if let Some((automaton, _)) = &self.known_automaton {
+            for m in automaton.find_iter(text) {
+                let (value, with) = &self.known[m.pattern().as_usize()];
+                if find::stands_alone(text, m.start(), m.end(), value, with) {
+                    hits.push(Hit::new(m.start(), m.end(), with.clone()));
+                }
+            }
+        }
+        if built < self.known.len() {
+            let lower = text.to_ascii_lowercase();
+            for (value, with) in &self.known[built..] {
+                for (s, _) in lower.match_indices(value.as_str()) {
+                    let e = s + value.len();
+                    if find::stands_alone(text, s, e, value, with) {
+                        hits.push(Hit::new(s, e, with.clone()));
+                    }
+                }
             }
         }
     }

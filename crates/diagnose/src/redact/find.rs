@@ -200,7 +200,6 @@ fn triggers() -> Vec<(&'static str, Trigger)> {
         "logon user",
         "samaccountname",
         "ユーザー名",
-        "ユーザー",
     ] {
         t.push((l, label(USER, Field)));
     }
@@ -609,10 +608,15 @@ fn labelled(text: &str, e: usize, kind: &'static str, value: Value, hits: &mut V
                 None if value == Value::PersonStrict => return,
                 None => match names::forward(text, v) {
                     Some(end) => end,
+                    // One word in Latin script (`megan`); Japanese text
+                    // after a label that is not a name stays.
                     None => {
                         let end = token_end(text, v, true);
                         let token = &text[v..end];
-                        if !token.chars().any(char::is_alphabetic) || token.contains('@') {
+                        if !token.chars().any(char::is_alphabetic)
+                            || token.contains('@')
+                            || token.chars().any(names::is_cjk)
+                        {
                             return;
                         }
                         end
@@ -1176,21 +1180,38 @@ pub(super) fn worth_learning(kind: &'static str, value: &str) -> bool {
                     "public",
                     "system",
                     "localservice",
+                    "local service",
                     "networkservice",
+                    "network service",
+                    "nt authority\\system",
                     "systemprofile",
                     "wdagutilityaccount",
                 ]
                 .iter()
                 .any(|w| value.eq_ignore_ascii_case(w))
         }
-        DOMAIN => chars >= 3 && !is_public_domain(value),
+        DOMAIN => {
+            chars >= 3
+                && !is_public_domain(value)
+                && !["workgroup", "azuread", "builtin", "nt authority", "local"]
+                    .iter()
+                    .any(|w| value.eq_ignore_ascii_case(w))
+        }
         TENANT_NAME => {
             chars >= 3
                 && !["common", "organizations", "consumers"]
                     .iter()
                     .any(|w| value.eq_ignore_ascii_case(w))
         }
-        DEVICE_NAME => chars >= 3 && !value.eq_ignore_ascii_case("localhost"),
+        // A host name's shape (`PC-0142`, `DESKTOP-…`, `srv01`, `MEGANSPC`):
+        // a word such as `Windows` after `Computer:` is replaced there only.
+        DEVICE_NAME => {
+            chars >= 3
+                && !value.eq_ignore_ascii_case("localhost")
+                && (value.contains(['-', '.'])
+                    || value.bytes().any(|c| c.is_ascii_digit())
+                    || value.bytes().all(|c| c.is_ascii_uppercase()))
+        }
         TENANT | DEVICE | OBJECT | KEY => chars == 36,
         CERTIFICATE => chars >= 16,
         _ => false,

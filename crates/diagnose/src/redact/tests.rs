@@ -235,3 +235,35 @@ fn support_data_stays() {
         assert_eq!(r.redact(line), line);
     }
 }
+
+#[test]
+fn common_words_after_labels_are_not_learnt() {
+    let mut r = Redactor::new();
+    r.learn("Computer: Windows\nDomainName : WORKGROUP\nUserName: SYSTEM\n");
+    for line in [
+        "Windows could not sign in; the workgroup and SYSTEM are fine",
+        "担当者：管理者にお問い合わせください",
+        "ユーザー：サインインに失敗しました",
+    ] {
+        assert_eq!(r.redact(line), line);
+    }
+    // In place, the value after the label is still replaced.
+    assert_eq!(r.redact("Computer: Windows"), "Computer: <device-name-1>");
+}
+
+#[test]
+fn values_learnt_one_per_line_are_all_found() {
+    let mut r = Redactor::new();
+    let lines: Vec<String> = (0..200)
+        .map(|n| format!("Device Name : PC-{n:04}.fabrikam.com"))
+        .collect();
+    for line in &lines {
+        r.redact(line);
+    }
+    // Every one of them, learnt since the last rebuild or before, stands
+    // replaced where no label names it.
+    for n in [0, 1, 150, 197, 198, 199] {
+        let out = r.redact(&format!("seen on pc-{n:04} today"));
+        assert!(out.starts_with("seen on <device-name-"), "{out}");
+    }
+}
