@@ -170,7 +170,7 @@ pub struct DiagnoseArgs {
     #[arg(long, value_enum)]
     pub app: Vec<App>,
 
-    /// Keep user names, e-mail addresses, tenant and device ids and IP addresses in the output
+    /// Keep user names, e-mail addresses, ids and other identifiers in the output (credentials are removed either way)
     #[arg(long)]
     pub no_redact: bool,
 }

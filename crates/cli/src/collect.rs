@@ -120,7 +120,7 @@ pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
             if options.redact {
                 "ユーザー名、メール アドレス、テナント ID、デバイス ID はマスキング済みです。"
             } else {
-                "マスキングしていません。"
+                "ユーザー名、メール アドレス、ID はマスキングしていません (資格情報は除去済みです)。"
             }
         )?;
     } else {
@@ -131,7 +131,7 @@ pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
             if options.redact {
                 "User names, e-mail addresses, tenant and device ids are redacted. "
             } else {
-                "Nothing is redacted. "
+                "User names, e-mail addresses and ids are not redacted (credentials are removed). "
             }
         )?;
     }

@@ -172,7 +172,17 @@ pub fn diagnose_with<'kb>(
         for report in &dsreg {
             r.learn_capture(report.capture());
         }
+        inputs.iter().for_each(|i| r.learn(&i.text));
     }
+    // Evidence names its file as the report shows it (`/home/<user-1>/…`).
+    let sources: Vec<String> = inputs
+        .iter()
+        .map(|i| {
+            redactor
+                .as_mut()
+                .map_or_else(|| i.source.clone(), |r| r.redact(&i.source))
+        })
+        .collect();
     let mut case = Case {
         tried: options.tried.clone(),
         ..Case::default()
@@ -182,7 +192,7 @@ pub fn diagnose_with<'kb>(
         line,
         text: shorten(&match &mut redactor {
             Some(r) => r.redact(text),
-            None => text.to_string(),
+            None => crate::blank_secrets(text),
         }),
     };
     let mut apps: Vec<String> = options.apps.clone();
@@ -201,9 +211,9 @@ pub fn diagnose_with<'kb>(
     let context: Vec<&str> = apps.iter().map(String::as_str).collect();
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     let mut ids_seen: HashSet<(IdKind, String)> = HashSet::new();
-    for (input, e) in inputs.iter().zip(&extracted) {
+    for ((input, e), source) in inputs.iter().zip(&extracted).zip(&sources) {
         let lines = Lines::new(&input.text);
-        let source = input.source.as_str();
+        let source = source.as_str();
         for found in &e.codes {
             let decoded = decode(&found.token, &context);
             let base = match found.certainty {

@@ -36,7 +36,7 @@ pub use case::{
     diagnose, diagnose_with, Case, Evidence, Finding, Input, Options, PlanStep, Symptom,
 };
 pub use input::{dsreg_reports, DsregInputError, Limits, Loaded, Loader, Skipped};
-pub use redact::Redactor;
+pub use redact::{blank_secrets, Redactor};
 pub use render::dsreg::{dsreg_document, dsreg_text};
 pub use render::json::DIAGNOSE_SCHEMA;
 pub use symptoms::MessageMatcher;

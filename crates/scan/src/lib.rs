@@ -22,7 +22,7 @@ mod prefilter;
 mod walk;
 
 pub use aggregate::{scan_reader, Aggregate, CodeStats, Seen};
-pub use container::{expand, expand_with, is_container, Document, Limits};
+pub use container::{expand, expand_with, is_container, secrets, Document, Limits};
 pub use document::{scan_document, write_scan_text, SCAN_SCHEMA};
 pub use extract::{
     extract, hits, is_guid, pieces, Certainty, Extracted, FoundCode, FoundId, Hit, IdKind,

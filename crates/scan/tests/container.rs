@@ -567,7 +567,7 @@ fn har_failed_sign_in() {
     assert_eq!(
         lines[token],
         "HAR 400 POST https://login.microsoftonline.com/organizations/oauth2/v2.0/token\
-         ?client_secret=[REDACTED]&api-version=2.0 \
+         ?client_secret=<secret:client-secret>&api-version=2.0 \
          | x-ms-request-id: 7c2a9e41-3b5d-4f60-8a1c-2d9e6f0b4a00 \
          | client-request-id: 5e1d7c3b-9a2f-4e8d-b6c0-1f3a5d7e9b21 \
          | x-ms-ests-server: 2.1.19512.5 - WEULR2 ProdSlices \
@@ -641,7 +641,7 @@ fn har_failed_sign_in() {
     ] {
         assert!(!text.contains(secret), "{secret} leaked");
     }
-    assert!(text.contains("\"access_token\":\"[REDACTED]\""));
+    assert!(text.contains("\"access_token\":\"<secret:jwt>\""));
 }
 
 #[test]
@@ -688,7 +688,7 @@ fn damaged_har_files() {
     assert_eq!(docs.len(), 1);
     assert_eq!(
         docs[0].text,
-        "{\"log\": {\"entries\": [ password=[REDACTED] AADSTS50126"
+        "{\"log\": {\"entries\": [ password=<secret:password> AADSTS50126"
     );
 
     // Entries: none.

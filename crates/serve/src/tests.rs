@@ -21,6 +21,8 @@ use tower::ServiceExt;
 
 /// Hostile clients on real sockets, and the explain cap.
 mod hostile;
+/// The redaction corpus through the web API.
+mod redaction;
 
 const HOST: &str = "127.0.0.1:8765";
 const CAPTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../dsreg/tests/data/captures/");
