@@ -15,7 +15,8 @@ use m365doctor_dsreg::{Report, Severity};
 use m365doctor_kb::model::{interpretation_key, Step};
 use m365doctor_kb::{Action, Entry, Found, Kb};
 use m365doctor_scan::{Certainty, IdKind};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 /// One text to diagnose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,11 +202,13 @@ pub fn diagnose_with<'kb>(
     let context: Vec<&str> = apps.iter().map(String::as_str).collect();
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     let mut ids_seen: HashSet<(IdKind, String)> = HashSet::new();
+    let mut decodings: HashMap<String, Rc<Decoded>> = HashMap::new();
     for (input, e) in inputs.iter().zip(&extracted) {
         let lines = Lines::new(&input.text);
         let source = input.source.as_str();
         for found in &e.codes {
-            let decoded = decode(&found.token, &context);
+            let decoded = decoded_once(&mut decodings, found, &context);
+            let decoded = decoded.as_ref();
             let base = match found.certainty {
                 Certainty::Explicit => 0.9,
                 Certainty::Shape => 0.8,
@@ -254,7 +257,7 @@ pub fn diagnose_with<'kb>(
                     }
                 }
             };
-            add(&decoded, base, None);
+            add(decoded, base, None);
             if let Some(sub) = &decoded.sub_error {
                 // The sub-error says why the phase failed.
                 let phase = decoded
@@ -374,6 +377,25 @@ impl<'kb> Case<'kb> {
             .find(|f| std::ptr::eq(f.entry, entry))
             .cloned()
     }
+}
+
+/// The decoding of a code's spelling, decoded once per case: a log that
+/// repeats one code on every line must not decode it on every line. The
+/// memo is bounded; spellings past it are decoded each time.
+fn decoded_once(
+    memo: &mut HashMap<String, Rc<Decoded>>,
+    found: &m365doctor_scan::FoundCode,
+    context: &[&str],
+) -> Rc<Decoded> {
+    const MEMO: usize = 4096;
+    if let Some(d) = memo.get(&found.token.text) {
+        return Rc::clone(d);
+    }
+    let d = Rc::new(decode(&found.token, context));
+    if memo.len() < MEMO {
+        memo.insert(found.token.text.clone(), Rc::clone(&d));
+    }
+    d
 }
 
 fn shorten(s: &str) -> String {
