@@ -263,11 +263,22 @@ const AMBIGUOUS_KEYS: &[&str] = &[
 /// Lower case, every whitespace character removed; known typos mapped to
 /// the real name (`dmComplianceUrl` in one Microsoft sample).
 pub fn normalize_key(name: &str) -> String {
-    let key: String = name
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect();
+    // Called for every line of every input: ASCII names (nearly all) skip
+    // the Unicode tables and the buffer's regrowth.
+    let mut key = String::with_capacity(name.len());
+    if name.is_ascii() {
+        key.extend(
+            name.bytes()
+                .filter(|&b| !(b as char).is_whitespace())
+                .map(|b| b.to_ascii_lowercase() as char),
+        );
+    } else {
+        key.extend(
+            name.chars()
+                .filter(|c| !c.is_whitespace())
+                .flat_map(char::to_lowercase),
+        );
+    }
     match key.as_str() {
         "dmcomplianceurl" => "mdmcomplianceurl".into(),
         _ => key,
@@ -506,8 +517,14 @@ fn is_footer(trimmed: &str) -> bool {
     if trimmed.len() > 512 {
         return false;
     }
-    let lower = trimmed.to_lowercase();
-    lower.contains("for more information") && lower.contains("aadjerrors")
+    // Compared in place: this runs on every line.
+    let has = |needle: &[u8]| {
+        trimmed
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    has(b"aadjerrors") && has(b"for more information")
 }
 
 fn classify(raw: &str) -> Line {
