@@ -23,8 +23,11 @@ cp ../crates/dsreg/tests/data/samples/*.txt corpus/dsreg/ 2>/dev/null || true
 mkdir -p corpus/diagnose
 cp corpus/extract/seed-dialog corpus/diagnose/ 2>/dev/null || true
 cp ../crates/diagnose/data/*.txt corpus/diagnose/ 2>/dev/null || true
-half=$(( seconds / 4 > 0 ? seconds / 4 : 1 ))
-for target in explain extract dsreg diagnose; do
+mkdir -p corpus/text_decoder
+# A UTF-8 log with UTF-16LE appended (PowerShell 5's `>>`), read in pieces of 7 bytes.
+{ printf '\007Error 0x8004011d\n'; printf 'AADSTS50126\r\n' | iconv -f UTF-8 -t UTF-16LE; } > corpus/text_decoder/seed-mixed 2>/dev/null || true
+half=$(( seconds / 5 > 0 ? seconds / 5 : 1 ))
+for target in explain extract dsreg diagnose text_decoder; do
   RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "corpus/$target" -- \
     -max_total_time="$half" -rss_limit_mb=2048 -max_len=65536
 done

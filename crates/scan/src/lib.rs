@@ -19,7 +19,6 @@ mod document;
 mod extract;
 mod files;
 mod prefilter;
-mod walk;
 
 pub use aggregate::{scan_reader, Aggregate, CodeStats, Seen};
 pub use container::{expand, expand_with, is_container, Document, Limits};
@@ -29,4 +28,5 @@ pub use extract::{
 };
 pub use files::{scan_files, ScanOptions, Scanned, Skip, SkipReason};
 pub use prefilter::candidate_lines;
-pub use walk::{walk, Walk};
+/// Folder walks that finish (see `m365doctor-walk`): `scan` and `diagnose` walk through here.
+pub use m365doctor_walk::{walk, Found, Walk};
