@@ -27,6 +27,6 @@ pub use extract::{
     extract, hits, is_guid, pieces, Certainty, Extracted, FoundCode, FoundId, Hit, IdKind,
 };
 pub use files::{scan_files, ScanOptions, Scanned, Skip, SkipReason};
-pub use prefilter::candidate_lines;
 /// Folder walks that finish (see `m365doctor-walk`): `scan` and `diagnose` walk through here.
 pub use m365doctor_walk::{walk, Found, Walk};
+pub use prefilter::candidate_lines;
