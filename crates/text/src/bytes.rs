@@ -72,14 +72,13 @@ pub fn detect(bytes: &[u8]) -> Option<&'static Encoding> {
         return Some(encoding);
     }
     let sample = &bytes[..bytes.len().min(64 * 1024)];
-    if let Some(e) = utf16_without_bom(sample) {
-        return Some(e);
-    }
-    // A NUL is binary, unless UTF-16LE text starts there.
+    // A NUL is binary, unless UTF-16 text starts there: at the start, or
+    // after a part in another encoding (PowerShell 5's `>>`).
     let text = if sample.contains(&0) {
-        match crate::mixed::utf16_part_start(sample)? {
-            0 => return Some(UTF_16LE),
-            start => &sample[..start],
+        match crate::mixed::utf16_part_start(sample) {
+            Some(0) => return Some(UTF_16LE),
+            Some(start) => &sample[..start],
+            None => return utf16_without_bom(sample),
         }
     } else {
         sample
@@ -202,6 +201,16 @@ mod tests {
             assert_eq!(enc, "UTF-8, then UTF-16LE");
             assert_eq!(detect(&mixed), Some(encoding_rs::UTF_8));
         }
+        // A short UTF-8 part: more of the sample is UTF-16 than not.
+        let mut short = b"Error 0x8004011d\r\n".to_vec();
+        short.extend("Status code: caa70004\r\n".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(
+            text(&short),
+            (
+                "Error 0x8004011d\r\nStatus code: caa70004\r\n".into(),
+                "UTF-8, then UTF-16LE"
+            )
+        );
         // A NUL that starts no UTF-16 text still makes a file binary.
         let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0\x01\0\0\0";
         assert_eq!(decode(elf, None), Decoded::Binary);
