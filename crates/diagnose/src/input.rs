@@ -142,36 +142,22 @@ impl Loader {
         self.add_stream(name, reader, None)
     }
 
-    /// Reads one input: its first block decides what it is, so binary
-    /// content (a sparse file, `/dev/urandom`) is not read further; text and
-    /// containers are read up to [`Limits::input`], and a note names what
-    /// was left unread. `size`: the file's size, when known.
-    fn add_stream(&mut self, name: &str, mut reader: impl Read, size: Option<u64>) -> io::Result<()> {
-        let mut head = Vec::with_capacity(HEAD);
-        (&mut reader).take(HEAD as u64).read_to_end(&mut head)?;
-        let is_text_or_container = self.forced.is_some()
-            || m365doctor_scan::is_container(name, &head)
-            || m365doctor_text::detect(&head).is_some();
-        if !is_text_or_container {
+    fn add_stream(&mut self, name: &str, reader: impl Read, size: Option<u64>) -> io::Result<()> {
+        let read = read_input(name, reader, size, self.limits.input, self.forced)?;
+        if read.binary {
             self.loaded.skipped.push(Skipped {
                 name: name.to_string(),
                 reason: binary(),
             });
             return Ok(());
         }
-        let max = self.limits.input;
-        // The file's size at once, so the buffer is not regrown (and copied)
-        // while it is read.
-        let want = size.unwrap_or(0).min(max) as usize;
-        head.reserve_exact(want.saturating_sub(head.len()));
-        let (bytes, more) = m365doctor_walk::read_at_most(head, reader, max)?;
-        if more {
+        if let Some(cut) = read.cut {
             self.loaded.skipped.push(Skipped {
                 name: name.to_string(),
-                reason: cut_at(max, size),
+                reason: cut,
             });
         }
-        self.add_bytes(name, &bytes);
+        self.add_bytes(name, &read.bytes);
         Ok(())
     }
 
@@ -215,6 +201,53 @@ impl Loader {
     pub fn finish(self) -> Loaded {
         self.loaded
     }
+}
+
+/// One input's bytes, read within a limit.
+#[derive(Debug)]
+pub struct ReadInput {
+    /// What was read (nothing when binary).
+    pub bytes: Vec<u8>,
+    /// Binary content, told from the first block: not read further.
+    pub binary: bool,
+    /// What was left unread past the limit, when anything was.
+    pub cut: Option<Message>,
+}
+
+/// Reads one input (a file of `size` bytes when known, or a stream): its
+/// first block decides what it is, so binary content (a sparse file,
+/// `/dev/urandom`) is not read further; text and containers are read up to
+/// `max` bytes, and `cut` says what was left unread. `forced`: an encoding
+/// the user gave, which reads any bytes as text.
+pub fn read_input(
+    name: &str,
+    mut reader: impl Read,
+    size: Option<u64>,
+    max: u64,
+    forced: Option<&'static Encoding>,
+) -> io::Result<ReadInput> {
+    let mut head = Vec::with_capacity(HEAD);
+    (&mut reader).take(HEAD as u64).read_to_end(&mut head)?;
+    let is_text_or_container = forced.is_some()
+        || m365doctor_scan::is_container(name, &head)
+        || m365doctor_text::detect(&head).is_some();
+    if !is_text_or_container {
+        return Ok(ReadInput {
+            bytes: Vec::new(),
+            binary: true,
+            cut: None,
+        });
+    }
+    // The file's size at once, so the buffer is not regrown (and copied)
+    // while it is read.
+    let want = size.unwrap_or(0).min(max) as usize;
+    head.reserve_exact(want.saturating_sub(head.len()));
+    let (bytes, more) = m365doctor_walk::read_at_most(head, reader, max)?;
+    Ok(ReadInput {
+        bytes,
+        binary: false,
+        cut: more.then(|| cut_at(max, size)),
+    })
 }
 
 /// The first bytes read of an input, to tell text and containers from binary.
@@ -405,14 +438,20 @@ mod tests {
     fn text_past_the_input_limit_is_left_unread_and_said() {
         let taken = std::rc::Rc::new(std::cell::Cell::new(0));
         let endless = Counted(
-            io::repeat(b'x').take(8 << 20).chain(&b"\nError 0x80070005\n"[..]),
+            io::repeat(b'x')
+                .take(8 << 20)
+                .chain(&b"\nError 0x80070005\n"[..]),
             taken.clone(),
         );
         let mut loader = Loader::new(Limits::with_max_input(100_000), None);
         loader.add_reader("stdin", endless).unwrap();
         let loaded = loader.finish();
         assert_eq!(loaded.inputs[0].text.len(), 100_000);
-        assert!(taken.get() <= 100_000 + (64 << 10), "read {} bytes", taken.get());
+        assert!(
+            taken.get() <= 100_000 + (64 << 10),
+            "read {} bytes",
+            taken.get()
+        );
         assert_eq!(loaded.skipped.len(), 1);
         assert!(loaded.skipped[0].reason.en.contains("only the first"));
         assert!(loaded.skipped[0].reason.ja.contains("先頭"));

@@ -35,7 +35,10 @@ mod symptoms;
 pub use case::{
     diagnose, diagnose_with, Case, Evidence, Finding, Input, Options, PlanStep, Symptom,
 };
-pub use input::{dsreg_reports, DsregInputError, Limits, Loaded, Loader, Skipped};
+pub use input::{
+    dsreg_reports, read_input, DsregInputError, Limits, Loaded, Loader, ReadInput, Skipped,
+    DEFAULT_MAX_INPUT,
+};
 pub use redact::Redactor;
 pub use render::dsreg::{dsreg_document, dsreg_text};
 pub use render::json::DIAGNOSE_SCHEMA;

@@ -203,7 +203,11 @@ mod tests {
         }
         // A short UTF-8 part: more of the sample is UTF-16 than not.
         let mut short = b"Error 0x8004011d\r\n".to_vec();
-        short.extend("Status code: caa70004\r\n".encode_utf16().flat_map(u16::to_le_bytes));
+        short.extend(
+            "Status code: caa70004\r\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
         assert_eq!(
             text(&short),
             (

@@ -112,8 +112,8 @@ impl Reason {
             Reason::Loop { to } => {
                 let to = to.display();
                 Message::new(
-                    format!("a link back to {to}, a folder above it: not followed again"),
-                    format!("上位のフォルダー {to} に戻るリンクのため、たどりませんでした"),
+                    format!("a link back to {to}, which holds it: not followed again (a loop)"),
+                    format!("このリンクを含むフォルダー {to} に戻るリンク (ループ) のため、たどりませんでした"),
                 )
             }
             Reason::Duplicate { of } => {
