@@ -182,8 +182,8 @@ pub fn diagnose_with<'kb>(
         source: source.to_string(),
         line,
         text: shorten(&match &mut redactor {
-            Some(r) => r.redact(text),
-            None => text.to_string(),
+            Some(r) => r.redact(quotable(text)),
+            None => quotable(text).to_string(),
         }),
     };
     let mut apps: Vec<String> = options.apps.clone();
@@ -398,6 +398,31 @@ fn decoded_once(
     d
 }
 
+/// The start of a line that evidence can show ([`shorten`] keeps 300
+/// characters): a line of megabytes (minified JSON, a log without line
+/// ends) is cut a few KiB in, at a separator so that no token or address is
+/// split, before it is redacted; redacting it whole made a copy of the
+/// line per pattern.
+fn quotable(line: &str) -> &str {
+    const KEEP: usize = 4096;
+    const SEARCH: usize = 64 * 1024;
+    if line.len() <= KEEP + SEARCH {
+        return line;
+    }
+    let mut cut = KEEP;
+    while !line.is_char_boundary(cut) {
+        cut += 1;
+    }
+    let mut end = cut + SEARCH;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    match line[cut..end].find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '"')) {
+        Some(i) => &line[..cut + i],
+        None => &line[..end],
+    }
+}
+
 fn shorten(s: &str) -> String {
     const MAX: usize = 300;
     if s.chars().count() <= MAX {
@@ -405,5 +430,35 @@ fn shorten(s: &str) -> String {
     } else {
         let cut: String = s.chars().take(MAX).collect();
         format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_line_is_cut_at_a_separator_before_it_is_quoted() {
+        let token = "eyJ".to_string() + &"a".repeat(5000);
+        let line = format!("{} {token} {}", "w ".repeat(2000), "x".repeat(1 << 20));
+        let cut = quotable(&line);
+        assert!(cut.len() < 16 * 1024, "{}", cut.len());
+        assert!(cut.ends_with(&token), "the token is kept whole");
+        assert_eq!(quotable("short line"), "short line");
+        // Redacted and shortened as before.
+        let kb = Kb::bundled();
+        let text = format!("Error code: 0xCAA70004 user megan@contoso.com {line}");
+        let case = diagnose(
+            &[Input::new("t.log", text)],
+            &kb,
+            &Options {
+                redact: true,
+                ..Options::default()
+            },
+        );
+        let quoted = &case.findings[0].evidence[0].text;
+        assert!(quoted.starts_with("Error code: 0xCAA70004"));
+        assert!(!quoted.contains("megan"), "{quoted}");
+        assert_eq!(quoted.chars().count(), 301);
     }
 }
