@@ -50,6 +50,8 @@ pub struct Options {
     /// that the report's placeholders are those of its files); a new one
     /// by default.
     pub redactor: Redactor,
+    /// Ends the diagnosis early when set (a server whose caller gave up).
+    pub stop: crate::Stop,
 }
 
 /// A line quoted as evidence, redacted when the case is.
@@ -164,8 +166,10 @@ pub fn diagnose_with<'kb>(
     // The rules read the capture as it is (a `.local` UPN suffix, equal
     // tenant ids); its identifiers are known to the redactor before any
     // evidence is quoted, so they have one placeholder everywhere.
+    let stop = &options.stop;
     let dsreg: Vec<Report> = inputs
         .iter()
+        .take_while(|_| !stop.is_stopped())
         .flat_map(|i| m365doctor_dsreg::parse(&i.text))
         .map(|c| m365doctor_dsreg::diagnose_with(&c, kb))
         .collect();
@@ -190,7 +194,7 @@ pub fn diagnose_with<'kb>(
     // First pass: apps, so that every code is read in the right context.
     let extracted: Vec<_> = inputs
         .iter()
-        .map(|i| m365doctor_scan::extract(&i.text))
+        .map(|i| m365doctor_scan::extract_until(&i.text, &|| stop.is_stopped()))
         .collect();
     for e in &extracted {
         for app in &e.apps {
@@ -206,7 +210,10 @@ pub fn diagnose_with<'kb>(
     for (input, e) in inputs.iter().zip(&extracted) {
         let lines = Lines::new(&input.text);
         let source = input.source.as_str();
-        for found in &e.codes {
+        for (n, found) in e.codes.iter().enumerate() {
+            if n % 1024 == 1023 && stop.is_stopped() {
+                break;
+            }
             let decoded = decoded_once(&mut decodings, found, &context);
             let decoded = decoded.as_ref();
             let base = match found.certainty {
@@ -281,6 +288,9 @@ pub fn diagnose_with<'kb>(
         for &(event, line) in &e.events {
             let evidence = quote(source, line, lines.get(line));
             case.events.push((event, evidence));
+        }
+        if stop.is_stopped() {
+            break;
         }
         for (entry, message, line) in matcher.find(&input.text) {
             symptoms::add_dialog_text(
@@ -460,5 +470,21 @@ mod tests {
         assert!(quoted.starts_with("Error code: 0xCAA70004"));
         assert!(!quoted.contains("megan"), "{quoted}");
         assert_eq!(quoted.chars().count(), 301);
+    }
+
+    #[test]
+    fn a_stopped_diagnosis_ends_without_reading_on() {
+        let kb = Kb::bundled();
+        let text = "Error code: 0xCAA70004\n".repeat(5_000);
+        let inputs = [Input::new("a.log", text.clone()), Input::new("b.log", text)];
+        let stop = crate::Stop::new();
+        let options = Options {
+            stop: stop.clone(),
+            ..Options::default()
+        };
+        assert_eq!(diagnose(&inputs, &kb, &options).findings[0].evidence.len(), 5);
+        stop.stop();
+        let case = diagnose(&inputs, &kb, &options);
+        assert!(case.findings.is_empty(), "{:?}", case.findings.len());
     }
 }

@@ -30,6 +30,7 @@ mod plan;
 mod rank;
 mod redact;
 mod render;
+mod stop;
 mod symptoms;
 
 pub use case::{
@@ -40,6 +41,7 @@ pub use input::{
     DEFAULT_MAX_INPUT,
 };
 pub use redact::Redactor;
+pub use stop::Stop;
 pub use render::dsreg::{dsreg_document, dsreg_text};
 pub use render::json::DIAGNOSE_SCHEMA;
 pub use symptoms::MessageMatcher;

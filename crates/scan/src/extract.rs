@@ -144,9 +144,25 @@ pub(crate) const EVENT_IDS: &[u32] = &[
 
 /// Extracts everything from a text. Lines are numbered from 1.
 pub fn extract(text: &str) -> Extracted {
+    extract_until(text, &|| false)
+}
+
+/// [`extract`], ending early (with what was found so far) once `stop`
+/// says so; asked every few thousand lines and pieces of a long line, so
+/// that a server can end a diagnosis whose caller gave up.
+pub fn extract_until(text: &str, stop: &dyn Fn() -> bool) -> Extracted {
+    const EVERY: usize = 4096;
     let mut out = Extracted::default();
+    let mut since = EVERY - 1; // asked at the first piece too
     for (n, line) in text.lines().enumerate() {
         for piece in pieces(line) {
+            since += 1;
+            if since >= EVERY {
+                since = 0;
+                if stop() {
+                    return out;
+                }
+            }
             apps(piece, &mut out);
             extract_line(piece, n + 1, &mut out);
         }
