@@ -482,7 +482,10 @@ mod tests {
             stop: stop.clone(),
             ..Options::default()
         };
-        assert_eq!(diagnose(&inputs, &kb, &options).findings[0].evidence.len(), 5);
+        assert_eq!(
+            diagnose(&inputs, &kb, &options).findings[0].evidence.len(),
+            5
+        );
         stop.stop();
         let case = diagnose(&inputs, &kb, &options);
         assert!(case.findings.is_empty(), "{:?}", case.findings.len());

@@ -41,9 +41,9 @@ pub use input::{
     DEFAULT_MAX_INPUT,
 };
 pub use redact::Redactor;
-pub use stop::Stop;
 pub use render::dsreg::{dsreg_document, dsreg_text};
 pub use render::json::DIAGNOSE_SCHEMA;
+pub use stop::Stop;
 pub use symptoms::MessageMatcher;
 
 use m365doctor_codes::Lang;
