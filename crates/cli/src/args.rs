@@ -297,17 +297,6 @@ impl App {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    #[test]
-    fn definitions_are_consistent() {
-        Cli::command().debug_assert();
-    }
-}
-
 /// A size in bytes: a number, optionally with K, M or G (powers of 1024;
 /// `KiB`, `MB` and the like are read the same way).
 pub fn parse_size(text: &str) -> Result<u64, String> {
@@ -327,5 +316,27 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     match number.checked_mul(1 << shift) {
         Some(0) | None => Err(format!("`{text}` is not a usable size")),
         Some(n) => Ok(n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("64kib"), Ok(64 << 10));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        for bad in ["", "0", "M", "12T", "-1M", "99999999999999999999G"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -283,7 +283,7 @@ fn a_log_with_utf16_appended_is_read_in_both_parts_everywhere() {
     // as the whole capture does.
     let sample = include_str!("../../dsreg/tests/data/samples/01-dsregcmd-device-state.txt");
     let cut = sample[..sample.len() / 2].rfind('\n').unwrap() + 1;
-    let mut mixed = sample[..cut].as_bytes().to_vec();
+    let mut mixed = sample.as_bytes()[..cut].to_vec();
     mixed.extend(utf16le(&sample[cut..]));
     let whole = run(&["dsreg", "--json", &d.write("whole.txt", sample.as_bytes())]);
     let split = run(&["dsreg", "--json", &d.write("split.txt", &mixed)]);

@@ -274,7 +274,7 @@ impl TextDecoder {
         let lo_abs = p_abs - 1;
         let line = self.line_start.unwrap_or(self.floor).max(self.floor);
         if let Some(distance) = lo_abs.checked_sub(line) {
-            if distance <= LOOK_BACK as u64 && distance % 2 == 0 {
+            if distance <= LOOK_BACK as u64 && distance.is_multiple_of(2) {
                 return Some((line - self.base) as usize);
             }
         }

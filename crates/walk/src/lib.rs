@@ -277,6 +277,7 @@ impl Walker<'_> {
             Ok(entries) => entries,
             Err(e) => return self.skip(path, Reason::Unreadable(e)),
         };
+        #[allow(clippy::clone_on_copy)] // a path, where the system has no inodes
         self.folders.insert(id.clone(), path.to_path_buf());
         let mut list: Vec<PathBuf> = Vec::new();
         for entry in entries {

@@ -25,7 +25,7 @@ pub(super) fn expand(ctx: &mut Context, name: &str, bytes: &[u8]) {
     // a chunk, which the parser refuses whole: the chunk is completed with
     // zeros, so the events before the cut are read and the cut one is
     // reported as damaged.
-    let cut = bytes.len() > FILE_HEADER && (bytes.len() - FILE_HEADER) % CHUNK != 0;
+    let cut = bytes.len() > FILE_HEADER && !(bytes.len() - FILE_HEADER).is_multiple_of(CHUNK);
     let padded;
     let bytes = if cut {
         let chunks = (bytes.len() - FILE_HEADER).div_ceil(CHUNK);
