@@ -247,7 +247,9 @@ impl TextDecoder {
             None => self.line_start.unwrap_or(self.floor),
         };
         let since = (end - start.max(self.floor)) as usize;
-        let keep = if since <= LOOK_BACK + 1 { since } else { 3 };
+        // Never fewer than three: the byte before a NUL is the first code
+        // unit's, even when it is this line's line feed.
+        let keep = if since <= LOOK_BACK + 1 { since.max(3) } else { 3 };
         keep.min(rest)
     }
 
@@ -427,6 +429,8 @@ mod tests {
             decoded(&bytes, UTF_16LE),
             ("エラーが発生しました\nサインイン\n".into(), "UTF-16LE")
         );
+        // Found by the fuzzer: the unit before the NUL is the line feed.
+        decoded(b"ZEZEvror 0x8\t004011d\n\0A\0D\0\0", UTF_8);
         // A stray NUL in a UTF-8 log is a character, not the end of the log.
         let (text, name) = decoded(b"abc\0def 0x80070005\n", UTF_8);
         assert_eq!(text, "abc\0def 0x80070005\n");
