@@ -226,6 +226,8 @@ static APP_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     std::sync::LazyLock::new(|| {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            // A DFA: the overlapping search runs on every line of every input.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(APPS.iter().map(|(name, _)| name))
             .expect("a few dozen short constant patterns")
     });
@@ -651,6 +653,7 @@ static ID_LABEL_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     std::sync::LazyLock::new(|| {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(ID_LABELS.iter().map(|(label, _)| label))
             .expect("a few dozen short constant patterns")
     });
