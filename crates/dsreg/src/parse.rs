@@ -263,11 +263,22 @@ const AMBIGUOUS_KEYS: &[&str] = &[
 /// Lower case, every whitespace character removed; known typos mapped to
 /// the real name (`dmComplianceUrl` in one Microsoft sample).
 pub fn normalize_key(name: &str) -> String {
-    let key: String = name
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect();
+    // Called for every line of every input: ASCII names (nearly all) skip
+    // the Unicode tables and the buffer's regrowth.
+    let mut key = String::with_capacity(name.len());
+    if name.is_ascii() {
+        key.extend(
+            name.bytes()
+                .filter(|&b| !(b as char).is_whitespace())
+                .map(|b| b.to_ascii_lowercase() as char),
+        );
+    } else {
+        key.extend(
+            name.chars()
+                .filter(|c| !c.is_whitespace())
+                .flat_map(char::to_lowercase),
+        );
+    }
     match key.as_str() {
         "dmcomplianceurl" => "mdmcomplianceurl".into(),
         _ => key,
@@ -477,7 +488,6 @@ enum Line {
     },
     Other {
         indented: bool,
-        text: String,
     },
 }
 
@@ -524,12 +534,14 @@ fn valid_name(name: &str) -> bool {
 /// Splits at the first `:` followed by whitespace or the end of the line, so
 /// URLs, times and `AADSTS50126: …` stay in the value.
 fn split_field(line: &str) -> Option<(String, String, usize)> {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    for (n, &(byte, c)) in chars.iter().enumerate() {
+    // Walked in place: a copy of the characters cost 16 bytes per byte of a
+    // long line (a 50 MB one-line log took 800 MB here).
+    let mut chars = line.char_indices().enumerate().peekable();
+    while let Some((n, (byte, c))) = chars.next() {
         if c != ':' {
             continue;
         }
-        let next = chars.get(n + 1).map(|&(_, c)| c);
+        let next = chars.peek().map(|&(_, (_, c))| c);
         if next.is_some_and(|c| !c.is_whitespace()) {
             continue;
         }
@@ -550,8 +562,18 @@ fn split_field(line: &str) -> Option<(String, String, usize)> {
 }
 
 fn is_footer(trimmed: &str) -> bool {
-    let lower = trimmed.to_lowercase();
-    lower.contains("for more information") && lower.contains("aadjerrors")
+    // The footer is one short line; a long one is not lowercased whole.
+    if trimmed.len() > 512 {
+        return false;
+    }
+    // Compared in place: this runs on every line.
+    let has = |needle: &[u8]| {
+        trimmed
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    has(b"aadjerrors") && has(b"for more information")
 }
 
 fn classify(raw: &str) -> Line {
@@ -577,7 +599,10 @@ fn classify(raw: &str) -> Line {
         return Line::Footer;
     }
     let indented = line.starts_with(char::is_whitespace);
-    if SectionKind::from_name(trimmed) != SectionKind::Unknown && trimmed.chars().count() <= 40 {
+    if trimmed.len() <= 160
+        && trimmed.chars().count() <= 40
+        && SectionKind::from_name(trimmed) != SectionKind::Unknown
+    {
         return Line::BareTitle(trimmed.to_string());
     }
     match split_field(line) {
@@ -587,10 +612,9 @@ fn classify(raw: &str) -> Line {
             colon,
             indented,
         },
-        None => Line::Other {
-            indented,
-            text: trimmed.to_string(),
-        },
+        // Its text is taken from the line when it is used: most such lines
+        // are not, and a copy of each doubled the memory of a long line.
+        None => Line::Other { indented },
     }
 }
 
@@ -731,9 +755,10 @@ impl<'t> Parser<'t> {
         }
         let stray = |f: &FieldB| !is_known_key(&f.field.key) && !columns.contains(&f.colon);
         if !s.titled {
-            while s.fields.first().is_some_and(stray) {
-                s.fields.remove(0);
-            }
+            // One drain, not `remove(0)` per field: a long run of stray
+            // `Key : value` lines made this quadratic.
+            let leading = s.fields.iter().take_while(|f| stray(f)).count();
+            s.fields.drain(..leading);
         }
         if !s.closed || !s.titled {
             while s.fields.last().is_some_and(stray) {
@@ -831,7 +856,7 @@ impl<'t> Parser<'t> {
         });
     }
 
-    fn run(mut self) -> Vec<Capture> {
+    fn run(&mut self) -> Vec<Capture> {
         for i in 0..self.classes.len() {
             let line_no = i + 1;
             let class = self.classes.get(i).cloned().unwrap_or(Line::Blank);
@@ -851,7 +876,7 @@ impl<'t> Parser<'t> {
                     if kind != SectionKind::Unknown || framed {
                         self.open(name, kind, true, line_no);
                     } else {
-                        self.other(i, false, name);
+                        self.other(i, false, &name);
                     }
                 }
                 Line::BareTitle(name) => {
@@ -859,7 +884,7 @@ impl<'t> Parser<'t> {
                         let kind = SectionKind::from_name(&name);
                         self.open(name, kind, true, line_no);
                     } else {
-                        self.other(i, false, name);
+                        self.other(i, false, &name);
                     }
                 }
                 Line::Footer => {
@@ -898,16 +923,19 @@ impl<'t> Parser<'t> {
                         });
                     }
                 }
-                Line::Other { indented, text } => self.other(i, indented, text),
+                Line::Other { indented } => {
+                    let text = strip_quote(self.lines[i]).trim();
+                    self.other(i, indented, text)
+                }
             }
         }
         self.finish_section();
         self.flush();
-        self.captures
+        std::mem::take(&mut self.captures)
     }
 
     /// A line that is neither a field nor a frame.
-    fn other(&mut self, i: usize, indented: bool, text: String) {
+    fn other(&mut self, i: usize, indented: bool, text: &str) {
         let Some(s) = &self.section else {
             return;
         };
@@ -930,12 +958,12 @@ impl<'t> Parser<'t> {
         if let Some(s) = &mut self.section {
             if prev_long && !indented {
                 if let Some(last) = s.fields.last_mut() {
-                    last.field.value.push_str(&text);
+                    last.field.value.push_str(text);
                     return;
                 }
             }
             if follows && s.titled {
-                s.notes.push(text);
+                s.notes.push(text.to_string());
                 return;
             }
         }

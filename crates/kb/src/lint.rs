@@ -5,7 +5,7 @@
 use crate::model::{self, Action, ActionFile, Bi, Entry, APPS, RISKS, WHO};
 use m365doctor_codes::Layer;
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// One fault, in both languages, with the file it is in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,26 +101,43 @@ pub struct Loaded {
     pub warnings: Vec<Problem>,
 }
 
+/// The largest entry file read: entries are a few KiB; a bigger file is
+/// named as a problem instead of being read and parsed.
+pub const MAX_ENTRY_FILE: u64 = 1 << 20;
+
+/// Every `.toml` file below `dir`, through the walk every command uses:
+/// links that loop are followed once, pipes and devices are never opened
+/// (each is named as a warning), and a file that cannot be read is a
+/// problem while the others are read.
 pub fn load_dir(dir: &Path) -> Result<Loaded, std::io::Error> {
-    let mut files = Vec::new();
-    collect(dir, &mut files)?;
-    files.sort();
+    // The folder itself must be one: a missing or unreadable folder is the
+    // caller's error, as before.
+    std::fs::read_dir(dir)?;
+    let walk =
+        m365doctor_walk::walk_matching(&[dir], |p| p.extension().is_some_and(|e| e == "toml"));
     let mut loaded = Loaded {
         entries: Vec::new(),
         actions: None,
         problems: Vec::new(),
         warnings: Vec::new(),
     };
-    for path in files {
+    for skip in &walk.skipped {
+        let name = skip.path.display().to_string();
+        let m = skip.reason.message();
+        let problem = Problem::new(&name, m.en, m.ja);
+        if skip.reason.is_error() {
+            loaded.problems.push(problem);
+        } else {
+            loaded.warnings.push(problem);
+        }
+    }
+    for found in walk.files {
+        let path = found.path;
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(&path) {
+        let text = match read_entry_file(&path) {
             Ok(t) => t,
-            Err(e) => {
-                loaded.problems.push(Problem::new(
-                    &name,
-                    format!("cannot read: {e}"),
-                    format!("読み込めません: {e}"),
-                ));
+            Err(why) => {
+                loaded.problems.push(Problem::new(&name, why.en, why.ja));
                 continue;
             }
         };
@@ -139,16 +156,37 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, std::io::Error> {
     Ok(loaded)
 }
 
-fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
-    for item in std::fs::read_dir(dir)? {
-        let path = item?.path();
-        if path.is_dir() {
-            collect(&path, files)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            files.push(path);
-        }
+/// One entry file's text, at most [`MAX_ENTRY_FILE`] bytes of UTF-8.
+fn read_entry_file(path: &Path) -> Result<String, m365doctor_codes::Message> {
+    use std::io::Read;
+    let file = m365doctor_walk::open(path, false).map_err(|reason| {
+        let m = reason.message();
+        m365doctor_codes::Message::new(
+            format!("not read: {}", m.en),
+            format!("読み込んでいません: {}", m.ja),
+        )
+    })?;
+    let mut bytes = Vec::new();
+    let read = file.take(MAX_ENTRY_FILE + 1).read_to_end(&mut bytes);
+    if let Err(e) = read {
+        return Err(m365doctor_codes::Message::new(
+            format!("cannot read: {e}"),
+            format!("読み込めません: {e}"),
+        ));
     }
-    Ok(())
+    if bytes.len() as u64 > MAX_ENTRY_FILE {
+        let kib = MAX_ENTRY_FILE >> 10;
+        return Err(m365doctor_codes::Message::new(
+            format!("larger than {kib} KiB: not an entry, not read"),
+            format!("{kib} KiB を超えるため、エントリとして読み込んでいません"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        m365doctor_codes::Message::new(
+            "not UTF-8 text: entries are written in UTF-8",
+            "UTF-8 のテキストではありません。エントリは UTF-8 で書いてください",
+        )
+    })
 }
 
 /// Loads and lints a directory of a company's entries; `actions` is the
@@ -177,7 +215,7 @@ pub fn lint_dir_as(
     problems.extend(lint(&loaded.entries, vocabulary));
     let (errors, warnings) = lint_records(&loaded.entries, origin);
     problems.extend(errors);
-    loaded.warnings = warnings;
+    loaded.warnings.extend(warnings);
     Ok((loaded, problems))
 }
 

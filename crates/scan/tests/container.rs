@@ -804,6 +804,27 @@ fn damaged_event_logs() {
 }
 
 #[test]
+fn a_log_cut_short_keeps_the_events_before_the_cut() {
+    // Three records start at 512, 3415 and 5910 in the chunk; the file ends
+    // in the middle of the third. Before, the whole chunk was refused:
+    // "Windows event log without any event".
+    let whole = read("aad-operational.evtx");
+    let cut = &whole[..4096 + 5910 + 100];
+    let docs = expand("aad.evtx", cut, None);
+    no_reader_failed(&docs);
+    let lines: Vec<&str> = docs[0].text.lines().collect();
+    assert_eq!(lines.len(), 2, "{docs:#?}");
+    assert!(lines[0].starts_with("EventID=1098 "));
+    assert!(lines[1].starts_with("EventID=1081 "));
+    assert_eq!(docs.len(), 2);
+    assert!(why(&docs[1]).contains("cut short"), "{}", why(&docs[1]));
+    // Cut inside the first record: nothing to read, said as before.
+    let docs = expand("aad.evtx", &whole[..4096 + 600], None);
+    assert_eq!(docs.len(), 1);
+    assert!(docs[0].skipped.is_some());
+}
+
+#[test]
 fn evtx_fixtures_are_what_the_builder_makes() {
     for (name, bytes) in [
         ("aad-operational.evtx", evtx_fixture::aad_operational()),
