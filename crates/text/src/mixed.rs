@@ -249,7 +249,11 @@ impl TextDecoder {
         let since = (end - start.max(self.floor)) as usize;
         // Never fewer than three: the byte before a NUL is the first code
         // unit's, even when it is this line's line feed.
-        let keep = if since <= LOOK_BACK + 1 { since.max(3) } else { 3 };
+        let keep = if since <= LOOK_BACK + 1 {
+            since.max(3)
+        } else {
+            3
+        };
         keep.min(rest)
     }
 

@@ -217,9 +217,7 @@ fn triggers() -> Vec<(&'static str, Trigger)> {
     ] {
         t.push((l, label(TENANT_NAME, Field)));
     }
-    for l in ["thumbprint"] {
-        t.push((l, label(CERTIFICATE, Field)));
-    }
+    t.push(("thumbprint", label(CERTIFICATE, Field)));
     // Machines and domains.
     for l in [
         "device name",
