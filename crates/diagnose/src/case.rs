@@ -16,7 +16,8 @@ use m365doctor_dsreg::{Report, Severity};
 use m365doctor_kb::model::{interpretation_key, Step};
 use m365doctor_kb::{Action, Entry, Found, Kb};
 use m365doctor_scan::{Certainty, IdKind};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 /// One text to diagnose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +51,8 @@ pub struct Options {
     /// that the report's placeholders are those of its files); a new one
     /// by default.
     pub redactor: Redactor,
+    /// Ends the diagnosis early when set (a server whose caller gave up).
+    pub stop: crate::Stop,
 }
 
 /// A line quoted as evidence, redacted when the case is.
@@ -182,8 +185,10 @@ pub fn diagnose_with<'kb>(
     // The rules read the capture as it is (a `.local` UPN suffix, equal
     // tenant ids); its identifiers are known to the redactor before any
     // evidence is quoted, so they have one placeholder everywhere.
+    let stop = &options.stop;
     let dsreg: Vec<Report> = inputs
         .iter()
+        .take_while(|_| !stop.is_stopped())
         .flat_map(|i| m365doctor_dsreg::parse(&i.text))
         .map(|c| m365doctor_dsreg::diagnose_with(&c, kb))
         .collect();
@@ -191,7 +196,17 @@ pub fn diagnose_with<'kb>(
         for report in &dsreg {
             r.learn_capture(report.capture());
         }
+        inputs.iter().for_each(|i| r.learn(&i.text));
     }
+    // Evidence names its file as the report shows it (`/home/<user-1>/…`).
+    let sources: Vec<String> = inputs
+        .iter()
+        .map(|i| {
+            redactor
+                .as_mut()
+                .map_or_else(|| i.source.clone(), |r| r.redact(&i.source))
+        })
+        .collect();
     let mut case = Case {
         tried: options.tried.clone(),
         ..Case::default()
@@ -200,15 +215,15 @@ pub fn diagnose_with<'kb>(
         source: source.to_string(),
         line,
         text: shorten(&match &mut redactor {
-            Some(r) => r.redact(text),
-            None => text.to_string(),
+            Some(r) => r.redact(quotable(text)),
+            None => crate::blank_secrets(quotable(text)),
         }),
     };
     let mut apps: Vec<String> = options.apps.clone();
     // First pass: apps, so that every code is read in the right context.
     let extracted: Vec<_> = inputs
         .iter()
-        .map(|i| m365doctor_scan::extract(&i.text))
+        .map(|i| m365doctor_scan::extract_until(&i.text, &|| stop.is_stopped()))
         .collect();
     for e in &extracted {
         for app in &e.apps {
@@ -220,11 +235,16 @@ pub fn diagnose_with<'kb>(
     let context: Vec<&str> = apps.iter().map(String::as_str).collect();
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     let mut ids_seen: HashSet<(IdKind, String)> = HashSet::new();
-    for (input, e) in inputs.iter().zip(&extracted) {
+    let mut decodings: HashMap<String, Rc<Decoded>> = HashMap::new();
+    for ((input, e), source) in inputs.iter().zip(&extracted).zip(&sources) {
         let lines = Lines::new(&input.text);
-        let source = input.source.as_str();
-        for found in &e.codes {
-            let decoded = decode(&found.token, &context);
+        let source = source.as_str();
+        for (n, found) in e.codes.iter().enumerate() {
+            if n % 1024 == 1023 && stop.is_stopped() {
+                break;
+            }
+            let decoded = decoded_once(&mut decodings, found, &context);
+            let decoded = decoded.as_ref();
             let base = match found.certainty {
                 Certainty::Explicit => 0.9,
                 Certainty::Shape => 0.8,
@@ -290,7 +310,7 @@ pub fn diagnose_with<'kb>(
                     }
                 }
             };
-            add(&decoded, base, None);
+            add(decoded, base, None);
             if let Some(sub) = &decoded.sub_error {
                 // The sub-error says why the phase failed.
                 let phase = decoded
@@ -314,6 +334,9 @@ pub fn diagnose_with<'kb>(
         for &(event, line) in &e.events {
             let evidence = quote(source, line, lines.get(line));
             case.events.push((event, evidence));
+        }
+        if stop.is_stopped() {
+            break;
         }
         for (entry, message, line) in matcher.find(&input.text) {
             symptoms::add_dialog_text(
@@ -412,6 +435,50 @@ impl<'kb> Case<'kb> {
     }
 }
 
+/// The decoding of a code's spelling, decoded once per case: a log that
+/// repeats one code on every line must not decode it on every line. The
+/// memo is bounded; spellings past it are decoded each time.
+fn decoded_once(
+    memo: &mut HashMap<String, Rc<Decoded>>,
+    found: &m365doctor_scan::FoundCode,
+    context: &[&str],
+) -> Rc<Decoded> {
+    const MEMO: usize = 4096;
+    if let Some(d) = memo.get(&found.token.text) {
+        return Rc::clone(d);
+    }
+    let d = Rc::new(decode(&found.token, context));
+    if memo.len() < MEMO {
+        memo.insert(found.token.text.clone(), Rc::clone(&d));
+    }
+    d
+}
+
+/// The start of a line that evidence can show ([`shorten`] keeps 300
+/// characters): a line of megabytes (minified JSON, a log without line
+/// ends) is cut a few KiB in, at a separator so that no token or address is
+/// split, before it is redacted; redacting it whole made a copy of the
+/// line per pattern.
+fn quotable(line: &str) -> &str {
+    const KEEP: usize = 4096;
+    const SEARCH: usize = 64 * 1024;
+    if line.len() <= KEEP + SEARCH {
+        return line;
+    }
+    let mut cut = KEEP;
+    while !line.is_char_boundary(cut) {
+        cut += 1;
+    }
+    let mut end = cut + SEARCH;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    match line[cut..end].find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '"')) {
+        Some(i) => &line[..cut + i],
+        None => &line[..end],
+    }
+}
+
 fn shorten(s: &str) -> String {
     const MAX: usize = 300;
     if s.chars().count() <= MAX {
@@ -419,5 +486,54 @@ fn shorten(s: &str) -> String {
     } else {
         let cut: String = s.chars().take(MAX).collect();
         format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_line_is_cut_at_a_separator_before_it_is_quoted() {
+        let token = "eyJ".to_string() + &"a".repeat(5000);
+        let line = format!("{} {token} {}", "w ".repeat(2000), "x".repeat(1 << 20));
+        let cut = quotable(&line);
+        assert!(cut.len() < 16 * 1024, "{}", cut.len());
+        assert!(cut.ends_with(&token), "the token is kept whole");
+        assert_eq!(quotable("short line"), "short line");
+        // Redacted and shortened as before.
+        let kb = Kb::bundled();
+        let text = format!("Error code: 0xCAA70004 user megan@contoso.com {line}");
+        let case = diagnose(
+            &[Input::new("t.log", text)],
+            &kb,
+            &Options {
+                redact: true,
+                ..Options::default()
+            },
+        );
+        let quoted = &case.findings[0].evidence[0].text;
+        assert!(quoted.starts_with("Error code: 0xCAA70004"));
+        assert!(!quoted.contains("megan"), "{quoted}");
+        assert_eq!(quoted.chars().count(), 301);
+    }
+
+    #[test]
+    fn a_stopped_diagnosis_ends_without_reading_on() {
+        let kb = Kb::bundled();
+        let text = "Error code: 0xCAA70004\n".repeat(5_000);
+        let inputs = [Input::new("a.log", text.clone()), Input::new("b.log", text)];
+        let stop = crate::Stop::new();
+        let options = Options {
+            stop: stop.clone(),
+            ..Options::default()
+        };
+        assert_eq!(
+            diagnose(&inputs, &kb, &options).findings[0].evidence.len(),
+            5
+        );
+        stop.stop();
+        let case = diagnose(&inputs, &kb, &options);
+        assert!(case.findings.is_empty(), "{:?}", case.findings.len());
     }
 }

@@ -30,15 +30,20 @@ mod plan;
 mod rank;
 mod redact;
 mod render;
+mod stop;
 mod symptoms;
 
 pub use case::{
     diagnose, diagnose_with, Case, Evidence, Finding, Input, Options, PlanStep, Symptom,
 };
-pub use input::{dsreg_reports, DsregInputError, Limits, Loaded, Loader, Skipped};
-pub use redact::Redactor;
+pub use input::{
+    dsreg_reports, read_input, DsregInputError, Limits, Loaded, Loader, ReadInput, Skipped,
+    DEFAULT_MAX_INPUT,
+};
+pub use redact::{blank_secrets, Redactor};
 pub use render::dsreg::{dsreg_document, dsreg_text};
 pub use render::json::DIAGNOSE_SCHEMA;
+pub use stop::Stop;
 pub use symptoms::MessageMatcher;
 
 use m365doctor_codes::Lang;

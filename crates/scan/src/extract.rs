@@ -151,9 +151,25 @@ pub(crate) const EVENT_IDS: &[u32] = &[
 
 /// Extracts everything from a text. Lines are numbered from 1.
 pub fn extract(text: &str) -> Extracted {
+    extract_until(text, &|| false)
+}
+
+/// [`extract`], ending early (with what was found so far) once `stop`
+/// says so; asked every few thousand lines and pieces of a long line, so
+/// that a server can end a diagnosis whose caller gave up.
+pub fn extract_until(text: &str, stop: &dyn Fn() -> bool) -> Extracted {
+    const EVERY: usize = 4096;
     let mut out = Extracted::default();
+    let mut since = EVERY - 1; // asked at the first piece too
     for (n, line) in text.lines().enumerate() {
         for piece in pieces(line) {
+            since += 1;
+            if since >= EVERY {
+                since = 0;
+                if stop() {
+                    return out;
+                }
+            }
             apps(piece, &mut out);
             extract_line(piece, n + 1, &mut out);
         }
@@ -193,9 +209,14 @@ pub fn pieces(line: &str) -> impl Iterator<Item = &str> {
 }
 
 fn apps(text: &str, out: &mut Extracted) {
-    let lower = text.to_lowercase();
-    for (app_name, id) in APPS {
-        if lower.contains(app_name) && !out.apps.contains(id) {
+    // One pass of one automaton per piece (a lowercased copy and a search
+    // per name made extraction several times slower than `scan`).
+    let mut found = [false; APPS.len()];
+    for m in APP_MATCHER.find_overlapping_iter(text) {
+        found[m.pattern().as_usize()] = true;
+    }
+    for (i, (_, id)) in APPS.iter().enumerate() {
+        if found[i] && !out.apps.contains(id) {
             out.apps.push(id);
         }
     }
@@ -206,6 +227,17 @@ fn apps(text: &str, out: &mut Extracted) {
         }
     }
 }
+
+/// The app names of [`APPS`], in its order, matched without regard to ASCII case.
+static APP_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            // A DFA: the overlapping search runs on every line of every input.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(APPS.iter().map(|(name, _)| name))
+            .expect("a few dozen short constant patterns")
+    });
 
 fn has_capitalised_word(text: &str, word: &str) -> bool {
     text.match_indices(word).any(|(i, _)| {
@@ -1063,46 +1095,33 @@ const ID_LABELS: &[(&str, IdKind)] = &[
 ];
 
 fn ids(line: &str, n: usize, out: &mut Extracted) {
-    let lower = line.to_lowercase();
-    // Lowercasing can change byte lengths outside ASCII; only use it when it does not.
-    if lower.len() != line.len() {
-        return ids_exact(line, n, out);
-    }
-    for (label, kind) in ID_LABELS {
-        let mut from = 0;
-        while let Some(i) = lower[from..].find(label) {
-            let start = from + i + label.len();
-            from = start;
-            // `x-ms-request-id` also contains `request-id`; `client-request-id` is not `request id`.
-            if *label == "request id" && lower[..from - label.len()].ends_with("client-") {
-                continue;
-            }
-            if let Some(value) = id_value(&line[start..], *kind) {
-                out.add_id(*kind, value, n);
-            }
+    // Every label at every place, in one pass, whatever its case (the
+    // automaton matches ASCII letters either way, so offsets are the line's own).
+    for m in ID_LABEL_MATCHER.find_overlapping_iter(line) {
+        let (label, kind) = ID_LABELS[m.pattern().as_usize()];
+        // `x-ms-request-id` also contains `request-id`; `client-request-id` is not `request id`.
+        let before = &line.as_bytes()[..m.start()];
+        if label == "request id"
+            && before.len() >= 7
+            && before[before.len() - 7..].eq_ignore_ascii_case(b"client-")
+        {
+            continue;
+        }
+        if let Some(value) = id_value(&line[m.end()..], kind) {
+            out.add_id(kind, value, n);
         }
     }
 }
 
-fn ids_exact(line: &str, n: usize, out: &mut Extracted) {
-    for (label, kind) in ID_LABELS {
-        for variant in [
-            label.to_string(),
-            label
-                .replace("id", "ID")
-                .replace("correlation", "Correlation"),
-        ] {
-            let mut from = 0;
-            while let Some(i) = line[from..].find(variant.as_str()) {
-                let start = from + i + variant.len();
-                from = start;
-                if let Some(value) = id_value(&line[start..], *kind) {
-                    out.add_id(*kind, value, n);
-                }
-            }
-        }
-    }
-}
+/// The labels of [`ID_LABELS`], matched without regard to ASCII case.
+static ID_LABEL_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(ID_LABELS.iter().map(|(label, _)| label))
+            .expect("a few dozen short constant patterns")
+    });
 
 /// The value after a label: a GUID or hex/alphanumeric id, or a time stamp.
 fn id_value(rest: &str, kind: IdKind) -> Option<String> {

@@ -110,15 +110,21 @@ pub(crate) fn page_document(
         .iter()
         .map(|f| (f.id().to_string(), entry_document(f.entry, &f.source)))
         .collect();
+    let mut names = d.redactor.clone();
+    let mut name = |n: &str| {
+        names
+            .as_mut()
+            .map_or_else(|| n.to_string(), |r| r.redact(n))
+    };
     doc["sources"] = loaded
         .inputs
         .iter()
-        .map(|i| json!({"name": i.source, "encoding": i.encoding, "bytes": i.text.len()}))
+        .map(|i| json!({"name": name(&i.source), "encoding": i.encoding, "bytes": i.text.len()}))
         .collect();
     doc["skipped"] = loaded
         .skipped
         .iter()
-        .map(|s| json!({"name": s.name, "reason": s.reason.get(lang)}))
+        .map(|s| json!({"name": name(&s.name), "reason": s.reason.get(lang)}))
         .collect();
     doc["decoded"] = decoded.into();
     doc["entries"] = entries.into();

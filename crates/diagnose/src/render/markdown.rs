@@ -4,11 +4,12 @@ use crate::case::Case;
 use crate::render::{dsreg, summary, L};
 use m365doctor_codes::Lang;
 use m365doctor_kb::{risk_label, who_label};
+use m365doctor_text::visible;
 use std::fmt::Write as _;
 
 fn bullet_list(out: &mut String, items: &[String]) {
     for i in items {
-        let _ = writeln!(out, "- `{i}`");
+        let _ = writeln!(out, "- `{}`", visible(i));
     }
 }
 
@@ -64,9 +65,9 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
                     out,
                     "- `{}` — {}:{}: `{}`",
                     f.interpretation.normalized,
-                    e.source,
+                    visible(&e.source),
                     e.line,
-                    e.text.replace('`', "'")
+                    visible(&e.text.replace('`', "'"))
                 );
             }
         }
@@ -82,7 +83,7 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
                 s.entry.id(),
                 s.matched
                     .iter()
-                    .map(|m| format!("\"{m}\""))
+                    .map(|m| format!("\"{}\"", visible(m)))
                     .collect::<Vec<_>>()
                     .join(", ")
             );
@@ -104,7 +105,12 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
         }
     }
     if !d.apps.is_empty() {
-        let _ = writeln!(out, "**{}**: {}", L.apps.get(lang), d.apps.join(", "));
+        let _ = writeln!(
+            out,
+            "**{}**: {}",
+            L.apps.get(lang),
+            visible(&d.apps.join(", "))
+        );
     }
     if !d.events.is_empty() {
         let _ = writeln!(out, "\n**{}**", L.events.get(lang));
@@ -112,9 +118,9 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
             let _ = writeln!(
                 out,
                 "- {id} — {}:{}: `{}`",
-                e.source,
+                visible(&e.source),
                 e.line,
-                e.text.replace('`', "'")
+                visible(&e.text.replace('`', "'"))
             );
         }
     }
@@ -123,7 +129,7 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
         let _ = writeln!(out, "## {}\n", L.tried.get(lang));
         for t in &d.tried {
             let title = m365doctor_kb::action(t).map_or(t.as_str(), |a| a.title.get(lang));
-            let _ = writeln!(out, "- {title} (`{t}`)");
+            let _ = writeln!(out, "- {} (`{}`)", visible(title), visible(t));
         }
         out.push('\n');
     }
