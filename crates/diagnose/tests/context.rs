@@ -7,12 +7,11 @@ use m365doctor_codes::{Lang, Layer};
 use m365doctor_diagnose::{diagnose, Input, Options};
 use m365doctor_kb::Kb;
 
-fn case_of(
-    text: &str,
-) -> (
-    Vec<Layer>,
-    Vec<(String, Option<(Layer, f64)>, Option<HintBasis>)>,
-) {
+/// A finding as these tests look at it: its code, the layer it is evidence
+/// for with its weight, and where that layer came from.
+type FindingView = (String, Option<(Layer, f64)>, Option<HintBasis>);
+
+fn case_of(text: &str) -> (Vec<Layer>, Vec<FindingView>) {
     let kb = Kb::bundled();
     let case = diagnose(&[Input::new("pasted", text)], &kb, &Options::default());
     let layers = case.layers.iter().map(|(l, _)| *l).collect();

@@ -467,7 +467,7 @@ fn known_small(v: u32) -> bool {
 
 /// How a word is introduced on its line.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Label {
+enum Cue {
     /// Nothing says it is a code.
     None,
     /// It stands as a word of a sentence that tells of a failure (`sign-in
@@ -479,9 +479,9 @@ enum Label {
 }
 
 /// Decides whether one word is a code, and how sure that is.
-fn classify(word: &str, label: Label) -> Option<Certainty> {
-    let is_labelled = label == Label::Label;
-    let in_failure = label != Label::None;
+fn classify(word: &str, label: Cue) -> Option<Certainty> {
+    let is_labelled = label == Cue::Label;
+    let in_failure = label != Cue::None;
     let lower = word.to_ascii_lowercase();
     if lower.starts_with("aadsts") {
         return Some(Certainty::Explicit);
@@ -885,15 +885,15 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
             }
         }
         let label = if is_labelled {
-            Label::Label
+            Cue::Label
         } else if in_prose(before, word) && *failure.get_or_init(|| tells_of_failure(line)) {
-            Label::Failure
+            Cue::Failure
         } else {
-            Label::None
+            Cue::None
         };
         // Short all-digit words (ids, sizes, counts) are codes only with a
         // label; eight digits also in a sentence about a failure.
-        if digits && (word.len() < 8 && !is_labelled || word.len() == 8 && label == Label::None) {
+        if digits && (word.len() < 8 && !is_labelled || word.len() == 8 && label == Cue::None) {
             continue;
         }
         let certainty = if let Some((a, b)) = word.split_once('/') {
@@ -902,7 +902,7 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
             let wide = |w: &str| {
                 grammar::code_token(w).is_some_and(|t| t.readings.iter().any(|r| r.value > 0xFFFF))
             };
-            match (classify(a, Label::Label), classify(b, Label::Label)) {
+            match (classify(a, Cue::Label), classify(b, Cue::Label)) {
                 (Some(x), Some(_)) if wide(a) && wide(b) => Some(x.max(Certainty::Shape)),
                 _ => None,
             }
