@@ -452,6 +452,8 @@ fn layer_from_names(names: &[Name]) -> Option<Layer> {
         ("NTE_", Layer::Tpm),
         ("MENROLL", Layer::DeviceRegistration),
         ("LICENSE", Layer::Licensing),
+        // Software Licensing (slerror.h): product activation and its keys.
+        ("SL_E_", Layer::Licensing),
     ];
     names.iter().find_map(|n| {
         WORDS
