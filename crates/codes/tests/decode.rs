@@ -251,3 +251,16 @@ proptest! {
         let _ = explain(&s);
     }
 }
+
+#[test]
+fn a_timeout_points_at_the_network_only_when_a_network_stack_names_it() {
+    // WAIT_TIMEOUT and ERROR_SEM_TIMEOUT: a wait or a semaphore ran out of
+    // time, which any layer can cause.
+    for input in ["0x80070102", "0x80070079"] {
+        assert_ne!(best(input).layer, Some(Layer::Network), "{input}");
+    }
+    // WinHTTP's and Winsock's own timeouts.
+    for input in ["0x80072EE2", "0x8007274C"] {
+        assert_eq!(best(input).layer, Some(Layer::Network), "{input}");
+    }
+}
