@@ -27,8 +27,13 @@ mkdir -p corpus/signins
 cp ../crates/signins/tests/data/graph-v1-page.json ../crates/signins/tests/data/eventhub-capture.json corpus/signins/ 2>/dev/null || true
 cp ../crates/signins/tests/data/portal/InteractiveSignIns_*.csv ../crates/signins/tests/data/log-analytics/*.json corpus/signins/ 2>/dev/null || true
 head -c 4000 ../crates/signins/tests/data/graph-beta-collector.json > corpus/signins/collector-head 2>/dev/null || true
-each=$(( seconds / 5 > 0 ? seconds / 5 : 1 ))
-for target in explain extract dsreg diagnose signins; do
+mkdir -p corpus/redact
+cp ../crates/diagnose/tests/redaction_corpus/inputs/*.log corpus/redact/ 2>/dev/null || true
+mkdir -p corpus/text_decoder
+# A UTF-8 log with UTF-16LE appended (PowerShell 5's `>>`), read in pieces of 7 bytes.
+{ printf '\007Error 0x8004011d\n'; printf 'AADSTS50126\r\n' | iconv -f UTF-8 -t UTF-16LE; } > corpus/text_decoder/seed-mixed 2>/dev/null || true
+each=$(( seconds / 7 > 0 ? seconds / 7 : 1 ))
+for target in explain extract dsreg diagnose signins redact text_decoder; do
   RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "corpus/$target" -- \
     -max_total_time="$each" -rss_limit_mb=2048 -max_len=65536
 done

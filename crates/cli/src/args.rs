@@ -132,6 +132,9 @@ pub struct DsregArgs {
     /// placeholders by default)
     #[arg(long)]
     pub no_redact: bool,
+    /// Bytes read from the file or standard input, at most (e.g. 16M)
+    #[arg(long, value_name = "SIZE", default_value = "128M", value_parser = parse_size)]
+    pub max_input: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -171,9 +174,14 @@ pub struct DiagnoseArgs {
     #[arg(long, value_enum)]
     pub app: Vec<App>,
 
-    /// Keep user names, e-mail addresses, tenant and device ids and IP addresses in the output
+    /// Keep user names, e-mail addresses, ids and other identifiers in the output (credentials are removed either way)
     #[arg(long)]
     pub no_redact: bool,
+    /// Bytes read from one file or from standard input, at most (e.g. 512M,
+    /// 2G); what is past it is left unread and named. Text in all inputs
+    /// together may be four times this
+    #[arg(long, value_name = "SIZE", default_value = "128M", value_parser = parse_size)]
+    pub max_input: u64,
 
     /// Answer one of the questions ahead, e.g. `clock=no` (repeatable; the ids are listed under the questions and in --json's `questions`)
     #[arg(long, value_name = "QUESTION=ANSWER")]
@@ -300,6 +308,28 @@ impl App {
     }
 }
 
+/// A size in bytes: a number, optionally with K, M or G (powers of 1024;
+/// `KiB`, `MB` and the like are read the same way).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, unit) = t.split_at(digits);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size; write it like 512M or 2G"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("`{text}` is not a size; write it like 512M or 2G")),
+    };
+    match number.checked_mul(1 << shift) {
+        Some(0) | None => Err(format!("`{text}` is not a usable size")),
+        Some(n) => Ok(n),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,5 +338,16 @@ mod tests {
     #[test]
     fn definitions_are_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("64kib"), Ok(64 << 10));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        for bad in ["", "0", "M", "12T", "-1M", "99999999999999999999G"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
     }
 }

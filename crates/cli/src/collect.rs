@@ -29,18 +29,10 @@ pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| m365doctor_fix::collect::default_out(&RealHost));
-    // A folder that does not exist yet is made (like `mkdir -p`); a file is refused.
-    if !out.exists() {
-        if let Err(e) = std::fs::create_dir_all(&out) {
-            crate::say(
-                lang,
-                &format!("cannot create the folder {}: {e}", out.display()),
-                &format!("フォルダー {} を作成できません: {e}", out.display()),
-            );
-            return Ok(ExitCode::from(2));
-        }
-    }
-    if !out.is_dir() {
+    // A folder that does not exist yet is made (like `mkdir -p`) when there
+    // is a bundle to write, not before: with nothing to gather nothing is
+    // written. Something that is not a folder is refused.
+    if out.exists() && !out.is_dir() {
         crate::say(
             lang,
             &format!("{} is not a folder", out.display()),
@@ -90,7 +82,7 @@ pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
             "manifest": bundle.manifest,
         });
         let mut o = io::stdout().lock();
-        serde_json::to_writer_pretty(&mut o, &doc)?;
+        m365doctor_text::json::to_writer_pretty(&mut o, &doc)?;
         writeln!(o)?;
         return Ok(exit_code(&bundle));
     }
@@ -128,7 +120,7 @@ pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
             if options.redact {
                 "ユーザー名、メール アドレス、テナント ID、デバイス ID はマスキング済みです。"
             } else {
-                "マスキングしていません。"
+                "ユーザー名、メール アドレス、ID はマスキングしていません (資格情報は除去済みです)。"
             }
         )?;
     } else {
@@ -139,7 +131,7 @@ pub fn run(args: &CollectArgs, kb: &Kb, lang: Lang) -> io::Result<ExitCode> {
             if options.redact {
                 "User names, e-mail addresses, tenant and device ids are redacted. "
             } else {
-                "Nothing is redacted. "
+                "User names, e-mail addresses and ids are not redacted (credentials are removed). "
             }
         )?;
     }

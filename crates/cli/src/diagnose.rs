@@ -42,7 +42,7 @@ pub fn run(args: &DiagnoseArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<
             }
         }
     }
-    let mut loader = Loader::new(Limits::default(), forced);
+    let mut loader = Loader::new(Limits::with_max_input(args.max_input), forced);
     if args.example {
         loader.add_bytes("example", EXAMPLE.as_bytes());
     } else if args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-") {
@@ -105,7 +105,7 @@ pub fn run(args: &DiagnoseArgs, kb: &Kb, lang: Lang, color: bool) -> io::Result<
     let mut out = io::stdout().lock();
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &case.to_json(lang))?;
+            m365doctor_text::json::to_writer_pretty(&mut out, &case.to_json(lang))?;
             writeln!(out)?;
         }
         Format::Markdown => out.write_all(case.markdown(lang).as_bytes())?,

@@ -137,6 +137,30 @@ fn say(lang: Lang, t: &Text) {
     crate::say(lang, &t.en, &t.ja);
 }
 
+/// What a refused `run`, `undo` or `resume` (exit 2, nothing changed)
+/// prints: the reasons on standard error and, with `--json`, the refusal
+/// document on standard output.
+struct Refusal<'a> {
+    json: bool,
+    action: Option<&'a str>,
+    run: Option<&'a str>,
+    lang: Lang,
+}
+
+impl Refusal<'_> {
+    fn refuse(&self, out: &mut dyn Write, reasons: &[Text]) -> io::Result<ExitCode> {
+        const REFUSED: u8 = 2;
+        for r in reasons {
+            say(self.lang, r);
+        }
+        if self.json {
+            let doc = render::refusal_json(self.action, self.run, reasons, REFUSED, self.lang);
+            out.write_all(render::json_text(&doc)?.as_bytes())?;
+        }
+        Ok(ExitCode::from(REFUSED))
+    }
+}
+
 fn run_on(
     host: &dyn Host,
     prompt: &mut dyn Prompt,
@@ -175,12 +199,19 @@ fn run_on(
         } => {
             let changes = actions::find(&action).is_some_and(|a| a.changes);
             if changes && !runner.unfinished().is_empty() {
-                crate::say(
+                let refusal = Refusal {
+                    json,
+                    action: Some(&action),
+                    run: None,
                     lang,
-                    "finish or undo the unfinished run first (see above)",
-                    "先に中断された実行を再開するか元に戻してください (上記参照)",
+                };
+                return refusal.refuse(
+                    out,
+                    &[Text::new(
+                        "finish or undo the unfinished run first (see above)",
+                        "先に中断された実行を再開するか元に戻してください (上記参照)",
+                    )],
                 );
-                return Ok(ExitCode::from(2));
             }
             let opts = RunOptions {
                 yes,
@@ -266,40 +297,39 @@ fn plan_command(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Asks at a terminal; refuses in scripts unless `--yes`.
+/// Asks at a terminal; refuses in scripts unless `--yes`. `Some(why)`
+/// when it is not confirmed.
 fn confirmed(
     prompt: &mut dyn Prompt,
     yes: bool,
     json: bool,
     question: &str,
-    lang: Lang,
-) -> io::Result<bool> {
+) -> io::Result<Option<Text>> {
     if yes {
-        return Ok(true);
+        return Ok(None);
     }
     if json {
         // The plan is not shown with --json: nobody may confirm it unseen.
-        crate::say(
-            lang,
+        return Ok(Some(Text::new(
             "nothing was changed: with --json the plan is not shown, so add --yes to confirm it (see it with `m365doctor fix plan`)",
             "何も変更していません。--json では計画を表示しないため、確認済みであれば --yes を付けてください (計画は `m365doctor fix plan` で確認できます)",
-        );
-        return Ok(false);
+        )));
     }
     if !prompt.interactive() {
-        crate::say(
-            lang,
+        return Ok(Some(Text::new(
             "nothing was changed: add --yes to run without a terminal to confirm at (this is a dry run by default)",
             "何も変更していません。確認に応答できる端末がないため、実行するには --yes を付けてください (既定はドライランです)",
-        );
-        return Ok(false);
+        )));
     }
     let answer = prompt.ask(question)?.trim().to_lowercase();
-    let yes = matches!(answer.as_str(), "y" | "yes" | "はい");
-    if !yes {
-        crate::say(lang, "nothing was changed", "何も変更していません");
+    if matches!(answer.as_str(), "y" | "yes" | "はい") {
+        Ok(None)
+    } else {
+        Ok(Some(Text::new(
+            "nothing was changed",
+            "何も変更していません",
+        )))
     }
-    Ok(yes)
 }
 
 struct RunOptions {
@@ -326,6 +356,12 @@ fn run_command(
         timeout,
         no_redact,
     } = *opts;
+    let refusal = Refusal {
+        json,
+        action: Some(action),
+        run: None,
+        lang,
+    };
     let read_only = ReadOnly {
         host,
         kb,
@@ -344,10 +380,7 @@ fn run_command(
                     ExitCode::from(1)
                 })
             }
-            Shown::Refused(why) => {
-                say(lang, &why);
-                Ok(ExitCode::from(2))
-            }
+            Shown::Refused(why) => refusal.refuse(out, &[why]),
             Shown::Failed(why) => {
                 say(lang, &why);
                 Ok(ExitCode::from(1))
@@ -364,18 +397,12 @@ fn run_command(
     }
     let plan = match m365doctor_fix::prepare(host, action, &choices.options()) {
         Ok(p) => p,
-        Err(e) => {
-            say(lang, &e.0);
-            return Ok(ExitCode::from(2));
-        }
+        Err(e) => return refusal.refuse(out, &[e.0]),
     };
     let runner = Runner::new(host);
     let problems = runner.check_preconditions(&plan);
     if !problems.is_empty() {
-        for p in &problems {
-            say(lang, p);
-        }
-        return Ok(ExitCode::from(2));
+        return refusal.refuse(out, &problems);
     }
     if plan.steps.is_empty() {
         for n in &plan.notes {
@@ -388,17 +415,12 @@ fn run_command(
         out.flush()?;
     }
     let question = tr(lang, "Carry out this plan?", "この計画を実行しますか？");
-    if !confirmed(prompt, yes, json, &question, lang)? {
-        return Ok(ExitCode::from(2));
+    if let Some(why) = confirmed(prompt, yes, json, &question)? {
+        return refusal.refuse(out, &[why]);
     }
     match runner.start(&plan) {
         Ok(report) => finish(out, &report, json, lang, true),
-        Err(refused) => {
-            for p in &refused.0 {
-                say(lang, p);
-            }
-            Ok(ExitCode::from(2))
-        }
+        Err(refused) => refusal.refuse(out, &refused.0),
     }
 }
 
@@ -431,21 +453,23 @@ fn undo_command(
     json: bool,
     lang: Lang,
 ) -> io::Result<ExitCode> {
+    let mut refusal = Refusal {
+        json,
+        action: None,
+        run,
+        lang,
+    };
     let state = match runner.pick(run) {
         Ok(s) => s,
-        Err(why) => {
-            say(lang, &why);
-            return Ok(ExitCode::from(2));
-        }
+        Err(why) => return refusal.refuse(out, &[why]),
     };
+    refusal.action = Some(&state.action);
+    refusal.run = Some(&state.id);
     // Where its action does not run, or from a damaged journal, nothing is
     // undone (not even shown as about to be).
     let why = runner.cannot_resolve(&state);
     if !why.is_empty() {
-        for w in &why {
-            say(lang, w);
-        }
-        return Ok(ExitCode::from(2));
+        return refusal.refuse(out, &why);
     }
     if state.undo_finished == Some(true) {
         crate::say(
@@ -461,14 +485,11 @@ fn undo_command(
     }
     let problems = runner.check_undo_preconditions(&state);
     if !problems.is_empty() {
-        for p in &problems {
-            say(lang, p);
-        }
-        return Ok(ExitCode::from(2));
+        return refusal.refuse(out, &problems);
     }
     let q = tr(lang, "Undo these steps?", "これらの手順を元に戻しますか？");
-    if !confirmed(prompt, yes, json, &q, lang)? {
-        return Ok(ExitCode::from(2));
+    if let Some(why) = confirmed(prompt, yes, json, &q)? {
+        return refusal.refuse(out, &[why]);
     }
     let report = runner.undo(&state);
     finish(out, &report, json, lang, false)
@@ -491,36 +512,33 @@ fn resume_command(
             .last()
             .ok_or_else(|| Text::new("no unfinished run", "中断された実行はありません")),
     };
+    let mut refusal = Refusal {
+        json,
+        action: None,
+        run,
+        lang,
+    };
     let state = match state {
         Ok(s) => s,
-        Err(why) => {
-            say(lang, &why);
-            return Ok(ExitCode::from(2));
-        }
+        Err(why) => return refusal.refuse(out, &[why]),
     };
+    refusal.action = Some(&state.action);
+    refusal.run = Some(&state.id);
     let why = runner.cannot_resolve(&state);
     if !why.is_empty() {
-        for w in &why {
-            say(lang, w);
-        }
-        return Ok(ExitCode::from(2));
+        return refusal.refuse(out, &why);
     }
     if !json {
         out.write_all(render::resume_preview(&state, lang).as_bytes())?;
         out.flush()?;
     }
     let q = tr(lang, "Finish this run?", "この実行を最後まで進めますか？");
-    if !confirmed(prompt, yes, json, &q, lang)? {
-        return Ok(ExitCode::from(2));
+    if let Some(why) = confirmed(prompt, yes, json, &q)? {
+        return refusal.refuse(out, &[why]);
     }
     match runner.resume(&state) {
         Ok(report) => finish(out, &report, json, lang, true),
-        Err(refused) => {
-            for p in &refused.0 {
-                say(lang, p);
-            }
-            Ok(ExitCode::from(2))
-        }
+        Err(refused) => refusal.refuse(out, &refused.0),
     }
 }
 

@@ -6,6 +6,7 @@ use m365doctor_codes::Lang;
 use m365doctor_kb::json::{entry_document, list_document, search_document};
 use m365doctor_kb::lint::{self, Problem};
 use m365doctor_kb::{Entry, Kb, Source};
+use m365doctor_text::visible;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,7 +23,7 @@ pub fn run(
         KbCommand::List { json } => {
             let entries: Vec<(&Entry, Source)> = kb.entries().collect();
             if json {
-                serde_json::to_writer_pretty(&mut out, &list_document(kb, lang))?;
+                m365doctor_text::json::to_writer_pretty(&mut out, &list_document(kb, lang))?;
                 writeln!(out)?;
             } else {
                 for (e, s) in &entries {
@@ -45,7 +46,7 @@ pub fn run(
         KbCommand::Show { id, json } => match kb.get(&id) {
             Some((e, s)) => {
                 if json {
-                    serde_json::to_writer_pretty(&mut out, &entry_document(e, &s))?;
+                    m365doctor_text::json::to_writer_pretty(&mut out, &entry_document(e, &s))?;
                     writeln!(out)?;
                 } else {
                     render::entry_block(&mut out, e, &s.label(), lang, style)?;
@@ -57,7 +58,7 @@ pub fn run(
                     format!("no entry with id `{id}`; `m365doctor kb list` shows them all"),
                     format!("ID `{id}` のエントリはありません。`m365doctor kb list` で一覧を表示できます"),
                 );
-                eprintln!("m365doctor: {}", if lang == Lang::Ja { ja } else { en });
+                crate::say(lang, &en, &ja);
                 Ok(ExitCode::from(1))
             }
         },
@@ -65,7 +66,7 @@ pub fn run(
             let query = words.join(" ");
             let hits = kb.search(&query);
             if json {
-                serde_json::to_writer_pretty(&mut out, &search_document(&query, &hits))?;
+                m365doctor_text::json::to_writer_pretty(&mut out, &search_document(&query, &hits))?;
                 writeln!(out)?;
             } else {
                 for (e, _) in &hits {
@@ -89,6 +90,7 @@ pub fn run(
             } else {
                 lint::Origin::Org
             };
+            let shown = visible(&dir.display().to_string()).into_owned();
             match lint::lint_dir_as(&dir, &m365doctor_kb::action_list(), origin) {
                 Ok((loaded, problems)) => {
                     drop(out);
@@ -97,22 +99,17 @@ pub fn run(
                     let n = loaded.entries.len();
                     if problems.is_empty() {
                         match lang {
-                            Lang::En => println!("{}: {n} entries, no problems", dir.display()),
-                            Lang::Ja => {
-                                println!("{}: {n} 件のエントリ、問題はありません", dir.display())
-                            }
+                            Lang::En => println!("{shown}: {n} entries, no problems"),
+                            Lang::Ja => println!("{shown}: {n} 件のエントリ、問題はありません"),
                         }
                         Ok(ExitCode::SUCCESS)
                     } else {
                         match lang {
-                            Lang::En => eprintln!(
-                                "{}: {} problems in {n} entries",
-                                dir.display(),
-                                problems.len()
-                            ),
+                            Lang::En => {
+                                eprintln!("{shown}: {} problems in {n} entries", problems.len())
+                            }
                             Lang::Ja => eprintln!(
-                                "{}: {n} 件のエントリに {} 件の問題があります",
-                                dir.display(),
+                                "{shown}: {n} 件のエントリに {} 件の問題があります",
                                 problems.len()
                             ),
                         }
@@ -120,12 +117,11 @@ pub fn run(
                     }
                 }
                 Err(e) => {
-                    match lang {
-                        Lang::En => eprintln!("m365doctor: cannot read {}: {e}", dir.display()),
-                        Lang::Ja => {
-                            eprintln!("m365doctor: {} を読み込めません: {e}", dir.display())
-                        }
-                    }
+                    crate::say(
+                        lang,
+                        &format!("cannot read {shown}: {e}"),
+                        &format!("{shown} を読み込めません: {e}"),
+                    );
                     Ok(ExitCode::from(2))
                 }
             }
@@ -152,11 +148,14 @@ fn is_bundled_kb_dir(dir: &Path) -> bool {
     }
 }
 
+/// The file names are a company folder's and the messages quote its files:
+/// both are printed with their control characters made visible.
 fn print_warnings(warnings: &[Problem], lang: Lang) {
     for p in warnings {
+        let (file, en, ja) = (visible(&p.file), visible(&p.en), visible(&p.ja));
         match lang {
-            Lang::En => eprintln!("warning: {}: {}", p.file, p.en),
-            Lang::Ja => eprintln!("警告: {}: {}", p.file, p.ja),
+            Lang::En => eprintln!("warning: {file}: {en}"),
+            Lang::Ja => eprintln!("警告: {file}: {ja}"),
         }
     }
 }
@@ -164,6 +163,6 @@ fn print_warnings(warnings: &[Problem], lang: Lang) {
 pub fn print_problems(problems: &[Problem], lang: Lang) {
     for p in problems {
         let text = if lang == Lang::Ja { &p.ja } else { &p.en };
-        eprintln!("{}: {text}", p.file);
+        eprintln!("{}: {}", visible(&p.file), visible(text));
     }
 }

@@ -17,6 +17,7 @@ use args::{Cli, Command, ExplainArgs};
 use clap::{CommandFactory, Parser};
 use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
+use m365doctor_text::visible;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -25,7 +26,22 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help and version to stdout with exit 0, usage errors with 2.
-            let _ = e.print();
+            // A usage error quotes the argument it refuses: when one holds
+            // control characters, the message is printed as plain text with
+            // them made visible.
+            let hostile = std::env::args_os().any(|a| {
+                a.to_string_lossy()
+                    .chars()
+                    .any(m365doctor_text::is_hidden_control)
+            });
+            if hostile && e.use_stderr() {
+                eprint!(
+                    "{}",
+                    m365doctor_text::visible_lines(&e.render().to_string())
+                );
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
@@ -66,10 +82,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args, kb, lang),
         Command::Signins(args) => signins::run(&args, &kb, lang),
         Command::Kb(command) => kb::run(command, &kb, cli.kb_dir.as_deref(), lang, &style),
-        Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "m365doctor", &mut io::stdout());
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Completions { shell } => completions(shell),
         Command::Man => man::write(&mut io::stdout().lock()).map(|()| ExitCode::SUCCESS),
     };
     match result {
@@ -77,15 +90,32 @@ fn main() -> ExitCode {
         // A closed pipe (`| head`) is not an error worth reporting.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("m365doctor: {e}");
+            eprintln!("m365doctor: {}", visible(&e.to_string()));
             ExitCode::from(2)
         }
     }
 }
 
-/// Prints a message to stderr in the output language.
+/// Prints a message to stderr in the output language. Messages quote
+/// arguments, file names and values read from input: their control
+/// characters are shown, not obeyed (see [`m365doctor_text::visible`]).
 pub fn say(lang: Lang, en: &str, ja: &str) {
-    eprintln!("m365doctor: {}", if lang == Lang::Ja { ja } else { en });
+    eprintln!(
+        "m365doctor: {}",
+        visible(if lang == Lang::Ja { ja } else { en })
+    );
+}
+
+/// The completion script of `shell`. clap_complete panics when it cannot
+/// write (a closed pipe, a full disk), so the script is made in memory and
+/// written here, where those are the usual errors.
+fn completions(shell: clap_complete::Shell) -> io::Result<ExitCode> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "m365doctor", &mut script);
+    let mut out = io::stdout().lock();
+    out.write_all(&script)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The encoding a user forced with `--encoding`, or a usage error (exit 2).
@@ -109,28 +139,38 @@ pub fn forced_encoding(
 
 fn explain(args: &ExplainArgs, kb: &Kb, lang: Lang, style: &render::Style) -> io::Result<ExitCode> {
     let apps: Vec<&str> = args.app.iter().map(|a| a.id()).collect();
-    let mut results = Vec::new();
-    let mut errors = Vec::new();
-    for input in &args.codes {
-        match m365doctor_codes::explain_in(input, &apps) {
-            Ok(decoded) => results.extend(decoded),
-            Err(e) => errors.push((input.clone(), e.message.get(lang).to_string())),
-        }
-    }
-    let results: Vec<_> = results.into_iter().map(|d| kb.explain(d, &apps)).collect();
+    // Each code is decoded, explained and written before the next, so that
+    // thousands of codes take the memory of one (the JSON document too).
+    let errors: Vec<(String, String)> = args
+        .codes
+        .iter()
+        .filter_map(|input| {
+            m365doctor_codes::grammar::parse(input)
+                .err()
+                .map(|e| (input.clone(), e.message.get(lang).to_string()))
+        })
+        .collect();
     let mut out = io::stdout().lock();
+    let stream = ExplainStream {
+        inputs: &args.codes,
+        apps: &apps,
+        kb,
+        lang,
+        errors: &errors,
+    };
     if args.json {
-        let doc = m365doctor_kb::json::explain_document(&results, &errors, lang);
-        serde_json::to_writer_pretty(&mut out, &doc)?;
+        m365doctor_text::json::to_writer_pretty(&mut out, &stream)?;
         writeln!(out)?;
     } else {
-        for (n, decoded) in results.iter().enumerate() {
+        let mut n = 0;
+        stream.each(|explained| {
             if n > 0 {
                 writeln!(out)?;
             }
-            render::decoded(&mut out, &decoded.decoded, lang, style)?;
-            render::entries_of(&mut out, decoded, lang, style)?;
-        }
+            n += 1;
+            render::decoded(&mut out, &explained.decoded, lang, style)?;
+            render::entries_of(&mut out, &explained, lang, style)
+        })?;
     }
     out.flush()?;
     for (_, message) in &errors {
@@ -138,11 +178,74 @@ fn explain(args: &ExplainArgs, kb: &Kb, lang: Lang, style: &render::Style) -> io
             Lang::En => "error",
             Lang::Ja => "エラー",
         };
-        eprintln!("m365doctor: {prefix}: {message}");
+        eprintln!("m365doctor: {prefix}: {}", visible(message));
     }
     Ok(if errors.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The explain/1 document of some inputs, written as it is made (see
+/// `m365doctor_kb::json::explain_document` for the same document in memory).
+struct ExplainStream<'a> {
+    inputs: &'a [String],
+    apps: &'a [&'a str],
+    kb: &'a Kb,
+    lang: Lang,
+    errors: &'a [(String, String)],
+}
+
+impl ExplainStream<'_> {
+    /// Calls `f` with every code of every input, decoded and explained, in order.
+    fn each<E>(
+        &self,
+        mut f: impl FnMut(m365doctor_kb::Explained) -> Result<(), E>,
+    ) -> Result<(), E> {
+        for input in self.inputs {
+            let Ok(parsed) = m365doctor_codes::grammar::parse(input) else {
+                continue;
+            };
+            let mut context: Vec<&str> = self.apps.to_vec();
+            context.extend(parsed.apps.iter().copied());
+            for token in &parsed.codes {
+                let decoded = m365doctor_codes::interpret::decode(token, &context);
+                f(self.kb.explain(decoded, self.apps))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl serde::Serialize for ExplainStream<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Results<'a>(&'a ExplainStream<'a>);
+        impl serde::Serialize for Results<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeSeq;
+                let mut seq = serializer.serialize_seq(None)?;
+                self.0.each(|e| {
+                    seq.serialize_element(&m365doctor_kb::json::decoded(&e, self.0.lang))
+                })?;
+                seq.end()
+            }
+        }
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("schema", m365doctor_codes::json::EXPLAIN_SCHEMA)?;
+        map.serialize_entry("lang", self.lang.id())?;
+        map.serialize_entry("results", &Results(self))?;
+        if !self.errors.is_empty() {
+            let errors: Vec<serde_json::Value> = self
+                .errors
+                .iter()
+                .map(|(input, message)| {
+                    serde_json::json!({"input": input, "error": "not-a-code", "message": message})
+                })
+                .collect();
+            map.serialize_entry("errors", &errors)?;
+        }
+        map.end()
+    }
 }

@@ -2,6 +2,7 @@
 
 use m365doctor_codes::interpret::{Decoded, Interpretation, Name, Origin, Structure, Wrapped};
 use m365doctor_codes::{Lang, Text};
+use m365doctor_text::visible;
 use std::io::{self, Write};
 
 pub struct Style {
@@ -53,7 +54,7 @@ const SAME_VALUE: Text = Text::new(
 const WINDOWS_HEADERS: Text = Text::new("Windows headers", "Windows ヘッダー");
 
 pub fn decoded(out: &mut impl Write, d: &Decoded, lang: Lang, style: &Style) -> io::Result<()> {
-    writeln!(out, "{}", style.heading(&d.input))?;
+    writeln!(out, "{}", style.heading(&visible(&d.input)))?;
     block(out, d, lang, style, "  ")
 }
 
@@ -75,7 +76,7 @@ fn block(
             out,
             "{indent}{} {}",
             style.label(&format!("{}:", SUB_ERROR.get(lang))),
-            style.heading(&sub.input)
+            style.heading(&visible(&sub.input))
         )?;
         block(out, sub, lang, style, &format!("{indent}  "))?;
     }

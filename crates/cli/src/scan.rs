@@ -16,12 +16,11 @@ pub fn run(args: &ScanArgs, kb: &Kb, lang: Lang) -> io::Result<std::process::Exi
         Err(code) => return Ok(code),
     };
     let found = walk(&args.paths);
-    for (p, e) in &found.errors {
-        say(
-            lang,
-            &format!("cannot read {}: {e}", p.display()),
-            &format!("{} を読み込めません: {e}", p.display()),
-        );
+    // Each entry left out on its own line (loops, pipes, devices, broken
+    // links, no permission); the rest is read.
+    for s in &found.skipped {
+        let m = s.message();
+        say(lang, &m.en, &m.ja);
     }
     let total = found.total_bytes();
     let mut options = ScanOptions {
@@ -59,13 +58,13 @@ pub fn run(args: &ScanArgs, kb: &Kb, lang: Lang) -> io::Result<std::process::Exi
     }
     let mut out = io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &scan_document(&scanned, kb))?;
+        m365doctor_text::json::to_writer_pretty(&mut out, &scan_document(&scanned, kb))?;
         writeln!(out)?;
     } else {
         write_scan_text(&mut out, &scanned, lang)?;
     }
     out.flush()?;
-    Ok(if found.errors.is_empty() {
+    Ok(if !found.has_errors() {
         std::process::ExitCode::SUCCESS
     } else {
         std::process::ExitCode::from(1)

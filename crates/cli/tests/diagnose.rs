@@ -612,3 +612,51 @@ fn golden_questions_and_answers_in_both_languages() {
         mismatches.join("\n")
     );
 }
+
+/// The reliability review's F5: Entra's "Troubleshooting details" (once or
+/// pasted twice) and plain log lines are not a dsregcmd capture, so a wrong
+/// password stays an account problem; a real capture is still read.
+#[test]
+fn an_entra_error_page_is_not_a_dsregcmd_capture() {
+    let entra = "Sign in\n\
+        AADSTS50126: Error validating credentials due to invalid username or password.\n\
+        Troubleshooting details\n\
+        If you contact your administrator, send this info to them.\n\
+        Request Id: 0c5e2f4a-1b3d-4e6f-8a9b-1c2d3e4f5a6b\n\
+        Correlation Id: 6f0c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f\n\
+        Timestamp: 2026-12-01T08:15:42.000Z\n\
+        Message: AADSTS50126: Error validating credentials due to invalid username or password.\n\
+        App name: Microsoft Office\n\
+        Device identifier: Not available\n\
+        Device state: Unregistered\n";
+    let corr = "Correlation ID: 6f0c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f\n\
+                Correlation ID: 7a1c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f\n";
+    let layers = |doc: &serde_json::Value| -> Vec<String> {
+        doc["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect()
+    };
+    for text in [entra.to_string(), format!("{entra}\n{entra}")] {
+        let doc = json(&[], Some(text.as_bytes()));
+        assert!(doc["dsreg"].is_null(), "{}", doc["dsreg"]);
+        let layers = layers(&doc);
+        assert_eq!(layers[0], "account-state", "{layers:?}");
+        assert!(
+            !layers.iter().any(|l| l == "device-registration"),
+            "{layers:?}"
+        );
+    }
+    let doc = json(&[], Some(corr.as_bytes()));
+    assert!(doc["dsreg"].is_null());
+    assert!(!layers(&doc).iter().any(|l| l == "device-registration"));
+    let o = run(&["diagnose"], Some(corr.as_bytes()));
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("Device registration"));
+    // Microsoft's SSO State fragment (no frame) is still a capture.
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../dsreg/tests/data/samples/13-prt-doc-sso-state-failed-fragment.txt");
+    let doc = json(&[sample.to_str().unwrap()], None);
+    assert_eq!(doc["dsreg"]["schema"], "m365doctor.dsreg/1");
+}

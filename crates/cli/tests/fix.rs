@@ -162,6 +162,46 @@ fn changes_are_refused_off_windows_in_both_languages() {
 }
 
 #[test]
+fn a_refusal_with_json_is_a_json_document_for_scripts() {
+    let h = home("refuse-json");
+    let cases: [&[&str]; 5] = [
+        // Not Windows; not confirmed (--json shows no plan); unknown action;
+        // a manual action; undo with no run.
+        &["fix", "run", "reset-identity-cache", "--yes", "--json"],
+        &["fix", "run", "reset-identity-cache", "--json"],
+        &["fix", "run", "no-such-action", "--yes", "--json"],
+        &["fix", "run", "restart-app", "--yes", "--json"],
+        &["fix", "undo", "--yes", "--json"],
+    ];
+    for args in cases {
+        let o = m365doctor(&h, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let doc = json(&o);
+        assert_eq!(doc["schema"], "m365doctor.fix/1", "{args:?}");
+        assert_eq!(doc["status"], "refused", "{args:?}");
+        assert_eq!(doc["exit_code"], 2, "{args:?}");
+        let notes = doc["notes"].as_array().unwrap();
+        assert!(!notes.is_empty(), "{args:?}");
+        // The same reasons are still said on standard error for people.
+        let first = notes[0].as_str().unwrap();
+        assert!(stderr(&o).contains(first), "{args:?}: {}", stderr(&o));
+    }
+    let o = m365doctor(
+        &h,
+        &["fix", "run", "reset-identity-cache", "--yes", "--json"],
+    );
+    assert_eq!(json(&o)["action"], "reset-identity-cache");
+    assert!(json(&o)["notes"][0]
+        .as_str()
+        .unwrap()
+        .contains("runs on Windows only"));
+    // Without --json standard output stays empty.
+    let o = m365doctor(&h, &["fix", "run", "reset-identity-cache", "--yes"]);
+    assert!(o.stdout.is_empty());
+    assert!(!h.join(".local/share/m365doctor").exists());
+}
+
+#[test]
 fn collect_on_a_system_without_microsoft_sign_in_components_says_so() {
     let h = home("collect");
     let out = h.join("out");
@@ -190,12 +230,21 @@ fn collect_on_a_system_without_microsoft_sign_in_components_says_so() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read_dir(&cwd).unwrap().count(), 0);
-    assert!(h.join(".local/share/m365doctor/evidence").is_dir());
-    // A folder that does not exist yet is made; a file is refused.
+    // A folder that does not exist yet is made only for a bundle: with
+    // nothing to gather nothing is written, not even an empty folder.
+    let written = json(&o)["written"] == true;
+    assert_eq!(h.join(".local/share/m365doctor/evidence").is_dir(), written);
+    assert_eq!(h.join(".local/share/m365doctor").exists(), written);
     let missing = h.join("missing").join("deeper");
-    let o = m365doctor(&h, &["collect", "--out", missing.to_str().unwrap()]);
+    let o = m365doctor(
+        &h,
+        &["collect", "--out", missing.to_str().unwrap(), "--json"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(missing.is_dir());
+    let written = json(&o)["written"] == true;
+    assert_eq!(missing.is_dir(), written);
+    assert_eq!(h.join("missing").exists(), written);
+    // A file is refused.
     let file = h.join("a-file");
     std::fs::write(&file, "x").unwrap();
     let o = m365doctor(&h, &["collect", "--out", file.to_str().unwrap()]);

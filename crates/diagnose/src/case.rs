@@ -12,6 +12,7 @@ use crate::rank;
 use crate::redact::Redactor;
 use crate::symptoms::{self, MessageMatcher};
 use crate::understanding::{self, Diagnoser, Match};
+use m365doctor_codes::context::{layer_hint, HintBasis, LayerHint};
 use m365doctor_codes::interpret::{decode, Decoded, Interpretation};
 use m365doctor_codes::{Lang, Layer, Message};
 use m365doctor_dsreg::Report;
@@ -19,7 +20,8 @@ use m365doctor_kb::model::{interpretation_key, Step};
 use m365doctor_kb::{Action, Entry, Found, Kb};
 use m365doctor_scan::{Certainty, IdKind};
 use m365doctor_understand::{Answer, Clue, Engine, Question, Understanding};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 /// One text to diagnose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +59,8 @@ pub struct Options {
     /// the case (see [`crate::parse_answer`]; unknown ids are left out, so
     /// front ends check them first).
     pub answers: Vec<(String, String)>,
+    /// Ends the diagnosis early when set (a server whose caller gave up).
+    pub stop: crate::Stop,
 }
 
 /// A line quoted as evidence, redacted when the case is.
@@ -85,6 +89,24 @@ pub struct Finding<'kb> {
     pub evidence: Vec<Evidence>,
     /// For the sub-error of a pair: the phase code it explains.
     pub explains: Option<String>,
+    /// The layer the code points at where it was printed: its own layer, or
+    /// for a code without one the layer its structure and the program of
+    /// its line point at, with a share of the confidence and why
+    /// (`m365doctor_codes::context`).
+    pub context: Option<LayerHint>,
+}
+
+impl Finding<'_> {
+    /// The layer this finding is evidence for, with its weight (0–1): the
+    /// code's own layer at the finding's confidence, or the layer read from
+    /// the code's structure and context at a share of it. What the words
+    /// engine takes as a code's evidence.
+    pub fn layer_evidence(&self) -> Option<(Layer, f64)> {
+        match &self.context {
+            Some(h) => Some((h.layer, self.confidence * h.factor)),
+            None => self.interpretation.layer.map(|l| (l, self.confidence)),
+        }
+    }
 }
 
 /// Something the texts say besides codes (a knowledge-base dialog text),
@@ -287,8 +309,10 @@ fn collect<'kb>(
     // The rules read the capture as it is (a `.local` UPN suffix, equal
     // tenant ids); its identifiers are known to the redactor before any
     // evidence is quoted, so they have one placeholder everywhere.
+    let stop = &options.stop;
     let dsreg: Vec<Report> = texts
         .iter()
+        .take_while(|_| !stop.is_stopped())
         .flat_map(|t| m365doctor_dsreg::parse(t))
         .map(|c| m365doctor_dsreg::diagnose_with(&c, kb))
         .collect();
@@ -296,7 +320,17 @@ fn collect<'kb>(
         for report in &dsreg {
             r.learn_capture(report.capture());
         }
+        texts.iter().for_each(|t| r.learn(t));
     }
+    // Evidence names its file as the report shows it (`/home/<user-1>/…`).
+    let sources: Vec<String> = inputs
+        .iter()
+        .map(|i| {
+            redactor
+                .as_mut()
+                .map_or_else(|| i.source.clone(), |r| r.redact(&i.source))
+        })
+        .collect();
     let mut case = Case {
         tried: options.tried.clone(),
         ..Case::default()
@@ -305,13 +339,16 @@ fn collect<'kb>(
         source: source.to_string(),
         line,
         text: shorten(&match &mut redactor {
-            Some(r) => r.redact(text),
-            None => text.to_string(),
+            Some(r) => r.redact(quotable(text)),
+            None => crate::blank_secrets(quotable(text)),
         }),
     };
     let mut apps: Vec<String> = options.apps.clone();
     // First pass: apps, so that every code is read in the right context.
-    let extracted: Vec<_> = texts.iter().map(|t| m365doctor_scan::extract(t)).collect();
+    let extracted: Vec<_> = texts
+        .iter()
+        .map(|t| m365doctor_scan::extract_until(t, &|| stop.is_stopped()))
+        .collect();
     for e in &extracted {
         for app in &e.apps {
             if !apps.iter().any(|a| a == app) {
@@ -322,17 +359,23 @@ fn collect<'kb>(
     let context: Vec<&str> = apps.iter().map(String::as_str).collect();
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     let mut ids_seen: HashSet<(IdKind, String)> = HashSet::new();
-    for ((input, e), text) in inputs.iter().zip(&extracted).zip(&texts) {
+    let mut decodings: HashMap<String, Rc<Decoded>> = HashMap::new();
+    for ((e, source), text) in extracted.iter().zip(&sources).zip(&texts) {
         let lines = Lines::new(text);
-        let source = input.source.as_str();
-        for found in &e.codes {
-            let decoded = decode(&found.token, &context);
+        let source = source.as_str();
+        for (n, found) in e.codes.iter().enumerate() {
+            if n % 1024 == 1023 && stop.is_stopped() {
+                break;
+            }
+            let decoded = decoded_once(&mut decodings, found, &context);
+            let decoded = decoded.as_ref();
             let base = match found.certainty {
                 Certainty::Explicit => 0.9,
                 Certainty::Shape => 0.8,
                 Certainty::Labelled => 0.6,
             };
             let at = (source, found.line);
+            let text_sources = e.sources;
             let mut add = |decoded: &Decoded, confidence: f64, explains: Option<String>| {
                 let Some(best) = decoded.interpretations.first() else {
                     return;
@@ -349,14 +392,29 @@ fn collect<'kb>(
                         if f.explains.is_none() {
                             f.explains = explains;
                         }
+                        // Another line may say more about where it came from.
+                        let hint =
+                            layer_hint(&f.interpretation, found.sources, text_sources, &context);
+                        if hint.as_ref().map(|h| h.factor) > f.context.as_ref().map(|h| h.factor) {
+                            f.context = hint;
+                        }
                     }
                     None => {
                         let mut interpretation = best.clone();
-                        let entry = kb.entry_for(&interpretation, &context);
+                        let mut entry = kb.entry_for(&interpretation, &context);
                         if let Some(found) = &entry {
                             if interpretation.layer.is_none() {
                                 interpretation.layer = found.layer();
                             }
+                        }
+                        let hint =
+                            layer_hint(&interpretation, found.sources, text_sources, &context);
+                        // The code's meaning in its program replaced an
+                        // app-specific one: that app's entry does not apply.
+                        if hint.as_ref().is_some_and(|h| {
+                            h.basis == HintBasis::Meaning && Some(h.layer) != interpretation.layer
+                        }) {
+                            entry = None;
                         }
                         let confidence = if entry.is_some() {
                             confidence
@@ -371,11 +429,12 @@ fn collect<'kb>(
                             confidence,
                             evidence: vec![quote(source, found.line, lines.get(found.line))],
                             explains,
+                            context: hint,
                         });
                     }
                 }
             };
-            add(&decoded, base, None);
+            add(decoded, base, None);
             if let Some(sub) = &decoded.sub_error {
                 // The sub-error says why the phase failed.
                 let phase = decoded
@@ -400,6 +459,9 @@ fn collect<'kb>(
             let evidence = quote(source, line, lines.get(line));
             case.events.push((event, evidence));
         }
+        if stop.is_stopped() {
+            break;
+        }
         for found in matcher.find(text) {
             let line = found.line;
             symptoms::add_dialog_text(&mut case.symptoms, kb, found, (source, line), || {
@@ -411,14 +473,15 @@ fn collect<'kb>(
     rank::rank(&mut case);
     case.apps = apps;
     case.dsreg = dsreg;
-    for (input, p) in inputs.iter().zip(&prepared) {
-        case.notes.extend(prepare::notes(&input.source, p));
+    // Notes name the inputs as the report shows them (redacted).
+    for (source, p) in sources.iter().zip(&prepared) {
+        case.notes.extend(prepare::notes(source, p));
     }
     let words = understanding::words_of(
-        &inputs
+        &sources
             .iter()
             .zip(&texts)
-            .map(|(i, t)| (i.source.as_str(), *t))
+            .map(|(s, t)| (s.as_str(), *t))
             .collect::<Vec<_>>(),
     );
     case.notes.extend(words.notes);
@@ -496,6 +559,50 @@ impl<'kb> Case<'kb> {
     }
 }
 
+/// The decoding of a code's spelling, decoded once per case: a log that
+/// repeats one code on every line must not decode it on every line. The
+/// memo is bounded; spellings past it are decoded each time.
+fn decoded_once(
+    memo: &mut HashMap<String, Rc<Decoded>>,
+    found: &m365doctor_scan::FoundCode,
+    context: &[&str],
+) -> Rc<Decoded> {
+    const MEMO: usize = 4096;
+    if let Some(d) = memo.get(&found.token.text) {
+        return Rc::clone(d);
+    }
+    let d = Rc::new(decode(&found.token, context));
+    if memo.len() < MEMO {
+        memo.insert(found.token.text.clone(), Rc::clone(&d));
+    }
+    d
+}
+
+/// The start of a line that evidence can show ([`shorten`] keeps 300
+/// characters): a line of megabytes (minified JSON, a log without line
+/// ends) is cut a few KiB in, at a separator so that no token or address is
+/// split, before it is redacted; redacting it whole made a copy of the
+/// line per pattern.
+fn quotable(line: &str) -> &str {
+    const KEEP: usize = 4096;
+    const SEARCH: usize = 64 * 1024;
+    if line.len() <= KEEP + SEARCH {
+        return line;
+    }
+    let mut cut = KEEP;
+    while !line.is_char_boundary(cut) {
+        cut += 1;
+    }
+    let mut end = cut + SEARCH;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    match line[cut..end].find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '"')) {
+        Some(i) => &line[..cut + i],
+        None => &line[..end],
+    }
+}
+
 fn shorten(s: &str) -> String {
     const MAX: usize = 300;
     if s.chars().count() <= MAX {
@@ -503,5 +610,54 @@ fn shorten(s: &str) -> String {
     } else {
         let cut: String = s.chars().take(MAX).collect();
         format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_line_is_cut_at_a_separator_before_it_is_quoted() {
+        let token = "eyJ".to_string() + &"a".repeat(5000);
+        let line = format!("{} {token} {}", "w ".repeat(2000), "x".repeat(1 << 20));
+        let cut = quotable(&line);
+        assert!(cut.len() < 16 * 1024, "{}", cut.len());
+        assert!(cut.ends_with(&token), "the token is kept whole");
+        assert_eq!(quotable("short line"), "short line");
+        // Redacted and shortened as before.
+        let kb = Kb::bundled();
+        let text = format!("Error code: 0xCAA70004 user megan@contoso.com {line}");
+        let case = diagnose(
+            &[Input::new("t.log", text)],
+            &kb,
+            &Options {
+                redact: true,
+                ..Options::default()
+            },
+        );
+        let quoted = &case.findings[0].evidence[0].text;
+        assert!(quoted.starts_with("Error code: 0xCAA70004"));
+        assert!(!quoted.contains("megan"), "{quoted}");
+        assert_eq!(quoted.chars().count(), 301);
+    }
+
+    #[test]
+    fn a_stopped_diagnosis_ends_without_reading_on() {
+        let kb = Kb::bundled();
+        let text = "Error code: 0xCAA70004\n".repeat(5_000);
+        let inputs = [Input::new("a.log", text.clone()), Input::new("b.log", text)];
+        let stop = crate::Stop::new();
+        let options = Options {
+            stop: stop.clone(),
+            ..Options::default()
+        };
+        assert_eq!(
+            diagnose(&inputs, &kb, &options).findings[0].evidence.len(),
+            5
+        );
+        stop.stop();
+        let case = diagnose(&inputs, &kb, &options);
+        assert!(case.findings.is_empty(), "{:?}", case.findings.len());
     }
 }

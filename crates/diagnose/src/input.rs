@@ -18,24 +18,40 @@ pub struct Limits {
     /// Decoded text all inputs together may hold, containers' members
     /// included, so that a few small zip bombs cannot hold gigabytes.
     pub text_budget: u64,
+    /// Bytes read from one file or from standard input; what is past it is
+    /// not read, and a note says so (never cut silently).
+    pub input: u64,
 }
 
+/// The bytes one input may have on the command line by default: 128 MiB
+/// (`diagnose --max-input` raises it; `scan` counts codes in larger logs).
+pub const DEFAULT_MAX_INPUT: u64 = 128 << 20;
+
 impl Default for Limits {
-    /// The container bounds of [`m365doctor_scan::Limits`], no overall budget.
+    /// The container bounds of [`m365doctor_scan::Limits`], [`DEFAULT_MAX_INPUT`]
+    /// per input and four times that of text in all.
     fn default() -> Limits {
-        Limits {
-            container: m365doctor_scan::Limits::default(),
-            text_budget: u64::MAX,
-        }
+        Limits::with_max_input(DEFAULT_MAX_INPUT)
     }
 }
 
 impl Limits {
+    /// At most `max_input` bytes from one input, and four times that of
+    /// decoded text in all.
+    pub fn with_max_input(max_input: u64) -> Limits {
+        Limits {
+            container: m365doctor_scan::Limits::default(),
+            text_budget: max_input.saturating_mul(4),
+            input: max_input,
+        }
+    }
+
     /// A web request's limits: four times the body limit of decoded text,
     /// at least 16 MiB and at most 1 GiB.
     pub fn for_request(max_body: usize) -> Limits {
         Limits {
             text_budget: (4 * max_body as u64).clamp(16 << 20, 1 << 30),
+            input: max_body as u64,
             ..Limits::default()
         }
     }
@@ -80,23 +96,68 @@ impl Loader {
         }
     }
 
-    /// A file, or every file below a folder (sorted by path).
+    /// A file, or every file below a folder (sorted by path). Links that
+    /// loop, pipes, sockets and devices inside folders are named in
+    /// `skipped` and never opened; an entry that cannot be read is named in
+    /// `unreadable` and the rest is read (see `m365doctor-walk`).
     pub fn add_path(&mut self, path: &Path) {
         let walk = m365doctor_scan::walk(&[path]);
-        self.loaded.unreadable.extend(walk.errors);
-        for (file, _) in walk.files {
-            match std::fs::read(&file) {
-                Ok(bytes) => self.add_bytes(&file.display().to_string(), &bytes),
-                Err(e) => self.loaded.unreadable.push((file, e)),
+        for skip in walk.skipped {
+            self.skip_entry(skip.path, skip.reason);
+        }
+        for found in walk.files {
+            let name = found.path.display().to_string();
+            match m365doctor_walk::open(&found.path, found.pipe) {
+                Ok(file) => {
+                    let size = (!found.pipe).then_some(found.len);
+                    if let Err(e) = self.add_stream(&name, file, size) {
+                        self.loaded.unreadable.push((found.path, e));
+                    }
+                }
+                Err(reason) => self.skip_entry(found.path, reason),
             }
         }
     }
 
-    /// Everything a reader gives (standard input), as one input named `name`.
-    pub fn add_reader(&mut self, name: &str, mut reader: impl Read) -> io::Result<()> {
-        let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes)?;
-        self.add_bytes(name, &bytes);
+    fn skip_entry(&mut self, path: PathBuf, reason: m365doctor_walk::Reason) {
+        match reason {
+            m365doctor_walk::Reason::Unreadable(e) => self.loaded.unreadable.push((path, e)),
+            m365doctor_walk::Reason::BrokenLink => self.loaded.unreadable.push((
+                path,
+                io::Error::new(
+                    io::ErrorKind::NotFound,
+                    "a link whose target does not exist",
+                ),
+            )),
+            other => self.loaded.skipped.push(Skipped {
+                name: path.display().to_string(),
+                reason: other.message(),
+            }),
+        }
+    }
+
+    /// Everything a reader gives (standard input), as one input named
+    /// `name`, within [`Limits::input`].
+    pub fn add_reader(&mut self, name: &str, reader: impl Read) -> io::Result<()> {
+        self.add_stream(name, reader, None)
+    }
+
+    fn add_stream(&mut self, name: &str, reader: impl Read, size: Option<u64>) -> io::Result<()> {
+        let read = read_input(name, reader, size, self.limits.input, self.forced)?;
+        if read.binary {
+            self.loaded.skipped.push(Skipped {
+                name: name.to_string(),
+                reason: binary(),
+            });
+            return Ok(());
+        }
+        if let Some(cut) = read.cut {
+            self.loaded.skipped.push(Skipped {
+                name: name.to_string(),
+                reason: cut,
+            });
+        }
+        self.add_bytes(name, &read.bytes);
         Ok(())
     }
 
@@ -120,8 +181,8 @@ impl Loader {
                     self.loaded.skipped.push(Skipped {
                         name: doc.name,
                         reason: Message::new(
-                            format!("not read: the request reached its limit of {mib} MiB of text"),
-                            format!("この要求で読み込めるテキストの上限 ({mib} MiB) に達したため、読み込んでいません"),
+                            format!("not read: the inputs together reached the limit of {mib} MiB of text"),
+                            format!("入力全体で読み込めるテキストの上限 ({mib} MiB) に達したため、読み込んでいません"),
                         ),
                     });
                 }
@@ -139,6 +200,88 @@ impl Loader {
 
     pub fn finish(self) -> Loaded {
         self.loaded
+    }
+}
+
+/// One input's bytes, read within a limit.
+#[derive(Debug)]
+pub struct ReadInput {
+    /// What was read (nothing when binary).
+    pub bytes: Vec<u8>,
+    /// Binary content, told from the first block: not read further.
+    pub binary: bool,
+    /// What was left unread past the limit, when anything was.
+    pub cut: Option<Message>,
+}
+
+/// Reads one input (a file of `size` bytes when known, or a stream): its
+/// first block decides what it is, so binary content (a sparse file,
+/// `/dev/urandom`) is not read further; text and containers are read up to
+/// `max` bytes, and `cut` says what was left unread. `forced`: an encoding
+/// the user gave, which reads any bytes as text.
+pub fn read_input(
+    name: &str,
+    mut reader: impl Read,
+    size: Option<u64>,
+    max: u64,
+    forced: Option<&'static Encoding>,
+) -> io::Result<ReadInput> {
+    let mut head = Vec::with_capacity(HEAD);
+    (&mut reader).take(HEAD as u64).read_to_end(&mut head)?;
+    let is_text_or_container = forced.is_some()
+        || m365doctor_scan::is_container(name, &head)
+        || m365doctor_text::detect(&head).is_some();
+    if !is_text_or_container {
+        return Ok(ReadInput {
+            bytes: Vec::new(),
+            binary: true,
+            cut: None,
+        });
+    }
+    // The file's size at once, so the buffer is not regrown (and copied)
+    // while it is read.
+    let want = size.unwrap_or(0).min(max) as usize;
+    head.reserve_exact(want.saturating_sub(head.len()));
+    let (bytes, more) = m365doctor_walk::read_at_most(head, reader, max)?;
+    Ok(ReadInput {
+        bytes,
+        binary: false,
+        cut: more.then(|| cut_at(max, size)),
+    })
+}
+
+/// The first bytes read of an input, to tell text and containers from binary.
+const HEAD: usize = 64 * 1024;
+
+fn binary() -> Message {
+    Message::new(
+        "binary file, not text: skipped",
+        "テキストではないバイナリ ファイルのため、読み飛ばしました",
+    )
+}
+
+/// The note for an input read only up to `max` bytes.
+fn cut_at(max: u64, size: Option<u64>) -> Message {
+    let shown = |n: u64| {
+        if n >= 1 << 30 {
+            format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64)
+        } else {
+            format!("{} MiB", n >> 20)
+        }
+    };
+    let limit = shown(max);
+    match size {
+        Some(size) => {
+            let size = shown(size);
+            Message::new(
+                format!("only the first {limit} of {size} were read (the limit for one input; `--max-input` raises it, and `m365doctor scan` counts the codes of logs of any size)"),
+                format!("{size} のうち先頭の {limit} だけを読み込みました (1 つの入力の上限です。`--max-input` で引き上げられます。サイズに関係なくログのコードを数えるには `m365doctor scan` を使ってください)"),
+            )
+        }
+        None => Message::new(
+            format!("only the first {limit} were read (the limit for one input; `--max-input` raises it)"),
+            format!("先頭の {limit} だけを読み込みました (1 つの入力の上限です。`--max-input` で引き上げられます)"),
+        ),
     }
 }
 
@@ -252,6 +395,119 @@ mod tests {
         assert_eq!(loaded.unreadable.len(), 1);
         assert!(loaded.unreadable[0].0.ends_with("missing.log"));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A reader that counts the bytes taken from it.
+    struct Counted<R>(R, std::rc::Rc<std::cell::Cell<u64>>);
+
+    impl<R: Read> Read for Counted<R> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1.set(self.1.get() + n as u64);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn binary_streams_are_read_no_further_than_their_first_block() {
+        // `diagnose < /dev/zero` read until memory ran out; a 2 GiB sparse
+        // file took 2 GB to be called binary.
+        let taken = std::rc::Rc::new(std::cell::Cell::new(0));
+        let zeros = Counted(io::repeat(0).take(64 << 20), taken.clone());
+        let mut loader = Loader::new(Limits::default(), None);
+        loader.add_reader("stdin", zeros).unwrap();
+        let loaded = loader.finish();
+        assert!(taken.get() <= HEAD as u64, "read {} bytes", taken.get());
+        assert!(loaded.inputs.is_empty());
+        assert_eq!(loaded.skipped[0].reason, binary());
+
+        let dir = std::env::temp_dir().join(format!("m365doctor-sparse-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let sparse = std::fs::File::create(dir.join("sparse.log")).unwrap();
+        sparse.set_len(2 << 30).unwrap();
+        let mut loader = Loader::new(Limits::default(), None);
+        loader.add_path(&dir);
+        let loaded = loader.finish();
+        assert_eq!(loaded.skipped.len(), 1, "{:?}", loaded.skipped);
+        assert!(loaded.skipped[0].name.ends_with("sparse.log"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn text_past_the_input_limit_is_left_unread_and_said() {
+        let taken = std::rc::Rc::new(std::cell::Cell::new(0));
+        let endless = Counted(
+            io::repeat(b'x')
+                .take(8 << 20)
+                .chain(&b"\nError 0x80070005\n"[..]),
+            taken.clone(),
+        );
+        let mut loader = Loader::new(Limits::with_max_input(100_000), None);
+        loader.add_reader("stdin", endless).unwrap();
+        let loaded = loader.finish();
+        assert_eq!(loaded.inputs[0].text.len(), 100_000);
+        assert!(
+            taken.get() <= 100_000 + (64 << 10),
+            "read {} bytes",
+            taken.get()
+        );
+        assert_eq!(loaded.skipped.len(), 1);
+        assert!(loaded.skipped[0].reason.en.contains("only the first"));
+        assert!(loaded.skipped[0].reason.ja.contains("先頭"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn folders_with_loops_pipes_devices_and_broken_links_are_read_to_the_end() {
+        let dir = std::env::temp_dir().join(format!("m365doctor-hostile-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.log"), b"Error code: 0xCAA70004").unwrap();
+        std::os::unix::fs::symlink(".", dir.join("loop")).unwrap();
+        std::os::unix::fs::symlink("missing.log", dir.join("b-dangling.log")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.join("c-zero.log")).unwrap();
+        let fifo = dir.join("d-pipe.log");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        std::fs::write(dir.join("z.log"), b"Error 0x80072EE7").unwrap();
+        let mut loader = Loader::new(Limits::default(), None);
+        loader.add_path(&dir);
+        let loaded = loader.finish();
+        let read: Vec<&str> = loaded
+            .inputs
+            .iter()
+            .map(|i| i.source.rsplit('/').next().unwrap())
+            .collect();
+        assert_eq!(read, ["a.log", "z.log"], "the rest of the folder is read");
+        let skipped: Vec<&str> = loaded
+            .skipped
+            .iter()
+            .map(|s| s.name.rsplit('/').next().unwrap())
+            .collect();
+        assert_eq!(skipped, ["c-zero.log", "d-pipe.log", "loop"]);
+        assert_eq!(loaded.unreadable.len(), 1);
+        assert!(loaded.unreadable[0].0.ends_with("b-dangling.log"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_log_with_utf16_appended_is_read_in_both_parts() {
+        let mut bytes = b"Error 0x8004011d\r\n".to_vec();
+        for u in "Status code: caa70004\r\n".encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        let mut loader = Loader::new(Limits::default(), None);
+        loader.add_reader("stdin", &bytes[..]).unwrap();
+        let loaded = loader.finish();
+        assert_eq!(
+            loaded.inputs[0].text,
+            "Error 0x8004011d\r\nStatus code: caa70004\r\n"
+        );
+        assert_eq!(loaded.inputs[0].encoding, Some("UTF-8, then UTF-16LE"));
     }
 
     #[test]

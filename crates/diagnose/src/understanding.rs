@@ -178,18 +178,21 @@ pub fn evidence(case: &Case) -> Vec<Evidence> {
     let os_root = case.findings.iter().any(crate::rank::is_os_root);
     for f in &case.findings {
         let explained = os_root && f.interpretation.kind == m365doctor_codes::Kind::Caa;
+        // The code's layer, or the one its structure and context point at
+        // (at a share of the confidence), else its entry's.
+        let (layer, weight) = match f.layer_evidence() {
+            Some((layer, weight)) => (Some(layer), weight),
+            None => (f.entry.as_ref().and_then(|e| e.layer()), f.confidence),
+        };
         out.push(Evidence {
             kind: EvidenceKind::Code,
             label: f.interpretation.normalized.clone(),
             entry: f.entry.as_ref().map(|e| e.id().to_string()),
-            layer: f
-                .interpretation
-                .layer
-                .or_else(|| f.entry.as_ref().and_then(|e| e.layer())),
+            layer,
             weight: if explained {
-                f.confidence * BROKER_BESIDE_ROOT
+                weight * BROKER_BESIDE_ROOT
             } else {
-                f.confidence
+                weight
             },
         });
     }
@@ -274,6 +277,24 @@ fn signed_in_evidence(case: &Case) -> bool {
 }
 
 /// Fills the case's ranking, questions and plan from its understanding.
+/// A reason as the reports may show it: the words of the input go
+/// through the case's redactor (or lose their secrets when it does not
+/// redact), like every other text from the input.
+fn redacted(case: &mut Case, r: &Reason) -> Reason {
+    match r {
+        Reason::Words(words) => Reason::Words(
+            words
+                .iter()
+                .map(|w| match &mut case.redactor {
+                    Some(red) => red.redact(w),
+                    None => crate::blank_secrets(w),
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 pub(crate) fn apply<'kb>(case: &mut Case<'kb>, kb: &'kb Kb, u: Understanding) {
     case.about_sign_in = u.about_sign_in || signed_in_evidence(case);
     case.clues = u.clues.clone();
@@ -296,7 +317,7 @@ pub(crate) fn apply<'kb>(case: &mut Case<'kb>, kb: &'kb Kb, u: Understanding) {
             .collect();
         layers.sort_by(|a, b| b.1.total_cmp(&a.1));
         case.layers = layers;
-        case.best = u
+        let best = u
             .entries
             .iter()
             .filter_map(|m| {
@@ -305,10 +326,11 @@ pub(crate) fn apply<'kb>(case: &mut Case<'kb>, kb: &'kb Kb, u: Understanding) {
                     entry: Found { entry, source },
                     layer: m.layer,
                     probability: m.probability,
-                    reasons: m.reasons.clone(),
+                    reasons: m.reasons.iter().map(|r| redacted(case, r)).collect(),
                 })
             })
             .collect();
+        case.best = best;
         case.questions = u.questions.clone();
         let entries: Vec<&'kb Entry> = u
             .plan_entries()

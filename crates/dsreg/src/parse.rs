@@ -263,11 +263,22 @@ const AMBIGUOUS_KEYS: &[&str] = &[
 /// Lower case, every whitespace character removed; known typos mapped to
 /// the real name (`dmComplianceUrl` in one Microsoft sample).
 pub fn normalize_key(name: &str) -> String {
-    let key: String = name
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect();
+    // Called for every line of every input: ASCII names (nearly all) skip
+    // the Unicode tables and the buffer's regrowth.
+    let mut key = String::with_capacity(name.len());
+    if name.is_ascii() {
+        key.extend(
+            name.bytes()
+                .filter(|&b| !(b as char).is_whitespace())
+                .map(|b| b.to_ascii_lowercase() as char),
+        );
+    } else {
+        key.extend(
+            name.chars()
+                .filter(|c| !c.is_whitespace())
+                .flat_map(char::to_lowercase),
+        );
+    }
     match key.as_str() {
         "dmcomplianceurl" => "mdmcomplianceurl".into(),
         _ => key,
@@ -409,6 +420,55 @@ pub fn is_known_key(key: &str) -> bool {
     home_of(key).is_some()
 }
 
+/// Known fields whose names other texts print too: Entra's error pages
+/// ("Troubleshooting details": Request Id, Correlation Id, …), the sign-in
+/// log's details (Device ID, Tenant ID), dialogs, HTTP and event logs. They
+/// are read inside a capture, but they never make one: two `Correlation
+/// ID:` lines, or an error page pasted twice, are not dsregcmd output.
+const SHARED_KEYS: &[&str] = &[
+    "requestid",
+    "correlationid",
+    "tenantid",
+    "tenantname",
+    "deviceid",
+    "devicename",
+    "domainname",
+    "thumbprint",
+    "idp",
+    "mdmurl",
+    "settingsurl",
+    "useridentity",
+    "credentialtype",
+    "endpointuri",
+    "httpmethod",
+    "httperror",
+    "httpstatus",
+    "servererrorcode",
+    "servererrordescription",
+    "servermessage",
+    "clienttime",
+    "usercontext",
+    "executingaccountname",
+    "accesstype",
+    "autodetectsettings",
+    "proxyserverlist",
+    "proxybypasslist",
+    "auto-configurationurl",
+];
+
+/// A known field that only dsregcmd prints (see [`SHARED_KEYS`]).
+fn is_distinctive_key(key: &str) -> bool {
+    is_known_key(key) && !SHARED_KEYS.contains(&key)
+}
+
+/// How many different distinctive fields make text without any section
+/// title a capture. Microsoft's fragments (the SSO State and Previous
+/// Registration ones in tests/data/samples) hold five or more; the shortest
+/// pastes in the corpus's train split hold two (`AzureAdPrt` with `Attempt
+/// Status`, `WamDefaultSet` with `IsUserAzureAD`); one such name alone in a
+/// text is a mention, not output.
+const MIN_DISTINCTIVE_FIELDS: usize = 2;
+
 /// How one line reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Line {
@@ -428,7 +488,6 @@ enum Line {
     },
     Other {
         indented: bool,
-        text: String,
     },
 }
 
@@ -475,12 +534,14 @@ fn valid_name(name: &str) -> bool {
 /// Splits at the first `:` followed by whitespace or the end of the line, so
 /// URLs, times and `AADSTS50126: …` stay in the value.
 fn split_field(line: &str) -> Option<(String, String, usize)> {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    for (n, &(byte, c)) in chars.iter().enumerate() {
+    // Walked in place: a copy of the characters cost 16 bytes per byte of a
+    // long line (a 50 MB one-line log took 800 MB here).
+    let mut chars = line.char_indices().enumerate().peekable();
+    while let Some((n, (byte, c))) = chars.next() {
         if c != ':' {
             continue;
         }
-        let next = chars.get(n + 1).map(|&(_, c)| c);
+        let next = chars.peek().map(|&(_, (_, c))| c);
         if next.is_some_and(|c| !c.is_whitespace()) {
             continue;
         }
@@ -501,8 +562,18 @@ fn split_field(line: &str) -> Option<(String, String, usize)> {
 }
 
 fn is_footer(trimmed: &str) -> bool {
-    let lower = trimmed.to_lowercase();
-    lower.contains("for more information") && lower.contains("aadjerrors")
+    // The footer is one short line; a long one is not lowercased whole.
+    if trimmed.len() > 512 {
+        return false;
+    }
+    // Compared in place: this runs on every line.
+    let has = |needle: &[u8]| {
+        trimmed
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    has(b"aadjerrors") && has(b"for more information")
 }
 
 fn classify(raw: &str) -> Line {
@@ -528,7 +599,10 @@ fn classify(raw: &str) -> Line {
         return Line::Footer;
     }
     let indented = line.starts_with(char::is_whitespace);
-    if SectionKind::from_name(trimmed) != SectionKind::Unknown && trimmed.chars().count() <= 40 {
+    if trimmed.len() <= 160
+        && trimmed.chars().count() <= 40
+        && SectionKind::from_name(trimmed) != SectionKind::Unknown
+    {
         return Line::BareTitle(trimmed.to_string());
     }
     match split_field(line) {
@@ -538,10 +612,9 @@ fn classify(raw: &str) -> Line {
             colon,
             indented,
         },
-        None => Line::Other {
-            indented,
-            text: trimmed.to_string(),
-        },
+        // Its text is taken from the line when it is used: most such lines
+        // are not, and a copy of each doubled the memory of a long line.
+        None => Line::Other { indented },
     }
 }
 
@@ -580,7 +653,8 @@ struct CaptureB {
     names: HashSet<String>,
     kinds: HashSet<SectionKind>,
     columns: BTreeSet<usize>,
-    known: usize,
+    /// The different distinctive fields (see [`is_distinctive_key`]).
+    distinctive: HashSet<String>,
     has_fields: bool,
 }
 
@@ -592,7 +666,9 @@ impl CaptureB {
         }
         for f in s.fields.iter().filter(|f| is_known_key(&f.field.key)) {
             self.columns.insert(f.colon);
-            self.known += 1;
+            if is_distinctive_key(&f.field.key) {
+                self.distinctive.insert(f.field.key.clone());
+            }
         }
         self.has_fields |= !s.fields.is_empty();
         self.sections.push(s);
@@ -679,9 +755,10 @@ impl<'t> Parser<'t> {
         }
         let stray = |f: &FieldB| !is_known_key(&f.field.key) && !columns.contains(&f.colon);
         if !s.titled {
-            while s.fields.first().is_some_and(stray) {
-                s.fields.remove(0);
-            }
+            // One drain, not `remove(0)` per field: a long run of stray
+            // `Key : value` lines made this quadratic.
+            let leading = s.fields.iter().take_while(|f| stray(f)).count();
+            s.fields.drain(..leading);
         }
         if !s.closed || !s.titled {
             while s.fields.last().is_some_and(stray) {
@@ -689,12 +766,15 @@ impl<'t> Parser<'t> {
             }
         }
         if !s.titled {
-            let known = s
+            // Two different known fields, one of them dsregcmd's own: a
+            // repeated `Correlation ID` line is not a section.
+            let known: HashSet<&str> = s
                 .fields
                 .iter()
-                .filter(|f| is_known_key(&f.field.key))
-                .count();
-            if known < 2 {
+                .map(|f| f.field.key.as_str())
+                .filter(|k| is_known_key(k))
+                .collect();
+            if known.len() < 2 || !known.iter().any(|k| is_distinctive_key(k)) {
                 return;
             }
             s.kind = infer_kind(&s.fields);
@@ -722,14 +802,17 @@ impl<'t> Parser<'t> {
         self.current.push(s);
     }
 
-    /// Files the current capture if it holds anything recognisable.
+    /// Files the current capture if it is one: a section title of
+    /// dsregcmd's with fields under it (`| Device State |`), or, without
+    /// any, several different fields only dsregcmd prints.
     fn flush(&mut self) {
         let b = std::mem::take(&mut self.current);
         let titled_known = b
             .sections
             .iter()
             .any(|s| s.titled && s.kind != SectionKind::Unknown && !s.fields.is_empty());
-        if b.sections.is_empty() || (b.known == 0 && !titled_known) {
+        if b.sections.is_empty() || (!titled_known && b.distinctive.len() < MIN_DISTINCTIVE_FIELDS)
+        {
             return;
         }
         let sections: Vec<Section> = b
@@ -773,7 +856,7 @@ impl<'t> Parser<'t> {
         });
     }
 
-    fn run(mut self) -> Vec<Capture> {
+    fn run(&mut self) -> Vec<Capture> {
         for i in 0..self.classes.len() {
             let line_no = i + 1;
             let class = self.classes.get(i).cloned().unwrap_or(Line::Blank);
@@ -793,7 +876,7 @@ impl<'t> Parser<'t> {
                     if kind != SectionKind::Unknown || framed {
                         self.open(name, kind, true, line_no);
                     } else {
-                        self.other(i, false, name);
+                        self.other(i, false, &name);
                     }
                 }
                 Line::BareTitle(name) => {
@@ -801,7 +884,7 @@ impl<'t> Parser<'t> {
                         let kind = SectionKind::from_name(&name);
                         self.open(name, kind, true, line_no);
                     } else {
-                        self.other(i, false, name);
+                        self.other(i, false, &name);
                     }
                 }
                 Line::Footer => {
@@ -840,16 +923,19 @@ impl<'t> Parser<'t> {
                         });
                     }
                 }
-                Line::Other { indented, text } => self.other(i, indented, text),
+                Line::Other { indented } => {
+                    let text = strip_quote(self.lines[i]).trim();
+                    self.other(i, indented, text)
+                }
             }
         }
         self.finish_section();
         self.flush();
-        self.captures
+        std::mem::take(&mut self.captures)
     }
 
     /// A line that is neither a field nor a frame.
-    fn other(&mut self, i: usize, indented: bool, text: String) {
+    fn other(&mut self, i: usize, indented: bool, text: &str) {
         let Some(s) = &self.section else {
             return;
         };
@@ -872,12 +958,12 @@ impl<'t> Parser<'t> {
         if let Some(s) = &mut self.section {
             if prev_long && !indented {
                 if let Some(last) = s.fields.last_mut() {
-                    last.field.value.push_str(&text);
+                    last.field.value.push_str(text);
                     return;
                 }
             }
             if follows && s.titled {
-                s.notes.push(text);
+                s.notes.push(text.to_string());
                 return;
             }
         }
@@ -911,58 +997,7 @@ fn layout_of(sections: &[Section]) -> Layout {
 /// none. Text that is not dsregcmd output around or between captures is
 /// ignored; lines inside a section that are not fields are kept as notes.
 pub fn parse(text: &str) -> Vec<Capture> {
-    let parser = Parser::new(text);
-    let only_fields = parser
-        .classes
-        .iter()
-        .all(|c| matches!(c, Line::Blank | Line::Field { .. }));
-    let classes = parser.classes.clone();
-    let lines_count = parser.lines.len();
-    let captures = parser.run();
-    if !captures.is_empty() || !only_fields {
-        return captures;
-    }
-    // A paste of one or two known fields and nothing else.
-    let mut fields = Vec::new();
-    for (i, c) in classes.iter().enumerate() {
-        if let Line::Field { name, value, .. } = c {
-            let key = normalize_key(name);
-            fields.push(Field {
-                name: name.clone(),
-                key,
-                value: value.clone(),
-                line: i + 1,
-            });
-        }
-    }
-    if !fields.iter().any(|f| is_known_key(&f.key)) {
-        return Vec::new();
-    }
-    let kind = infer_kind(
-        &fields
-            .iter()
-            .map(|f| FieldB {
-                field: f.clone(),
-                colon: 0,
-            })
-            .collect::<Vec<_>>(),
-    );
-    let first = fields.first().map(|f| f.line).unwrap_or(1);
-    let last = fields.last().map(|f| f.line).unwrap_or(lines_count);
-    vec![Capture {
-        sections: vec![Section {
-            name: kind.canonical_name(),
-            kind,
-            titled: false,
-            fields,
-            notes: Vec::new(),
-            line: first,
-        }],
-        layout: Layout::Fragment,
-        footer: false,
-        first_line: first,
-        last_line: last,
-    }]
+    Parser::new(text).run()
 }
 
 #[cfg(test)]

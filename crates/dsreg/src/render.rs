@@ -8,6 +8,7 @@ use crate::rules::{Finding, Severity};
 use crate::time::span;
 use crate::Report;
 use m365doctor_codes::{Lang, Text};
+use m365doctor_text::visible;
 use std::io::{self, Write};
 
 struct Paint {
@@ -210,7 +211,8 @@ fn finding(out: &mut impl Write, n: usize, f: &Finding, lang: Lang, p: &Paint) -
         p.bold(f.rule),
         f.layer.label().get(lang)
     )?;
-    writeln!(out, "     {}", f.message.get(lang))?;
+    // Messages quote the capture's values.
+    writeln!(out, "     {}", visible(f.message.get(lang)))?;
     if !f.codes.is_empty() {
         let codes: Vec<String> = f.codes.iter().map(|c| code_line(c, lang)).collect();
         writeln!(
@@ -223,7 +225,7 @@ fn finding(out: &mut impl Write, n: usize, f: &Finding, lang: Lang, p: &Paint) -
     if !f.evidence.is_empty() {
         writeln!(out, "     {}", p.label(&format!("{}:", EVIDENCE.get(lang))))?;
         for v in &f.evidence {
-            writeln!(out, "       {}", v.display())?;
+            writeln!(out, "       {}", visible(&v.display()))?;
         }
     }
     if let Some(id) = &f.entry {
@@ -231,8 +233,10 @@ fn finding(out: &mut impl Write, n: usize, f: &Finding, lang: Lang, p: &Paint) -
         let sep = if title.is_empty() { "" } else { " — " };
         writeln!(
             out,
-            "     {} {id}{sep}{title}",
-            p.label(&format!("{}:", ENTRY.get(lang)))
+            "     {} {}{sep}{}",
+            p.label(&format!("{}:", ENTRY.get(lang))),
+            visible(id),
+            visible(title)
         )?;
     }
     if !f.actions.is_empty() {
@@ -266,11 +270,13 @@ pub fn render(out: &mut impl Write, report: &Report, lang: Lang, color: bool) ->
     let p = Paint { color };
     let f = &report.facts;
     writeln!(out, "{}", p.bold(TITLE.get(lang)))?;
+    // Every value row quotes the capture (names, ids, tenant, raw values).
     let row = |out: &mut dyn Write, label: Text, value: &str| -> io::Result<()> {
         writeln!(
             out,
-            "  {} {value}",
-            p.label(&pad(label.get(lang), LABEL_WIDTH))
+            "  {} {}",
+            p.label(&pad(label.get(lang), LABEL_WIDTH)),
+            visible(value)
         )
     };
     row(

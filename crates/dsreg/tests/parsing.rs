@@ -124,11 +124,60 @@ fn fragment_without_frame_and_quoted_mail() {
     assert_eq!(c.layout, Layout::Fragment);
     assert_eq!(c.sections[0].kind, SectionKind::DeviceState);
     assert_eq!(c.sections[0].fields.len(), 4);
-    // One known field alone in a chat line is still read.
-    let c = &parse("AzureAdPrt : NO")[0];
-    assert_eq!(c.sections[0].kind, SectionKind::SsoState);
-    // But one field-looking line in prose is not a capture.
+    // Two of dsregcmd's own fields are the shortest paste that is read.
+    let c = &parse("AzureAdPrt : NO\nAzureAdJoined : YES")[0];
+    assert_eq!(c.layout, Layout::Fragment);
+    assert_eq!(c.sections[0].fields.len(), 2);
+    // One field-looking line, alone or in prose, is a mention, not output.
+    assert!(parse("AzureAdPrt : NO").is_empty());
     assert!(parse("Our helpdesk said:\nAzureAdPrt : NO is bad\nthanks").is_empty());
+}
+
+/// The reliability review's F5: text that only shares field names with
+/// dsregcmd (an Entra error page's "Troubleshooting details", a sign-in
+/// log's details, log lines) is never read as a capture.
+#[test]
+fn shared_field_names_alone_are_not_a_capture() {
+    let corr = "Correlation ID: 6f0c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f\n\
+                Correlation ID: 7a1c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f\n";
+    assert!(parse(corr).is_empty());
+    assert!(parse(&corr.repeat(1000)).is_empty());
+    let entra = "Sign in\nSorry, but we're having trouble signing you in.\n\
+        AADSTS50126: Error validating credentials due to invalid username or password.\n\
+        Troubleshooting details\n\
+        If you contact your administrator, send this info to them.\n\
+        Copy info to clipboard\n\
+        Request Id: 0c5e2f4a-1b3d-4e6f-8a9b-1c2d3e4f5a6b\n\
+        Correlation Id: 6f0c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f\n\
+        Timestamp: 2026-12-01T08:15:42.000Z\n\
+        Message: AADSTS50126: Error validating credentials due to invalid username or password.\n\
+        App name: Microsoft Office\n\
+        App id: d3590ed6-52b3-4102-aeff-aad2292ab01c\n\
+        IP address: 203.0.113.7\n\
+        Device identifier: Not available\n\
+        Device platform: Windows 10\n\
+        Device state: Unregistered\n";
+    assert!(parse(entra).is_empty());
+    assert!(parse(&format!("{entra}\n{entra}")).is_empty());
+    // The sign-in log's "Basic info" and "Device info", copied as text.
+    let signin = "Request ID : 0c5e2f4a-1b3d-4e6f-8a9b-1c2d3e4f5a6b\n\
+        Correlation ID : 6f0c2d1e-8a4b-4c3d-9e2f-1a2b3c4d5e6f\n\
+        Sign-in error code : 50126\n\
+        Tenant ID : aaaabbbb-0000-cccc-1111-dddd2222eeee\n\
+        Device ID : 9a2c4d8e-1111-2222-3333-444455556666\n\
+        Operating System : Windows10\n";
+    assert!(parse(signin).is_empty());
+    // An error page pasted after a real capture does not join it.
+    let capture = framed(
+        "SSO State",
+        "                AzureAdPrt : YES\n       AzureAdPrtUpdateTime : 2026-12-01 08:00:00.000 UTC",
+    );
+    let caps = parse(&format!("{capture}\n{entra}"));
+    assert_eq!(caps.len(), 1);
+    assert!(caps[0]
+        .sections
+        .iter()
+        .all(|s| s.get("Request Id").is_none()));
 }
 
 #[test]

@@ -258,20 +258,46 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
         mut items, skipped, ..
     } = g;
 
-    // One redactor for the bundle's files and the report inside it.
+    // One redactor for the bundle's files and the report inside it. It
+    // learns first what identifies the user, the machine and the
+    // organisation in any file (and the computer and domain names of the
+    // environment), so that each is replaced in every file, also where no
+    // label stands next to it; then every file is redacted line by line.
     let mut redactor = Redactor::new();
     if options.redact {
-        let mut sids = Vec::new();
-        let known = known_identifiers(&items);
-        let names = machine_names(host, &items, &mut redactor);
+        for item in &items {
+            if let Some(text) = &item.text {
+                redactor.learn(text);
+            }
+        }
+        for (var, kind) in [
+            ("COMPUTERNAME", "device-name"),
+            ("USERDOMAIN", "domain"),
+            ("USERDNSDOMAIN", "domain"),
+        ] {
+            if let Some(value) = host.env(var) {
+                redactor.learn_value(kind, &value);
+            }
+        }
         for item in items.iter_mut() {
             if let Some(text) = &item.text {
-                let text = redact_text(&mut redactor, &known, text);
-                let text = redact_sids(&mut sids, &redact_names(&names, &text));
+                let text: String = text
+                    .split_inclusive('\n')
+                    .map(|line| redactor.redact(line))
+                    .collect();
                 item.bytes = text.clone().into_bytes();
                 item.text = Some(text);
             }
-            item.command = redact_names(&names, &redact_text(&mut redactor, &known, &item.command));
+            item.command = redactor.redact(&item.command);
+        }
+    } else {
+        // Names and identifiers stay; credentials never do.
+        for item in items.iter_mut() {
+            if let Some(text) = &item.text {
+                let text = m365doctor_diagnose::blank_secrets(text);
+                item.bytes = text.clone().into_bytes();
+                item.text = Some(text);
+            }
         }
     }
 
@@ -294,8 +320,8 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
     );
     let findings = case.findings.len();
     let ticket = case.markdown(options.lang);
-    let diagnosis =
-        serde_json::to_string_pretty(&case.to_json(options.lang)).map_err(io::Error::other)?;
+    // The bundle's JSON is read with `cat` and `jq -r` too: no raw controls.
+    let diagnosis = m365doctor_text::json::to_string_pretty(&case.to_json(options.lang))?;
 
     let files: Vec<Value> = items
         .iter()
@@ -328,9 +354,7 @@ pub fn collect(host: &dyn Host, kb: &Kb, options: &CollectOptions) -> io::Result
     all.push(("diagnosis.json".into(), diagnosis.into_bytes()));
     all.push((
         "manifest.json".into(),
-        serde_json::to_string_pretty(&manifest)
-            .map_err(io::Error::other)?
-            .into_bytes(),
+        m365doctor_text::json::to_string_pretty(&manifest)?.into_bytes(),
     ));
 
     let dir = options.out.join(&name);
@@ -434,6 +458,13 @@ fn write_atomically(
         let _ = host.remove_empty_dir(&tmp_dir);
         let _ = host.remove_own_file(&tmp_zip);
     };
+    // The folders this call makes for `out` (`mkdir -p`), deepest first, so
+    // that a failure takes them away again.
+    let made: Vec<PathBuf> = out
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !host.exists(a))
+        .map(Path::to_path_buf)
+        .collect();
     let mut written = Vec::new();
     let result = (|| -> io::Result<()> {
         host.create_dir_all(&tmp_dir)?;
@@ -453,6 +484,9 @@ fn write_atomically(
     })();
     if result.is_err() {
         cleanup(&written);
+        for dir in &made {
+            let _ = host.remove_empty_dir(dir);
+        }
     }
     result
 }
@@ -471,245 +505,6 @@ fn zip_bytes(name: &str, files: &[(String, Vec<u8>)]) -> io::Result<Vec<u8>> {
         w.finish().map_err(io::Error::other)?;
     }
     Ok(buf.into_inner())
-}
-
-/// Identifiers the bundle itself reveals (tenant and device ids in dsregcmd
-/// output, people's display names in Office's registry) replaced
-/// everywhere, also where no label stands next to them (inside URLs,
-/// registry paths, event texts). Each is paired with a labelled line the
-/// redactor turns into the placeholder to use.
-fn known_identifiers(items: &[Item]) -> Vec<(String, String)> {
-    let mut known: Vec<(String, String)> = Vec::new();
-    let mut add = |value: &str, labelled: String| {
-        let value = value.trim().to_ascii_lowercase();
-        if value.len() >= 3 && !known.iter().any(|(v, _)| *v == value) {
-            known.push((value, labelled));
-        }
-    };
-    for item in items {
-        let Some(text) = &item.text else { continue };
-        for line in text.lines() {
-            if let Some((label, value)) = line.split_once(" : ") {
-                let value = value.trim();
-                match label.trim() {
-                    "TenantId" | "DeviceId" if m365doctor_scan::is_guid(value) => {
-                        add(value, format!("{} : {value}", label.trim()))
-                    }
-                    _ => {}
-                }
-            }
-            // `"FriendlyName"="Megan Bowen"` in a registry export.
-            for name in [
-                "FriendlyName",
-                "DisplayName",
-                "UserDisplayName",
-                "FirstName",
-                "LastName",
-            ] {
-                let prefix = format!("\"{name}\"=\"");
-                if let Some(rest) = line.trim().strip_prefix(&prefix) {
-                    let value = rest.trim_end_matches('"');
-                    if !value.is_empty() && !value.contains('@') {
-                        add(value, format!("User name: {value}"));
-                    }
-                }
-            }
-        }
-    }
-    known
-}
-
-/// Names of the machine and its organisation, and key identifiers, with
-/// the redactor's placeholders for them (the same as where a label stands
-/// next to them), longest first: the computer name (short and full), the
-/// NetBIOS and DNS domain names (from dsregcmd and the environment), the
-/// device key's container id, the certificate thumbprint and the Windows
-/// Hello key id. They are replaced after the redactor ran on a line, so an
-/// e-mail address is recognised whole before its domain is replaced.
-fn machine_names(
-    host: &dyn Host,
-    items: &[Item],
-    redactor: &mut Redactor,
-) -> Vec<(String, String)> {
-    // (value, the label the redactor knows for its kind)
-    let mut found: Vec<(String, &str)> = Vec::new();
-    let mut add = |value: &str, label: &'static str| {
-        let value = value.trim().trim_matches(['{', '}']).trim_end_matches('.');
-        if value.len() >= 3 && !found.iter().any(|(v, _)| v.eq_ignore_ascii_case(value)) {
-            found.push((value.to_string(), label));
-        }
-    };
-    let fqdn = |value: &str, add: &mut dyn FnMut(&str, &'static str)| {
-        add(value, "Device Name");
-        if let Some((name, domain)) = value.split_once('.') {
-            add(name, "Device Name");
-            add(domain, "DomainName");
-        }
-    };
-    for item in items {
-        let Some(text) = &item.text else { continue };
-        for line in text.lines() {
-            // The organisation's domain of each e-mail address (UPN): it
-            // also stands in host names (`pac.contoso.com`).
-            for domain in email_domains(line) {
-                add(domain, "DomainName");
-            }
-            let Some((label, value)) = line.split_once(" : ") else {
-                continue;
-            };
-            match label.trim() {
-                "Device Name" => fqdn(value.trim(), &mut add),
-                "DomainName" => add(value, "DomainName"),
-                "KeyContainerId" | "NgcKeyId" => add(value, "KeyContainerId"),
-                "Thumbprint" => add(value, "Thumbprint"),
-                _ => {}
-            }
-        }
-    }
-    for (var, label) in [
-        ("COMPUTERNAME", "Device Name"),
-        ("USERDOMAIN", "DomainName"),
-        ("USERDNSDOMAIN", "DomainName"),
-    ] {
-        if let Some(v) = host.env(var) {
-            add(&v, label);
-        }
-    }
-    let mut names: Vec<(String, String)> = found
-        .into_iter()
-        .filter_map(|(value, label)| {
-            let redacted = redactor.redact(&format!("{label} : {value}"));
-            let ph = redacted[redacted.rfind('<')?..].trim().to_string();
-            ph.ends_with('>').then(|| (value.to_ascii_lowercase(), ph))
-        })
-        .collect();
-    names.sort_by_key(|n| std::cmp::Reverse(n.0.len()));
-    names
-}
-
-/// Microsoft's own domains, which name no customer.
-const PUBLIC_DOMAINS: &[&str] = &[
-    "microsoft.com",
-    "microsoftonline.com",
-    "windows.net",
-    "live.com",
-    "outlook.com",
-    "hotmail.com",
-    "office.com",
-    "office365.com",
-    "onmicrosoft.com",
-    "gmail.com",
-];
-
-/// The domains after `@` in a line (`megan@contoso.com` → `contoso.com`),
-/// without Microsoft's and public mail domains. A tenant's own
-/// `contoso.onmicrosoft.com` gives `contoso.onmicrosoft.com`.
-fn email_domains(line: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    for (i, _) in line.match_indices('@') {
-        let rest = &line[i + 1..];
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
-            .unwrap_or(rest.len());
-        let domain = rest[..end].trim_end_matches('.');
-        let local_ok = line[..i]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || "._-+".contains(c));
-        if local_ok
-            && domain.contains('.')
-            && !PUBLIC_DOMAINS
-                .iter()
-                .any(|p| domain.eq_ignore_ascii_case(p))
-        {
-            out.push(domain);
-        }
-    }
-    out
-}
-
-/// Replaces each name where it stands as a whole word (`PC-0142` in
-/// `PC-0142.contoso.com`, not inside `XPC-01420`), ignoring case.
-fn redact_names(names: &[(String, String)], text: &str) -> String {
-    let mut text = text.to_string();
-    for (value, placeholder) in names {
-        let lower = text.to_ascii_lowercase();
-        let word =
-            |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        let mut out = String::with_capacity(text.len());
-        let mut last = 0;
-        for (i, _) in lower.match_indices(value.as_str()) {
-            let before = text[..i].chars().next_back();
-            let after = text[i + value.len()..].chars().next();
-            if i < last || word(before) || word(after) {
-                continue;
-            }
-            out.push_str(&text[last..i]);
-            out.push_str(placeholder);
-            last = i + value.len();
-        }
-        out.push_str(&text[last..]);
-        text = out;
-    }
-    text
-}
-
-fn redact_text(redactor: &mut Redactor, known: &[(String, String)], text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let mut line = line.to_string();
-        for (value, labelled) in known {
-            if line.to_ascii_lowercase().contains(value.as_str()) {
-                // The redactor's placeholder for this value, from its labelled form.
-                let redacted = redactor.redact(labelled);
-                let ph = redacted
-                    .rfind('<')
-                    .map(|i| redacted[i..].trim().to_string())
-                    .unwrap_or_else(|| "<redacted>".into());
-                line = replace_ignore_case(&line, value, &ph);
-            }
-        }
-        out.push_str(&redactor.redact(&line));
-    }
-    out
-}
-
-/// Domain and account security identifiers (`S-1-5-21-…`) become `<sid-N>`;
-/// well-known ones (`S-1-5-18`, `S-1-1-0`) stay, they name no one.
-fn redact_sids(seen: &mut Vec<String>, text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("S-1-5-21-") {
-        out.push_str(&rest[..i]);
-        let len = rest[i..]
-            .find(|c: char| !(c.is_ascii_digit() || c == '-' || c == 'S'))
-            .unwrap_or(rest.len() - i);
-        let sid = rest[i..i + len].trim_end_matches('-').to_string();
-        let n = match seen.iter().position(|s| *s == sid) {
-            Some(n) => n + 1,
-            None => {
-                seen.push(sid.clone());
-                seen.len()
-            }
-        };
-        out.push_str(&format!("<sid-{n}>"));
-        rest = &rest[i + sid.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn replace_ignore_case(haystack: &str, needle: &str, with: &str) -> String {
-    let lower = haystack.to_ascii_lowercase();
-    let mut out = String::new();
-    let mut last = 0;
-    for (i, _) in lower.match_indices(needle) {
-        out.push_str(&haystack[last..i]);
-        out.push_str(with);
-        last = i + needle.len();
-    }
-    out.push_str(&haystack[last..]);
-    out
 }
 
 fn windows(g: &mut Gatherer, redact: bool, elevated: bool) {
@@ -1001,25 +796,16 @@ mod tests {
 
     #[test]
     fn the_domain_of_an_address_is_redacted_in_host_names_too() {
-        let items = vec![Item {
-            file: "dsregcmd-status-user.txt".into(),
-            command: "dsregcmd /status".into(),
-            exit_code: Some(0),
-            bytes: Vec::new(),
-            text: Some(
-                "             User Identity : taro.yamada@fabrikam.co.jp\n\
+        let text = "             User Identity : taro.yamada@fabrikam.co.jp\n\
                  Auto-Configuration URL : http://pac.fabrikam.co.jp/proxy.pac\n\
                  For more information, please visit https://www.microsoft.com/aadjerrors\n\
-                 Account: admin@fabrikam.onmicrosoft.com\n"
-                    .into(),
-            ),
-            note: None,
-        }];
-        let host = crate::host::RealHost;
+                 Account: admin@fabrikam.onmicrosoft.com\n";
         let mut redactor = Redactor::new();
-        let names = machine_names(&host, &items, &mut redactor);
-        let text = items[0].text.as_deref().unwrap();
-        let out = redact_names(&names, &redact_text(&mut redactor, &[], text));
+        redactor.learn(text);
+        let out: String = text
+            .split_inclusive('\n')
+            .map(|l| redactor.redact(l))
+            .collect();
         assert!(!out.to_lowercase().contains("fabrikam"), "{out}");
         assert!(out.contains("http://pac.<domain-"), "{out}");
         // Microsoft's own addresses stay readable.

@@ -9,6 +9,7 @@ use crate::runner::{Report, RunState, Runner, Unreadable};
 use crate::t;
 use crate::text::Text;
 use m365doctor_codes::Lang;
+use m365doctor_text::visible;
 use serde_json::{json, Value};
 use std::io;
 
@@ -17,11 +18,21 @@ pub fn tr(lang: Lang, en: &str, ja: &str) -> String {
     if lang == Lang::Ja { ja } else { en }.to_string()
 }
 
-/// A JSON document as printed: indented, with a final newline.
+/// A JSON document as printed: indented, with a final newline, and no
+/// character a terminal would act on (see [`m365doctor_text::json`]).
 pub fn json_text(value: &Value) -> io::Result<String> {
-    let mut s = serde_json::to_string_pretty(value)?;
+    let mut s = m365doctor_text::json::to_string_pretty(value)?;
     s.push('\n');
     Ok(s)
+}
+
+/// Adds one line to a text output. Plans, journals, run folders and the
+/// machine's own file and key names are input: a control character in
+/// them is shown, never obeyed, and a newline in them cannot start a line
+/// of its own.
+fn push_line(out: &mut String, line: &str) {
+    out.push_str(&visible(line));
+    out.push('\n');
 }
 
 /// Pads to a width in terminal columns (East Asian characters take two).
@@ -63,14 +74,17 @@ pub fn list_text(lang: Lang) -> String {
                     _ => tr(lang, "undo: NO", "元に戻す: 不可"),
                 }
             };
-            out.push_str(&format!(
-                "  {:<32} {} {} {} {}\n",
-                a.id,
-                pad(m365doctor_kb::who_label(&a.who, lang), 8),
-                pad(m365doctor_kb::risk_label(&a.risk, lang), 6),
-                pad(&undo, 18),
-                a.title.get(lang)
-            ));
+            push_line(
+                &mut out,
+                &format!(
+                    "  {:<32} {} {} {} {}",
+                    a.id,
+                    pad(m365doctor_kb::who_label(&a.who, lang), 8),
+                    pad(m365doctor_kb::risk_label(&a.risk, lang), 6),
+                    pad(&undo, 18),
+                    a.title.get(lang)
+                ),
+            );
         }
         out.push('\n');
     }
@@ -119,7 +133,7 @@ pub fn plans_text(
             .as_ref()
             .map(|(id, t)| format!("{} [{id}]", t.get(lang)))
             .unwrap_or_default();
-        out.push_str(&format!("{}: {entry}\n", c.code));
+        push_line(&mut out, &format!("{}: {entry}", c.code));
         out.push_str(&format!(
             "{}\n\n",
             tr(
@@ -141,11 +155,12 @@ pub fn plans_text(
             } else {
                 (&a.title.en, &a.text.en)
             };
-            out.push_str(&format!(
-                "{} {title} [{}]\n  {text}\n\n",
-                tr(lang, "By hand:", "手動:"),
-                a.id
-            ));
+            push_line(
+                &mut out,
+                &format!("{} {title} [{}]", tr(lang, "By hand:", "手動:"), a.id),
+            );
+            push_line(&mut out, &format!("  {text}"));
+            out.push('\n');
         }
     }
     out
@@ -154,10 +169,7 @@ pub fn plans_text(
 /// One plan, as shown before it is confirmed.
 pub fn plan_text(p: &Plan, lang: Lang) -> String {
     let mut out = String::new();
-    let mut line = |s: String| {
-        out.push_str(&s);
-        out.push('\n');
-    };
+    let mut line = |s: String| push_line(&mut out, &s);
     let kb = m365doctor_kb::action(&p.action);
     let who = if p.admin() {
         "admin".to_string()
@@ -344,47 +356,69 @@ pub fn report_json(report: &Report, lang: Lang) -> Value {
     })
 }
 
+/// A `fix run|undo|resume --json` that refused before anything changed,
+/// in the shape of a report (`status: refused`, the reasons in `notes`),
+/// with the exit code the command ends with, so that a script reads why
+/// from standard output as it reads any other outcome.
+pub fn refusal_json(
+    action: Option<&str>,
+    run: Option<&str>,
+    reasons: &[Text],
+    exit_code: u8,
+    lang: Lang,
+) -> Value {
+    json!({
+        "schema": SCHEMA,
+        "action": action,
+        "run": run,
+        "dir": null,
+        "status": "refused",
+        "exit_code": exit_code,
+        "steps": [],
+        "checks": [],
+        "notes": reasons.iter().map(|r| r.get(lang)).collect::<Vec<_>>(),
+    })
+}
+
 /// What a run, resume or undo did; `offer_undo` adds how to undo a run
 /// that is done.
 pub fn report_text(report: &Report, lang: Lang, offer_undo: bool) -> String {
-    let mut out = format!(
-        "{} {}: {}\n",
+    let mut out = String::new();
+    let mut line = |s: String| push_line(&mut out, &s);
+    line(format!(
+        "{} {}: {}",
         tr(lang, "Run", "実行"),
         report.run,
         status_label(&report.status, lang)
-    );
+    ));
     for (t, r) in &report.steps {
         match r {
-            Ok(d) => out.push_str(&format!("  ✓ {} — {}\n", t.get(lang), d.get(lang))),
-            Err(e) => out.push_str(&format!("  ✗ {} — {e}\n", t.get(lang))),
+            Ok(d) => line(format!("  ✓ {} — {}", t.get(lang), d.get(lang))),
+            Err(e) => line(format!("  ✗ {} — {e}", t.get(lang))),
         }
     }
     if !report.checks.is_empty() {
-        out.push_str(&format!("  {}\n", tr(lang, "Checks:", "確認:")));
+        line(format!("  {}", tr(lang, "Checks:", "確認:")));
         for c in &report.checks {
             let mark = if c.ok { "✓" } else { "✗" };
             if c.detail.is_empty() {
-                out.push_str(&format!("    {mark} {}\n", c.check.get(lang)));
+                line(format!("    {mark} {}", c.check.get(lang)));
             } else {
-                out.push_str(&format!(
-                    "    {mark} {} ({})\n",
-                    c.check.get(lang),
-                    c.detail
-                ));
+                line(format!("    {mark} {} ({})", c.check.get(lang), c.detail));
             }
         }
     }
     for n in &report.notes {
-        out.push_str(&format!("  * {}\n", n.get(lang)));
+        line(format!("  * {}", n.get(lang)));
     }
-    out.push_str(&format!(
-        "  {} {}\n",
+    line(format!(
+        "  {} {}",
         tr(lang, "Backup and journal:", "バックアップとジャーナル:"),
         show(&report.dir)
     ));
     if offer_undo && report.status.starts_with("done") {
-        out.push_str(&format!(
-            "  {} m365doctor fix undo {}\n",
+        line(format!(
+            "  {} m365doctor fix undo {}",
             tr(lang, "To undo:", "元に戻すには:"),
             report.run
         ));
@@ -453,11 +487,14 @@ pub fn history_json(runs: &[RunState], unreadable: &[Unreadable], lang: Lang) ->
 pub fn history_text(runs: &[RunState], unreadable: &[Unreadable], lang: Lang) -> String {
     let mut out = String::new();
     for u in unreadable {
-        out.push_str(&format!(
-            "{}  {}\n",
-            show(&u.dir),
-            tr(lang, "journal unreadable", "ジャーナル読み取り不可")
-        ));
+        push_line(
+            &mut out,
+            &format!(
+                "{}  {}",
+                show(&u.dir),
+                tr(lang, "journal unreadable", "ジャーナル読み取り不可")
+            ),
+        );
     }
     if runs.is_empty() && unreadable.is_empty() {
         out.push_str(&format!(
@@ -467,51 +504,62 @@ pub fn history_text(runs: &[RunState], unreadable: &[Unreadable], lang: Lang) ->
         return out;
     }
     for r in runs {
-        out.push_str(&format!(
-            "{}  {:<32} {}/{}  {}\n",
-            r.id,
-            r.action,
-            r.done.len(),
-            r.plan.steps.len(),
-            status_label(r.status(), lang)
-        ));
+        push_line(
+            &mut out,
+            &format!(
+                "{}  {:<32} {}/{}  {}",
+                r.id,
+                r.action,
+                r.done.len(),
+                r.plan.steps.len(),
+                status_label(r.status(), lang)
+            ),
+        );
     }
     out
 }
 
 /// What `fix undo` is about to do.
 pub fn undo_preview(state: &RunState, lang: Lang) -> String {
-    let mut out = format!(
-        "{} {} ({}, {})\n",
-        tr(lang, "Undo run", "次の実行を元に戻します:"),
-        state.id,
-        state.action,
-        status_label(state.status(), lang)
+    let mut out = String::new();
+    push_line(
+        &mut out,
+        &format!(
+            "{} {} ({}, {})",
+            tr(lang, "Undo run", "次の実行を元に戻します:"),
+            state.id,
+            state.action,
+            status_label(state.status(), lang)
+        ),
     );
     for (i, s) in state.plan.steps.iter().enumerate().rev() {
         if !state.begun.contains(&i) || state.undone.contains(&i) {
             continue;
         }
-        out.push_str(&format!(
-            "  - {} → {}\n",
-            s.does.get(lang),
-            undo_text(&s.undo, lang)
-        ));
+        push_line(
+            &mut out,
+            &format!("  - {} → {}", s.does.get(lang), undo_text(&s.undo, lang)),
+        );
     }
     out
 }
 
 /// What `fix resume` is about to finish.
 pub fn resume_preview(state: &RunState, lang: Lang) -> String {
-    format!(
-        "{} {} ({}): {}/{} {}\n",
-        tr(lang, "Resume run", "次の実行を再開します:"),
-        state.id,
-        state.action,
-        state.done.len(),
-        state.plan.steps.len(),
-        tr(lang, "steps done", "件の手順が完了")
-    )
+    let mut out = String::new();
+    push_line(
+        &mut out,
+        &format!(
+            "{} {} ({}): {}/{} {}",
+            tr(lang, "Resume run", "次の実行を再開します:"),
+            state.id,
+            state.action,
+            state.done.len(),
+            state.plan.steps.len(),
+            tr(lang, "steps done", "件の手順が完了")
+        ),
+    );
+    out
 }
 
 /// What every `fix` command says first: runs that did not finish (not

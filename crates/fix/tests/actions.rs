@@ -1292,3 +1292,44 @@ fn a_rejoin_that_failed_after_leaving_says_the_device_left() {
     }
     panic!("no failure after leaving found");
 }
+
+/// A knowledge-base step that names an automated action which needs
+/// administrator rights says so in its `run_as`: the CLI and the page print
+/// "(as administrator)" from it, and `fix` refuses the action in a
+/// non-elevated prompt, so the two must not tell the user different things.
+#[test]
+fn steps_of_actions_that_need_elevation_say_elevated() {
+    let kb = m365doctor_kb::Kb::bundled();
+    let mut wrong = Vec::new();
+    let mut seen = 0;
+    for (entry, _) in kb.entries() {
+        for step in entry.steps.iter() {
+            let Some(action) = m365doctor_fix::actions::find(&step.action) else {
+                continue;
+            };
+            if step.commands.windows.is_none() || !needs_elevation(action) {
+                continue;
+            }
+            seen += 1;
+            if step.run_as.as_deref() != Some("elevated") {
+                wrong.push(format!(
+                    "{}: step `{}` runs as {:?}",
+                    entry.id, step.action, step.run_as
+                ));
+            }
+        }
+    }
+    assert!(seen >= 10, "only {seen} steps name an elevated action");
+    // And the other way round: a step that says "as administrator" for an
+    // action that `fix` runs without elevation is checked by hand only
+    // (the step may name another package or a device-wide variant).
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Whether `fix` needs an elevated prompt for this action: the action as a
+/// whole or any step of its plan on a machine where it applies.
+fn needs_elevation(action: &m365doctor_fix::action::Action) -> bool {
+    action.admin
+        || prepare(&elevated(WinLang::En), action.id, &confirmed())
+            .is_ok_and(|plan| plan.steps.iter().any(|s| s.admin))
+}

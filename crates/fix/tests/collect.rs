@@ -107,7 +107,10 @@ fn the_bundle_is_complete_diagnosed_and_holds_no_identifier_in_any_file() {
         for (name, bytes) in &zipped {
             let text = String::from_utf8_lossy(bytes).to_lowercase();
             for s in SECRETS {
-                assert!(!text.contains(&s.to_lowercase()), "{name} contains {s}");
+                assert!(
+                    !text.contains(&s.to_lowercase()),
+                    "{name} contains {s}: {text}"
+                );
             }
             assert!(!text.contains("password="), "{name}");
         }
@@ -131,7 +134,7 @@ fn the_bundle_is_complete_diagnosed_and_holds_no_identifier_in_any_file() {
         assert!(events.contains("<device-name-1>"), "{events}");
         assert!(dsreg.contains("http://pac.<domain-"), "{dsreg}");
         let identity = std::fs::read_to_string(b.dir.join("office-identity.reg.txt")).unwrap();
-        assert!(identity.contains("\"FriendlyName\"=\"<user-"), "{identity}");
+        assert!(identity.contains("\"FriendlyName\"=\"<name-"), "{identity}");
         assert!(
             identity.contains("\"TenantId\"=\"<tenant-1>\""),
             "{identity}"

@@ -5,7 +5,7 @@
 use crate::model::{self, Action, ActionFile, Bi, Entry, APPS, RISKS, WHO};
 use m365doctor_codes::Layer;
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// One fault, in both languages, with the file it is in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,20 +15,46 @@ pub struct Problem {
     pub ja: String,
 }
 
+/// The most of a message a problem prints: a message this long can only be
+/// an echo of what the file holds (a 50 MB string), which is cut.
+const MAX_MESSAGE_CHARS: usize = 2000;
+
 impl Problem {
     fn new(file: &str, en: impl Into<String>, ja: impl Into<String>) -> Problem {
+        let cap = |s: String| {
+            if s.len() > MAX_MESSAGE_CHARS {
+                m365doctor_text::clipped(&s, MAX_MESSAGE_CHARS)
+            } else {
+                s
+            }
+        };
         Problem {
             file: file.to_string(),
-            en: en.into(),
-            ja: ja.into(),
+            en: cap(en.into()),
+            ja: cap(ja.into()),
         }
     }
+}
+
+/// A TOML error as one short line: where it is and what is wrong, with the
+/// value it quotes cut short, never the offending line itself (the error's
+/// own text repeats the whole line and underlines it).
+fn toml_error(e: &toml::de::Error, text: &str) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    let message = m365doctor_text::clipped(&message, 200);
+    let Some(at) = e.span().map(|s| s.start.min(text.len())) else {
+        return message;
+    };
+    let before = text.get(..at).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!("line {line}, column {column}: {message}")
 }
 
 /// Parses one entry file; `keys` are filled from `codes`.
 pub fn parse_entry(file: &str, text: &str) -> Result<Entry, Problem> {
     let mut entry: Entry = toml::from_str(text).map_err(|e| {
-        let msg = e.to_string().trim().replace('\n', " ");
+        let msg = toml_error(&e, text);
         Problem::new(
             file,
             format!("not a valid entry: {msg}"),
@@ -56,7 +82,7 @@ pub fn parse_actions(file: &str, text: &str) -> Result<Vec<Action>, Problem> {
     toml::from_str::<ActionFile>(text)
         .map(|f| f.actions)
         .map_err(|e| {
-            let msg = e.to_string().trim().replace('\n', " ");
+            let msg = toml_error(&e, text);
             Problem::new(
                 file,
                 format!("not a valid action list: {msg}"),
@@ -75,26 +101,43 @@ pub struct Loaded {
     pub warnings: Vec<Problem>,
 }
 
+/// The largest entry file read: entries are a few KiB; a bigger file is
+/// named as a problem instead of being read and parsed.
+pub const MAX_ENTRY_FILE: u64 = 1 << 20;
+
+/// Every `.toml` file below `dir`, through the walk every command uses:
+/// links that loop are followed once, pipes and devices are never opened
+/// (each is named as a warning), and a file that cannot be read is a
+/// problem while the others are read.
 pub fn load_dir(dir: &Path) -> Result<Loaded, std::io::Error> {
-    let mut files = Vec::new();
-    collect(dir, &mut files)?;
-    files.sort();
+    // The folder itself must be one: a missing or unreadable folder is the
+    // caller's error, as before.
+    std::fs::read_dir(dir)?;
+    let walk =
+        m365doctor_walk::walk_matching(&[dir], |p| p.extension().is_some_and(|e| e == "toml"));
     let mut loaded = Loaded {
         entries: Vec::new(),
         actions: None,
         problems: Vec::new(),
         warnings: Vec::new(),
     };
-    for path in files {
+    for skip in &walk.skipped {
+        let name = skip.path.display().to_string();
+        let m = skip.reason.message();
+        let problem = Problem::new(&name, m.en, m.ja);
+        if skip.reason.is_error() {
+            loaded.problems.push(problem);
+        } else {
+            loaded.warnings.push(problem);
+        }
+    }
+    for found in walk.files {
+        let path = found.path;
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(&path) {
+        let text = match read_entry_file(&path) {
             Ok(t) => t,
-            Err(e) => {
-                loaded.problems.push(Problem::new(
-                    &name,
-                    format!("cannot read: {e}"),
-                    format!("読み込めません: {e}"),
-                ));
+            Err(why) => {
+                loaded.problems.push(Problem::new(&name, why.en, why.ja));
                 continue;
             }
         };
@@ -113,16 +156,37 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, std::io::Error> {
     Ok(loaded)
 }
 
-fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
-    for item in std::fs::read_dir(dir)? {
-        let path = item?.path();
-        if path.is_dir() {
-            collect(&path, files)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            files.push(path);
-        }
+/// One entry file's text, at most [`MAX_ENTRY_FILE`] bytes of UTF-8.
+fn read_entry_file(path: &Path) -> Result<String, m365doctor_codes::Message> {
+    use std::io::Read;
+    let file = m365doctor_walk::open(path, false).map_err(|reason| {
+        let m = reason.message();
+        m365doctor_codes::Message::new(
+            format!("not read: {}", m.en),
+            format!("読み込んでいません: {}", m.ja),
+        )
+    })?;
+    let mut bytes = Vec::new();
+    let read = file.take(MAX_ENTRY_FILE + 1).read_to_end(&mut bytes);
+    if let Err(e) = read {
+        return Err(m365doctor_codes::Message::new(
+            format!("cannot read: {e}"),
+            format!("読み込めません: {e}"),
+        ));
     }
-    Ok(())
+    if bytes.len() as u64 > MAX_ENTRY_FILE {
+        let kib = MAX_ENTRY_FILE >> 10;
+        return Err(m365doctor_codes::Message::new(
+            format!("larger than {kib} KiB: not an entry, not read"),
+            format!("{kib} KiB を超えるため、エントリとして読み込んでいません"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        m365doctor_codes::Message::new(
+            "not UTF-8 text: entries are written in UTF-8",
+            "UTF-8 のテキストではありません。エントリは UTF-8 で書いてください",
+        )
+    })
 }
 
 /// Loads and lints a directory of a company's entries; `actions` is the
@@ -151,7 +215,7 @@ pub fn lint_dir_as(
     problems.extend(lint(&loaded.entries, vocabulary));
     let (errors, warnings) = lint_records(&loaded.entries, origin);
     problems.extend(errors);
-    loaded.warnings = warnings;
+    loaded.warnings.extend(warnings);
     Ok((loaded, problems))
 }
 
@@ -186,6 +250,9 @@ pub fn lint_actions(file: &str, actions: &[Action]) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for a in actions {
+        if let Ok(json) = serde_json::to_value(a) {
+            lint_controls(file, &json, &format!("actions.{}", a.id), &mut out);
+        }
         if !is_kebab(&a.id) {
             out.push(Problem::new(
                 file,
@@ -232,6 +299,9 @@ pub fn lint(entries: &[(String, Entry)], actions: &[Action]) -> Vec<Problem> {
     for (file, e) in entries {
         lint_entry(file, e, &action_ids, &mut out);
         lint_decimal_forms(file, e, &mut out);
+        if let Ok(json) = serde_json::to_value(e) {
+            lint_controls(file, &json, "", &mut out);
+        }
     }
     // The example is checked on its own; its codes belong to real entries too.
     let entries: Vec<&(String, Entry)> = entries.iter().filter(|(f, _)| !is_example(f)).collect();
@@ -871,6 +941,45 @@ fn lint_decimal_forms(file: &str, e: &Entry, out: &mut Vec<Problem>) {
     }
 }
 
+/// Every string of an entry or action (`at` is where it is) is printed on
+/// terminals as it is: one holding a control, escape or bidirectional
+/// character (a company folder is input too) is refused. Line breaks and
+/// tabs are text.
+fn lint_controls(file: &str, v: &serde_json::Value, at: &str, out: &mut Vec<Problem>) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => {
+            let bad = s
+                .chars()
+                .find(|&c| c != '\n' && m365doctor_text::is_hidden_control(c));
+            if let Some(c) = bad {
+                let code = format!("U+{:04X}", c as u32);
+                out.push(Problem::new(
+                    file,
+                    format!("{at} holds the control character {code}, which a terminal would act on; remove it"),
+                    format!("{at} に制御文字 {code} が含まれています。端末が制御として解釈するため、削除してください"),
+                ));
+            }
+        }
+        Value::Array(list) => {
+            for (n, x) in list.iter().enumerate() {
+                lint_controls(file, x, &format!("{at}[{}]", n + 1), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, x) in map {
+                let at = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
+                lint_controls(file, x, &at, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The prose of an entry with where it is (`summary.en`, `steps[2].ja`); the codes,
 /// the id and the reference URLs are not prose.
 fn entry_texts(v: &serde_json::Value, at: &str, out: &mut Vec<(String, String)>) {
@@ -1030,6 +1139,68 @@ mod decimal_form_tests {
                 .contains("summary.en: 2156265482 is the decimal form of 0x8086000A"),
             "{}",
             out[0].en
+        );
+    }
+}
+
+#[cfg(test)]
+mod hostile_input_tests {
+    use super::*;
+
+    const ENTRY: &str = "id = \"x\"\ncodes = [\"0x80070005\"]\nlayer = \"other\"\n\
+        references = [\"https://learn.microsoft.com/x\"]\n\
+        [title]\nen = \"TITLE\"\nja = \"t\"\n[summary]\nen = \"SUMMARY\"\nja = \"s\"\n";
+
+    fn with(title: &str, summary: &str) -> Entry {
+        let text = ENTRY.replace("TITLE", title).replace("SUMMARY", summary);
+        parse_entry("x.toml", &text).unwrap()
+    }
+
+    fn controls(e: &Entry) -> Vec<Problem> {
+        let mut out = Vec::new();
+        lint_controls("x.toml", &serde_json::to_value(e).unwrap(), "", &mut out);
+        out
+    }
+
+    #[test]
+    fn escape_and_bidi_characters_in_a_company_entry_are_refused() {
+        // TOML's own escapes put the raw characters into the entry.
+        assert!(controls(&with("Sign-in failed", "Line one\\nline\\ttwo")).is_empty());
+        let esc = controls(&with("ok", "\\u001b]52;c;cHduZWQ=\\u0007"));
+        assert_eq!(esc.len(), 1, "{esc:?}");
+        assert!(esc[0].en.contains("summary.en") && esc[0].en.contains("U+001B"));
+        let both = controls(&with("\\u202Egnp.exe", "\\u009B2J"));
+        assert_eq!(both.len(), 2, "{both:?}");
+        // Through the folder check that `--kb-dir` and `kb lint` use.
+        let problems = lint(&[("x.toml".into(), with("\\u001b[2J", "s"))], &[]);
+        assert!(
+            problems.iter().any(|p| p.en.contains("U+001B")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_huge_value_is_not_echoed_by_a_toml_error() {
+        // An unterminated 1 MB string, and an unknown 100 kB key.
+        let text = format!("id = \"x\"\ntitle = \"{}\n", "A".repeat(1 << 20));
+        let p = parse_entry("big.toml", &text).unwrap_err();
+        assert!(p.en.len() < 400, "{} bytes: {}", p.en.len(), &p.en[..400]);
+        assert!(
+            p.en.starts_with("not a valid entry: line 2, column"),
+            "{}",
+            p.en
+        );
+        let text = format!("id = \"x\"\nunknown_{} = 1\n", "k".repeat(100_000));
+        let p = parse_entry("key.toml", &text).unwrap_err();
+        assert!(p.en.len() < 400 && p.ja.len() < 600, "{}", p.en);
+        assert!(p.en.contains("line 2, column 1"), "{}", p.en);
+        // Any other message quoting the file is cut too.
+        let text = ENTRY.replace("0x80070005", &"9".repeat(1 << 20));
+        let p = parse_entry("code.toml", &text).unwrap_err();
+        assert!(
+            p.en.chars().count() < MAX_MESSAGE_CHARS + 20,
+            "{}",
+            p.en.len()
         );
     }
 }

@@ -563,3 +563,47 @@ fn japanese_typography_and_wording_are_checked() {
         (vec![], vec![])
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_folder_with_loops_pipes_and_broken_links_is_linted_to_the_end() {
+    // Before: two links to `.` walked for ever (every command hung with the
+    // folder in M365DOCTOR_KB_DIR), a FIFO named *.toml blocked, and one self
+    // link counted the same entry 41 times.
+    let fixture = Fixture::new("hostile", &[("a/one.toml", good("one"))]);
+    let dir = &fixture.0;
+    std::os::unix::fs::symlink(".", dir.join("a/self")).unwrap();
+    std::os::unix::fs::symlink("..", dir.join("a/up")).unwrap();
+    std::os::unix::fs::symlink("gone.toml", dir.join("broken.toml")).unwrap();
+    assert!(std::process::Command::new("mkfifo")
+        .arg(dir.join("pipe.toml"))
+        .status()
+        .unwrap()
+        .success());
+    let (loaded, problems) = lint_dir(dir, &action_list()).unwrap();
+    assert_eq!(loaded.entries.len(), 1, "one entry, read once");
+    let named = |list: &[Problem], file: &str, needle: &str| {
+        list.iter()
+            .any(|p| p.file.ends_with(file) && p.en.contains(needle) && !p.ja.is_empty())
+    };
+    assert!(
+        named(&problems, "broken.toml", "does not exist"),
+        "{problems:?}"
+    );
+    assert!(
+        named(&loaded.warnings, "pipe.toml", "FIFO"),
+        "{:?}",
+        loaded.warnings
+    );
+    assert!(named(&loaded.warnings, "a/self", "loop"));
+    assert!(named(&loaded.warnings, "a/up", "loop"));
+}
+
+#[test]
+fn a_huge_entry_file_is_named_not_parsed() {
+    let huge = format!("id = \"{}\"\n", "x".repeat(2 << 20));
+    let problems = problems("huge", &[("huge.toml", huge)]);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].en.contains("larger than 1024 KiB"));
+    assert!(problems[0].en.len() < 200);
+}

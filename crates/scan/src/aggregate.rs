@@ -89,14 +89,16 @@ impl Aggregate {
 
     fn add_codes_of_line(&mut self, file: &str, number: u64, line: &str) {
         for piece in pieces(line) {
-            let mut found: Vec<&str> = Vec::new();
-            hits(piece, |hit| {
-                if let Hit::Code(word, _) = hit {
-                    found.push(word);
-                }
+            // Look-alike characters read as what they stand for, as in `extract`.
+            let piece = grammar::fold_lookalikes(piece);
+            let mut found: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+            hits(&piece, |hit| match hit {
+                Hit::Code(word, _) => found.push(word.into()),
+                Hit::EntraNumber(word, _) => found.push(format!("AADSTS{word}").into()),
+                Hit::Event(_) => {}
             });
             for word in found {
-                self.count(word, file, number, line);
+                self.count(&word, file, number, line);
             }
         }
     }
@@ -263,7 +265,8 @@ fn next_piece(text: &[u8], last: bool) -> Option<(usize, bool)> {
 }
 
 /// Reads one stream in blocks and adds its lines, never holding more than
-/// two blocks. `progress` counts bytes.
+/// two blocks. `progress` counts bytes. A text whose encoding changes
+/// part-way (UTF-8 then UTF-16LE) is read in every part.
 pub fn scan_reader(
     agg: &mut Aggregate,
     file: &str,
@@ -277,25 +280,47 @@ pub fn scan_reader(
         return Ok(false); // binary
     };
     agg.files += 1;
-    if encoding == encoding_rs::UTF_8 {
-        scan_utf8(agg, file, reader, block, n, forced.is_none(), progress)?;
-        return Ok(true);
-    }
-    let mut decoder = if forced.is_some() {
-        encoding.new_decoder_without_bom_handling()
-    } else {
-        encoding.new_decoder()
-    };
-    let mut carry = String::new();
     let mut number = 0u64;
-    let mut n = n;
+    // Bytes read (and counted) but not added yet, and how to decode them.
+    let (mut decoder, mut carry_bytes) = if encoding == encoding_rs::UTF_8 {
+        let strip_bom = forced.is_none();
+        match scan_utf8(
+            agg,
+            file,
+            &mut reader,
+            block,
+            n,
+            strip_bom,
+            progress,
+            &mut number,
+        )? {
+            None => return Ok(true),
+            // A NUL: UTF-16 may start here; the decoder follows the switch.
+            Some(rest) => (Decoder::Auto(decode::TextDecoder::new(encoding)), rest),
+        }
+    } else {
+        progress.fetch_add(n as u64, Ordering::Relaxed);
+        agg.bytes += n as u64;
+        block.truncate(n);
+        let decoder = match forced {
+            Some(_) => Decoder::Forced(encoding.new_decoder_without_bom_handling()),
+            None => Decoder::Auto(decode::TextDecoder::new(encoding)),
+        };
+        (decoder, block)
+    };
+    let mut block = vec![0u8; BLOCK];
+    let mut carry = String::new();
     loop {
+        let n = reader.read(&mut block)?;
         let last = n == 0;
         progress.fetch_add(n as u64, Ordering::Relaxed);
         agg.bytes += n as u64;
         // Decoded straight after the unfinished line of the previous block.
-        carry.reserve(decoder.max_utf8_buffer_length(n).unwrap_or(n * 3));
-        let _ = decoder.decode_to_string(&block[..n], &mut carry, last);
+        if !carry_bytes.is_empty() {
+            decoder.decode(&carry_bytes, &mut carry, false);
+            carry_bytes.clear();
+        }
+        decoder.decode(&block[..n], &mut carry, last);
         while let Some((cut, partial)) = next_piece(carry.as_bytes(), last) {
             number += agg.add_text(file, number + 1, &carry[..cut], partial);
             carry.drain(..cut);
@@ -303,44 +328,71 @@ pub fn scan_reader(
         if last {
             return Ok(true);
         }
-        n = reader.read(&mut block)?;
+    }
+}
+
+/// A forced encoding's decoder, or one that follows a change of encoding.
+enum Decoder {
+    Forced(encoding_rs::Decoder),
+    Auto(decode::TextDecoder),
+}
+
+impl Decoder {
+    fn decode(&mut self, bytes: &[u8], out: &mut String, last: bool) {
+        match self {
+            Decoder::Forced(d) => {
+                out.reserve(
+                    d.max_utf8_buffer_length(bytes.len())
+                        .unwrap_or(bytes.len() * 3),
+                );
+                let _ = d.decode_to_string(bytes, out, last);
+            }
+            Decoder::Auto(d) => d.decode(bytes, out, last),
+        }
     }
 }
 
 /// UTF-8 (most logs): the bytes are checked where they lie instead of being
 /// copied by a decoder. Pieces that are not valid UTF-8 get U+FFFD, as the
-/// decoder would give them.
+/// decoder would give them. Unless the encoding was forced, a NUL byte ends
+/// this: the bytes not added yet are returned, to be decoded by a decoder
+/// that follows a change to UTF-16.
+#[allow(clippy::too_many_arguments)]
 fn scan_utf8(
     agg: &mut Aggregate,
     file: &str,
     mut reader: impl Read,
     mut buf: Vec<u8>,
     n: usize,
-    strip_bom: bool,
+    detected: bool,
     progress: &AtomicU64,
-) -> io::Result<()> {
+    number: &mut u64,
+) -> io::Result<Option<Vec<u8>>> {
     let mut filled = n;
     let mut n = n;
-    if strip_bom && buf[..filled].starts_with(b"\xEF\xBB\xBF") {
+    if detected && buf[..filled].starts_with(b"\xEF\xBB\xBF") {
         buf.copy_within(3..filled, 0);
         filled -= 3;
     }
-    let mut number = 0u64;
     loop {
         let last = n == 0;
         progress.fetch_add(n as u64, Ordering::Relaxed);
         agg.bytes += n as u64;
+        if detected && memchr::memchr(0, &buf[..filled]).is_some() {
+            buf.truncate(filled);
+            return Ok(Some(buf));
+        }
         while let Some((cut, partial)) = next_piece(&buf[..filled], last) {
             let piece = &buf[..cut];
-            number += match simdutf8::basic::from_utf8(piece) {
-                Ok(text) => agg.add_text(file, number + 1, text, partial),
-                Err(_) => agg.add_text(file, number + 1, &String::from_utf8_lossy(piece), partial),
+            *number += match simdutf8::basic::from_utf8(piece) {
+                Ok(text) => agg.add_text(file, *number + 1, text, partial),
+                Err(_) => agg.add_text(file, *number + 1, &String::from_utf8_lossy(piece), partial),
             };
             buf.copy_within(cut..filled, 0);
             filled -= cut;
         }
         if last {
-            return Ok(());
+            return Ok(None);
         }
         // What is left holds no line end and is at most a block: the buffer
         // grows to two blocks at most (only when a read needs the room).
@@ -490,6 +542,49 @@ mod tests {
         let agg = scan(&junk);
         assert_eq!(agg.lines, 2);
         assert_eq!(summary(&agg).len(), 2);
+    }
+
+    #[test]
+    fn a_utf8_log_with_utf16_appended_is_counted_in_both_parts() {
+        // PowerShell 5's `>>` appends UTF-16LE to a UTF-8 log, with or
+        // without a byte order mark; before, the file was "binary".
+        // Padding pushes the UTF-16 part past the first block (1 MiB), which
+        // alone decides the encoding, or keeps it inside.
+        for (bom, padding) in [(&[][..], 0), (&[0xFF, 0xFE][..], 0), (&[][..], 1100)] {
+            let mut text = Vec::new();
+            for _ in 0..padding {
+                text.extend("x".repeat(999).as_bytes());
+                text.push(b'\n');
+            }
+            for i in 0..20 {
+                text.extend(format!("09:00:{i:02} Error 0x8004011d\n").as_bytes());
+            }
+            text.extend(bom);
+            for u in "Status code: caa70004\r\nエラー 0x8004011D\r\n".encode_utf16() {
+                text.extend(u.to_le_bytes());
+            }
+            let steps: &[usize] = if padding > 0 {
+                &[usize::MAX, 65536]
+            } else {
+                &[usize::MAX, 4096, 7]
+            };
+            for &step in steps {
+                let mut agg = Aggregate::default();
+                let read = Trickle(&text, step.min(text.len()));
+                assert!(scan_reader(&mut agg, "t.log", read, None, &AtomicU64::new(0)).unwrap());
+                let first = padding + 1;
+                assert_eq!(
+                    summary(&agg),
+                    [
+                        ("0x8004011D".to_string(), 21, first, first + 21),
+                        ("0xCAA70004".to_string(), 1, first + 20, first + 20),
+                    ],
+                    "reads of {step} bytes"
+                );
+                assert_eq!(agg.lines, padding + 22);
+                assert_eq!(agg.bytes, text.len() as u64);
+            }
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@
 mod archive;
 mod eventlog;
 pub(crate) mod har;
-mod secrets;
+pub mod secrets;
 
 use encoding_rs::Encoding;
 use m365doctor_codes::Message;
@@ -171,7 +171,7 @@ impl Context {
             Decoded::Binary => self.out.push(Document::skipped(name, binary())),
             Decoded::Text { text, encoding } => {
                 let text = if broken_har {
-                    secrets::redact(&text).into_owned()
+                    secrets::blank(&text).into_owned()
                 } else {
                     text
                 };

@@ -5,6 +5,7 @@ use crate::aggregate::Seen;
 use crate::files::Scanned;
 use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;
+use m365doctor_text::visible;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
@@ -57,14 +58,15 @@ pub fn write_scan_text(out: &mut impl Write, scanned: &Scanned, lang: Lang) -> i
         agg.bytes as f64 / 1048576.0,
         list.len()
     )?;
+    // The file name and the time stamp come from the input.
     let place = |s: &Seen| {
         format!(
             "{}{}:{}",
             s.timestamp
                 .as_deref()
-                .map(|t| format!("{t}  "))
+                .map(|t| format!("{}  ", visible(t)))
                 .unwrap_or_default(),
-            s.file,
+            visible(&s.file),
             s.line
         )
     };

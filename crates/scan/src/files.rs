@@ -8,8 +8,8 @@ use crate::aggregate::{scan_reader, Aggregate};
 use crate::container::{self, Limits};
 use m365doctor_codes::Message;
 use m365doctor_text::Encoding;
+use m365doctor_walk::Found;
 use std::io::{self, Read};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -49,6 +49,8 @@ pub enum SkipReason {
     Unreadable(String),
     /// A container or one of its members that was not read, and why.
     Container(Message),
+    /// Not a file (it became a pipe or a device after the walk): never read.
+    NotAFile(Message),
 }
 
 impl Skip {
@@ -64,7 +66,7 @@ impl Skip {
                 format!("cannot read {name}: {why}"),
                 format!("{name} を読み込めません: {why}"),
             ),
-            SkipReason::Container(why) => {
+            SkipReason::Container(why) | SkipReason::NotAFile(why) => {
                 Message::new(format!("{name}: {}", why.en), format!("{name}: {}", why.ja))
             }
         }
@@ -76,7 +78,7 @@ impl Skip {
         match &self.reason {
             SkipReason::Binary => "binary",
             SkipReason::Unreadable(why) => why,
-            SkipReason::Container(why) => &why.en,
+            SkipReason::Container(why) | SkipReason::NotAFile(why) => &why.en,
         }
     }
 }
@@ -89,17 +91,12 @@ pub struct Scanned {
     pub skipped: Vec<Skip>,
 }
 
-/// Counts every code in `files` (paths with their sizes, as
-/// [`crate::walk`] gives them). `progress` counts the bytes read so far, for
-/// a progress line.
-pub fn scan_files(
-    files: &[(PathBuf, u64)],
-    options: &ScanOptions,
-    progress: &AtomicU64,
-) -> Scanned {
+/// Counts every code in `files` (as [`crate::walk`] finds them).
+/// `progress` counts the bytes read so far, for a progress line.
+pub fn scan_files(files: &[Found], options: &ScanOptions, progress: &AtomicU64) -> Scanned {
     // Big files first, so that no thread is left with the largest one at the end.
-    let mut files: Vec<&(PathBuf, u64)> = files.iter().collect();
-    files.sort_by_key(|f| std::cmp::Reverse(f.1));
+    let mut files: Vec<&Found> = files.iter().collect();
+    files.sort_by_key(|f| std::cmp::Reverse(f.len));
     let threads = options.threads.max(1).min(files.len().max(1));
     let next = AtomicUsize::new(0);
     let skipped = Mutex::new(Vec::new());
@@ -112,10 +109,10 @@ pub fn scan_files(
                     let mut skips = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((path, _)) = files.get(i) else { break };
-                        let name = path.display().to_string();
+                        let Some(found) = files.get(i) else { break };
+                        let name = found.path.display().to_string();
                         if let Err(e) =
-                            scan_file(&mut agg, &mut skips, &name, path, options, progress)
+                            scan_file(&mut agg, &mut skips, &name, found, options, progress)
                         {
                             skips.push(Skip {
                                 file: name,
@@ -152,11 +149,23 @@ fn scan_file(
     agg: &mut Aggregate,
     skips: &mut Vec<Skip>,
     name: &str,
-    path: &std::path::Path,
+    found: &Found,
     options: &ScanOptions,
     progress: &AtomicU64,
 ) -> io::Result<()> {
-    let mut file = std::fs::File::open(path)?;
+    // Checked on the handle: a file swapped for a FIFO or a device since
+    // the walk is named, not waited on or read for ever.
+    let mut file = match m365doctor_walk::open(&found.path, found.pipe) {
+        Ok(file) => file,
+        Err(m365doctor_walk::Reason::Unreadable(e)) => return Err(e),
+        Err(why) => {
+            skips.push(Skip {
+                file: name.to_string(),
+                reason: SkipReason::NotAFile(why.message()),
+            });
+            return Ok(());
+        }
+    };
     let mut head = Vec::with_capacity(HEAD);
     (&mut file).take(HEAD as u64).read_to_end(&mut head)?;
     if container::is_container(name, &head) {

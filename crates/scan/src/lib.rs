@@ -19,14 +19,15 @@ mod document;
 mod extract;
 mod files;
 mod prefilter;
-mod walk;
 
 pub use aggregate::{scan_reader, Aggregate, CodeStats, Seen};
-pub use container::{expand, expand_with, is_container, Document, Limits};
+pub use container::{expand, expand_with, is_container, secrets, Document, Limits};
 pub use document::{scan_document, write_scan_text, SCAN_SCHEMA};
 pub use extract::{
-    extract, hits, is_guid, pieces, Certainty, Extracted, FoundCode, FoundId, Hit, IdKind,
+    extract, extract_until, hits, is_guid, pieces, Certainty, Extracted, FoundCode, FoundId, Hit,
+    IdKind,
 };
 pub use files::{scan_files, ScanOptions, Scanned, Skip, SkipReason};
+/// Folder walks that finish (see `m365doctor-walk`): `scan` and `diagnose` walk through here.
+pub use m365doctor_walk::{walk, Found, Walk};
 pub use prefilter::candidate_lines;
-pub use walk::{walk, Walk};

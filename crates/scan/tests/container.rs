@@ -567,7 +567,7 @@ fn har_failed_sign_in() {
     assert_eq!(
         lines[token],
         "HAR 400 POST https://login.microsoftonline.com/organizations/oauth2/v2.0/token\
-         ?client_secret=[REDACTED]&api-version=2.0 \
+         ?client_secret=<secret:client-secret>&api-version=2.0 \
          | x-ms-request-id: 7c2a9e41-3b5d-4f60-8a1c-2d9e6f0b4a00 \
          | client-request-id: 5e1d7c3b-9a2f-4e8d-b6c0-1f3a5d7e9b21 \
          | x-ms-ests-server: 2.1.19512.5 - WEULR2 ProdSlices \
@@ -641,7 +641,7 @@ fn har_failed_sign_in() {
     ] {
         assert!(!text.contains(secret), "{secret} leaked");
     }
-    assert!(text.contains("\"access_token\":\"[REDACTED]\""));
+    assert!(text.contains("\"access_token\":\"<secret:jwt>\""));
 }
 
 #[test]
@@ -688,7 +688,7 @@ fn damaged_har_files() {
     assert_eq!(docs.len(), 1);
     assert_eq!(
         docs[0].text,
-        "{\"log\": {\"entries\": [ password=[REDACTED] AADSTS50126"
+        "{\"log\": {\"entries\": [ password=<secret:password> AADSTS50126"
     );
 
     // Entries: none.
@@ -801,6 +801,27 @@ fn damaged_event_logs() {
     let docs = expand("aad.evtx", &bytes, None);
     no_reader_failed(&docs);
     assert!(!docs.is_empty());
+}
+
+#[test]
+fn a_log_cut_short_keeps_the_events_before_the_cut() {
+    // Three records start at 512, 3415 and 5910 in the chunk; the file ends
+    // in the middle of the third. Before, the whole chunk was refused:
+    // "Windows event log without any event".
+    let whole = read("aad-operational.evtx");
+    let cut = &whole[..4096 + 5910 + 100];
+    let docs = expand("aad.evtx", cut, None);
+    no_reader_failed(&docs);
+    let lines: Vec<&str> = docs[0].text.lines().collect();
+    assert_eq!(lines.len(), 2, "{docs:#?}");
+    assert!(lines[0].starts_with("EventID=1098 "));
+    assert!(lines[1].starts_with("EventID=1081 "));
+    assert_eq!(docs.len(), 2);
+    assert!(why(&docs[1]).contains("cut short"), "{}", why(&docs[1]));
+    // Cut inside the first record: nothing to read, said as before.
+    let docs = expand("aad.evtx", &whole[..4096 + 600], None);
+    assert_eq!(docs.len(), 1);
+    assert!(docs[0].skipped.is_some());
 }
 
 #[test]

@@ -16,11 +16,13 @@ use axum::Router;
 use m365doctor_codes::{Lang, Layer};
 use m365doctor_diagnose::{
     diagnose_with, dsreg_document, dsreg_reports, parse_answer, DsregInputError, Limits, Loader,
-    Options,
+    Options, Stop,
 };
 use m365doctor_kb::json::{entry_document, explain_document, list_document, search_document};
 use m365doctor_text::{self as decode, Encoding};
 use serde_json::{json, Value};
+#[cfg(test)]
+use std::time::Duration;
 
 /// Every route: path, method, handler. The router is built from this list,
 /// and a test holds it and the router to the OpenAPI document.
@@ -287,24 +289,72 @@ fn bad_multipart() -> ApiError {
     )
 }
 
+/// Uploads up to this many bytes are small: their diagnosis takes
+/// milliseconds, and it never waits for a big one to end.
+pub(crate) const SMALL_UPLOAD: usize = 256 << 10;
+
 /// Runs CPU work off the network thread; a panic becomes a 500, never a crash.
+/// `size`: the bytes the work reads. Big work runs on at most
+/// `WORKER_THREADS` threads at once (the others wait their turn without a
+/// thread); small work has a thread of its own, so a one-line paste is
+/// answered while big uploads are diagnosed. `stop` is set when the caller
+/// gives up (its time limit passed or it went away): the work looks at it
+/// and ends early.
 async fn work<T: Send + 'static>(
     state: &Shared,
+    size: usize,
+    stop: &Stop,
     f: impl FnOnce(&State) -> T + Send + 'static,
 ) -> Result<T, ApiError> {
     // The place is held by the worker, not by the request: a diagnosis
-    // whose caller already got a time-out answer still counts until it ends,
-    // so abandoned work cannot pile up.
+    // whose caller already got a time-out answer still counts until it ends
+    // (it is stopped, but a long step may finish first), so abandoned work
+    // cannot pile up.
     let slot = BodySlot::take(state, Counter::Jobs).ok_or_else(busy)?;
+    let _stop_when_dropped = StopOnDrop(stop.clone());
+    let turn = if size > SMALL_UPLOAD {
+        Some(
+            state
+                .big_jobs
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| ApiError::internal())?,
+        )
+    } else {
+        None
+    };
     let state = state.clone();
+    #[cfg(test)]
+    let stop = stop.clone();
     tokio::task::spawn_blocking(move || {
         let _slot = slot;
+        let _turn = turn;
         #[cfg(test)]
-        std::thread::sleep(state.work_delay);
+        {
+            std::thread::sleep(state.work_delay);
+            if size > SMALL_UPLOAD {
+                std::thread::sleep(state.big_delay);
+            }
+            let until = std::time::Instant::now() + state.stoppable_delay;
+            while std::time::Instant::now() < until && !stop.is_stopped() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
         f(&state)
     })
     .await
     .map_err(|_| ApiError::internal())
+}
+
+/// Stops the work of a request whose handler is dropped: the `limits`
+/// guard's time limit passed, or the client closed the connection.
+struct StopOnDrop(Stop);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
 }
 
 async fn diagnose(
@@ -374,7 +424,9 @@ async fn diagnose(
         Err(e) => return ctx.fail(e),
     };
     let lang = ctx.lang;
-    let result = work(&state, move |state| {
+    let size = uploads.iter().map(|u| u.bytes.len()).sum();
+    let stop = options.stop.clone();
+    let result = work(&state, size, &stop, move |state| {
         diagnose_document(state, &uploads, forced, &options, lang, markdown)
     })
     .await;
@@ -448,7 +500,8 @@ async fn dsreg(
         Some(v) => return ctx.fail(bad_parameter("redact", v, "true, false")),
     };
     let lang = ctx.lang;
-    let result = work(&state, move |state| {
+    let size = uploads.iter().map(|u| u.bytes.len()).sum();
+    let result = work(&state, size, &Stop::new(), move |state| {
         let reports = dsreg_reports(uploads.iter().map(|u| &u.bytes[..]), forced, &state.kb)
             .map_err(|e| {
                 let code = match e {

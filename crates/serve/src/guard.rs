@@ -172,10 +172,14 @@ async fn host_and_origin(State(state): State<Shared>, req: Request, next: Next) 
         )
         .in_lang(lang);
     }
-    let origin = req
-        .headers()
-        .get(header::ORIGIN)
-        .map(|v| v.to_str().unwrap_or(""));
+    // Browsers send one Origin; a request with several is refused whatever
+    // they say (checking only the first let a second one through).
+    let origins: Vec<_> = req.headers().get_all(header::ORIGIN).iter().collect();
+    let origin = match origins.as_slice() {
+        [] => None,
+        [one] => Some(one.to_str().unwrap_or("")),
+        _ => Some(""),
+    };
     let cross_site_write = !matches!(*req.method(), Method::GET | Method::HEAD)
         && req
             .headers()
@@ -207,7 +211,8 @@ async fn limits(State(state): State<Shared>, req: Request, next: Next) -> Respon
     if declared.is_some_and(|n| n > state.max_body as u64) {
         return ApiError::body_too_large(state.max_body).in_lang(lang);
     }
-    // Bodies are held in memory until answered: bound how many at once.
+    // Bodies are held in memory until answered: bound how many at once,
+    // and their bytes together (a declared length is counted at once).
     let has_body = declared.is_some_and(|n| n > 0) || req.body().size_hint().upper() != Some(0);
     let _slot = if has_body {
         match BodySlot::take(&state, Counter::Bodies) {
@@ -217,8 +222,12 @@ async fn limits(State(state): State<Shared>, req: Request, next: Next) -> Respon
     } else {
         None
     };
+    let mut held = Held(state.clone(), 0);
+    if !held.grow_to(declared.unwrap_or(0)) {
+        return busy_bytes(&state).in_lang(lang);
+    }
     let (parts, body) = req.into_parts();
-    let bytes = match read_body(&state, body, declared, deadline).await {
+    let bytes = match read_body(&state, body, declared, deadline, &mut held).await {
         Ok(bytes) => bytes,
         Err(e) => return e.in_lang(lang),
     };
@@ -242,6 +251,7 @@ async fn read_body(
     body: Body,
     declared: Option<u64>,
     deadline: Instant,
+    held: &mut Held,
 ) -> Result<Bytes, ApiError> {
     let mut body = Limited::new(body, state.max_body);
     let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(state.max_body as u64) as usize);
@@ -276,6 +286,9 @@ async fn read_body(
             None => return Ok(Bytes::from(bytes)),
             Some(Ok(frame)) => {
                 if let Some(data) = frame.data_ref() {
+                    if !held.grow_to((bytes.len() + data.len()) as u64) {
+                        return Err(busy_bytes(state));
+                    }
                     bytes.extend_from_slice(data);
                 }
             }
@@ -326,6 +339,57 @@ pub(crate) fn busy() -> ApiError {
         format!("The server is already working on {MAX_BODIES} uploads; try again in a moment."),
         format!("サーバーはすでに {MAX_BODIES} 件のアップロードを処理中です。少し待ってからもう一度お試しください。"),
     )
+}
+
+/// Bytes of request bodies all requests together may hold at once: four
+/// times `--max-body` (100 MiB with the default 25 MiB). With the decoded
+/// text of the diagnoses running (at most four times the body of each, on
+/// two threads for big uploads and one for small ones), this bounds the
+/// server's memory to a few hundred MiB whatever is sent.
+pub fn upload_budget(max_body: usize) -> u64 {
+    4 * max_body as u64
+}
+
+/// The answer when the budget of body bytes is used up (with `Retry-After`).
+pub(crate) fn busy_bytes(state: &crate::State) -> ApiError {
+    let mib = state.upload_budget >> 20;
+    ApiError::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        format!("The server is already holding {mib} MiB of uploads, its limit; try again in a moment."),
+        format!("サーバーはすでに上限の {mib} MiB のアップロードを処理中です。少し待ってからもう一度お試しください。"),
+    )
+}
+
+/// Bytes of one request's body counted against the budget of all
+/// requests ([`upload_budget`]), given back when dropped.
+pub(crate) struct Held(Shared, u64);
+
+impl Held {
+    /// Counts the body as `total` bytes, if the budget allows.
+    pub(crate) fn grow_to(&mut self, total: u64) -> bool {
+        if total <= self.1 {
+            return true;
+        }
+        let more = total - self.1;
+        let budget = self.0.upload_budget;
+        let taken = self
+            .0
+            .uploads_held
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |now| {
+                (now + more <= budget).then_some(now + more)
+            });
+        if taken.is_ok() {
+            self.1 = total;
+        }
+        taken.is_ok()
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.0.uploads_held.fetch_sub(self.1, Ordering::SeqCst);
+    }
 }
 
 /// What a [`BodySlot`] counts.

@@ -26,7 +26,8 @@ use std::time::Duration;
 
 pub use guard::HostPolicy;
 
-/// Diagnoses run on at most this many threads; more requests wait their turn.
+/// Diagnoses of big uploads run on at most this many threads; more wait
+/// their turn. Small ones (see `api::SMALL_UPLOAD`) have one more thread.
 const WORKER_THREADS: usize = 2;
 
 /// How the server runs.
@@ -92,9 +93,22 @@ pub(crate) struct State {
     /// Diagnoses running on worker threads, including those whose caller
     /// already got a time-out answer (see `guard::MAX_BODIES`).
     pub jobs: std::sync::atomic::AtomicUsize,
+    /// Turns of the big diagnoses (`WORKER_THREADS` at once).
+    pub big_jobs: Arc<tokio::sync::Semaphore>,
+    /// Bytes of request bodies held at once, all requests together (see
+    /// `guard::upload_budget`).
+    pub upload_budget: u64,
+    /// Bytes of request bodies held now.
+    pub uploads_held: std::sync::atomic::AtomicU64,
     /// Extra time each diagnosis takes, so tests can reach the time limit.
     #[cfg(test)]
     pub work_delay: Duration,
+    /// The same, ended early when the diagnosis is stopped.
+    #[cfg(test)]
+    pub stoppable_delay: Duration,
+    /// The same, for big uploads only.
+    #[cfg(test)]
+    pub big_delay: Duration,
 }
 
 pub(crate) type Shared = Arc<State>;
@@ -116,8 +130,15 @@ pub fn app(kb: Kb, config: &Config, bound: SocketAddr) -> Router {
         stall_timeout: config.stall_timeout,
         bodies: Default::default(),
         jobs: Default::default(),
+        big_jobs: Arc::new(tokio::sync::Semaphore::new(WORKER_THREADS)),
+        upload_budget: guard::upload_budget(config.max_body),
+        uploads_held: Default::default(),
         #[cfg(test)]
         work_delay: Duration::ZERO,
+        #[cfg(test)]
+        stoppable_delay: Duration::ZERO,
+        #[cfg(test)]
+        big_delay: Duration::ZERO,
     }))
 }
 
@@ -163,7 +184,7 @@ pub fn run(
     let bound = listener.local_addr()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .max_blocking_threads(WORKER_THREADS)
+        .max_blocking_threads(WORKER_THREADS + 1)
         .build()?;
     let app = app(kb, config, bound);
     let limits = conn::Limits {

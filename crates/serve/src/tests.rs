@@ -21,6 +21,8 @@ use tower::ServiceExt;
 
 /// Hostile clients on real sockets, and the explain cap.
 mod hostile;
+/// The redaction corpus through the web API.
+mod redaction;
 
 const HOST: &str = "127.0.0.1:8765";
 const CAPTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../dsreg/tests/data/captures/");
@@ -44,7 +46,12 @@ fn state_with(f: impl FnOnce(&mut Config)) -> State {
         stall_timeout: config.stall_timeout,
         bodies: Default::default(),
         jobs: Default::default(),
+        big_jobs: Arc::new(tokio::sync::Semaphore::new(crate::WORKER_THREADS)),
+        upload_budget: crate::guard::upload_budget(config.max_body),
+        uploads_held: Default::default(),
         work_delay: Duration::ZERO,
+        stoppable_delay: Duration::ZERO,
+        big_delay: Duration::ZERO,
     }
 }
 
@@ -850,6 +857,23 @@ async fn other_sites_are_refused() {
             .await
             .error(StatusCode::FORBIDDEN, "forbidden-origin");
     }
+    // Two Origin headers: refused whichever comes first (a browser sends one).
+    for pair in [
+        ["http://127.0.0.1:8765", "http://evil.example"],
+        ["http://evil.example", "http://127.0.0.1:8765"],
+        ["http://127.0.0.1:8765", "http://127.0.0.1:8765"],
+    ] {
+        send(
+            app(),
+            with(
+                Method::POST,
+                "/api/v1/diagnose",
+                &[("origin", pair[0]), ("origin", pair[1])],
+            ),
+        )
+        .await
+        .error(StatusCode::FORBIDDEN, "forbidden-origin");
+    }
     // Reads from another site's script are refused too; a link from elsewhere still opens the page.
     send(
         app(),
@@ -944,6 +968,95 @@ async fn abandoned_work_keeps_its_place_until_it_ends() {
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(shared.jobs.load(std::sync::atomic::Ordering::SeqCst), 0);
     assert_eq!(shared.bodies.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+/// A diagnosis whose caller got a time-out answer is stopped: its place
+/// is free again at once, not when the work would have ended.
+#[tokio::test]
+async fn a_timed_out_diagnosis_is_stopped_and_frees_its_place() {
+    let mut slow = state_with(|c| c.timeout = Duration::from_millis(100));
+    slow.stoppable_delay = Duration::from_secs(20);
+    let shared: Shared = Arc::new(slow);
+    let app = app_with_state(shared.clone());
+    let answered = std::time::Instant::now();
+    send(app.clone(), post("/api/v1/diagnose", "text/plain", EXAMPLE))
+        .await
+        .error(StatusCode::SERVICE_UNAVAILABLE, "timeout");
+    let jobs = || shared.jobs.load(std::sync::atomic::Ordering::SeqCst);
+    while jobs() > 0 && answered.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(jobs(), 0, "the place is still held");
+    assert!(answered.elapsed() < Duration::from_secs(5));
+}
+
+/// Big uploads are diagnosed two at a time; a one-line paste does not wait
+/// for them, and a third big one waits its turn rather than failing.
+#[tokio::test]
+async fn a_paste_is_answered_while_big_uploads_are_diagnosed() {
+    let mut busy = state_with(|_| {});
+    busy.big_delay = Duration::from_millis(1500);
+    let app = app_of(busy);
+    let big = "Error code: 0xCAA70004\n".repeat(20_000);
+    assert!(big.len() > crate::api::SMALL_UPLOAD);
+    let started = std::time::Instant::now();
+    let bigs: Vec<_> = (0..3)
+        .map(|_| {
+            let app = app.clone();
+            let big = big.clone();
+            tokio::spawn(
+                async move { send(app, post("/api/v1/diagnose", "text/plain", big)).await },
+            )
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let paste = send(app.clone(), post("/api/v1/diagnose", "text/plain", EXAMPLE)).await;
+    assert_eq!(paste.status, StatusCode::OK);
+    assert!(
+        started.elapsed() < Duration::from_millis(1400),
+        "the paste waited {:?}",
+        started.elapsed()
+    );
+    for big in bigs {
+        assert_eq!(big.await.unwrap().status, StatusCode::OK);
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(3000),
+        "two turns"
+    );
+}
+
+/// Bodies held at once are bounded in bytes, not only in number.
+#[tokio::test]
+async fn uploads_past_the_byte_budget_get_503_busy() {
+    let mut state = state_with(|c| c.max_body = 1 << 20);
+    state.big_delay = Duration::from_millis(800);
+    let shared: Shared = Arc::new(state);
+    assert_eq!(shared.upload_budget, 4 << 20);
+    let app = app_with_state(shared.clone());
+    let body = "Error 0x80070005\n".repeat((1 << 20) / 17);
+    let requests = (0..5).map(|_| {
+        send(
+            app.clone(),
+            post("/api/v1/diagnose", "text/plain", body.clone()),
+        )
+    });
+    let answers = futures_util::future::join_all(requests).await;
+    let ok = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::OK)
+        .count();
+    assert_eq!(ok, 4);
+    let refused = answers.iter().find(|a| a.status != StatusCode::OK).unwrap();
+    let m = refused.error(StatusCode::SERVICE_UNAVAILABLE, "busy");
+    assert!(m.contains("4 MiB"), "{m}");
+    assert_eq!(refused.headers[header::RETRY_AFTER], "2");
+    assert_eq!(
+        shared
+            .uploads_held
+            .load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
 }
 
 /// Archives share one budget of decoded text per request: members past it

@@ -3,8 +3,9 @@
 //! Shift_JIS/CP932 (Japanese console output); binary files are recognised and
 //! skipped rather than decoded into noise.
 
+use crate::mixed::TextDecoder;
 pub use encoding_rs::Encoding;
-use encoding_rs::{SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{SHIFT_JIS, UTF_16BE, UTF_16LE};
 
 /// The outcome of looking at a file's bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +28,10 @@ pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
     }
 }
 
-/// Decodes bytes, detecting the encoding unless one is forced.
+/// Decodes bytes, detecting the encoding unless one is forced. A file whose
+/// encoding changes part-way (UTF-8 then UTF-16LE, as PowerShell 5's `>>`
+/// makes) is read in all its parts (see [`TextDecoder`]); its `encoding`
+/// names them in order (`"UTF-8, then UTF-16LE"`).
 pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Decoded {
     let encoding = match forced {
         Some(e) => e,
@@ -36,6 +40,13 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Decoded {
             None => return Decoded::Binary,
         },
     };
+    // Most files: one encoding, no NUL; decoded in place.
+    let may_switch =
+        forced.is_none() && encoding != UTF_16BE && (encoding == UTF_16LE || bytes.contains(&0));
+    if may_switch {
+        let (text, encoding) = TextDecoder::new(encoding).decode_all(bytes);
+        return Decoded::Text { text, encoding };
+    }
     let (text, _, _) = encoding.decode(bytes);
     Decoded::Text {
         text: text.into_owned(),
@@ -53,30 +64,30 @@ pub fn decode_lossy(bytes: &[u8]) -> String {
     }
 }
 
-/// Detects the encoding of a text file, or `None` for binary content.
+/// Detects the encoding of a text file (of its first part, when it
+/// changes part-way), or `None` for binary content. Looks at the first
+/// 64 KiB only.
 pub fn detect(bytes: &[u8]) -> Option<&'static Encoding> {
     if let Some((encoding, _)) = Encoding::for_bom(bytes) {
         return Some(encoding);
     }
     let sample = &bytes[..bytes.len().min(64 * 1024)];
-    if let Some(e) = utf16_without_bom(sample) {
-        return Some(e);
-    }
-    if sample.contains(&0) {
+    // A NUL is binary, unless UTF-16 text starts there: at the start, or
+    // after a part in another encoding (PowerShell 5's `>>`).
+    let text = if sample.contains(&0) {
+        match crate::mixed::utf16_part_start(sample) {
+            Some(0) => return Some(UTF_16LE),
+            Some(start) => &sample[..start],
+            None => return utf16_without_bom(sample),
+        }
+    } else {
+        sample
+    };
+    if looks_binary(text) {
         return None;
-    }
-    if looks_binary(sample) {
-        return None;
-    }
-    if valid_utf8_prefix(sample) {
-        return Some(UTF_8);
-    }
-    let (_, _, had_errors) = SHIFT_JIS.decode(sample);
-    if !had_errors {
-        return Some(SHIFT_JIS);
     }
     // Mostly text with a few stray bytes: UTF-8 with replacement characters.
-    Some(UTF_8)
+    Some(crate::mixed::eight_bit(text))
 }
 
 /// UTF-16 text of mostly ASCII has a NUL in every other byte.
@@ -112,7 +123,7 @@ fn looks_binary(sample: &[u8]) -> bool {
 }
 
 /// Valid UTF-8, allowing the sample to end in the middle of a character.
-fn valid_utf8_prefix(sample: &[u8]) -> bool {
+pub(crate) fn valid_utf8_prefix(sample: &[u8]) -> bool {
     match std::str::from_utf8(sample) {
         Ok(_) => true,
         Err(e) => e.error_len().is_none() && sample.len() - e.valid_up_to() < 4,
@@ -169,6 +180,44 @@ mod tests {
         let (t, enc) = text(&bytes);
         assert_eq!(enc, "Shift_JIS");
         assert!(t.contains("アカウントがロックされています"));
+    }
+
+    #[test]
+    fn a_utf8_log_with_utf16_appended_is_read_in_both_parts() {
+        // What `Get-Content a.log >> b.log` in PowerShell 5 makes of a UTF-8 log.
+        let mut bytes = Vec::new();
+        for i in 0..20 {
+            bytes.extend(format!("09:00:{i:02} Error 0x8004011d\n").as_bytes());
+        }
+        for bom in [&[][..], &[0xFF, 0xFE]] {
+            let mut mixed = bytes.clone();
+            mixed.extend(bom);
+            for u in "AADSTS50126 エラー\r\n".encode_utf16() {
+                mixed.extend(u.to_le_bytes());
+            }
+            let (t, enc) = text(&mixed);
+            assert_eq!(t.matches("0x8004011d").count(), 20);
+            assert!(t.ends_with("\nAADSTS50126 エラー\r\n"), "{t:?}");
+            assert_eq!(enc, "UTF-8, then UTF-16LE");
+            assert_eq!(detect(&mixed), Some(encoding_rs::UTF_8));
+        }
+        // A short UTF-8 part: more of the sample is UTF-16 than not.
+        let mut short = b"Error 0x8004011d\r\n".to_vec();
+        short.extend(
+            "Status code: caa70004\r\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        assert_eq!(
+            text(&short),
+            (
+                "Error 0x8004011d\r\nStatus code: caa70004\r\n".into(),
+                "UTF-8, then UTF-16LE"
+            )
+        );
+        // A NUL that starts no UTF-16 text still makes a file binary.
+        let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0\x01\0\0\0";
+        assert_eq!(decode(elf, None), Decoded::Binary);
     }
 
     #[test]

@@ -7,8 +7,13 @@
 //!   `.get(lang)`: there is no other way to pick a language.
 //! - Bytes to text ([`decode`]): UTF-8 with or without BOM, UTF-16LE/BE with
 //!   or without BOM, Shift_JIS (CP932), and binary content recognised rather
-//!   than decoded into noise. `dsreg`, `scan`, `fix` and the front ends all
+//!   than decoded into noise; a file whose encoding changes part-way (UTF-8
+//!   then UTF-16LE, from PowerShell 5's `>>`) is read in every part
+//!   ([`TextDecoder`], also for streams). `dsreg`, `scan`, `fix` and the front ends all
 //!   decode through here, so a capture reads the same everywhere.
+//! - Text from input made safe to print ([`visible`], [`json`]): control,
+//!   escape and bidirectional characters shown as escapes, so that nothing
+//!   a log or a file name holds can steer the terminal it is printed on.
 //!
 //! ```
 //! use m365doctor_text::{decode, Decoded, Lang, Text};
@@ -19,7 +24,12 @@
 //! ```
 
 mod bytes;
+pub mod json;
 mod lang;
+mod mixed;
+mod visible;
 
 pub use bytes::{decode, decode_lossy, detect, encoding_for_label, Decoded, Encoding};
 pub use lang::{Lang, Message, Text};
+pub use mixed::TextDecoder;
+pub use visible::{clipped, is_hidden_control, visible, visible_lines};

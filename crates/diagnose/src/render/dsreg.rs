@@ -5,8 +5,10 @@
 
 use crate::redact::Redactor;
 use m365doctor_codes::Lang;
-use m365doctor_dsreg::Report;
+use m365doctor_dsreg::{Capture, Report};
+use m365doctor_text::visible;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// The `m365doctor.dsreg/1` document of the first capture, the others in its
 /// `more_captures`; `None` without captures. With a redactor, every
@@ -49,7 +51,27 @@ pub(crate) fn text(
     let text = String::from_utf8_lossy(&out).into_owned();
     match redactor {
         None => text,
-        Some(r) => text.split_inclusive('\n').map(|l| r.redact(l)).collect(),
+        Some(r) => {
+            learn_as_shown(r, report.capture());
+            text.split_inclusive('\n').map(|l| r.redact(l)).collect()
+        }
+    }
+}
+
+/// The readable report shows a value with its control characters made
+/// visible (see [`m365doctor_text::visible`]); the redactor learns that
+/// form of the capture's identifiers too, so both get the same placeholder.
+fn learn_as_shown(redactor: &mut Redactor, capture: &Capture) {
+    let mut shown = capture.clone();
+    let mut changed = false;
+    for field in shown.sections.iter_mut().flat_map(|s| s.fields.iter_mut()) {
+        if let Cow::Owned(v) = visible(&field.value) {
+            field.value = v;
+            changed = true;
+        }
+    }
+    if changed {
+        redactor.learn_capture(&shown);
     }
 }
 

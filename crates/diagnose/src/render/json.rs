@@ -4,6 +4,7 @@
 use crate::case::{Case, Evidence};
 use crate::input::Loaded;
 use crate::render::{answer_text, dsreg, kind_id, question_text};
+use m365doctor_codes::context::HintBasis;
 use m365doctor_codes::Lang;
 use m365doctor_kb::json::entry_document;
 use m365doctor_kb::Kb;
@@ -48,6 +49,16 @@ pub(crate) fn document(d: &Case, lang: Lang) -> Value {
                 "confidence": round(f.confidence),
                 "explains": f.explains,
                 "reason": i.reason.get(lang),
+                // A layer read from the code's structure and the program of
+                // its line, for a code without one of its own (or whose
+                // app-specific meaning does not hold there).
+                "layer_context": f.context.as_ref().filter(|h| h.basis != HintBasis::Code).map(|h| json!({
+                    "layer": h.layer.id(),
+                    "weight": round(f.confidence * h.factor),
+                    "basis": h.basis.id(),
+                    "source": h.source.map(|s| s.id()),
+                    "reason": h.reason.get(lang),
+                })),
                 "evidence": f.evidence.iter().map(evidence_json).collect::<Vec<_>>(),
             })
         }).collect::<Vec<_>>(),
@@ -145,15 +156,21 @@ pub(crate) fn page_document(
         .iter()
         .map(|f| (f.id().to_string(), entry_document(f.entry, &f.source)))
         .collect();
+    let mut names = d.redactor.clone();
+    let mut name = |n: &str| {
+        names
+            .as_mut()
+            .map_or_else(|| n.to_string(), |r| r.redact(n))
+    };
     doc["sources"] = loaded
         .inputs
         .iter()
-        .map(|i| json!({"name": i.source, "encoding": i.encoding, "bytes": i.text.len()}))
+        .map(|i| json!({"name": name(&i.source), "encoding": i.encoding, "bytes": i.text.len()}))
         .collect();
     doc["skipped"] = loaded
         .skipped
         .iter()
-        .map(|s| json!({"name": s.name, "reason": s.reason.get(lang)}))
+        .map(|s| json!({"name": name(&s.name), "reason": s.reason.get(lang)}))
         .collect();
     doc["decoded"] = decoded.into();
     doc["entries"] = entries.into();

@@ -4,11 +4,12 @@ use crate::case::Case;
 use crate::render::{answer_text, dsreg, question_text, reason, summary, L};
 use m365doctor_codes::Lang;
 use m365doctor_kb::{risk_label, who_label};
+use m365doctor_text::visible;
 use std::fmt::Write as _;
 
 fn bullet_list(out: &mut String, items: &[String]) {
     for i in items {
-        let _ = writeln!(out, "- `{i}`");
+        let _ = writeln!(out, "- `{}`", visible(i));
     }
 }
 
@@ -110,9 +111,9 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
                     out,
                     "- `{}` — {}:{}: `{}`",
                     f.interpretation.normalized,
-                    e.source,
+                    visible(&e.source),
                     e.line,
-                    e.text.replace('`', "'")
+                    visible(&e.text.replace('`', "'"))
                 );
             }
         }
@@ -121,7 +122,11 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
     if !d.symptoms.is_empty() {
         let _ = writeln!(out, "## {}\n", L.symptoms.get(lang));
         for s in &d.symptoms {
-            let mut texts: Vec<String> = s.matched.iter().map(|m| format!("\"{m}\"")).collect();
+            let mut texts: Vec<String> = s
+                .matched
+                .iter()
+                .map(|m| format!("\"{}\"", visible(m)))
+                .collect();
             // An unconfirmed wording is not the dialog: the line that
             // matched it is quoted instead.
             for e in s
@@ -132,9 +137,9 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
                 texts.push(format!(
                     "{} {}:{}: `{}`",
                     L.dialog_like.get(lang),
-                    e.source,
+                    visible(&e.source),
                     e.line,
-                    e.text.replace('`', "'")
+                    visible(&e.text).replace('`', "'")
                 ));
             }
             let _ = writeln!(
@@ -162,7 +167,12 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
         }
     }
     if !d.apps.is_empty() {
-        let _ = writeln!(out, "**{}**: {}", L.apps.get(lang), d.apps.join(", "));
+        let _ = writeln!(
+            out,
+            "**{}**: {}",
+            L.apps.get(lang),
+            visible(&d.apps.join(", "))
+        );
     }
     if !d.events.is_empty() {
         let _ = writeln!(out, "\n**{}**", L.events.get(lang));
@@ -170,9 +180,9 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
             let _ = writeln!(
                 out,
                 "- {id} — {}:{}: `{}`",
-                e.source,
+                visible(&e.source),
                 e.line,
-                e.text.replace('`', "'")
+                visible(&e.text.replace('`', "'"))
             );
         }
     }
@@ -181,7 +191,7 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
         let _ = writeln!(out, "## {}\n", L.tried.get(lang));
         for t in &d.tried {
             let title = m365doctor_kb::action(t).map_or(t.as_str(), |a| a.title.get(lang));
-            let _ = writeln!(out, "- {title} (`{t}`)");
+            let _ = writeln!(out, "- {} (`{}`)", visible(title), visible(t));
         }
         out.push('\n');
     }

@@ -4,6 +4,7 @@ use crate::case::Case;
 use crate::render::{answer_text, dsreg, question_text, reason, summary, L};
 use m365doctor_codes::{Lang, Text};
 use m365doctor_kb::{risk_label, who_label};
+use m365doctor_text::visible;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -119,7 +120,13 @@ fn body(d: &Case, lang: Lang) -> String {
                 };
             }
             for e in &f.evidence {
-                let _ = writeln!(out, "     {}:{}: {}", e.source, e.line, e.text);
+                let _ = writeln!(
+                    out,
+                    "     {}:{}: {}",
+                    visible(&e.source),
+                    e.line,
+                    visible(&e.text)
+                );
             }
         }
     }
@@ -147,7 +154,7 @@ fn body(d: &Case, lang: Lang) -> String {
                 "  - {} [{}]: {}",
                 s.entry.entry.title.get(lang),
                 s.entry.id(),
-                texts.join(" / ")
+                visible(&texts.join(" / "))
             );
         }
     }
@@ -161,11 +168,16 @@ fn body(d: &Case, lang: Lang) -> String {
         let _ = writeln!(out, "\n{}:", L.ids.get(lang));
         for (label, list) in ids {
             if !list.is_empty() {
-                let _ = writeln!(out, "  {}: {}", label.get(lang), list.join(", "));
+                let _ = writeln!(out, "  {}: {}", label.get(lang), visible(&list.join(", ")));
             }
         }
         if !d.apps.is_empty() {
-            let _ = writeln!(out, "  {}: {}", L.apps.get(lang), d.apps.join(", "));
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                L.apps.get(lang),
+                visible(&d.apps.join(", "))
+            );
         }
     }
     if !d.plan.is_empty() {

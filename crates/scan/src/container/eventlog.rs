@@ -16,7 +16,27 @@ const MAX_VALUE: usize = 4 * 1024;
 /// The most text one record contributes.
 const MAX_RECORD: usize = 64 * 1024;
 
+/// The file header, then chunks of 64 KiB.
+const FILE_HEADER: usize = 4096;
+const CHUNK: usize = 64 * 1024;
+
 pub(super) fn expand(ctx: &mut Context, name: &str, bytes: &[u8]) {
+    // A log cut short (a copy that stopped, a truncated upload) ends inside
+    // a chunk, which the parser refuses whole: the chunk is completed with
+    // zeros, so the events before the cut are read and the cut one is
+    // reported as damaged.
+    let cut = bytes.len() > FILE_HEADER && !(bytes.len() - FILE_HEADER).is_multiple_of(CHUNK);
+    let padded;
+    let bytes = if cut {
+        let chunks = (bytes.len() - FILE_HEADER).div_ceil(CHUNK);
+        let mut whole = Vec::with_capacity(FILE_HEADER + chunks * CHUNK);
+        whole.extend_from_slice(bytes);
+        whole.resize(FILE_HEADER + chunks * CHUNK, 0);
+        padded = whole;
+        &padded[..]
+    } else {
+        bytes
+    };
     let parser = match EvtxParser::from_read_seek(Cursor::new(bytes)) {
         Ok(parser) => parser,
         Err(error) => {
@@ -60,7 +80,15 @@ pub(super) fn expand(ctx: &mut Context, name: &str, bytes: &[u8]) {
         return;
     }
     ctx.out.push(Document::text(name, text, None));
-    if failed > 0 {
+    if cut {
+        ctx.out.push(Document::skipped(
+            name,
+            Message::new(
+                format!("the log is cut short (it ends inside a block of events): the {read} event(s) before the cut were read, the rest is missing"),
+                format!("ログが途中で切れています (イベントのブロックの途中で終わっています)。切れる前の {read} 件のイベントは読み取りました。残りは失われています"),
+            ),
+        ));
+    } else if failed > 0 {
         let error = first_error.unwrap_or_default();
         ctx.out.push(Document::skipped(
             name,

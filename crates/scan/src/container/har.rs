@@ -14,7 +14,7 @@ use m365doctor_codes::Message;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::secrets::{self, is_secret_param, REDACTED};
+use super::secrets::{self, param_secret};
 use super::{one_line, short_error, Context, Document};
 
 /// The most response body text kept for one entry.
@@ -501,11 +501,11 @@ fn render(entry: &Entry, out: &mut Out) {
         "Date",
     ] {
         if let Some(value) = find(name) {
-            header(text, name, &secrets::redact(value));
+            header(text, name, &secrets::blank(value));
         }
     }
     if let Some(value) = find("WWW-Authenticate").filter(|v| v.contains("error")) {
-        header(text, "WWW-Authenticate", &secrets::redact(value));
+        header(text, "WWW-Authenticate", &secrets::blank(value));
     }
     let location = find("Location")
         .or(entry.response.redirect_url.as_ref().map(|r| r.0.as_str()))
@@ -538,7 +538,7 @@ fn render(entry: &Entry, out: &mut Out) {
         return;
     }
     out.bodies += body_text.len();
-    let body_text = secrets::redact(&body_text);
+    let body_text = secrets::blank(&body_text);
     for line in body_text.lines().filter(|l| !l.trim().is_empty()) {
         text.push_str("\n  ");
         one_line(line.trim_end(), text);
@@ -599,7 +599,7 @@ fn render_url(url: &str) -> String {
         Some(at) => (&url[..at], &url[at + 1..], &url[at..at + 1]),
         None => (url, "", ""),
     };
-    one_line(&secrets::redact(base), &mut out);
+    one_line(&secrets::blank(base), &mut out);
     if sep.is_empty() {
         return out;
     }
@@ -615,7 +615,7 @@ fn render_url(url: &str) -> String {
         let Some(part) = part else { continue };
         out.push_str(mark);
         if !part.contains('=') {
-            one_line(&secrets::redact(part), &mut out);
+            one_line(&secrets::blank(part), &mut out);
             continue;
         }
         for (i, pair) in part.split('&').enumerate() {
@@ -629,12 +629,12 @@ fn render_url(url: &str) -> String {
                 continue;
             }
             out.push('=');
-            if is_secret_param(&key, v) && !v.is_empty() {
-                out.push_str(REDACTED);
+            if let Some(secret) = param_secret(&key, v) {
+                out.push_str(secret.marker());
                 continue;
             }
             let value = percent_decode(v);
-            let value = secrets::redact(&value);
+            let value = secrets::blank(&value);
             let cut = prefix(&value, PARAM_LIMIT);
             one_line(cut, &mut out);
             if cut.len() < value.len() {
@@ -683,7 +683,7 @@ mod tests {
         );
         assert_eq!(
             render_url("https://x/token?client_id=1&client_secret=s%3Dcr3t&password=p#access_token=abc&x=1"),
-            "https://x/token?client_id=1&client_secret=[REDACTED]&password=[REDACTED]#access_token=[REDACTED]&x=1"
+            "https://x/token?client_id=1&client_secret=<secret:client-secret>&password=<secret:password>#access_token=<secret:token>&x=1"
         );
         assert_eq!(render_url("https://x/a%20b#top"), "https://x/a%20b#top");
         assert_eq!(percent_decode("%4"), "%4");
