@@ -10,7 +10,7 @@ fn case<'kb>(kb: &'kb Kb, texts: &[&str]) -> Case<'kb> {
     let inputs: Vec<Input> = texts
         .iter()
         .enumerate()
-        .map(|(i, t)| Input::new(&format!("input{i}"), *t))
+        .map(|(i, t)| Input::new(format!("input{i}"), *t))
         .collect();
     diagnose(
         &inputs,
