@@ -130,6 +130,10 @@ def post(path, body, out, key):
             r.read(); out[key] = (r.status, time.monotonic() - start)
     except urllib.error.HTTPError as e:
         out[key] = (e.code, time.monotonic() - start)
+    except (urllib.error.URLError, ConnectionError) as e:
+        # Over the server's upload budget: it answers 503 and closes while
+        # the body is still being sent, which the client sees as a reset.
+        out[key] = ("closed", time.monotonic() - start)
 
 def probe(stop, latencies):
     while not stop.is_set():

@@ -160,12 +160,52 @@ const JA_LABELS: &[&str] = &[
     "の",
 ];
 
-/// Folds full-width ASCII (common in Japanese input) and Unicode minus signs.
+/// Folds the characters that stand for ASCII in pasted text: full-width
+/// letters and digits (common in Japanese input), Unicode spaces, dashes and
+/// minus signs, a multiplication sign typed for the `x` of `0x` (`0×80070005`);
+/// zero-width characters that web pages and chat tools slip into words are
+/// dropped. Text without such characters is returned as it is.
+pub fn fold_lookalikes(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() || !text.chars().any(is_lookalike) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_zero_width(c) {
+            continue;
+        }
+        let folded = match c {
+            // `×` is an `x` only right after a lone zero (`0×8007…`); `1920×1080` stays.
+            '\u{D7}'
+                if out.ends_with('0')
+                    && !out[..out.len() - 1].ends_with(|p: char| p.is_alphanumeric()) =>
+            {
+                'x'
+            }
+            _ => fold(c),
+        };
+        out.push(folded);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+fn is_lookalike(c: char) -> bool {
+    is_zero_width(c) || c == '\u{D7}' || fold(c) != c
+}
+
+/// One character's ASCII stand-in (see [`fold_lookalikes`]).
 fn fold(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        '\u{2212}' | '\u{2012}' | '\u{2013}' => '-',
+        '\u{3000}' | '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => ' ',
+        '\u{2212}' | '\u{2010}'..='\u{2015}' | '\u{FE63}' => '-',
         _ => c,
     }
 }
@@ -183,7 +223,7 @@ fn is_separator(c: char) -> bool {
 
 /// Parses one argument: one or more codes with optional labels around them.
 pub fn parse(input: &str) -> Result<Parsed, GrammarError> {
-    let folded: String = input.chars().map(fold).collect();
+    let folded = fold_lookalikes(input);
     let mut parsed = Parsed::default();
     let mut chars = folded.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
@@ -320,7 +360,10 @@ fn readings(word: &str) -> Vec<Reading> {
         };
     }
     if let Some(hex) = lower.strip_prefix("0x") {
-        return match hex_value(hex) {
+        return match hex_value(hex)
+            .or_else(|| sign_extended(hex))
+            .or_else(|| hex_value(&o_for_zero(hex)?))
+        {
             Some(v) => one(v, Form::Hex),
             None => Vec::new(),
         };
@@ -369,6 +412,29 @@ fn readings(word: &str) -> Vec<Reading> {
         }
     }
     Vec::new()
+}
+
+/// A 32-bit code that a 64-bit program printed sign-extended, as the MSAL
+/// runtime does (`0xffffffff80070520`): sixteen digits, the upper eight all
+/// `f` and the lower eight with the sign bit set.
+fn sign_extended(hex: &str) -> Option<u32> {
+    let (high, low) = (hex.get(..8)?, hex.get(8..)?);
+    if hex.len() != 16 || high != "ffffffff" {
+        return None;
+    }
+    hex_value(low).filter(|v| v >> 31 == 1)
+}
+
+/// Eight hex digits in which someone typed the letter O for a zero
+/// (`0x8OO4O11D`); only when every other character is a hex digit and at
+/// least one is a digit, so that words stay words.
+fn o_for_zero(hex: &str) -> Option<String> {
+    let b = hex.as_bytes();
+    let ok = b.len() == 8
+        && b.iter().any(|c| matches!(c, b'o'))
+        && b.iter().any(u8::is_ascii_digit)
+        && b.iter().all(|c| c.is_ascii_hexdigit() || *c == b'o');
+    ok.then(|| hex.replace('o', "0"))
 }
 
 /// Up to eight significant hex digits (leading zeros allowed).
@@ -487,6 +553,44 @@ mod tests {
             .message
             .ja
             .contains("エラー コードではありません"));
+    }
+
+    #[test]
+    fn look_alikes_read_as_what_they_stand_for() {
+        assert_eq!(values("0×80070005"), [(0x80070005, Form::Hex)]);
+        assert_eq!(values("０ｘ８００７０００５"), [(0x80070005, Form::Hex)]);
+        assert_eq!(values("0x8OO4O11D"), [(0x8004011D, Form::Hex)]);
+        assert_eq!(values("0x8oo4o11d"), [(0x8004011D, Form::Hex)]);
+        assert_eq!(values("0xＣＡＡ２０００３"), [(0xCAA20003, Form::Hex)]);
+        // En dash, em dash and the minus sign for a signed decimal.
+        for minus in ['\u{2013}', '\u{2014}', '\u{2212}'] {
+            assert_eq!(
+                values(&format!("{minus}2147024891")),
+                [(0x80070005, Form::Signed)],
+                "{minus}"
+            );
+        }
+        // Zero-width characters inside a code, no-break spaces around it.
+        assert_eq!(values("0x8007\u{200B}0005"), [(0x80070005, Form::Hex)]);
+        assert_eq!(values("AADSTS\u{200C}50126"), [(50126, Form::Aadsts)]);
+        assert_eq!(
+            values("Error\u{A0}code:\u{A0}1001"),
+            [(1001, Form::Unsigned)]
+        );
+        // A multiplication sign elsewhere is no `x`; a word with O stays a word.
+        assert_eq!(fold_lookalikes("1920×1080"), "1920×1080");
+        assert!(parse("0xfoodbabe").is_err());
+        assert!(parse("0xOOOOOOOO").is_err());
+    }
+
+    #[test]
+    fn sign_extended_64_bit_hex() {
+        // The MSAL runtime prints HRESULTs as 64-bit values (`Error: 0xffffffff80070520`).
+        assert_eq!(values("0xffffffff80070520"), [(0x80070520, Form::Hex)]);
+        assert_eq!(values("0xFFFFFFFFCAA70004"), [(0xCAA70004, Form::Hex)]);
+        // Without the sign bit the upper half is not a sign extension.
+        assert!(parse("0xffffffff00000005").is_err());
+        assert!(parse("0xfffffffe80070520").is_err());
     }
 
     #[test]

@@ -432,8 +432,18 @@ fn layer_from_names(names: &[Name]) -> Option<Layer> {
         ("TLS", Layer::ProxyTls),
         ("NAME_NOT_RESOLVED", Layer::Network),
         ("CANNOT_CONNECT", Layer::Network),
-        ("TIMEOUT", Layer::Network),
-        ("TIMED_OUT", Layer::Network),
+        // A timeout alone says nothing about the network (WAIT_TIMEOUT,
+        // ERROR_SEM_TIMEOUT, bus, driver and Hyper-V timeouts): only the
+        // names of network stacks' own timeouts do.
+        ("INTERNET_TIMEOUT", Layer::Network),
+        ("WINHTTP_TIMEOUT", Layer::Network),
+        ("WININET_E_TIMEOUT", Layer::Network),
+        ("WSAETIMEDOUT", Layer::Network),
+        ("CONNECT_TIMEOUT", Layer::Network),
+        ("DNS_TIMEOUT", Layer::Network),
+        ("RECORD_TIMED_OUT", Layer::Network),
+        ("STATUS_GATEWAY_TIMEOUT", Layer::Network),
+        ("STATUS_REQUEST_TIMEOUT", Layer::Network),
         ("NETWORK", Layer::Network),
         ("CONNECTION", Layer::Network),
         ("TIME_SKEW", Layer::Clock),
@@ -452,6 +462,8 @@ fn layer_from_names(names: &[Name]) -> Option<Layer> {
         ("NTE_", Layer::Tpm),
         ("MENROLL", Layer::DeviceRegistration),
         ("LICENSE", Layer::Licensing),
+        // Software Licensing (slerror.h): product activation and its keys.
+        ("SL_E_", Layer::Licensing),
     ];
     names.iter().find_map(|n| {
         WORDS

@@ -8,6 +8,7 @@
 //! assert_eq!(best.kind.id(), "caa");
 //! ```
 
+pub mod context;
 pub mod generated;
 pub mod grammar;
 pub mod interpret;

@@ -222,7 +222,45 @@ proptest! {
     }
 
     #[test]
+    fn look_alike_forms_read_as_the_ascii_ones(v in any::<u32>(), zw in 0usize..8) {
+        use m365doctor_codes::grammar::{fold_lookalikes, parse};
+        let full_width = |s: &str| -> String {
+            s.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect()
+        };
+        let hex = format!("0x{v:08X}");
+        let mut forms = vec![
+            full_width(&hex),
+            format!("0\u{D7}{v:08X}"),
+            // A zero-width space at any place inside the digits.
+            format!("0x{}\u{200B}{}", &hex[2..2 + zw], &hex[2 + zw..]),
+        ];
+        if v >> 31 == 1 {
+            forms.push(format!("0xffffffff{v:08x}"));
+            forms.push(format!("\u{2013}{}", (v as i32).unsigned_abs()));
+        }
+        for form in forms {
+            let parsed = parse(&form).unwrap();
+            prop_assert!(parsed.codes[0].readings.iter().any(|r| r.value == v), "{}", form);
+        }
+        // Folding leaves ASCII text as it is.
+        prop_assert_eq!(fold_lookalikes(&hex), hex.as_str());
+    }
+
+    #[test]
     fn never_panics_on_text(s in "\\PC{0,40}") {
         let _ = explain(&s);
+    }
+}
+
+#[test]
+fn a_timeout_points_at_the_network_only_when_a_network_stack_names_it() {
+    // WAIT_TIMEOUT and ERROR_SEM_TIMEOUT: a wait or a semaphore ran out of
+    // time, which any layer can cause.
+    for input in ["0x80070102", "0x80070079"] {
+        assert_ne!(best(input).layer, Some(Layer::Network), "{input}");
+    }
+    // WinHTTP's and Winsock's own timeouts.
+    for input in ["0x80072EE2", "0x8007274C"] {
+        assert_eq!(best(input).layer, Some(Layer::Network), "{input}");
     }
 }

@@ -9,6 +9,7 @@ use crate::lines::Lines;
 use crate::redact::Redactor;
 use crate::symptoms::{self, MessageMatcher};
 use crate::{plan, rank};
+use m365doctor_codes::context::{layer_hint, HintBasis, LayerHint};
 use m365doctor_codes::interpret::{decode, Decoded, Interpretation};
 use m365doctor_codes::{Lang, Layer};
 use m365doctor_dsreg::{Report, Severity};
@@ -80,6 +81,24 @@ pub struct Finding<'kb> {
     pub evidence: Vec<Evidence>,
     /// For the sub-error of a pair: the phase code it explains.
     pub explains: Option<String>,
+    /// The layer the code points at where it was printed: its own layer, or
+    /// for a code without one the layer its structure and the program of
+    /// its line point at, with a share of the confidence and why
+    /// (`m365doctor_codes::context`).
+    pub context: Option<LayerHint>,
+}
+
+impl Finding<'_> {
+    /// The layer this finding is evidence for, with its weight (0–1): the
+    /// code's own layer at the finding's confidence, or the layer read from
+    /// the code's structure and context at a share of it. What the words
+    /// engine takes as a code's evidence.
+    pub fn layer_evidence(&self) -> Option<(Layer, f64)> {
+        match &self.context {
+            Some(h) => Some((h.layer, self.confidence * h.factor)),
+            None => self.interpretation.layer.map(|l| (l, self.confidence)),
+        }
+    }
 }
 
 /// Something the texts say besides codes (a knowledge-base dialog text),
@@ -232,6 +251,7 @@ pub fn diagnose_with<'kb>(
                 Certainty::Labelled => 0.6,
             };
             let at = (source, found.line);
+            let text_sources = e.sources;
             let mut add = |decoded: &Decoded, confidence: f64, explains: Option<String>| {
                 let Some(best) = decoded.interpretations.first() else {
                     return;
@@ -248,14 +268,29 @@ pub fn diagnose_with<'kb>(
                         if f.explains.is_none() {
                             f.explains = explains;
                         }
+                        // Another line may say more about where it came from.
+                        let hint =
+                            layer_hint(&f.interpretation, found.sources, text_sources, &context);
+                        if hint.as_ref().map(|h| h.factor) > f.context.as_ref().map(|h| h.factor) {
+                            f.context = hint;
+                        }
                     }
                     None => {
                         let mut interpretation = best.clone();
-                        let entry = kb.entry_for(&interpretation, &context);
+                        let mut entry = kb.entry_for(&interpretation, &context);
                         if let Some(found) = &entry {
                             if interpretation.layer.is_none() {
                                 interpretation.layer = found.layer();
                             }
+                        }
+                        let hint =
+                            layer_hint(&interpretation, found.sources, text_sources, &context);
+                        // The code's meaning in its program replaced an
+                        // app-specific one: that app's entry does not apply.
+                        if hint.as_ref().is_some_and(|h| {
+                            h.basis == HintBasis::Meaning && Some(h.layer) != interpretation.layer
+                        }) {
+                            entry = None;
                         }
                         let confidence = if entry.is_some() {
                             confidence
@@ -270,6 +305,7 @@ pub fn diagnose_with<'kb>(
                             confidence,
                             evidence: vec![quote(source, found.line, lines.get(found.line))],
                             explains,
+                            context: hint,
                         });
                     }
                 }

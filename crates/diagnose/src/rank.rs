@@ -66,9 +66,11 @@ pub(crate) fn rank(d: &mut Case) {
     d.findings.sort_by(|a, b| key(b).total_cmp(&key(a)));
     let mut scores: BTreeMap<Layer, f64> = BTreeMap::new();
     for f in &d.findings {
-        if let Some(layer) = f.interpretation.layer {
+        // The code's own layer, or the one its structure and its line's
+        // program point at, with less weight.
+        if let Some((layer, evidence)) = f.layer_evidence() {
             let weight = if has_upper && is_root(f) { 1.4 } else { 1.0 };
-            *scores.entry(layer).or_insert(0.0) += f.confidence * weight;
+            *scores.entry(layer).or_insert(0.0) += evidence * weight;
         }
     }
     // Dialog texts are generic ("Something went wrong"); next to a code they

@@ -89,14 +89,16 @@ impl Aggregate {
 
     fn add_codes_of_line(&mut self, file: &str, number: u64, line: &str) {
         for piece in pieces(line) {
-            let mut found: Vec<&str> = Vec::new();
-            hits(piece, |hit| {
-                if let Hit::Code(word, _) = hit {
-                    found.push(word);
-                }
+            // Look-alike characters read as what they stand for, as in `extract`.
+            let piece = grammar::fold_lookalikes(piece);
+            let mut found: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+            hits(&piece, |hit| match hit {
+                Hit::Code(word, _) => found.push(word.into()),
+                Hit::EntraNumber(word, _) => found.push(format!("AADSTS{word}").into()),
+                Hit::Event(_) => {}
             });
             for word in found {
-                self.count(word, file, number, line);
+                self.count(&word, file, number, line);
             }
         }
     }

@@ -8,8 +8,9 @@
 //! `[1001]` after "Something went wrong", `Status: 0x80000005`). Versions,
 //! dates, times, ports, sizes, line numbers and GUID fragments are not codes.
 
-use m365doctor_codes::grammar::{self, CodeToken, Form};
-use m365doctor_codes::structure::{is_caa, HResultFields, NtStatusFields};
+use m365doctor_codes::context::{self, Sources};
+use m365doctor_codes::grammar::{self, CodeToken, Form, Reading};
+use m365doctor_codes::structure::{aadsts_range, is_caa, HResultFields, NtStatusFields};
 use m365doctor_codes::tables::{self, NameKind};
 
 /// How a code was written, which bounds how sure we are that it is one.
@@ -29,6 +30,9 @@ pub struct FoundCode {
     pub token: CodeToken,
     pub line: usize,
     pub certainty: Certainty,
+    /// The programs whose marks the code's line carries (the MSAL runtime,
+    /// Git Credential Manager, a PAM daemon, …): see `m365doctor_codes::context`.
+    pub sources: Sources,
 }
 
 /// A labelled identifier or time stamp.
@@ -56,6 +60,8 @@ pub struct Extracted {
     /// (event id, line) for lines that name an event of the AAD or device
     /// registration logs.
     pub events: Vec<(u32, usize)>,
+    /// The programs whose marks any line of the text carries.
+    pub sources: Sources,
     /// The ids already in `ids`: a log with a new correlation id on every
     /// line must not be read in quadratic time.
     seen_ids: std::collections::HashSet<(IdKind, String)>,
@@ -88,9 +94,10 @@ pub(crate) const LABELS: &[&str] = &[
     "failure",
     "suberror",
     "sub-error",
+    "error_codes",
+    "ntstatus",
     "exit",
     "returned",
-    "tag",
     "number",
     "no",
 ];
@@ -279,7 +286,8 @@ pub fn is_guid(w: &str) -> bool {
 }
 
 /// Whether a Japanese label (`エラー`, `コード`, …, or Teams' `問題が発生しました`)
-/// stands in the 72 bytes before position `at` of `line` (UTF-8). Shared
+/// stands in the 72 bytes before position `at` of `line` (UTF-8), with no
+/// other number between it and `at`. Shared
 /// with scan's prefilter, which must find every labelled number.
 pub(crate) fn ja_label_before(line: &[u8], at: usize) -> bool {
     let is_inside_char = |b: u8| b & 0xC0 == 0x80;
@@ -288,7 +296,36 @@ pub(crate) fn ja_label_before(line: &[u8], at: usize) -> bool {
         start += 1;
     }
     let tail = &line[start..at];
-    !tail.is_ascii() && JA_LABEL_MATCHER.is_match(tail)
+    if tail.is_ascii() {
+        return false;
+    }
+    // `コード` ending another katakana word (`パスコード`, `バーコード`) is
+    // that word, not a label; after `ー` it is one (`エラーコード`).
+    let is_label = |m: &aho_corasick::Match| {
+        let word = &tail[m.start()..m.end()];
+        word != "コード".as_bytes()
+            || std::str::from_utf8(&tail[..m.start()])
+                .ok()
+                .and_then(|b| b.chars().next_back())
+                .is_none_or(|c| c == 'ー' || !('\u{30A1}'..='\u{30FA}').contains(&c))
+    };
+    let Some(label) = JA_LABEL_MATCHER.find_iter(tail).filter(is_label).last() else {
+        return false;
+    };
+    // The label names the first number after it: a number in between (the
+    // code it labelled, a time, a process id) means this one is not it, and
+    // so does a new sentence (`エラーが出ました。時刻が 3 分遅れて`).
+    let after = &tail[label.end()..];
+    if after.iter().any(u8::is_ascii_digit) {
+        return false;
+    }
+    let after = std::str::from_utf8(after).unwrap_or("");
+    match after.rfind('。') {
+        Some(end) => !after[end + '。'.len_utf8()..]
+            .chars()
+            .any(char::is_alphabetic),
+        None => true,
+    }
 }
 
 /// One pass over the bytes for all Japanese labels (built on first use:
@@ -309,24 +346,44 @@ fn labelled(line: &str, at: usize, prev: [&str; 3]) -> bool {
         start += 1;
     }
     let before = &line[start..at];
-    if ja_label_before(line.as_bytes(), at) {
-        return true;
-    }
     // The last three words, nearest first, without allocating.
     let nearest = prev[0];
     fn is(w: &str, list: &[&str]) -> bool {
         let w = w.trim_matches(['.', '-', '/']);
         list.iter().any(|l| w.eq_ignore_ascii_case(l))
     }
+    // A port, line or version number stays one even after a Japanese label
+    // earlier on the line (`エラー コード: 0x80070520 … port 50126`).
     if prev
         .iter()
         .any(|w| is(w, &["http", "line", "port", "version", "build"]))
     {
         return false;
     }
+    if ja_label_before(line.as_bytes(), at) {
+        return true;
+    }
+    // The word walk sees ASCII words only: Japanese words between a label
+    // and the number (`ERROR パスコード 1001`) make it another word's number.
+    // (`prev` are slices of `line`: their offset is their distance.)
+    let nearest_end = (prev[0].as_ptr() as usize)
+        .wrapping_sub(line.as_ptr() as usize)
+        .wrapping_add(prev[0].len());
+    if !prev[0].is_empty()
+        && line
+            .get(nearest_end..at)
+            .is_some_and(|gap| gap.chars().any(|c| c.is_alphabetic() && !c.is_ascii()))
+    {
+        return false;
+    }
     // Office shows the code on its own line under the message: `[1001]`.
     if before.trim() == "[" {
         return true;
+    }
+    // `number` and `no` label a code only after an error word (`Error
+    // number 1001`, `Error No. 5`); `device number 12002` is no code.
+    if is(prev[0], &["number", "no"]) {
+        return is(prev[1], LABELS) && !is(prev[1], &["number", "no"]);
     }
     if is(prev[0], LABELS) {
         return true;
@@ -339,7 +396,11 @@ fn labelled(line: &str, at: usize, prev: [&str; 3]) -> bool {
     {
         return true;
     }
-    if is(prev[1], LABELS) && (is(prev[0], LABELS) || is(prev[0], &["code", "is"])) {
+    if is(prev[1], LABELS) && (is(prev[0], LABELS) || is(prev[0], &["code", "is", "state"])) {
+        return true;
+    }
+    // `The internal error state is 10013`, `error value is 5`.
+    if is(prev[0], &["is"]) && is(prev[1], &["state", "value"]) && is(prev[2], LABELS) {
         return true;
     }
     // `Something went wrong [1001]`
@@ -366,13 +427,21 @@ fn could_be_code(word: &str) -> bool {
     digits(b) || (3..=8).contains(&b.len()) && b.iter().all(u8::is_ascii_hexdigit)
 }
 
-/// A 32-bit value with a meaning anyone would recognise as an error code.
+/// A 32-bit value with a meaning anyone would recognise as an error code:
+/// named, curated, a CAA code, or a named Win32 error wrapped by
+/// HRESULT_FROM_WIN32 (`0x80070520`, which the headers name only as
+/// ERROR_NO_SUCH_LOGON_SESSION = 1312).
 fn known_wide(v: u32) -> bool {
     is_caa(v)
         || !tables::curated(v).is_empty()
         || tables::win_names(v)
             .iter()
             .any(|n| matches!(n.kind, NameKind::HResult | NameKind::NtStatus))
+        || (v >> 16 == 0x8007
+            && v & 0xFFFF != 0
+            && tables::win_names(v & 0xFFFF)
+                .iter()
+                .any(|n| n.kind == NameKind::Win32))
 }
 
 /// A failure value by layout, known or not.
@@ -396,8 +465,23 @@ fn known_small(v: u32) -> bool {
     v != 0 && named()
 }
 
+/// How a word is introduced on its line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cue {
+    /// Nothing says it is a code.
+    None,
+    /// It stands as a word of a sentence that tells of a failure (`sign-in
+    /// fails with 80070520 every time`, `bounced with 0x800CCC79`): enough
+    /// for a value in the HRESULT layout, not for a short number.
+    Failure,
+    /// A label right before it (`Error code:`, `hr =`, `エラー コード`).
+    Label,
+}
+
 /// Decides whether one word is a code, and how sure that is.
-fn classify(word: &str, is_labelled: bool) -> Option<Certainty> {
+fn classify(word: &str, label: Cue) -> Option<Certainty> {
+    let is_labelled = label == Cue::Label;
+    let in_failure = label != Cue::None;
     let lower = word.to_ascii_lowercase();
     if lower.starts_with("aadsts") {
         return Some(Certainty::Explicit);
@@ -414,7 +498,7 @@ fn classify(word: &str, is_labelled: bool) -> Option<Certainty> {
         Form::Hex if v > 0xFFFF => {
             if known_wide(v) {
                 Some(Certainty::Shape)
-            } else if failure_layout(v) && is_labelled {
+            } else if failure_layout(v) && in_failure {
                 Some(Certainty::Labelled)
             } else {
                 None
@@ -427,13 +511,13 @@ fn classify(word: &str, is_labelled: bool) -> Option<Certainty> {
             }
             // All-digit eight-character words are dates and sizes as often as codes.
             let all_digits = lower.bytes().all(|b| b.is_ascii_digit());
-            if known_wide(v) && (is_labelled || !all_digits) {
+            if known_wide(v) && (in_failure || !all_digits) {
                 Some(if is_labelled {
                     Certainty::Shape
                 } else {
                     Certainty::Labelled
                 })
-            } else if is_labelled && failure_layout(v) {
+            } else if failure_layout(v) && (is_labelled || (in_failure && !all_digits)) {
                 Some(Certainty::Labelled)
             } else {
                 // An eight-digit decimal read as hex first: try the decimal reading.
@@ -460,9 +544,255 @@ fn classify(word: &str, is_labelled: bool) -> Option<Certainty> {
     }
 }
 
+/// Words after which a number is an identifier or a tag, never a code:
+/// `Tag: 0x2339e4e3`, `Internal Error Code: 557973641` (the same tag in
+/// decimal), `PID 4412`, `thread_id: 28`, and the values of telemetry keys
+/// that hold tags (`Key: broker_error_location, Value: 7rhah`).
+fn names_no_code(prev: [&str; 3]) -> bool {
+    let is = |w: &str, list: &[&str]| {
+        let w = w.trim_matches(['.', '-', '/', '_']);
+        list.iter().any(|l| w.eq_ignore_ascii_case(l))
+    };
+    const IDS: &[&str] = &[
+        "tag",
+        "tags",
+        "pid",
+        "tid",
+        "uid",
+        "thread",
+        "threadid",
+        "thread_id",
+        "processid",
+        "process_id",
+        "internalerrorcode",
+        "internal_error_code",
+    ];
+    if is(prev[0], IDS) {
+        return true;
+    }
+    if is(prev[0], &["code"]) && is(prev[1], &["error"]) && is(prev[2], &["internal"]) {
+        return true;
+    }
+    let key = prev[1].to_ascii_lowercase();
+    is(prev[0], &["value"])
+        && [
+            "tag", "tags", "location", "duration", "count", "size", "time",
+        ]
+        .iter()
+        .any(|end| key.ends_with(end))
+}
+
+/// Whether the text after a number starts with a unit of time or size.
+fn is_quantity(after: &str) -> bool {
+    const UNITS: &[&str] = &[
+        "ms",
+        "s",
+        "sec",
+        "secs",
+        "seconds",
+        "second",
+        "milliseconds",
+        "us",
+        "ns",
+        "min",
+        "minutes",
+        "ticks",
+        "bytes",
+        "byte",
+        "b",
+        "kb",
+        "mb",
+        "gb",
+        "kib",
+        "mib",
+        "gib",
+    ];
+    let rest = after.strip_prefix(' ').unwrap_or(after);
+    // Japanese counters: `3 分`, `6 桁`, `2 回`, `10 日`.
+    const JA_COUNTERS: &[&str] = &[
+        "分",
+        "秒",
+        "時間",
+        "日",
+        "回",
+        "桁",
+        "個",
+        "件",
+        "台",
+        "人",
+        "年",
+        "か月",
+        "ヶ月",
+        "カ月",
+        "週",
+        "歳",
+        "文字",
+        "行",
+        "度",
+        "倍",
+        "枚",
+        "ミリ秒",
+        "バイト",
+    ];
+    if JA_COUNTERS.iter().any(|c| rest.starts_with(c)) {
+        return true;
+    }
+    let unit: &str = rest
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    !unit.is_empty() && UNITS.iter().any(|u| unit.eq_ignore_ascii_case(u))
+}
+
+/// A word whose shape the prefilter always lets through (eight digits or
+/// more, a sign, `0x`): only those may take a label the prefilter does not
+/// know.
+fn is_wide_word(word: &str) -> bool {
+    let b = word.as_bytes();
+    b.len() >= 8 || b[0] == b'-' || (b.len() > 2 && b[0] == b'0' && (b[1] | 0x20) == b'x')
+}
+
+/// `api_error_code: -2147023584`, `Key: api_error_code, Value: 3399614467`:
+/// the key names an error code, whatever its prefix.
+fn labelled_by_error_key(prev: [&str; 3]) -> bool {
+    let ends = |w: &str| {
+        let w = w.to_ascii_lowercase();
+        ["error_code", "errorcode", "error_codes", "errorcodes"]
+            .iter()
+            .any(|e| w.ends_with(e))
+    };
+    ends(prev[0]) || (prev[0].eq_ignore_ascii_case("value") && ends(prev[1]))
+}
+
+/// Words that identity libraries and Entra's own pages print right before a
+/// bare Entra error number (`error_codes: [50126]`, `AADSTSError { code:
+/// 16000`, `Sign-in error code 50126`).
+fn is_entra_label(prev: [&str; 3]) -> bool {
+    let is = |w: &str, l: &str| w.trim_matches(['.', '-', '/', '_']).eq_ignore_ascii_case(l);
+    is(prev[0], "error_codes")
+        || is(prev[0], "errorcodes")
+        || (is(prev[0], "code") && prev[1].eq_ignore_ascii_case("AADSTSError"))
+        || (is(prev[0], "code") && is(prev[1], "error") && is(prev[2], "sign-in"))
+}
+
+/// What a line says that makes a bare number next to an error label an
+/// Entra error rather than another program's: the service, its protocol
+/// errors or its error page.
+fn mentions_entra(line: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "aadsts",
+        "login.microsoftonline",
+        "login.windows.net",
+        "entra",
+        "azure ad",
+        "azure active directory",
+        "invalid_grant",
+        "interaction_required",
+        "invalid_request",
+        "error_description",
+        "sign-in log",
+        "サインイン ログ",
+    ];
+    let lower = line.to_ascii_lowercase();
+    WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// A five- to seven-digit labelled number read as an Entra error: in a
+/// range of Entra's error reference, outside the Windows errors (10054 is
+/// WSAECONNRESET, 12002 a WinINet timeout), and either after an Entra
+/// label or on a line about Entra.
+fn entra_number(line: &str, word: &str, prev: [&str; 3]) -> Option<Certainty> {
+    let v: u32 = word.parse().ok()?;
+    let windows_named = tables::win_names(v).iter().any(|n| {
+        matches!(
+            n.kind,
+            NameKind::Win32 | NameKind::WinInet | NameKind::WinHttp
+        )
+    }) || !tables::curated(v).is_empty();
+    // 10000–15999 is Winsock's, WinINet's and other Windows components'
+    // (no Entra code is there; some of its values have no name).
+    let windows_range = (10_000..16_000).contains(&v) && tables::aadsts(v).is_none();
+    if windows_named || windows_range || aadsts_range(v).pattern == "other" {
+        return None;
+    }
+    if is_entra_label(prev) {
+        Some(Certainty::Shape)
+    } else if mentions_entra(line) {
+        Some(Certainty::Labelled)
+    } else {
+        None
+    }
+}
+
+/// `AADSTS` and its digits, when letters follow them in the same word.
+fn aadsts_digits(word: &str) -> Option<&str> {
+    let head = word.get(..6)?;
+    if !head.eq_ignore_ascii_case("aadsts") {
+        return None;
+    }
+    let digits = word[6..].bytes().take_while(u8::is_ascii_digit).count();
+    let end = 6 + digits;
+    (digits >= 4 && end < word.len() && word.as_bytes()[end].is_ascii_alphabetic())
+        .then(|| &word[..end])
+}
+
+/// Whether a word stands in a sentence rather than as a value of a key:
+/// after a word, an opening bracket or Japanese text, not after `=` or
+/// `key:` (`size=80090016`, `Value: 80070520`). A `0x` value may follow a
+/// colon (`error during PIN creation: 0xc0090030`): a key's hex value in
+/// the failure layout is its error (tags and handles are ruled out before).
+fn in_prose(before: &str, word: &str) -> bool {
+    let before = before.trim_end_matches(' ');
+    let hex = word.len() > 2 && word[..2].eq_ignore_ascii_case("0x");
+    match before.chars().next_back() {
+        None => false,
+        Some(':') => hex,
+        Some(c) => c.is_alphabetic() || matches!(c, '(' | '「' | '（' | '、' | ',' | '"'),
+    }
+}
+
+/// Whether a line tells of a failure in words (English or Japanese).
+fn tells_of_failure(line: &str) -> bool {
+    FAILURE_WORDS.is_match(line)
+}
+
+/// Words that say something went wrong. A value in the HRESULT layout in a
+/// sentence with one of them is the failure's code.
+static FAILURE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "error",
+                "fail",
+                "cannot",
+                "can't",
+                "can not",
+                "couldn't",
+                "could not",
+                "unable",
+                "denied",
+                "wrong",
+                "problem",
+                "bounce",
+                "rejected",
+                "crash",
+                "エラー",
+                "失敗",
+                "できません",
+                "できない",
+                "問題",
+                "拒否",
+            ])
+            .expect("a few short constant patterns")
+    });
+
 /// What a word of a line turned out to be.
 pub enum Hit<'a> {
     Code(&'a str, Certainty),
+    /// A bare number that its label and line make a Microsoft Entra
+    /// (AADSTS) error: `error_codes: [50126]`, `Sign-in error code 50126`.
+    EntraNumber(&'a str, Certainty),
     Event(u32),
 }
 
@@ -470,6 +800,8 @@ pub enum Hit<'a> {
 /// for words that cannot start a code, which is most of a log.
 pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
     let mut prev: [&str; 3] = [""; 3];
+    // Read only when a word needs it: most lines hold no code-shaped word.
+    let failure = std::cell::OnceCell::new();
     for (at, raw) in words(line) {
         let before_words = prev;
         prev = [raw, prev[0], prev[1]];
@@ -486,6 +818,8 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
         if word.is_empty() || is_guid(word) {
             continue;
         }
+        // `AADSTS120011ish`, `AADSTS50126s`: the code is the digits.
+        let word = aadsts_digits(word).unwrap_or(word);
         // Versions, IP addresses and domain names contain inner dots.
         if word.contains('.') || !could_be_code(word) {
             continue;
@@ -503,16 +837,63 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
         {
             continue;
         }
+        // After a tag (the MSAL runtime's `Tag: 0x1f7d734b`, its decimal
+        // `Internal Error Code: 557973641`), a process or a thread id, a
+        // number is never a code.
+        if names_no_code(before_words)
+            && !word
+                .get(..6)
+                .is_some_and(|w| w.eq_ignore_ascii_case("aadsts"))
+        {
+            continue;
+        }
+        // A number with a unit after it is a quantity (`3520 ms`, `65536 bytes`).
+        if is_quantity(after) {
+            continue;
+        }
+        // A short number glued to a name by a colon is that name's thread
+        // or line (`[MSAL:0003]`, `LogTelemetryData:464`), unless the name
+        // is a label (`Code:1001`).
+        let glued = before.ends_with(':')
+            && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_alphabetic());
+        if glued
+            && word.len() <= 7
+            && word.bytes().all(|b| b.is_ascii_digit())
+            && !LABELS
+                .iter()
+                .any(|l| before_words[0].eq_ignore_ascii_case(l))
+        {
+            continue;
+        }
         // A code on a line of its own is a code someone copied on purpose
         // (a dialog's code under its label, a code pasted alone).
         let alone = before.trim().is_empty() && after.trim().is_empty() && word.len() >= 4;
         let is_labelled = if before.trim() == "[" {
             word.len() >= 4 && after.trim() == "]"
         } else {
-            alone || labelled(line, at, before_words)
+            alone
+                || labelled(line, at, before_words)
+                || (is_wide_word(word) && labelled_by_error_key(before_words))
+                // `Failed to write item to store. [0x520]`: a hex value in brackets.
+                || (before.ends_with('[') && after.starts_with(']') && word.len() > 2 && word[..2].eq_ignore_ascii_case("0x"))
         };
-        // Short all-digit words (ids, sizes, counts) are codes only with a label.
-        if !is_labelled && word.len() <= 8 && word.bytes().all(|b| b.is_ascii_digit()) {
+        let digits = word.bytes().all(|b| b.is_ascii_digit());
+        if is_labelled && digits && (5..=7).contains(&word.len()) {
+            if let Some(certainty) = entra_number(line, word, before_words) {
+                f(Hit::EntraNumber(word, certainty));
+                continue;
+            }
+        }
+        let label = if is_labelled {
+            Cue::Label
+        } else if in_prose(before, word) && *failure.get_or_init(|| tells_of_failure(line)) {
+            Cue::Failure
+        } else {
+            Cue::None
+        };
+        // Short all-digit words (ids, sizes, counts) are codes only with a
+        // label; eight digits also in a sentence about a failure.
+        if digits && (word.len() < 8 && !is_labelled || word.len() == 8 && label == Cue::None) {
             continue;
         }
         let certainty = if let Some((a, b)) = word.split_once('/') {
@@ -521,12 +902,12 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
             let wide = |w: &str| {
                 grammar::code_token(w).is_some_and(|t| t.readings.iter().any(|r| r.value > 0xFFFF))
             };
-            match (classify(a, true), classify(b, true)) {
+            match (classify(a, Cue::Label), classify(b, Cue::Label)) {
                 (Some(x), Some(_)) if wide(a) && wide(b) => Some(x.max(Certainty::Shape)),
                 _ => None,
             }
         } else {
-            classify(word, is_labelled)
+            classify(word, label)
         };
         if let Some(certainty) = certainty {
             f(Hit::Code(word, certainty));
@@ -535,25 +916,107 @@ pub fn hits<'a>(line: &'a str, mut f: impl FnMut(Hit<'a>)) {
 }
 
 fn extract_line(line: &str, n: usize, out: &mut Extracted) {
-    hits(line, |hit| match hit {
-        Hit::Event(event) => out.events.push((event, n)),
-        Hit::Code(word, certainty) => {
-            if let Some(token) = grammar::code_token(word) {
-                out.codes.push(FoundCode {
-                    token,
-                    line: n,
-                    certainty,
-                });
-            }
-        }
-    });
-    json_error_codes(line, n, out);
+    let sources = context::sources_in(line);
+    out.sources = out.sources.union(sources);
+    // Codes are read with look-alike characters folded (`０ｘ８００４０１１Ｄ`,
+    // `0×80070005`, a zero-width space inside a code); ids from the line as it is.
+    let folded = grammar::fold_lookalikes(line);
+    let first = out.codes.len();
+    codes_of_line(&folded, n, sources, first, false, out);
+    // A redirect URL pasted from the address bar carries the error
+    // percent-encoded (`error_description=AADSTS50126%3a+…`,
+    // `error_codes%3D%5B50126%5D`): its codes and ids count too, once.
+    if is_encoded_error(&folded) {
+        let decoded = crate::container::har::percent_decode(&folded);
+        codes_of_line(&decoded, n, sources, first, true, out);
+    }
     ids(line, n, out);
-    // A redirect URL pasted from the address bar carries the error page's
-    // text percent-encoded (`Correlation+ID%3a+…`): its ids count too.
     if line.contains("%3a") || line.contains("%3A") {
         ids(&crate::container::har::percent_decode(line), n, out);
     }
+}
+
+/// Whether a line holds a percent-encoded OAuth error (query or fragment of
+/// a redirect URL, a logged request) whose codes only decoding shows.
+fn is_encoded_error(line: &str) -> bool {
+    (line.contains('%') || line.contains('+'))
+        && (line.contains("error_description=")
+            || line.contains("error_codes%")
+            || line.contains("error_codes=")
+            || line.contains("%22error_codes"))
+}
+
+/// The codes of one line, or of its decoded form (`decoded`). Each hit of
+/// the line itself counts (a code twice is evidence twice); the JSON
+/// `error_codes` array and the decoded URL add only what the line's codes
+/// since `first` do not have yet.
+fn codes_of_line(
+    text: &str,
+    n: usize,
+    sources: Sources,
+    first: usize,
+    decoded: bool,
+    out: &mut Extracted,
+) {
+    let mut found: Vec<FoundCode> = Vec::new();
+    let code = |token, certainty| FoundCode {
+        token,
+        line: n,
+        certainty,
+        sources,
+    };
+    hits(text, |hit| match hit {
+        Hit::Event(event) => {
+            if !out.events.contains(&(event, n)) {
+                out.events.push((event, n));
+            }
+        }
+        Hit::Code(word, certainty) => {
+            if let Some(token) = grammar::code_token(word) {
+                found.push(code(token, certainty));
+            }
+        }
+        Hit::EntraNumber(word, certainty) => {
+            if let Some(token) = entra_token(word) {
+                found.push(code(token, certainty));
+            }
+        }
+    });
+    let own = found.len();
+    json_error_codes(text, n, sources, &mut found);
+    let key = |c: &FoundCode| {
+        c.token
+            .readings
+            .first()
+            .map(|r| (r.value, r.form == Form::Aadsts))
+    };
+    for (k, c) in found.into_iter().enumerate() {
+        if !decoded && k < own {
+            out.codes.push(c);
+            continue;
+        }
+        match out.codes[first..].iter_mut().find(|o| key(o) == key(&c)) {
+            // The array's `AADSTS50126` names the number the word walk read
+            // bare in it (`"error_codes":[50126]`).
+            Some(o) if c.certainty > o.certainty => *o = c,
+            Some(_) => {}
+            None => out.codes.push(c),
+        }
+    }
+}
+
+/// A bare number that its label and line make a Microsoft Entra error
+/// (`error_codes: [50126]`, `Sign-in error code 50126`), as `AADSTS…`.
+fn entra_token(word: &str) -> Option<CodeToken> {
+    let value: u32 = word.parse().ok()?;
+    Some(CodeToken {
+        text: word.to_string(),
+        readings: vec![Reading {
+            value,
+            form: Form::Aadsts,
+        }],
+        sub: None,
+    })
 }
 
 /// `EventID=1098`, `Event ID: 1098`, `イベント ID 1098`.
@@ -579,8 +1042,9 @@ fn event_id(line: &str, at: usize, word: &str) -> Option<u32> {
     .then_some(v)
 }
 
-/// AADSTS numbers in JSON: `"error_codes":[50126,50053]`.
-fn json_error_codes(line: &str, n: usize, out: &mut Extracted) {
+/// AADSTS numbers in JSON and in the debug print of a Rust or Python
+/// error: `"error_codes":[50126,50053]`, `error_codes: [70000]`.
+fn json_error_codes(line: &str, n: usize, sources: Sources, out: &mut Vec<FoundCode>) {
     let mut rest = line;
     while let Some(i) = rest.find("error_codes") {
         let after = &rest[i + "error_codes".len()..];
@@ -593,13 +1057,14 @@ fn json_error_codes(line: &str, n: usize, out: &mut Extracted) {
             continue;
         }
         for number in after[open + 1..open + close].split(',') {
-            let number = number.trim().trim_matches('"');
+            let number = number.trim().trim_matches(['"', '\'']);
             if let Ok(code) = number.parse::<u32>() {
                 if let Some(token) = grammar::code_token(&format!("AADSTS{code}")) {
-                    out.codes.push(FoundCode {
+                    out.push(FoundCode {
                         token,
                         line: n,
                         certainty: Certainty::Explicit,
+                        sources,
                     });
                 }
             }
@@ -746,6 +1211,76 @@ mod tests {
         // A code alone on its line: pasted on its own, or under its label.
         assert_eq!(codes("80090016"), ["80090016"]);
         assert_eq!(codes("Error code:\n  1001  \n"), ["1001"]);
+    }
+
+    #[test]
+    fn values_in_the_hresult_layout_in_a_sentence_about_a_failure() {
+        // No label, but the sentence says something failed.
+        assert_eq!(
+            codes("Excel sign in fails with 80070520 every time"),
+            ["80070520"]
+        );
+        assert_eq!(
+            codes("サインインが毎回 80070520 で失敗します"),
+            ["80070520"]
+        );
+        assert_eq!(
+            codes("All mails bounced with 0x800CCC79 yesterday"),
+            ["0x800CCC79"]
+        );
+        assert_eq!(
+            codes("WHfB error during PIN creation: 0xc0090030."),
+            ["0xc0090030"]
+        );
+        // The same values without a failure word, as a key's value, or not
+        // in the failure layout are no codes.
+        for text in [
+            "Excel starts with 80070520 every time",
+            "We moved 0x800CCC79 items",
+            "sign-in failed, size=80070520",
+            "sign-in failed, Value: 80070520",
+            "sign-in failed at offset 0x0040CC79",
+            "sign-in failed after 80070520 ms",
+        ] {
+            assert_eq!(codes(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn japanese_labels_reach_the_next_number_of_their_sentence() {
+        assert_eq!(codes("エラー コード: 1001"), ["1001"]);
+        assert_eq!(codes("エラーコード 0x80048823 が出ます"), ["0x80048823"]);
+        assert_eq!(codes("リターン結果 1001"), ["1001"]);
+        for text in [
+            // A counter after the number.
+            "エラーで 3 分待ちました",
+            "失敗したのは 2 回目です",
+            // A word that ends in コード.
+            "パスコードが短すぎるとのこと。6 桁にしないと",
+            "パスコード 1001 を入力",
+            // A new sentence after the label.
+            "エラーが出ます。サーバーは 1001 番ポートです",
+        ] {
+            assert_eq!(codes(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn aadsts_with_letters_after_its_digits() {
+        assert_eq!(
+            codes("the reset page says AADSTS120011ish"),
+            ["AADSTS120011"]
+        );
+    }
+
+    #[test]
+    fn an_error_state_is_a_label() {
+        assert_eq!(
+            codes("A fatal error occurred while creating a TLS client credential. The internal error state is 10013."),
+            ["10013"]
+        );
+        assert_eq!(codes("Error state: 10013"), ["10013"]);
+        assert_eq!(codes("The state is 10013"), Vec::<String>::new());
     }
 
     #[test]

@@ -543,6 +543,16 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
             | (cur.slash & shl(cur.hex, prev.hex, 1) & shr(cur.hex, next.hex, 1))
             | (cur.d & shl(cur.a, prev.a, 1) & shl(cur.a, prev.a, 2) & shr(cur.s, next.s, 1));
         anchors |= special & valid;
+        // Full-width digits (`０ｘ８００４０１１Ｄ`, `ＡＡＤＳＴＳ５００７６`) have no ASCII
+        // byte at all: `hits` reads them folded. Only groups with non-ASCII
+        // bytes are searched, for the lead byte 0xEF of U+FF10–U+FF19.
+        if cur.high & valid != 0 {
+            for i in memchr::memchr_iter(0xEF, &text[g..end]) {
+                if is_full_width_digit(&text[g + i..]) {
+                    anchors |= 1 << i;
+                }
+            }
+        }
         while anchors != 0 {
             let i = anchors.trailing_zeros() as usize;
             anchors &= anchors - 1;
@@ -555,6 +565,29 @@ pub fn candidate_lines(text: &[u8], mut f: impl FnMut(usize, usize)) {
         cur = next;
         g = end;
     }
+}
+
+/// U+FF10–U+FF19 in UTF-8: EF BC 90–99.
+fn is_full_width_digit(b: &[u8]) -> bool {
+    b.len() >= 3 && b[0] == 0xEF && b[1] == 0xBC && (0x90..=0x99).contains(&b[2])
+}
+
+/// Whether the bytes before `p` end in a character that `hits` folds away
+/// or into a code's own characters: a zero-width character or soft hyphen
+/// right after a letter or digit (`CAA5\u{200B}0021`), or the `×` of `0×3e9`.
+fn after_lookalike(text: &[u8], p: usize) -> bool {
+    let before = &text[..p];
+    let glued = |n: usize| before.len() > n && before[before.len() - n - 1].is_ascii_alphanumeric();
+    const ZERO_WIDTH: &[&[u8]] = &[
+        b"\xE2\x80\x8B",
+        b"\xE2\x80\x8C",
+        b"\xE2\x80\x8D",
+        b"\xE2\x81\xA0",
+        b"\xEF\xBB\xBF",
+    ];
+    ZERO_WIDTH.iter().any(|z| before.ends_with(z) && glued(3))
+        || (before.ends_with(b"\xC2\xAD") && glued(2))
+        || before.ends_with(b"0\xC3\x97")
 }
 
 fn number(digits: &[u8]) -> u32 {
@@ -655,14 +688,14 @@ fn word_may_be_label(text: &[u8], p: usize) -> bool {
 
 fn is_label(word: &[u8]) -> bool {
     let w = trim(word, b".-/");
-    if !(2..=12).contains(&w.len()) {
+    if !(2..=16).contains(&w.len()) {
         return false;
     }
-    let mut buf = [0u8; 12];
+    let mut buf = [0u8; 16];
     let lower = &mut buf[..w.len()];
     lower.copy_from_slice(w);
     lower.make_ascii_lowercase();
-    lower == b"is" || LABELS.iter().any(|l| l.as_bytes() == &lower[..])
+    lower == b"is" || lower == b"state" || LABELS.iter().any(|l| l.as_bytes() == &lower[..])
 }
 
 fn trim<'a>(mut w: &'a [u8], set: &[u8]) -> &'a [u8] {
@@ -698,6 +731,10 @@ fn number_is_candidate(text: &[u8], p: usize) -> bool {
     // A negative number (`-2147024891` is found as a hex run; a short one
     // could still be a signed code with a name): always a closer look.
     if p > 0 && text[p - 1] == b'-' && (p == 1 || !is_word_byte(text[p - 2])) {
+        return true;
+    }
+    // `0×3e9`: the zero of a hex prefix typed with a multiplication sign.
+    if after_lookalike(text, p) || (text[p] == b'0' && text[p + 1..].starts_with(b"\xC3\x97")) {
         return true;
     }
     let mut q = p;
@@ -781,6 +818,7 @@ fn number_is_candidate(text: &[u8], p: usize) -> bool {
 mod tests {
     use super::*;
     use crate::extract::hits;
+    use m365doctor_codes::grammar::fold_lookalikes;
 
     fn candidates(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
@@ -792,7 +830,7 @@ mod tests {
         text.split('\n')
             .filter(|l| {
                 let mut any = false;
-                hits(l, |_| any = true);
+                hits(&fold_lookalikes(l), |_| any = true);
                 any
             })
             .collect()
@@ -1054,6 +1092,36 @@ mod tests {
             "日本語のメッセージ",
             "ステータス",
             "イベント",
+            // Look-alike characters that `hits` reads folded.
+            "０ｘ８００７０００５",
+            "ＡＡＤＳＴＳ５００７６",
+            "１００１",
+            "0×3e9",
+            "0×80070005",
+            "CAA5\u{200B}0021",
+            "8007\u{200B}0005",
+            "0x8007\u{AD}0005",
+            "\u{2013}2147024891",
+            "\u{A0}",
+            // Labels and non-labels of identity libraries' logs.
+            "Tag:",
+            "Internal",
+            "PID",
+            "thread_id:",
+            "api_error_code,",
+            "Value:",
+            "error_codes",
+            "error_codes:",
+            "AADSTSError",
+            "sign-in",
+            "Entra",
+            "invalid_grant",
+            "50126",
+            "700016",
+            "16000",
+            "0xffffffff80070490",
+            "-2147023584",
+            "[MSAL:0003]",
         ];
         let mut seed: u64 = 0x2026_1127;
         let mut next = || {

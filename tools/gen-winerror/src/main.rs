@@ -11,6 +11,7 @@
 //!   (success and informational codes too, and the `WIN32_ERROR`s that winerror.h
 //!   defines as 32-bit values such as `ERROR_VMCOMPUTE_INVALID_JSON`);
 //! - the WinINet and WinHTTP `u32` error constants;
+//! - Winsock's `WSA_ERROR` constants in the system error range 10001-11999;
 //! - the system error codes that the metadata types otherwise (see [`is_system_error_alias`]):
 //!   `RPC_STATUS` (`RPC_S_*`, `EPT_S_*`), `WAIT_EVENT` (`WAIT_TIMEOUT`) and winerror.h's
 //!   own untyped codes (plain `i32` in `Win32::Foundation`: `RPC_X_*`, `OR_*`,
@@ -194,6 +195,11 @@ fn generate(src: &Path) -> Result<String, String> {
                 "i32" if value >> 31 == 1 && name.contains("_E_") => Some(HResult),
                 "u32" if wininet && inet_name(name) => Some(WinInet),
                 "u32" if winhttp && name.starts_with("ERROR_WINHTTP_") => Some(WinHttp),
+                // Winsock's errors are system error codes too (10000-11999 on the
+                // "System Error Codes" pages); WSA_ERROR also types aliases of
+                // smaller Win32 errors (WSA_INVALID_HANDLE = 6), left to their
+                // ERROR_ names, and WSABASEERR, the range's base.
+                "WSA_ERROR" if (10_001..=11_999).contains(&value) => Some(Win32),
                 "FACILITY_CODE" | "NTSTATUS_FACILITY_CODE" => {
                     // FACILITY_NT_BIT (0x10000000) is typed FACILITY_CODE but is a flag bit.
                     let Ok(v) = u16::try_from(value) else {

@@ -77,15 +77,18 @@ impl CodeReader {
         );
         let mut out = Vec::new();
         for f in &case.findings {
+            // The code's own layer at its confidence, or the layer its
+            // structure and its line's program point at, with less weight.
+            let (layer, weight) = match f.layer_evidence() {
+                Some((layer, weight)) => (Some(layer), weight),
+                None => (f.entry.as_ref().and_then(|e| e.layer()), f.confidence),
+            };
             out.push(Evidence {
                 kind: EvidenceKind::Code,
                 label: f.interpretation.normalized.clone(),
                 entry: f.entry.as_ref().map(|e| e.id().to_string()),
-                layer: f
-                    .interpretation
-                    .layer
-                    .or_else(|| f.entry.as_ref().and_then(|e| e.layer())),
-                weight: f.confidence,
+                layer,
+                weight,
             });
         }
         for s in &case.symptoms {

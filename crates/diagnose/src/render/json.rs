@@ -4,6 +4,7 @@
 use crate::case::{Case, Evidence};
 use crate::input::Loaded;
 use crate::render::dsreg;
+use m365doctor_codes::context::HintBasis;
 use m365doctor_codes::Lang;
 use m365doctor_kb::json::entry_document;
 use m365doctor_kb::Kb;
@@ -38,6 +39,16 @@ pub(crate) fn document(d: &Case, lang: Lang) -> Value {
                 "confidence": round(f.confidence),
                 "explains": f.explains,
                 "reason": i.reason.get(lang),
+                // A layer read from the code's structure and the program of
+                // its line, for a code without one of its own (or whose
+                // app-specific meaning does not hold there).
+                "layer_context": f.context.as_ref().filter(|h| h.basis != HintBasis::Code).map(|h| json!({
+                    "layer": h.layer.id(),
+                    "weight": round(f.confidence * h.factor),
+                    "basis": h.basis.id(),
+                    "source": h.source.map(|s| s.id()),
+                    "reason": h.reason.get(lang),
+                })),
                 "evidence": f.evidence.iter().map(evidence_json).collect::<Vec<_>>(),
             })
         }).collect::<Vec<_>>(),
