@@ -4,7 +4,7 @@
 //! not a stuck test run.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -97,6 +97,7 @@ impl TempDir {
         path.to_string_lossy().into_owned()
     }
 
+    #[cfg(unix)]
     fn s(&self) -> &str {
         self.0.to_str().unwrap()
     }
@@ -109,7 +110,7 @@ impl Drop for TempDir {
 }
 
 #[cfg(unix)]
-fn mkfifo(path: &Path) {
+fn mkfifo(path: &std::path::Path) {
     assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
 }
 
