@@ -476,7 +476,9 @@ impl Agg {
         }
     }
 
-    /// Adds another worker's counts.
+    /// Adds the counts of the records after these (the next piece of
+    /// work): what keeps the first value seen keeps this one's, what keeps
+    /// the last takes `o`'s, as one pass over both would.
     pub fn merge(&mut self, o: Agg) {
         let t = &mut self.totals;
         let ot = o.totals;
@@ -578,7 +580,8 @@ impl Agg {
         }
         for (k, v) in o.principals {
             let p = self.principals.entry(k).or_default();
-            p.kind = p.kind.or(v.kind);
+            // The kind of the principal's last sign-in, as one pass counts it.
+            p.kind = v.kind.or(p.kind);
             p.failures += v.failures;
             p.interrupts += v.interrupts;
             for (c, n) in v.codes {

@@ -91,15 +91,16 @@ pub fn analyze(
         dedupe: true,
         piece: opts.piece_bytes,
     };
-    let (parts, inputs) = input::read_all(sources, &reader, || Analysis {
-        agg: Agg::new(),
-        params,
-    });
-    let mut agg = Agg::new();
-    for p in parts {
-        agg.merge(p.agg);
-    }
-    report::build(agg, inputs, &opts.thresholds, kb)
+    let (analysis, inputs) = input::read_all(
+        sources,
+        &reader,
+        || Analysis {
+            agg: Agg::new(),
+            params,
+        },
+        |a, b| a.agg.merge(b.agg),
+    );
+    report::build(analysis.agg, inputs, &opts.thresholds, kb)
 }
 
 /// Whether any input could not be read at all or lost records.

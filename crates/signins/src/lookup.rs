@@ -114,19 +114,24 @@ pub fn find(
         dedupe: false,
         piece: input::PIECE,
     };
-    let (parts, stats) = input::read_all(sources, &reader, || Finder {
-        query,
-        found: Vec::new(),
-        steps: HashMap::new(),
-    });
-    let mut steps: HashMap<String, Vec<Step<'static>>> = HashMap::new();
-    let mut found = Vec::new();
-    for p in parts {
-        found.extend(p.found);
-        for (k, v) in p.steps {
-            steps.entry(k).or_default().extend(v);
-        }
-    }
+    let (finder, stats) = input::read_all(
+        sources,
+        &reader,
+        || Finder {
+            query,
+            found: Vec::new(),
+            steps: HashMap::new(),
+        },
+        |a, b| {
+            let room = MAX_FOUND.saturating_sub(a.found.len());
+            a.found.extend(b.found.into_iter().take(room));
+            for (k, v) in b.steps {
+                a.steps.entry(k).or_default().extend(v);
+            }
+        },
+    );
+    let steps = finder.steps;
+    let mut found = finder.found;
     // The same sign-in in two files (a download and a Graph pull) once.
     found.sort_by(|a, b| a.0.time.cmp(&b.0.time).then(a.0.id.cmp(&b.0.id)));
     found.dedup_by(|a, b| !a.0.id.is_empty() && a.0.id == b.0.id);

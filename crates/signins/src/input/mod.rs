@@ -19,6 +19,7 @@ use crate::event::{self, Event, Hint, Skip, Step};
 use crate::record;
 use crate::spec::{Bi2, Kind};
 use memchr::memchr;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
@@ -131,6 +132,8 @@ pub struct InputStats {
     pub kind_guessed: bool,
     /// The input could not be read (at all, or from some point on).
     pub error: Option<Bi2>,
+    /// Bytes read from the file or archive member (a `.gz` counts its
+    /// compressed bytes).
     pub bytes: u64,
 }
 
@@ -402,12 +405,23 @@ fn plan_ranges(path: &Path, threads: usize, piece: u64) -> Option<Vec<(u64, u64)
     )
 }
 
-/// Reads every source on `threads` threads; `make` builds one consumer per
-/// thread. Returns the consumers and the stats of every input, in order.
-pub fn read_all<C, F>(sources: &[Source], opts: &Reader<'_>, make: F) -> (Vec<C>, Vec<InputStats>)
+/// Reads every source on `threads` threads. Each unit of work (a file, an
+/// archive, a piece of a large file) fills its own consumer from `make`;
+/// `merge` adds a unit's consumer to those of all units before it, always
+/// in the order of the units, so what depends on the order of records (the
+/// first name seen, the last kind of sign-in) is the same on any number of
+/// threads as in one pass. Returns the merged consumer and the stats of
+/// every input, in order.
+pub fn read_all<C, F, M>(
+    sources: &[Source],
+    opts: &Reader<'_>,
+    make: F,
+    merge: M,
+) -> (C, Vec<InputStats>)
 where
     C: Consumer + Send,
     F: Fn() -> C + Sync,
+    M: Fn(&mut C, C) + Sync,
 {
     let mut files = Vec::new();
     let mut early_errors = Vec::new();
@@ -451,29 +465,27 @@ where
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<InputStats>> = Mutex::new(Vec::new());
     let workers = threads.min(units.len()).max(1);
-    let consumers: Vec<C> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut consumer = make();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(unit) = units.get(i) else { break };
-                        let ctx = Ctx {
-                            dedupe: opts.dedupe.then_some(&dedupe),
-                            progress: opts.progress,
-                        };
-                        let stats = read_unit(unit, &ctx, &mut consumer);
-                        if let Ok(mut r) = results.lock() {
-                            r.extend(stats);
-                        }
-                    }
-                    consumer
-                })
-            })
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    let order_merge = Ordered::new(workers);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(unit) = units.get(i) else { break };
+                order_merge.wait_for_room(i);
+                let ctx = Ctx {
+                    dedupe: opts.dedupe.then_some(&dedupe),
+                    progress: opts.progress,
+                };
+                let mut consumer = make();
+                let stats = read_unit(unit, &ctx, &mut consumer);
+                if let Ok(mut r) = results.lock() {
+                    r.extend(stats);
+                }
+                order_merge.done(i, consumer, &merge);
+            });
+        }
     });
+    let consumer = order_merge.into_inner().unwrap_or_else(&make);
     // Parts of one file are merged; archive members keep their own entries.
     let mut merged: Vec<InputStats> = early_errors;
     let mut parts = results.into_inner().unwrap_or_default();
@@ -499,7 +511,97 @@ where
         merged.extend(by_path);
     }
     merged.extend(parts);
-    (consumers, merged)
+    (consumer, merged)
+}
+
+/// Consumers of finished units waiting for those of the units before them.
+struct Ordered<C> {
+    state: Mutex<OrderedState<C>>,
+    room: std::sync::Condvar,
+    /// How many units may run ahead of the first unmerged one; bounds the
+    /// consumers kept waiting (memory) when one unit is much slower.
+    window: usize,
+}
+
+struct OrderedState<C> {
+    /// The first unit not merged yet.
+    next: usize,
+    /// Everything before `next`, merged (out while a thread merges).
+    merged: Option<C>,
+    merging: bool,
+    waiting: BTreeMap<usize, C>,
+}
+
+impl<C> Ordered<C> {
+    fn new(workers: usize) -> Self {
+        Ordered {
+            state: Mutex::new(OrderedState {
+                next: 0,
+                merged: None,
+                merging: false,
+                waiting: BTreeMap::new(),
+            }),
+            room: std::sync::Condvar::new(),
+            window: 4 * workers.max(1),
+        }
+    }
+
+    /// Blocks while unit `i` is too far ahead of the merged ones.
+    fn wait_for_room(&self, i: usize) {
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        while i >= st.next + self.window {
+            match self.room.wait(st) {
+                Ok(s) => st = s,
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// Unit `i` is finished: merges it and every waiting unit after it, in
+    /// order, unless another thread is merging (which then picks it up).
+    fn done(&self, i: usize, consumer: C, merge: &impl Fn(&mut C, C)) {
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        st.waiting.insert(i, consumer);
+        loop {
+            if st.merging {
+                return;
+            }
+            let mut ready = Vec::new();
+            let first = st.next;
+            while let Some(c) = st.waiting.remove(&(first + ready.len())) {
+                ready.push(c);
+            }
+            if ready.is_empty() {
+                return;
+            }
+            st.merging = true;
+            let mut merged = st.merged.take();
+            drop(st);
+            let n = ready.len();
+            for c in ready {
+                match merged.as_mut() {
+                    Some(m) => merge(m, c),
+                    None => merged = Some(c),
+                }
+            }
+            st = match self.state.lock() {
+                Ok(s) => s,
+                Err(_) => return,
+            };
+            st.merged = merged;
+            st.next += n;
+            st.merging = false;
+            self.room.notify_all();
+        }
+    }
+
+    fn into_inner(self) -> Option<C> {
+        self.state.into_inner().ok().and_then(|s| s.merged)
+    }
 }
 
 struct Ctx<'a> {
@@ -507,17 +609,17 @@ struct Ctx<'a> {
     progress: Option<&'a Progress>,
 }
 
-/// Counts bytes read for the progress line.
+/// Counts bytes read, for the progress line and the input's stats.
 struct Counting<'p, R> {
     inner: R,
     progress: Option<&'p Progress>,
-    bytes: u64,
+    counted: &'p Cell<u64>,
 }
 
 impl<R: Read> Read for Counting<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.bytes += n as u64;
+        self.counted.set(self.counted.get() + n as u64);
         if let Some(p) = self.progress {
             p.bytes.fetch_add(n as u64, Ordering::Relaxed);
         }
@@ -658,10 +760,11 @@ fn read_range(
     if pos >= end {
         return Ok(());
     }
+    let read = Cell::new(0);
     let counting = Counting {
         inner: f,
         progress: ctx.progress,
-        bytes: 0,
+        counted: &read,
     };
     let mut r = BufReader::with_capacity(decode::BLOCK, counting);
     if start == 0 {
@@ -677,7 +780,10 @@ fn read_range(
     let mut sink = JsonSink::new(st, ctx, consumer, Hint::default(), "json-lines");
     json::split_lines(&mut r, &mut sink, Some(end - pos), 0)?;
     sink.finish_format();
-    st.bytes += r.get_ref().bytes;
+    // The piece's share of the file (it reads a little past its end to
+    // finish its last line, which the next piece skips): the pieces of a
+    // file add up to its size, as one read of the whole file counts.
+    st.bytes += end - start;
     Ok(())
 }
 
@@ -761,10 +867,11 @@ fn read_stream<'s>(
     ctx: &Ctx<'_>,
     consumer: &mut dyn Consumer,
 ) {
+    let read = Cell::new(0);
     let counting = Counting {
         inner,
         progress: ctx.progress,
-        bytes: 0,
+        counted: &read,
     };
     let mut raw = BufReader::with_capacity(decode::BLOCK, counting);
     let is_gzip = match raw.fill_buf() {
@@ -795,6 +902,7 @@ fn read_stream<'s>(
             read_error(&e)
         });
     }
+    st.bytes += read.get();
 }
 
 /// How far into a stream the sniffing looks.
