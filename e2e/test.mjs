@@ -181,7 +181,34 @@ try {
   check((await page.locator(".card.finding .steps li").count()) > 0, "the Office meaning carries its knowledge-base steps");
   check(await page.locator('#chain .layer[data-layer="wam-broker"]').evaluate((n) => n.classList.contains("top")), "the diagram marks the broker for 1001");
 
-  // 8. A phone-width screen: no sideways scrolling.
+  // 8. A report without a code, in Japanese, answered through a question:
+  // the words leave the cause open, the page asks, an answer re-ranks in place.
+  await page.click("#clear");
+  await page.fill("#text", "Teamsにサインインできません。");
+  await page.click("#submit");
+  await page.waitForSelector(".questions .question");
+  const questions = page.locator(".questions .question");
+  check((await questions.count()) >= 1 && (await questions.count()) <= 3, "a code-less report gets up to three questions");
+  check(JAPANESE.test(await page.textContent(".questions")), "the questions are in Japanese");
+  check((await page.locator(".card.finding").count()) === 0, "the report has no error code");
+  const clock = page.locator('.question[data-question="clock"]');
+  check((await clock.count()) === 1, "the page asks whether the clock is right");
+  check((await page.locator(".layer-name").getAttribute("data-layer")) !== "clock", "before the answer the clock is not the top suspect");
+  await shot(page, "08-questions.png");
+  await clock.locator('button.answer-button[data-answer="no"]').click();
+  await page.waitForSelector(".answered");
+  check((await page.locator(".layer-name").getAttribute("data-layer")) === "clock", "answering that the clock is wrong puts the clock first");
+  check(await page.locator('#chain .layer[data-layer="clock"]').evaluate((n) => n.classList.contains("top")), "the diagram marks the clock as the top suspect");
+  check((await page.locator('.question[data-question="clock"]').count()) === 0, "an answered question is not asked again");
+  check(JAPANESE.test(await page.textContent(".answered")), "the answer is listed in Japanese");
+  check((await page.locator(".plan .plan-step").count()) > 0, "the re-ranked case has a plan");
+  check((await page.textContent("#ticket")).includes("`clock=no`"), "the ticket records the answer");
+  await shot(page, "08-answered.png");
+  await page.click(".answered button");
+  await page.waitForSelector(".answered", { state: "detached" });
+  check((await page.locator('.question[data-question="clock"]').count()) === 1, "the answers can be taken back");
+
+  // 9. A phone-width screen: no sideways scrolling.
   const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "en-US", isMobile: true });
   const small = await phone.newPage();
   watch(small, "phone");

@@ -80,7 +80,8 @@ Examples:
   m365doctor diagnose error.txt                  # a pasted dialog or a log
   Get-Clipboard | m365doctor diagnose            # PowerShell: the clipboard
   m365doctor diagnose %TEMP%\\Outlook\\ --format markdown > ticket.md
-  m365doctor diagnose logs.zip --json --tried restart-app sign-out-sign-in";
+  m365doctor diagnose logs.zip --json --tried restart-app sign-out-sign-in
+  m365doctor diagnose report.txt --answer clock=no --answer other-devices=yes";
 
 const DSREG_EXAMPLES: &str = "\
 Examples:
@@ -181,6 +182,14 @@ pub struct DiagnoseArgs {
     /// together may be four times this
     #[arg(long, value_name = "SIZE", default_value = "128M", value_parser = parse_size)]
     pub max_input: u64,
+
+    /// Answer one of the questions ahead, e.g. `clock=no` (repeatable; the ids are listed under the questions and in --json's `questions`)
+    #[arg(long, value_name = "QUESTION=ANSWER")]
+    pub answer: Vec<String>,
+
+    /// Never ask the questions at the terminal (they are still listed in the output)
+    #[arg(long)]
+    pub no_ask: bool,
 }
 
 #[derive(Debug, Subcommand)]

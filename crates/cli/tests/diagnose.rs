@@ -222,7 +222,17 @@ fn nothing_found_is_said_plainly() {
         Some(b"Version 16.0.17928.20156, build 2026-11-20, port 443"),
     );
     assert!(o.status.success());
-    assert!(String::from_utf8_lossy(&o.stdout).contains("No error code"));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("This does not look like a sign-in problem"),
+        "{out}"
+    );
+    let o = run(
+        &["--lang", "ja", "diagnose"],
+        Some("来週の会議室の予約を変更したいです。".as_bytes()),
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("サインインの問題ではないようです"), "{out}");
 }
 
 #[test]
@@ -453,6 +463,154 @@ fn scan_and_diagnose_read_the_same_zip() {
         .unwrap()["first"];
     assert_eq!(first["file"], format!("{path}!Outlook/outlook.log"));
     assert!(scan["skipped"].as_array().unwrap().is_empty(), "{scan}");
+}
+
+/// A report without a code, in Japanese, about signing in to Teams: the
+/// words alone leave the layer open, so the case asks.
+const UNSURE_JA: &str = "Teamsにサインインできません。";
+
+#[test]
+fn questions_are_listed_and_answers_taken_from_the_command_line() {
+    // Standard input is a pipe here: nothing is asked, the questions are listed.
+    let doc = json(&["--lang", "ja"], Some(UNSURE_JA.as_bytes()));
+    let questions = doc["questions"].as_array().unwrap();
+    assert!(!questions.is_empty() && questions.len() <= 3, "{doc}");
+    for q in questions {
+        assert!(!q["id"].as_str().unwrap().is_empty());
+        assert!(!q["text"].as_str().unwrap().is_empty());
+        let answers = q["answers"].as_array().unwrap();
+        assert!(answers.len() >= 2);
+        assert!(answers
+            .iter()
+            .all(|a| a["id"].is_string() && a["text"].is_string()));
+    }
+    // `layers` stays the ranked ids; `layer_scores` gives the same order with scores.
+    let layers: Vec<&str> = doc["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    let scored: Vec<&str> = doc["layer_scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["layer"].as_str().unwrap())
+        .collect();
+    assert_eq!(layers, scored);
+    let top = doc["layer_scores"][0]["score"].as_f64().unwrap();
+    assert!(top < 0.8, "asks only below the threshold: {top}");
+    assert!(doc["answers"].as_array().unwrap().is_empty());
+
+    // The clock is wrong: the clock layer comes first and no longer asks about it.
+    let answered = json(
+        &["--lang", "ja", "--answer", "clock=no"],
+        Some(UNSURE_JA.as_bytes()),
+    );
+    assert_eq!(answered["layers"][0], "clock", "{answered}");
+    assert_eq!(answered["answers"][0]["question"], "clock");
+    assert_eq!(answered["answers"][0]["answer"], "no");
+    assert!(answered["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|q| q["id"] != "clock"));
+    // The web page works: the clock is not the first suspect any more.
+    let browser = json(
+        &["--answer", "browser=yes", "--answer", "clock=yes"],
+        Some(UNSURE_JA.as_bytes()),
+    );
+    assert_ne!(browser["layers"][0], "clock", "{browser}");
+    assert_eq!(browser["answers"].as_array().unwrap().len(), 2);
+
+    // The text and the ticket record the answers, in the chosen language.
+    for (lang, format, said) in [
+        ("ja", "text", "いいえ"),
+        ("ja", "markdown", "## 回答"),
+        ("en", "text", "clock=no"),
+        ("en", "markdown", "**No** (`clock=no`)"),
+    ] {
+        let o = run(
+            &[
+                "--lang", lang, "diagnose", "--format", format, "--answer", "clock=no",
+            ],
+            Some(UNSURE_JA.as_bytes()),
+        );
+        assert!(o.status.success());
+        let out = String::from_utf8(o.stdout).unwrap();
+        assert!(out.contains(said), "{lang} {format}: {out}");
+    }
+}
+
+#[test]
+fn bad_answers_are_refused_before_anything_is_read() {
+    for (arg, says) in [
+        ("bogus=yes", "unknown question `bogus`"),
+        ("clock=maybe", "question `clock` has no answer `maybe`"),
+        ("clock", "`clock` is not an answer"),
+    ] {
+        let o = run(&["diagnose", "--answer", arg], Some(UNSURE_JA.as_bytes()));
+        assert_eq!(o.status.code(), Some(2), "{arg}");
+        assert!(o.stdout.is_empty(), "no partial report for {arg}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(says), "{arg}");
+    }
+    let o = run(
+        &["--lang", "ja", "diagnose", "--answer", "bogus=yes"],
+        Some(b"x"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("質問 `bogus` はありません"));
+}
+
+/// Golden text and Markdown outputs of code-less reports in both languages,
+/// with the questions listed and with answers given (`UPDATE_GOLDEN=1`
+/// rewrites them; check the difference before committing).
+#[test]
+fn golden_questions_and_answers_in_both_languages() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/diagnose");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let reports = [
+        ("teams-ja", "Teamsにサインインできません。"),
+        ("teams-en", "Teams won't let me sign in since this morning."),
+    ];
+    let answers: [(&str, &[&str]); 2] = [
+        ("asked", &[]),
+        (
+            "answered",
+            &["--answer", "clock=no", "--answer", "other-devices=yes"],
+        ),
+    ];
+    let mut mismatches = Vec::new();
+    for lang in ["en", "ja"] {
+        for (name, report) in reports {
+            for (state, given) in answers {
+                for (format, ext) in [("text", "txt"), ("markdown", "md")] {
+                    let mut args = vec![
+                        "--lang", lang, "--color", "never", "diagnose", "--format", format,
+                    ];
+                    args.extend_from_slice(given);
+                    let o = run(&args, Some(report.as_bytes()));
+                    assert!(o.status.success(), "{name} {state} {format}");
+                    let actual = String::from_utf8(o.stdout).unwrap();
+                    let path = dir.join(lang).join(format!("{name}-{state}.{ext}"));
+                    if update {
+                        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                        std::fs::write(&path, &actual).unwrap();
+                        continue;
+                    }
+                    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+                    if expected != actual {
+                        mismatches.push(format!("--- {}\n+++ actual\n{actual}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "golden output differs (rerun with UPDATE_GOLDEN=1 after checking):\n{}",
+        mismatches.join("\n")
+    );
 }
 
 /// The reliability review's F5: Entra's "Troubleshooting details" (once or

@@ -1,21 +1,25 @@
 //! One case: the evidence of one or more texts joined into one diagnosis.
 //! Codes become findings with their knowledge-base entries, dialog texts
 //! become symptoms, `dsregcmd /status` captures are diagnosed by their own
-//! rules and join the layer ranking, and one merged plan of steps is made,
-//! least invasive first. Evidence is redacted as it is quoted, by the case's
-//! one [`Redactor`].
+//! rules; the words of the texts and all that evidence are read together
+//! by the text understanding (`understanding.rs`), which ranks the layers
+//! and the entries, and one merged plan of steps is made (`plan.rs`).
+//! Evidence is redacted as it is quoted, by the case's one [`Redactor`].
 
 use crate::lines::Lines;
+use crate::prepare::{self, Prepared};
+use crate::rank;
 use crate::redact::Redactor;
 use crate::symptoms::{self, MessageMatcher};
-use crate::{plan, rank};
+use crate::understanding::{self, Diagnoser, Match};
 use m365doctor_codes::context::{layer_hint, HintBasis, LayerHint};
 use m365doctor_codes::interpret::{decode, Decoded, Interpretation};
-use m365doctor_codes::{Lang, Layer};
-use m365doctor_dsreg::{Report, Severity};
+use m365doctor_codes::{Lang, Layer, Message};
+use m365doctor_dsreg::Report;
 use m365doctor_kb::model::{interpretation_key, Step};
 use m365doctor_kb::{Action, Entry, Found, Kb};
 use m365doctor_scan::{Certainty, IdKind};
+use m365doctor_understand::{Answer, Clue, Engine, Question, Understanding};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
@@ -51,6 +55,10 @@ pub struct Options {
     /// that the report's placeholders are those of its files); a new one
     /// by default.
     pub redactor: Redactor,
+    /// Answers to the questions, (question id, answer id), each re-ranking
+    /// the case (see [`crate::parse_answer`]; unknown ids are left out, so
+    /// front ends check them first).
+    pub answers: Vec<(String, String)>,
     /// Ends the diagnosis early when set (a server whose caller gave up).
     pub stop: crate::Stop,
 }
@@ -107,8 +115,11 @@ impl Finding<'_> {
 pub struct Symptom<'kb> {
     pub entry: Found<'kb>,
     pub layer: Option<Layer>,
-    /// The entry's texts that were found.
+    /// The entry's confirmed dialog texts that were found (whole).
     pub matched: Vec<String>,
+    /// The entry's unconfirmed wordings found by their key phrases: a sign
+    /// of the dialog, never quoted as the dialog itself.
+    pub unconfirmed: Vec<String>,
     pub evidence: Vec<Evidence>,
     pub score: f64,
 }
@@ -151,8 +162,22 @@ pub struct Case<'kb> {
     pub findings: Vec<Finding<'kb>>,
     /// Best first.
     pub symptoms: Vec<Symptom<'kb>>,
-    /// The suspected layers with their scores, most likely first.
+    /// Whether the texts are about signing in at all; when not, the case
+    /// has no layers and no plan ("this does not look like a sign-in problem").
+    pub about_sign_in: bool,
+    /// The suspected layers with their calibrated scores (0–1: of the
+    /// layers given 0.8, about 80% are right), most likely first; those
+    /// below 0.05 are left out.
     pub layers: Vec<(Layer, f64)>,
+    /// The best knowledge-base entries (up to three), with why they match.
+    pub best: Vec<Match<'kb>>,
+    /// What the words say: apps, platform, situation.
+    pub clues: Vec<Clue>,
+    /// Questions that would separate the candidates, the most telling first
+    /// (only when the best layer's score is below 0.8).
+    pub questions: Vec<&'static Question>,
+    /// The answers given, in order.
+    pub answers: Vec<(&'static Question, &'static Answer)>,
     pub plan: Vec<PlanStep<'kb>>,
     pub correlation_ids: Vec<String>,
     pub request_ids: Vec<String>,
@@ -163,6 +188,11 @@ pub struct Case<'kb> {
     pub tried: Vec<String>,
     /// One report per dsregcmd capture, in input order.
     pub dsreg: Vec<Report>,
+    /// What was done to read the inputs: HTML read as text, an earlier
+    /// report recognised, text not read for its wording.
+    pub notes: Vec<Message>,
+    /// The understanding of the words, kept to re-rank with answers.
+    pub(crate) understanding: Option<Understanding>,
     /// The report's redactor, when it redacts: every placeholder given out
     /// so far, the dsregcmd captures' identifiers included. Documents are
     /// rendered with copies of it, so each gives a value the same placeholder.
@@ -171,32 +201,126 @@ pub struct Case<'kb> {
 
 /// Diagnoses `inputs`, dsregcmd captures included.
 pub fn diagnose<'kb>(inputs: &[Input], kb: &'kb Kb, options: &Options) -> Case<'kb> {
-    diagnose_with(inputs, kb, &MessageMatcher::new(kb), options)
+    Diagnoser::new(kb).diagnose(inputs, kb, options)
 }
 
-/// Same as [`diagnose`] with a matcher built once (servers reuse it).
+/// Same as [`diagnose`] with a matcher built once; the text understanding
+/// is the bundled one, or built now over a company's entries. A server
+/// keeps a [`Diagnoser`] instead, which holds both.
 pub fn diagnose_with<'kb>(
     inputs: &[Input],
     kb: &'kb Kb,
     matcher: &MessageMatcher,
     options: &Options,
 ) -> Case<'kb> {
+    let own = understanding::engine_for(kb);
+    let engine = own.as_ref().unwrap_or_else(|| Engine::bundled());
+    run(inputs, kb, matcher, engine, options)
+}
+
+impl Diagnoser {
+    /// Diagnoses `inputs` with the knowledge base this diagnoser was built for.
+    pub fn diagnose<'kb>(&self, inputs: &[Input], kb: &'kb Kb, options: &Options) -> Case<'kb> {
+        run(inputs, kb, &self.matcher, self.engine(), options)
+    }
+}
+
+/// What the text understanding reads for some inputs: the words, the
+/// evidence of the codes, dialog texts, device findings and events, and the
+/// apps. `diagnose` passes exactly this; training reads it too
+/// (tools/train-understand).
+#[derive(Debug, Clone)]
+pub struct UnderstandingInput {
+    pub text: String,
+    pub evidence: Vec<m365doctor_understand::Evidence>,
+    pub apps: Vec<String>,
+}
+
+impl Diagnoser {
+    /// What the text understanding reads for `inputs` (see [`UnderstandingInput`]).
+    pub fn understanding_input(
+        &self,
+        inputs: &[Input],
+        kb: &Kb,
+        options: &Options,
+    ) -> UnderstandingInput {
+        let c = collect(inputs, kb, &self.matcher, options);
+        UnderstandingInput {
+            evidence: understanding::evidence(&c.case),
+            apps: c.case.apps.clone(),
+            text: c.words,
+        }
+    }
+}
+
+fn run<'kb>(
+    inputs: &[Input],
+    kb: &'kb Kb,
+    matcher: &MessageMatcher,
+    engine: &Engine,
+    options: &Options,
+) -> Case<'kb> {
+    let Collected {
+        mut case,
+        words,
+        recorded,
+    } = collect(inputs, kb, matcher, options);
+    let mut u = understanding::understand(engine, &case, &words);
+    // The answers given now, then those an earlier report recorded.
+    let mut answers: Vec<(&str, &str)> = options
+        .answers
+        .iter()
+        .map(|(q, a)| (q.as_str(), a.as_str()))
+        .collect();
+    for (q, a) in &recorded {
+        if !answers.iter().any(|(given, _)| given == q) {
+            answers.push((q, a));
+        }
+    }
+    for (q, a) in answers {
+        // Unknown ids are the front end's to report.
+        let _ = engine.answer(&mut u, q, a);
+    }
+    understanding::apply(&mut case, kb, u);
+    case
+}
+
+/// A case before the understanding: its evidence, the words to read and
+/// the answers an earlier report recorded.
+struct Collected<'kb> {
+    case: Case<'kb>,
+    words: String,
+    recorded: Vec<(String, String)>,
+}
+
+fn collect<'kb>(
+    inputs: &[Input],
+    kb: &'kb Kb,
+    matcher: &MessageMatcher,
+    options: &Options,
+) -> Collected<'kb> {
+    // HTML read as text, an earlier report's own lines left out.
+    let prepared: Vec<Prepared> = {
+        let texts: Vec<&str> = inputs.iter().map(|i| i.text.as_str()).collect();
+        prepare::prepare_all(&texts)
+    };
+    let texts: Vec<&str> = prepared.iter().map(|p| p.text.as_str()).collect();
     let mut redactor = options.redact.then(|| options.redactor.clone());
     // The rules read the capture as it is (a `.local` UPN suffix, equal
     // tenant ids); its identifiers are known to the redactor before any
     // evidence is quoted, so they have one placeholder everywhere.
     let stop = &options.stop;
-    let dsreg: Vec<Report> = inputs
+    let dsreg: Vec<Report> = texts
         .iter()
         .take_while(|_| !stop.is_stopped())
-        .flat_map(|i| m365doctor_dsreg::parse(&i.text))
+        .flat_map(|t| m365doctor_dsreg::parse(t))
         .map(|c| m365doctor_dsreg::diagnose_with(&c, kb))
         .collect();
     if let Some(r) = &mut redactor {
         for report in &dsreg {
             r.learn_capture(report.capture());
         }
-        inputs.iter().for_each(|i| r.learn(&i.text));
+        texts.iter().for_each(|t| r.learn(t));
     }
     // Evidence names its file as the report shows it (`/home/<user-1>/…`).
     let sources: Vec<String> = inputs
@@ -221,9 +345,9 @@ pub fn diagnose_with<'kb>(
     };
     let mut apps: Vec<String> = options.apps.clone();
     // First pass: apps, so that every code is read in the right context.
-    let extracted: Vec<_> = inputs
+    let extracted: Vec<_> = texts
         .iter()
-        .map(|i| m365doctor_scan::extract_until(&i.text, &|| stop.is_stopped()))
+        .map(|t| m365doctor_scan::extract_until(t, &|| stop.is_stopped()))
         .collect();
     for e in &extracted {
         for app in &e.apps {
@@ -236,8 +360,8 @@ pub fn diagnose_with<'kb>(
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     let mut ids_seen: HashSet<(IdKind, String)> = HashSet::new();
     let mut decodings: HashMap<String, Rc<Decoded>> = HashMap::new();
-    for ((input, e), source) in inputs.iter().zip(&extracted).zip(&sources) {
-        let lines = Lines::new(&input.text);
+    for ((e, source), text) in extracted.iter().zip(&sources).zip(&texts) {
+        let lines = Lines::new(text);
         let source = source.as_str();
         for (n, found) in e.codes.iter().enumerate() {
             if n % 1024 == 1023 && stop.is_stopped() {
@@ -338,35 +462,35 @@ pub fn diagnose_with<'kb>(
         if stop.is_stopped() {
             break;
         }
-        for (entry, message, line) in matcher.find(&input.text) {
-            symptoms::add_dialog_text(
-                &mut case.symptoms,
-                kb,
-                entry,
-                message,
-                (source, line),
-                || quote(source, line, lines.get(line)),
-            );
+        for found in matcher.find(text) {
+            let line = found.line;
+            symptoms::add_dialog_text(&mut case.symptoms, kb, found, (source, line), || {
+                quote(source, line, lines.get(line))
+            });
         }
     }
     symptoms::score(&mut case);
     rank::rank(&mut case);
-    case.plan = plan::plan(&case, &options.tried);
     case.apps = apps;
-    // A device error is strong evidence for its layer; a warning is a hint.
-    for f in dsreg.iter().flat_map(|r| r.findings.iter()) {
-        let weight = match f.severity {
-            Severity::Error => 0.6,
-            Severity::Warning => 0.2,
-            Severity::Info => 0.0,
-        };
-        if weight > 0.0 {
-            case.add_layer_evidence(f.layer, weight);
-        }
-    }
     case.dsreg = dsreg;
+    // Notes name the inputs as the report shows them (redacted).
+    for (source, p) in sources.iter().zip(&prepared) {
+        case.notes.extend(prepare::notes(source, p));
+    }
+    let words = understanding::words_of(
+        &sources
+            .iter()
+            .zip(&texts)
+            .map(|(s, t)| (s.as_str(), *t))
+            .collect::<Vec<_>>(),
+    );
+    case.notes.extend(words.notes);
     case.redactor = redactor;
-    case
+    Collected {
+        case,
+        words: words.text,
+        recorded: prepared.into_iter().flat_map(|p| p.answers).collect(),
+    }
 }
 
 impl<'kb> Case<'kb> {

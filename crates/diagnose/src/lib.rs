@@ -27,24 +27,36 @@ mod case;
 mod input;
 mod lines;
 mod plan;
+mod prepare;
 mod rank;
 mod redact;
 mod render;
 mod stop;
 mod symptoms;
+mod understanding;
 
 pub use case::{
     diagnose, diagnose_with, Case, Evidence, Finding, Input, Options, PlanStep, Symptom,
+    UnderstandingInput,
 };
 pub use input::{
     dsreg_reports, read_input, DsregInputError, Limits, Loaded, Loader, ReadInput, Skipped,
     DEFAULT_MAX_INPUT,
 };
+/// The text understanding's types that a case exposes (questions, answers,
+/// clues, reasons).
+pub use m365doctor_understand::{Answer, Clue, Question, Reason};
+pub use plan::{plan_for, HAND_OVER};
 pub use redact::{blank_secrets, Redactor};
 pub use render::dsreg::{dsreg_document, dsreg_text};
 pub use render::json::DIAGNOSE_SCHEMA;
 pub use stop::Stop;
+pub use symptoms::DialogMatch;
 pub use symptoms::MessageMatcher;
+pub use understanding::{
+    clue_label, evidence as understanding_evidence, find_answer, parse_answer, AnswerError,
+    Diagnoser, Match, QUESTIONS, WORDS_BUDGET,
+};
 
 use m365doctor_codes::Lang;
 use m365doctor_kb::Kb;

@@ -28,6 +28,11 @@ impl<'a> Lines<'a> {
         let end = self.starts.get(n).map_or(self.text.len(), |next| next - 1);
         self.text[start..end].trim()
     }
+
+    /// The number (from 1) of the line holding byte `offset`.
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset).max(1)
+    }
 }
 
 #[cfg(test)]
@@ -52,6 +57,11 @@ mod tests {
             }
             assert_eq!(lines.get(expected.len() + 1), "", "{text:?} past the end");
             assert_eq!(lines.get(0), expected.first().copied().unwrap_or(""));
+        }
+        let text = "one\ntwo\n\nfour";
+        let lines = Lines::new(text);
+        for (offset, line) in [(0, 1), (3, 1), (4, 2), (8, 3), (9, 4), (12, 4)] {
+            assert_eq!(lines.line_of(offset), line, "offset {offset}");
         }
     }
 }

@@ -40,6 +40,12 @@ fn aadsts_explains_protocol_errors(d: &mut Case) {
     }
 }
 
+/// Whether a finding is a network, proxy or clock failure reported by the
+/// operating system (a root cause of the broker errors beside it).
+pub(crate) fn is_os_root(f: &Finding) -> bool {
+    f.interpretation.kind != Kind::Caa && f.interpretation.layer.is_some_and(explanatory)
+}
+
 /// Orders the findings (root causes first, then by confidence) and scores
 /// the layers.
 pub(crate) fn rank(d: &mut Case) {

@@ -15,7 +15,8 @@ use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use m365doctor_codes::{Lang, Layer};
 use m365doctor_diagnose::{
-    diagnose_with, dsreg_document, dsreg_reports, DsregInputError, Limits, Loader, Options, Stop,
+    diagnose_with, dsreg_document, dsreg_reports, parse_answer, DsregInputError, Limits, Loader,
+    Options, Stop,
 };
 use m365doctor_kb::json::{entry_document, explain_document, list_document, search_document};
 use m365doctor_text::{self as decode, Encoding};
@@ -376,6 +377,22 @@ async fn diagnose(
             }
             tried.push(t);
         }
+        // `answer=clock:no` (or `clock=no`, URL-encoded), repeatable or
+        // comma-separated, as the page sends them after a question's button.
+        let mut answers = Vec::new();
+        for a in ctx.values("answer") {
+            match parse_answer(&a) {
+                Ok((q, a)) => answers.push((q.id.to_string(), a.id.to_string())),
+                Err(e) => {
+                    return Err(ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "unknown-answer",
+                        e.message.en,
+                        e.message.ja,
+                    ))
+                }
+            }
+        }
         let redact = match ctx.value("redact").as_deref() {
             None | Some("true" | "1" | "yes") => true,
             Some("false" | "0" | "no") => false,
@@ -391,6 +408,7 @@ async fn diagnose(
                 apps,
                 tried,
                 redact,
+                answers,
                 ..Options::default()
             },
             forced,

@@ -380,6 +380,9 @@ async fn diagnose_options_tried_redact_format() {
         ("format=pdf", "bad-parameter"),
         ("encoding=klingon", "unknown-encoding"),
         ("app=notes", "unknown-app"),
+        ("answer=bogus:yes", "unknown-answer"),
+        ("answer=clock:maybe", "unknown-answer"),
+        ("answer=clock", "unknown-answer"),
     ] {
         let a = send(
             app(),
@@ -1517,4 +1520,53 @@ fn slow_headers_are_cut_off() {
     );
     assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
     server.stop();
+}
+
+#[tokio::test]
+async fn diagnose_answers_re_rank_a_code_less_report() {
+    let report = "Teamsにサインインできません。";
+    let asked = send(
+        app(),
+        post("/api/v1/diagnose?lang=ja", "text/plain", report),
+    )
+    .await
+    .json();
+    let questions = asked["questions"].as_array().unwrap();
+    assert!(questions.iter().any(|q| q["id"] == "clock"), "{asked}");
+    assert!(questions
+        .iter()
+        .all(|q| has_japanese(q["text"].as_str().unwrap())));
+    assert_ne!(asked["layers"][0], "clock");
+    // `clock:no` and `clock=no` (URL-encoded) are the same answer.
+    for query in [
+        "answer=clock:no",
+        "answer=clock%3Dno",
+        "answer=browser:yes,clock:no",
+    ] {
+        let answered = send(
+            app(),
+            post(
+                &format!("/api/v1/diagnose?lang=ja&{query}"),
+                "text/plain",
+                report,
+            ),
+        )
+        .await
+        .json();
+        assert_eq!(answered["layers"][0], "clock", "{query}");
+        assert!(answered["answers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["question"] == "clock" && a["answer"] == "no"));
+        assert!(answered["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|q| q["id"] != "clock"));
+        assert!(answered["ticket_markdown"]
+            .as_str()
+            .unwrap()
+            .contains("`clock=no`"));
+    }
 }

@@ -37,6 +37,7 @@ pub use questions::{Answer, Question};
 use m365doctor_codes::Layer;
 use m365doctor_kb::model::Entry;
 use model::{layer_count, layer_index, Features, Layout, Sparse, DENSE, NONE};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 mod bundled {
@@ -50,6 +51,10 @@ pub use bundled::BUNDLED;
 
 /// Below this calibrated score of the best layer, questions are offered.
 pub const ASK_BELOW: f64 = 0.8;
+
+/// How much less a symptom entry's retrieval scores count when a code
+/// names an entry with full confidence (see `Engine::rank`).
+pub const CODELESS_DAMPING: f32 = 0.8;
 
 /// Evidence the caller found by other means: a code it decoded or a
 /// knowledge-base dialog text it recognised.
@@ -145,12 +150,15 @@ pub struct Understanding {
     base_none: f64,
     matched_words: Vec<Vec<String>>,
     evidence: Vec<Evidence>,
+    /// The text's Japanese characters in order (a gap between runs as
+    /// `' '`), to show matched bigrams as the phrases they come from.
+    japanese: Vec<char>,
 }
 
 /// The model with its index and entries.
 pub struct Engine<'k> {
     index: std::borrow::Cow<'k, Index>,
-    entries: Vec<&'k Entry>,
+    entries: Vec<std::borrow::Cow<'k, Entry>>,
     layers: Vec<usize>,
     params: Params,
 }
@@ -160,12 +168,8 @@ impl Engine<'static> {
     pub fn bundled() -> &'static Engine<'static> {
         static ENGINE: OnceLock<Engine<'static>> = OnceLock::new();
         ENGINE.get_or_init(|| {
-            let entries: Vec<&'static Entry> = m365doctor_kb::ENTRIES.iter().collect();
-            Engine::with_index(
-                std::borrow::Cow::Borrowed(&BUNDLED),
-                entries,
-                Params::bundled(),
-            )
+            let entries = m365doctor_kb::ENTRIES.iter().map(Cow::Borrowed).collect();
+            Engine::with_index(Cow::Borrowed(&BUNDLED), entries, Params::bundled())
         })
     }
 }
@@ -173,8 +177,8 @@ impl Engine<'static> {
 impl Engine<'static> {
     /// The bundled knowledge base and index with other weights (training).
     pub fn bundled_with(params: Params) -> Engine<'static> {
-        let entries: Vec<&'static Entry> = m365doctor_kb::ENTRIES.iter().collect();
-        Engine::with_index(std::borrow::Cow::Borrowed(&BUNDLED), entries, params)
+        let entries = m365doctor_kb::ENTRIES.iter().map(Cow::Borrowed).collect();
+        Engine::with_index(Cow::Borrowed(&BUNDLED), entries, params)
     }
 }
 
@@ -182,13 +186,22 @@ impl<'k> Engine<'k> {
     /// An engine over any entries (a company's own plus the bundled ones):
     /// the index is built now, which takes some milliseconds.
     pub fn for_entries(entries: Vec<&'k Entry>, params: Params) -> Engine<'k> {
-        let index = Index::build(&entries);
-        Engine::with_index(std::borrow::Cow::Owned(index), entries, params)
+        Engine::over(entries.into_iter().map(Cow::Borrowed).collect(), params)
+    }
+
+    /// [`Engine::for_entries`] over entries it may own (a company's, loaded
+    /// at run time) next to borrowed ones (the bundled statics), so that an
+    /// engine for a company's knowledge base can live as long as the
+    /// process without borrowing from it.
+    pub fn over(entries: Vec<Cow<'k, Entry>>, params: Params) -> Engine<'k> {
+        let refs: Vec<&Entry> = entries.iter().map(|e| e.as_ref()).collect();
+        let index = Index::build(&refs);
+        Engine::with_index(Cow::Owned(index), entries, params)
     }
 
     fn with_index(
         index: std::borrow::Cow<'k, Index>,
-        entries: Vec<&'k Entry>,
+        entries: Vec<Cow<'k, Entry>>,
         params: Params,
     ) -> Engine<'k> {
         let layers = entries
@@ -203,7 +216,7 @@ impl<'k> Engine<'k> {
         }
     }
 
-    pub fn entries(&self) -> &[&'k Entry] {
+    pub fn entries(&self) -> &[Cow<'k, Entry>] {
         &self.entries
     }
 
@@ -244,6 +257,7 @@ impl<'k> Engine<'k> {
         let mut code_layer = vec![0f32; layer_count()];
         let mut dialog_layer = vec![0f32; layer_count()];
         let mut code_entries = 0;
+        let mut code_strength: f32 = 0.0;
         for ev in query.evidence {
             let w = ev.weight.clamp(0.0, 1.0) as f32;
             let (per_entry, per_layer) = match ev.kind {
@@ -254,6 +268,7 @@ impl<'k> Engine<'k> {
                 per_entry[pos] = per_entry[pos].max(w);
                 if ev.kind == EvidenceKind::Code {
                     code_entries += 1;
+                    code_strength = code_strength.max(w);
                 }
             }
             if let Some(l) = ev.layer {
@@ -280,20 +295,31 @@ impl<'k> Engine<'k> {
                     f.push(((Layout::dense() + i) as u32, v));
                 }
             };
-            let rel = |x: f32, m: f32| if m > 0.0 { x / m } else { 0.0 };
+            // A symptom entry (no code of its own) shares many words with
+            // the logs of its app; when a code names the cause, those words
+            // are no sign that the code is wrong, so they count less, the
+            // more the surer the code (corpus: train-split CV entry@3 0.900
+            // -> 0.906, fix@3 0.752 -> 0.758, layer@1 unchanged).
+            let damp = if e.codes.is_empty() {
+                1.0 - CODELESS_DAMPING * code_strength
+            } else {
+                1.0
+            };
+            let rel = |x: f32, m: f32| if m > 0.0 { damp * x / m } else { 0.0 };
+            let fields = s.fields.map(|x| damp * x);
             dense("symptoms", rel(s.fields[0], max[0]));
             dense("dialog", rel(s.fields[1], max[1]));
             dense("explanation", rel(s.fields[2], max[2]));
             dense("steps", rel(s.fields[3], max[3]));
-            dense("symptoms-abs", s.fields[0].ln_1p());
-            dense("dialog-abs", s.fields[1].ln_1p());
-            dense("explanation-abs", s.fields[2].ln_1p());
-            dense("steps-abs", s.fields[3].ln_1p());
+            dense("symptoms-abs", fields[0].ln_1p());
+            dense("dialog-abs", fields[1].ln_1p());
+            dense("explanation-abs", fields[2].ln_1p());
+            dense("steps-abs", fields[3].ln_1p());
             if code_entries > 0 {
-                dense("symptoms-abs+code", s.fields[0].ln_1p());
-                dense("dialog-abs+code", s.fields[1].ln_1p());
-                dense("explanation-abs+code", s.fields[2].ln_1p());
-                dense("steps-abs+code", s.fields[3].ln_1p());
+                dense("symptoms-abs+code", fields[0].ln_1p());
+                dense("dialog-abs+code", fields[1].ln_1p());
+                dense("explanation-abs+code", fields[2].ln_1p());
+                dense("steps-abs+code", fields[3].ln_1p());
             }
             dense("code-entry", code_entry[k]);
             dense("code-layer", code_layer[self.layers[k]]);
@@ -389,6 +415,7 @@ impl<'k> Engine<'k> {
             base_none,
             matched_words: words,
             evidence: query.evidence.to_vec(),
+            japanese: japanese_chars(query.text),
         };
         self.rank(&mut u);
         u
@@ -458,7 +485,7 @@ impl<'k> Engine<'k> {
     }
 
     fn explain(&self, u: &Understanding, k: usize, probability: f64) -> EntryMatch {
-        let e = self.entries[k];
+        let e = &self.entries[k];
         let mut reasons = Vec::new();
         for ev in &u.evidence {
             if ev.entry.as_deref() == Some(e.id.as_ref()) {
@@ -466,6 +493,12 @@ impl<'k> Engine<'k> {
             }
         }
         let mut words: Vec<String> = u.matched_words[k].clone();
+        // Japanese bigrams ("サイ", "イン", "ンで") are shown as the phrases
+        // of the text they cover ("サインインで"), longest first.
+        let (bigrams, latin): (Vec<String>, Vec<String>) = words
+            .into_iter()
+            .partition(|w| w.chars().count() == 2 && w.chars().all(is_japanese));
+        words = latin;
         words.sort_by_key(|w| {
             let term = text::tokenize(w)
                 .first()
@@ -475,7 +508,11 @@ impl<'k> Engine<'k> {
             std::cmp::Reverse((idf * 1000.0) as i64)
         });
         words.dedup();
-        words.truncate(8);
+        let mut phrases = japanese_phrases(&u.japanese, &bigrams);
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
+        phrases.truncate(4);
+        words.truncate(8 - phrases.len());
+        words.extend(phrases);
         if !words.is_empty() {
             reasons.push(Reason::Words(words));
         }
@@ -656,4 +693,79 @@ impl Params {
     pub fn generated_fit() -> bool {
         generated::WEIGHTS.len() == Layout::size()
     }
+}
+
+fn is_japanese(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF66}'..='\u{FF9F}')
+}
+
+/// The Japanese characters of a text in their matching form, a `' '`
+/// between runs.
+fn japanese_chars(text: &str) -> Vec<char> {
+    let canonical = text::canonical(text);
+    let mut out = Vec::new();
+    for c in canonical.chars() {
+        if is_japanese(c) {
+            out.push(c);
+        } else if out.last().is_some_and(|&l| l != ' ') {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// The stretches of `japanese` covered by the matched `bigrams`, each once.
+fn japanese_phrases(japanese: &[char], bigrams: &[String]) -> Vec<String> {
+    if bigrams.is_empty() {
+        return Vec::new();
+    }
+    let pairs: std::collections::HashSet<(char, char)> = bigrams
+        .iter()
+        .filter_map(|b| {
+            let mut c = b.chars();
+            Some((c.next()?, c.next()?))
+        })
+        .collect();
+    let mut covered = vec![false; japanese.len()];
+    for (i, w) in japanese.windows(2).enumerate() {
+        if pairs.contains(&(w[0], w[1])) {
+            covered[i] = true;
+            covered[i + 1] = true;
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |run: &mut Vec<char>| {
+        let phrase: String = trim_particles(run).iter().collect();
+        if !phrase.is_empty() && !out.contains(&phrase) {
+            out.push(phrase);
+        }
+        run.clear();
+    };
+    let mut current: Vec<char> = Vec::new();
+    for (c, on) in japanese.iter().zip(&covered) {
+        if *on && *c != ' ' {
+            current.push(*c);
+        } else if !current.is_empty() {
+            push(&mut current);
+        }
+    }
+    if !current.is_empty() {
+        push(&mut current);
+    }
+    out
+}
+
+/// A phrase without the particle a bigram took along at either end
+/// ("にサインインで" -> "サインイン"): one hiragana next to kanji or katakana.
+fn trim_particles(run: &[char]) -> &[char] {
+    let hiragana = |c: char| ('\u{3041}'..='\u{309F}').contains(&c);
+    let mut run = run;
+    if run.len() >= 3 && hiragana(run[0]) && !hiragana(run[1]) {
+        run = &run[1..];
+    }
+    let n = run.len();
+    if n >= 3 && hiragana(run[n - 1]) && !hiragana(run[n - 2]) {
+        run = &run[..n - 1];
+    }
+    run
 }

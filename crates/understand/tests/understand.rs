@@ -569,3 +569,26 @@ fn the_bundled_index_covers_every_entry_in_order() {
     assert_eq!(rebuilt.term_text, index.term_text);
     assert_eq!(rebuilt.postings, index.postings);
 }
+
+#[test]
+fn japanese_words_are_shown_as_the_phrases_of_the_text() {
+    let u = understand("Teamsにサインインできません。パスワードを変えてから何度も聞かれます");
+    let words: Vec<String> = u
+        .entries
+        .iter()
+        .flat_map(|e| e.reasons.iter())
+        .filter_map(|r| match r {
+            m365doctor_understand::Reason::Words(w) => Some(w.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(words.iter().any(|w| w == "サインイン"), "{words:?}");
+    // No bigram fragments such as "ンイ" or "にサ".
+    assert!(
+        words.iter().all(|w| w.is_ascii()
+            || w.chars().count() != 2
+            || !["ンイ", "にサ", "ンで"].contains(&w.as_str())),
+        "{words:?}"
+    );
+}

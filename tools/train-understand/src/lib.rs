@@ -1,13 +1,14 @@
-//! Shared by `train-understand` and `eval-corpus`: reading the corpus, the
-//! code evidence `diagnose` finds today, training with cross-validation,
-//! and the figures.
+//! Shared by `train-understand` and `eval-corpus`: reading the corpus, what
+//! `diagnose` gives the text understanding for a report (its words and its
+//! evidence), training with cross-validation, and the figures of the real
+//! `diagnose` pipeline.
 
 use m365doctor_codes::Layer;
-use m365doctor_diagnose::{Input, MessageMatcher, Options};
+use m365doctor_diagnose::{Case, Diagnoser, Input, Options, UnderstandingInput};
 use m365doctor_kb::model::risk_rank;
 use m365doctor_kb::Kb;
 use m365doctor_understand::model::{self, Example, Layout, Objective, Params};
-use m365doctor_understand::{Engine, Evidence, EvidenceKind, Query, Understanding};
+use m365doctor_understand::{Engine, Query, Understanding};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -47,11 +48,11 @@ pub fn load(path: &Path, split: &str) -> Result<Vec<Report>, String> {
     Ok(out)
 }
 
-/// What the code grammar and the dialog matcher of `diagnose` find in a
-/// text today, as evidence for the model.
+/// What `diagnose` gives the text understanding for a report: the same
+/// function the CLI runs, stopped before the understanding.
 pub struct CodeReader {
     kb: Kb,
-    matcher: MessageMatcher,
+    diagnoser: Diagnoser,
 }
 
 impl Default for CodeReader {
@@ -63,79 +64,51 @@ impl Default for CodeReader {
 impl CodeReader {
     pub fn new() -> CodeReader {
         let kb = Kb::bundled();
-        let matcher = MessageMatcher::new(&kb);
-        CodeReader { kb, matcher }
+        let diagnoser = Diagnoser::new(&kb);
+        CodeReader { kb, diagnoser }
     }
 
-    pub fn evidence(&self, text: &str) -> Vec<Evidence> {
-        let inputs = [Input::new("report", text)];
-        let case = m365doctor_diagnose::diagnose_with(
-            &inputs,
+    pub fn input(&self, text: &str) -> UnderstandingInput {
+        self.diagnoser.understanding_input(
+            &[Input::new("report", text)],
             &self.kb,
-            &self.matcher,
             &Options::default(),
-        );
-        let mut out = Vec::new();
-        for f in &case.findings {
-            // The code's own layer at its confidence, or the layer its
-            // structure and its line's program point at, with less weight.
-            let (layer, weight) = match f.layer_evidence() {
-                Some((layer, weight)) => (Some(layer), weight),
-                None => (f.entry.as_ref().and_then(|e| e.layer()), f.confidence),
-            };
-            out.push(Evidence {
-                kind: EvidenceKind::Code,
-                label: f.interpretation.normalized.clone(),
-                entry: f.entry.as_ref().map(|e| e.id().to_string()),
-                layer,
-                weight,
-            });
-        }
-        for s in &case.symptoms {
-            out.push(Evidence {
-                kind: EvidenceKind::Dialog,
-                label: s.matched.first().cloned().unwrap_or_default(),
-                entry: Some(s.entry.id().to_string()),
-                layer: s.layer,
-                weight: s.score,
-            });
-        }
-        for r in &case.dsreg {
-            for f in &r.findings {
-                let weight = match f.severity {
-                    m365doctor_dsreg::Severity::Error => 0.6,
-                    m365doctor_dsreg::Severity::Warning => 0.2,
-                    m365doctor_dsreg::Severity::Info => continue,
-                };
-                out.push(Evidence {
-                    kind: EvidenceKind::Code,
-                    label: "dsregcmd".into(),
-                    entry: None,
-                    layer: Some(f.layer),
-                    weight,
-                });
-            }
-        }
-        out
+        )
     }
 }
 
 /// A report with everything the model needs, computed once.
 pub struct Prepared {
     pub report: Report,
-    pub evidence: Vec<Evidence>,
+    pub input: UnderstandingInput,
     pub example: Example,
+}
+
+impl Prepared {
+    pub fn query(&self) -> (Query<'_>, Vec<&str>) {
+        let apps: Vec<&str> = self.input.apps.iter().map(String::as_str).collect();
+        (
+            Query {
+                text: &self.input.text,
+                evidence: &self.input.evidence,
+                ..Query::default()
+            },
+            apps,
+        )
+    }
 }
 
 pub fn prepare(engine: &Engine, reader: &CodeReader, reports: Vec<Report>) -> Vec<Prepared> {
     reports
         .into_iter()
         .map(|report| {
-            let evidence = reader.evidence(&report.text);
+            let input = reader.input(&report.text);
+            let apps: Vec<&str> = input.apps.iter().map(String::as_str).collect();
             let query = Query {
-                text: &report.text,
-                evidence: &evidence,
-                ..Query::default()
+                text: &input.text,
+                evidence: &input.evidence,
+                apps: &apps,
+                platform: None,
             };
             let (features, _, _) = engine.features(&query);
             let layers = report
@@ -154,7 +127,7 @@ pub fn prepare(engine: &Engine, reader: &CodeReader, reports: Vec<Report>) -> Ve
                     layers,
                     entry,
                 },
-                evidence,
+                input,
                 report,
             }
         })
@@ -179,6 +152,15 @@ pub fn train(examples: &[Example], objective: Objective, steps: usize) -> Vec<f6
 /// Out-of-fold weights: for each report, the weights trained without its
 /// fold (report `i` is in fold `i % FOLDS`).
 pub fn cross_validate(prepared: &[Prepared], objective: Objective, steps: usize) -> Vec<Vec<f64>> {
+    let per_fold = fold_weights(prepared, objective, steps);
+    (0..prepared.len())
+        .map(|i| per_fold[i % FOLDS].clone())
+        .collect()
+}
+
+/// The weights of each fold, trained without it (report `i` is in fold
+/// `i % FOLDS`).
+pub fn fold_weights(prepared: &[Prepared], objective: Objective, steps: usize) -> Vec<Vec<f64>> {
     let mut per_fold = Vec::new();
     for fold in 0..FOLDS {
         let examples: Vec<Example> = prepared
@@ -189,9 +171,7 @@ pub fn cross_validate(prepared: &[Prepared], objective: Objective, steps: usize)
             .collect();
         per_fold.push(train(&examples, objective, steps));
     }
-    (0..prepared.len())
-        .map(|i| per_fold[i % FOLDS].clone())
-        .collect()
+    per_fold
 }
 
 /// The calibration (Platt) from out-of-fold predictions: the best layer's
@@ -220,9 +200,9 @@ pub fn calibration_points(prepared: &[Prepared], weights: &[Vec<f64>]) -> Vec<(f
     points
 }
 
-/// The steps of the plan: the plan entries' steps without repeats, least
-/// invasive first, users' before admins' at the same risk (as `diagnose`
-/// merges them).
+/// The plan entries' steps without repeats, sorted by risk, users' before
+/// admins' at the same risk: how `diagnose` ordered the plan before phase 2
+/// of issue 13 (the evaluation reports it next to the real plan).
 pub fn plan(kb: &Kb, entries: &[&str]) -> Vec<String> {
     let mut steps = plan_in_entry_order(kb, entries);
     steps.sort_by_key(|(risk, admin, _)| (*risk, *admin));
@@ -230,8 +210,8 @@ pub fn plan(kb: &Kb, entries: &[&str]) -> Vec<String> {
 }
 
 /// The plan's steps in the entries' own order (each entry lists its steps
-/// least invasive first), the best entry's first, without repeats: the
-/// alternative to `diagnose`'s global sort that the evaluation also reports.
+/// least invasive first), the best entry's first, without repeats, nothing
+/// moved (the real plan moves the hand-over steps; see crates/diagnose/src/plan.rs).
 pub fn plan_entry_order(kb: &Kb, entries: &[&str]) -> Vec<String> {
     plan_in_entry_order(kb, entries)
         .into_iter()
@@ -267,18 +247,22 @@ pub struct Outcome {
     pub layer2: bool,
     pub entry3: Option<bool>,
     pub fix3: Option<bool>,
-    /// The same with the plan in the entries' own order.
+    /// fix@3 with the plan's steps in the entries' own order, nothing moved.
     pub fix3_entry_order: Option<bool>,
+    /// fix@3 with the plan's steps sorted by risk (the order before phase 2).
+    pub fix3_risk_order: Option<bool>,
     pub empty: bool,
 }
 
-pub fn outcome(kb: &Kb, report: &Report, u: &Understanding) -> Outcome {
+/// What the real `diagnose` pipeline answered for a report.
+pub fn outcome(kb: &Kb, report: &Report, case: &Case) -> Outcome {
     let acceptable = |l: &str| report.layers.iter().any(|x| x == l);
     let sign_in = !report.layers.is_empty();
-    let predicted = u.top_layer().map(|l| l.layer.id().to_string());
+    let answered = case.about_sign_in && !case.layers.is_empty();
+    let predicted = answered.then(|| case.layers[0].0.id().to_string());
     let (layer1, layer2) = if sign_in {
-        let top2: Vec<&str> = if u.about_sign_in {
-            u.layers.iter().take(2).map(|l| l.layer.id()).collect()
+        let top2: Vec<&str> = if answered {
+            case.layers.iter().take(2).map(|(l, _)| l.id()).collect()
         } else {
             Vec::new()
         };
@@ -287,49 +271,56 @@ pub fn outcome(kb: &Kb, report: &Report, u: &Understanding) -> Outcome {
             top2.iter().any(|l| acceptable(l)),
         )
     } else {
-        (!u.about_sign_in, !u.about_sign_in)
+        (!case.about_sign_in, !case.about_sign_in)
     };
     let entry3 = report
         .entry
         .as_ref()
-        .map(|e| u.about_sign_in && u.entries.iter().take(3).any(|m| &m.id == e));
-    let fix3 = (sign_in && report.confirmed_fix).then(|| {
-        if !u.about_sign_in {
-            return false;
-        }
-        let steps = plan(kb, &u.plan_entries());
-        steps.iter().take(3).any(|a| report.actions.contains(a))
-    });
-    let fix3_entry_order = (sign_in && report.confirmed_fix).then(|| {
-        u.about_sign_in
-            && plan_entry_order(kb, &u.plan_entries())
+        .map(|e| answered && case.best.iter().take(3).any(|m| m.entry.id() == e));
+    let confirmed = sign_in && report.confirmed_fix;
+    let fixed = |steps: &[String]| steps.iter().take(3).any(|a| report.actions.contains(a));
+    let fix3 = confirmed.then(|| {
+        answered
+            && case
+                .plan
                 .iter()
                 .take(3)
-                .any(|a| report.actions.contains(a))
+                .any(|p| report.actions.iter().any(|a| a == p.action_id()))
     });
+    let entries = case.plan_entries();
+    let fix3_entry_order = confirmed.then(|| answered && fixed(&plan_entry_order(kb, &entries)));
+    let fix3_risk_order = confirmed.then(|| answered && fixed(&plan(kb, &entries)));
     Outcome {
         lang: report.lang.clone(),
         has_code: report.has_code,
         main: report.layers.first().cloned(),
         predicted,
-        score: u.top_layer().map_or(0.0, |l| l.score),
+        score: if answered { case.layers[0].1 } else { 0.0 },
         layer1,
         layer2,
         entry3,
         fix3,
         fix3_entry_order,
-        empty: sign_in && !u.about_sign_in,
+        fix3_risk_order,
+        empty: sign_in && !case.about_sign_in,
     }
+}
+
+/// Diagnoses a report with the real pipeline and the given diagnoser
+/// (bundled weights, or a fold's).
+pub fn diagnose_report<'kb>(diagnoser: &Diagnoser, kb: &'kb Kb, report: &Report) -> Case<'kb> {
+    diagnoser.diagnose(
+        &[Input::new("report", report.text.as_str())],
+        kb,
+        &Options::default(),
+    )
 }
 
 /// Understands a prepared report with the given weights.
 pub fn understand_with(engine_params: Params, prepared: &Prepared) -> Understanding {
     let engine = Engine::bundled_with(engine_params);
-    let query = Query {
-        text: &prepared.report.text,
-        evidence: &prepared.evidence,
-        ..Query::default()
-    };
+    let (mut query, apps) = prepared.query();
+    query.apps = &apps;
     engine.understand(&query)
 }
 
@@ -343,6 +334,7 @@ pub struct Figures {
     pub entry_n: usize,
     pub fix3: f64,
     pub fix3_entry_order: f64,
+    pub fix3_risk_order: f64,
     pub fix_n: usize,
     pub empty: f64,
 }
@@ -364,6 +356,13 @@ pub fn figures(outcomes: &[&Outcome]) -> Figures {
             outcomes
                 .iter()
                 .filter(|o| o.fix3_entry_order == Some(true))
+                .count(),
+            f.len(),
+        ),
+        fix3_risk_order: share(
+            outcomes
+                .iter()
+                .filter(|o| o.fix3_risk_order == Some(true))
                 .count(),
             f.len(),
         ),

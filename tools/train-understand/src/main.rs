@@ -77,7 +77,7 @@ fn main() -> ExitCode {
 
 fn run_search(prepared: &[Prepared]) {
     let kb = m365doctor_kb::Kb::bundled();
-    // How many entries' steps make the plan.
+    // How many entries' steps make the plan (the plan as `diagnose` orders it).
     let oof = cross_validate(prepared, OBJECTIVE, STEPS);
     for ratio in [0.2, 0.35, 0.5, 0.7, 0.9, 1.01] {
         let mut hits = 0;
@@ -91,9 +91,13 @@ fn run_search(prepared: &[Prepared]) {
                 calibration: (1.0, 0.0),
             };
             let u = understand_with(params, p);
-            let steps = plan(&kb, &u.plan_entries_with(ratio));
+            let steps = m365doctor_diagnose::plan_for(&kb, &u.plan_entries_with(ratio), &[]);
             n += 1;
-            if steps.iter().take(3).any(|a| p.report.actions.contains(a)) {
+            if steps
+                .iter()
+                .take(3)
+                .any(|s| p.report.actions.iter().any(|a| a == s.action_id()))
+            {
                 hits += 1;
             }
         }
@@ -105,6 +109,7 @@ fn run_search(prepared: &[Prepared]) {
     let grid_entry = [0.3, 0.5, 1.0];
     let grid_clue = [0.1, 0.3, 1.0];
     let grid_l2 = [0.003, 0.01, 0.03];
+    let calibration = Params::bundled().calibration;
     for &entry in &grid_entry {
         for &l2_clue in &grid_clue {
             for &l2 in &grid_l2 {
@@ -114,16 +119,25 @@ fn run_search(prepared: &[Prepared]) {
                     l2,
                     ..OBJECTIVE
                 };
-                let oof = cross_validate(prepared, objective, STEPS);
+                let diagnosers: Vec<m365doctor_diagnose::Diagnoser> =
+                    fold_weights(prepared, objective, STEPS)
+                        .into_iter()
+                        .map(|weights| {
+                            m365doctor_diagnose::Diagnoser::with_params(
+                                &kb,
+                                Params {
+                                    weights,
+                                    calibration,
+                                },
+                            )
+                        })
+                        .collect();
                 let outcomes: Vec<Outcome> = prepared
                     .iter()
-                    .zip(&oof)
-                    .map(|(p, w)| {
-                        let params = Params {
-                            weights: w.clone(),
-                            calibration: (1.0, 0.0),
-                        };
-                        outcome(&kb, &p.report, &understand_with(params, p))
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let case = diagnose_report(&diagnosers[i % FOLDS], &kb, &p.report);
+                        outcome(&kb, &p.report, &case)
                     })
                     .collect();
                 let f = figures(&outcomes.iter().collect::<Vec<_>>());

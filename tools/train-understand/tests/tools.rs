@@ -62,8 +62,10 @@ fn loading_reads_one_split_and_refuses_bad_lines() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The risk-sorted plan the evaluation reports next to the real one (the
+/// order before phase 2 of issue 13).
 #[test]
-fn the_plan_merges_entries_as_diagnose_does() {
+fn the_risk_ordered_plan_merges_entries_without_repeats() {
     let kb = Kb::bundled();
     let one = plan(&kb, &["teams-invalid-grant-clock"]);
     assert_eq!(one[0], "sync-clock");
@@ -102,6 +104,7 @@ fn figures_count_what_they_say() {
         entry3: Some(l1),
         fix3: fix,
         fix3_entry_order: fix,
+        fix3_risk_order: fix,
         empty,
     };
     let all = [

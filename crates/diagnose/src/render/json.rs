@@ -3,11 +3,12 @@
 
 use crate::case::{Case, Evidence};
 use crate::input::Loaded;
-use crate::render::dsreg;
+use crate::render::{answer_text, dsreg, kind_id, question_text};
 use m365doctor_codes::context::HintBasis;
 use m365doctor_codes::Lang;
 use m365doctor_kb::json::entry_document;
 use m365doctor_kb::Kb;
+use m365doctor_understand::Reason;
 use serde_json::{json, Map, Value};
 
 pub const DIAGNOSE_SCHEMA: &str = "m365doctor.diagnose/1";
@@ -20,10 +21,19 @@ fn round(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+fn reason_json(r: &Reason) -> Value {
+    match r {
+        Reason::Words(words) => json!({"kind": "words", "words": words}),
+        Reason::Clue { id, value } => json!({"kind": "clue", "clue": id, "value": value}),
+        Reason::Evidence(label) => json!({"kind": "evidence", "label": label}),
+        Reason::App(app) => json!({"kind": "app", "app": app}),
+    }
+}
+
 /// The `m365doctor.diagnose/1` document.
 pub(crate) fn document(d: &Case, lang: Lang) -> Value {
     let mut redactor = d.redactor.clone();
-    json!({
+    let mut doc = json!({
         "schema": DIAGNOSE_SCHEMA,
         "lang": lang.id(),
         "findings": d.findings.iter().map(|f| {
@@ -56,6 +66,7 @@ pub(crate) fn document(d: &Case, lang: Lang) -> Value {
             "entry": s.entry.id(),
             "layer": s.layer.map(|l| l.id()),
             "matched": s.matched,
+            "unconfirmed": s.unconfirmed,
             "score": round(s.score),
             "evidence": s.evidence.iter().map(evidence_json).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
@@ -76,7 +87,42 @@ pub(crate) fn document(d: &Case, lang: Lang) -> Value {
         "events": d.events.iter().map(|(id, e)| json!({"id": id, "source": e.source, "line": e.line, "text": e.text})).collect::<Vec<_>>(),
         "tried": d.tried,
         "dsreg": dsreg::document(&d.dsreg, lang, redactor.as_mut()).unwrap_or(Value::Null),
-    })
+    });
+    // Added by the text understanding (issue 13); `layers` stays the list of ids.
+    let extra = json!({
+        "about_sign_in": d.about_sign_in,
+        "layer_scores": d.layers.iter().map(|(l, s)| json!({"layer": l.id(), "score": round(*s)})).collect::<Vec<_>>(),
+        "best_entries": d.best.iter().map(|m| json!({
+            "entry": m.entry.id(),
+            "entry_source": m.entry.source.label(),
+            "layer": m.layer.id(),
+            "title": m.entry.entry.title.get(lang),
+            "probability": round(m.probability),
+            "reasons": m.reasons.iter().map(reason_json).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "clues": d.clues.iter().map(|c| json!({
+            "id": c.id,
+            "kind": kind_id(c.kind),
+            "value": c.value,
+            "label": crate::understanding::clue_label(c.id, lang),
+        })).collect::<Vec<_>>(),
+        "questions": d.questions.iter().map(|q| json!({
+            "id": q.id,
+            "text": question_text(q, lang),
+            "answers": q.answers.iter().map(|a| json!({"id": a.id, "text": answer_text(a, lang)})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "answers": d.answers.iter().map(|(q, a)| json!({
+            "question": q.id,
+            "answer": a.id,
+            "question_text": question_text(q, lang),
+            "answer_text": answer_text(a, lang),
+        })).collect::<Vec<_>>(),
+        "notes": d.notes.iter().map(|n| n.get(lang)).collect::<Vec<_>>(),
+    });
+    if let (Some(doc), Value::Object(extra)) = (doc.as_object_mut(), extra) {
+        doc.extend(extra);
+    }
+    doc
 }
 
 /// The diagnose/1 document plus what a web page shows beside it: the

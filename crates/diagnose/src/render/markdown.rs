@@ -1,7 +1,7 @@
 //! The Markdown support ticket: everything an admin needs, ready to paste.
 
 use crate::case::Case;
-use crate::render::{dsreg, summary, L};
+use crate::render::{answer_text, dsreg, question_text, reason, summary, L};
 use m365doctor_codes::Lang;
 use m365doctor_kb::{risk_label, who_label};
 use m365doctor_text::visible;
@@ -20,8 +20,54 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
     let _ = writeln!(out, "## {}\n\n{}\n", L.summary.get(lang), summary(d, lang));
     if !d.layers.is_empty() {
         let _ = writeln!(out, "## {}\n", L.layer.get(lang));
-        for (l, _) in &d.layers {
-            let _ = writeln!(out, "- {} (`{}`)", l.label().get(lang), l.id());
+        for (l, score) in &d.layers {
+            let _ = writeln!(out, "- {} (`{}`) {score:.2}", l.label().get(lang), l.id());
+        }
+        out.push('\n');
+    }
+    if !d.best.is_empty() {
+        let _ = writeln!(out, "## {}\n", L.best.get(lang));
+        for (n, m) in d.best.iter().enumerate() {
+            let why: Vec<String> = m.reasons.iter().map(|r| reason(d, r, lang)).collect();
+            let _ = writeln!(
+                out,
+                "{}. **{}** (`{}`) — {}{}",
+                n + 1,
+                m.entry.entry.title.get(lang),
+                m.entry.id(),
+                m.layer.label().get(lang),
+                if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", why.join(" · ").replace('`', "'"))
+                }
+            );
+        }
+        out.push('\n');
+    }
+    if !d.answers.is_empty() {
+        let _ = writeln!(out, "## {}\n", L.answers.get(lang));
+        for (q, a) in &d.answers {
+            let _ = writeln!(
+                out,
+                "- {} — **{}** (`{}={}`)",
+                question_text(q, lang),
+                answer_text(a, lang),
+                q.id,
+                a.id
+            );
+        }
+        out.push('\n');
+    }
+    if !d.questions.is_empty() {
+        let _ = writeln!(out, "## {}\n", L.questions.get(lang));
+        for q in &d.questions {
+            let answers: Vec<String> = q
+                .answers
+                .iter()
+                .map(|a| format!("{} (`{}={}`)", answer_text(a, lang), q.id, a.id))
+                .collect();
+            let _ = writeln!(out, "- {} {}", question_text(q, lang), answers.join(" / "));
         }
         out.push('\n');
     }
@@ -76,16 +122,32 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
     if !d.symptoms.is_empty() {
         let _ = writeln!(out, "## {}\n", L.symptoms.get(lang));
         for s in &d.symptoms {
+            let mut texts: Vec<String> = s
+                .matched
+                .iter()
+                .map(|m| format!("\"{}\"", visible(m)))
+                .collect();
+            // An unconfirmed wording is not the dialog: the line that
+            // matched it is quoted instead.
+            for e in s
+                .evidence
+                .iter()
+                .take(if s.matched.is_empty() { 1 } else { 0 })
+            {
+                texts.push(format!(
+                    "{} {}:{}: `{}`",
+                    L.dialog_like.get(lang),
+                    visible(&e.source),
+                    e.line,
+                    visible(&e.text).replace('`', "'")
+                ));
+            }
             let _ = writeln!(
                 out,
                 "- {} (`{}`): {}",
                 s.entry.entry.title.get(lang),
                 s.entry.id(),
-                s.matched
-                    .iter()
-                    .map(|m| format!("\"{}\"", visible(m)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                texts.join(", ")
             );
         }
         out.push('\n');
@@ -145,6 +207,12 @@ pub(crate) fn ticket(d: &Case, lang: Lang) -> String {
                 risk_label(&p.step.risk, lang),
                 p.text(lang)
             );
+        }
+    }
+    if !d.notes.is_empty() {
+        let _ = writeln!(out, "\n## {}\n", L.notes.get(lang));
+        for n in &d.notes {
+            let _ = writeln!(out, "- {}", n.get(lang));
         }
     }
     let mut redactor = d.redactor.clone();

@@ -1,7 +1,7 @@
 //! The readable report for a terminal.
 
 use crate::case::Case;
-use crate::render::{dsreg, summary, L};
+use crate::render::{answer_text, dsreg, question_text, reason, summary, L};
 use m365doctor_codes::{Lang, Text};
 use m365doctor_kb::{risk_label, who_label};
 use m365doctor_text::visible;
@@ -26,9 +26,56 @@ fn body(d: &Case, lang: Lang) -> String {
         let layers: Vec<String> = d
             .layers
             .iter()
-            .map(|(l, _)| format!("{} ({})", l.label().get(lang), l.id()))
+            .map(|(l, score)| format!("{} ({}) {score:.2}", l.label().get(lang), l.id()))
             .collect();
         let _ = writeln!(out, "\n{}: {}", L.layer.get(lang), layers.join(" > "));
+    }
+    if !d.best.is_empty() {
+        let _ = writeln!(out, "\n{}:", L.best.get(lang));
+        for (n, m) in d.best.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  {}. {} [{}] · {}",
+                n + 1,
+                m.entry.entry.title.get(lang),
+                m.entry.id(),
+                m.layer.label().get(lang)
+            );
+            let why: Vec<String> = m.reasons.iter().map(|r| reason(d, r, lang)).collect();
+            if !why.is_empty() {
+                let _ = writeln!(out, "     {}", why.join(" · "));
+            }
+        }
+    }
+    if !d.answers.is_empty() {
+        let _ = writeln!(out, "\n{}:", L.answers.get(lang));
+        for (q, a) in &d.answers {
+            let _ = writeln!(
+                out,
+                "  - {} — {} ({}={})",
+                question_text(q, lang),
+                answer_text(a, lang),
+                q.id,
+                a.id
+            );
+        }
+    }
+    if !d.questions.is_empty() {
+        let _ = writeln!(out, "\n{}:", L.questions.get(lang));
+        for q in &d.questions {
+            let answers: Vec<String> = q
+                .answers
+                .iter()
+                .map(|a| format!("{}={} ({})", q.id, a.id, answer_text(a, lang)))
+                .collect();
+            let _ = writeln!(out, "  - {}", question_text(q, lang));
+            let _ = writeln!(
+                out,
+                "    {}: {}",
+                L.answer_with.get(lang),
+                answers.join(" | ")
+            );
+        }
     }
     if !d.findings.is_empty() {
         let _ = writeln!(out, "\n{}:", L.findings.get(lang));
@@ -86,12 +133,28 @@ fn body(d: &Case, lang: Lang) -> String {
     if !d.symptoms.is_empty() {
         let _ = writeln!(out, "\n{}:", L.symptoms.get(lang));
         for s in &d.symptoms {
+            let mut texts: Vec<String> = s.matched.clone();
+            // An unconfirmed wording is not the dialog: the line that
+            // matched it is shown instead.
+            for e in s
+                .evidence
+                .iter()
+                .take(if s.matched.is_empty() { 1 } else { 0 })
+            {
+                texts.push(format!(
+                    "{} {}:{}: {}",
+                    L.dialog_like.get(lang),
+                    e.source,
+                    e.line,
+                    e.text
+                ));
+            }
             let _ = writeln!(
                 out,
                 "  - {} [{}]: {}",
                 s.entry.entry.title.get(lang),
                 s.entry.id(),
-                visible(&s.matched.join(" / "))
+                visible(&texts.join(" / "))
             );
         }
     }
@@ -128,6 +191,12 @@ fn body(d: &Case, lang: Lang) -> String {
                 risk_label(&p.step.risk, lang),
                 p.text(lang)
             );
+        }
+    }
+    if !d.notes.is_empty() {
+        let _ = writeln!(out, "\n{}:", L.notes.get(lang));
+        for n in &d.notes {
+            let _ = writeln!(out, "  - {}", n.get(lang));
         }
     }
     out

@@ -31,6 +31,7 @@
     files: [],
     anchored: new Set(),
     tried: [], // action ids the user already tried; the plan leaves them out
+    answers: [], // "question:answer" pairs given with the questions' buttons
   };
 
   const $ = (id) => document.getElementById(id);
@@ -246,7 +247,10 @@
     const last = state.last;
     const sameCase = last && last.text === request.text && last.files.length === request.files.length &&
       last.files.every((f, i) => f === request.files[i]);
-    if (!sameCase) state.tried = [];
+    if (!sameCase) {
+      state.tried = [];
+      state.answers = [];
+    }
     diagnose(request);
   }
 
@@ -270,6 +274,7 @@
     const params = new URLSearchParams({ lang: state.lang, redact: String(request.redact) });
     if (request.app) params.set("app", request.app);
     if (state.tried.length) params.set("tried", state.tried.join(","));
+    if (state.answers.length) params.set("answer", state.answers.join(","));
     let body;
     const headers = {};
     if (request.files.length) {
@@ -366,7 +371,9 @@
     renderDevice(doc);
     renderTicket(doc);
     const n = doc.findings.length;
-    announce(n ? t("results.announce", { n, layer: layerLabel(doc.layers[0]) }) : t("results.none"));
+    if (n) announce(t("results.announce", { n, layer: layerLabel(doc.layers[0]) }));
+    else if (doc.layers.length) announce(t("results.announce.words", { layer: layerLabel(doc.layers[0]) }));
+    else announce(t(doc.about_sign_in === false ? "results.notsignin" : "results.none"));
   }
 
   function entryOf(doc, id) {
@@ -381,23 +388,77 @@
   function renderSummary(doc) {
     const box = $("summary");
     clear(box);
-    if (!doc.findings.length && !doc.symptoms.length && !doc.dsreg) {
-      box.append(el("p", { class: "headline" }, t("results.none")), el("p", { class: "muted" }, t("results.none.hint")));
+    const best = (doc.best_entries || [])[0];
+    if (!doc.findings.length && !doc.symptoms.length && !doc.dsreg && !best) {
+      const key = doc.about_sign_in === false ? "results.notsignin" : "results.none";
+      box.append(el("p", { class: "headline" }, t(key)), el("p", { class: "muted" }, t(key + ".hint")));
     } else {
       const layer = doc.layers[0];
+      const scored = (doc.layer_scores || [])[0];
       box.append(el("p", { class: "headline" },
         t("results.top"), " ",
-        el("strong", { class: "layer-name", "data-layer": layer || "" }, layer ? layerLabel(layer) : t("results.unknown"))));
+        el("strong", { class: "layer-name", "data-layer": layer || "" }, layer ? layerLabel(layer) : t("results.unknown")),
+        scored && scored.layer === layer
+          ? el("span", { class: "muted small layer-score" }, " " + t("results.score", { score: Math.round(scored.score * 100) }))
+          : null));
       const first = doc.findings[0];
-      const e = first ? entryOf(doc, first.entry) : entryOf(doc, (doc.symptoms[0] || {}).entry);
+      const e = best ? entryOf(doc, best.entry) : first ? entryOf(doc, first.entry) : entryOf(doc, (doc.symptoms[0] || {}).entry);
       if (e) box.append(el("p", { class: "lead" }, pick(e.title)));
+      else if (best) box.append(el("p", { class: "lead" }, best.title));
     }
+    renderQuestions(doc, box);
     if (doc.explainedOnly) box.append(el("p", { class: "notice" }, t("results.explained")));
     const facts = [];
     if (doc.apps && doc.apps.length) facts.push(t("ids.apps") + ": " + doc.apps.join(", "));
     if (doc.sources && doc.sources.length) facts.push(t("results.read", { list: doc.sources.map((s) => sourceName(s.name)).join(", ") }));
     if (facts.length) box.append(el("p", { class: "muted small" }, facts.join(" · ")));
     for (const s of doc.skipped || []) box.append(el("p", { class: "notice" }, s.name + ": " + s.reason));
+  }
+
+  /**
+   * The answers given so far, and the questions that would separate the
+   * remaining causes best, each answer a button that asks again with it.
+   */
+  function renderQuestions(doc, box) {
+    const answered = doc.answers || [];
+    if (answered.length) {
+      const ul = el("ul", { class: "answers" });
+      for (const a of answered) ul.append(el("li", {}, a.question_text, " — ", el("strong", {}, a.answer_text)));
+      box.append(el("div", { class: "notice answered" },
+        el("p", {}, t("answers.title")), ul,
+        el("button", { type: "button", class: "link-button", onclick: forgetAnswers }, t("answers.reset"))));
+    }
+    const questions = doc.questions || [];
+    if (!questions.length) return;
+    const section = el("section", { class: "questions", "aria-labelledby": "questions-title" },
+      el("h2", { id: "questions-title", class: "section-title" }, t("questions.title")),
+      el("p", { class: "muted small" }, t("questions.hint")));
+    questions.forEach((q, i) => {
+      const id = "question-" + i;
+      const buttons = el("div", { class: "answer-buttons" });
+      for (const a of q.answers) {
+        buttons.append(el("button", {
+          type: "button", class: "answer-button", "data-question": q.id, "data-answer": a.id,
+          onclick: () => answer(q.id, a.id),
+        }, a.text));
+      }
+      section.append(el("div", { class: "question", role: "group", "aria-labelledby": id, "data-question": q.id },
+        el("p", { id, class: "question-text" }, q.text), buttons));
+    });
+    box.append(section);
+  }
+
+  /** An answer re-ranks the same case: ask again with it. */
+  function answer(question, value) {
+    const pair = question + ":" + value;
+    state.answers = state.answers.filter((a) => !a.startsWith(question + ":"));
+    state.answers.push(pair);
+    if (state.last) diagnose(state.last, true);
+  }
+
+  function forgetAnswers() {
+    state.answers = [];
+    if (state.last) diagnose(state.last, true);
   }
 
   /** The server names pasted text "pasted"; files keep their names. */

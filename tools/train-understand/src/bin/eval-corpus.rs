@@ -1,12 +1,13 @@
-//! Measures the text understanding on corpus/reports.jsonl and prints only
-//! aggregate figures (never a report's text):
+//! Measures `diagnose` on corpus/reports.jsonl — the real pipeline, the
+//! function the CLI calls (`Diagnoser::diagnose`), plan included — and
+//! prints only aggregate figures (never a report's text):
 //!
 //!     cargo run --release -p train-understand --bin eval-corpus             # both splits
 //!     cargo run --release -p train-understand --bin eval-corpus -- --split test
 //!
-//! `fix@3 eo` is fix@3 with the plan in the entries' own step order instead
-//! of `diagnose`'s global sort by risk (information for phase 2; the gate
-//! uses fix@3).
+//! `fix@3 eo` is fix@3 with the same entries' steps in their own order and
+//! nothing moved, `fix@3 risk` with them sorted by risk (the order before
+//! phase 2); the gate uses fix@3 of the real plan.
 //!
 //! `train` is measured by 5-fold cross-validation within the training split
 //! (each report ranked by weights trained without it); `test` with the
@@ -15,6 +16,7 @@
 //! only prints).
 
 use m365doctor_codes::Layer;
+use m365doctor_diagnose::Diagnoser;
 use m365doctor_kb::Kb;
 use m365doctor_understand::model::Params;
 use m365doctor_understand::Engine;
@@ -80,56 +82,57 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let prepared = prepare(&engine, &reader, reports);
-        let weights: Vec<Vec<f64>> = if split == "train" {
-            cross_validate(&prepared, OBJECTIVE, STEPS)
+        // Train: each report diagnosed with the weights of the folds that
+        // did not hold it; test: the bundled weights.
+        let diagnosers: Vec<Diagnoser> = if split == "train" {
+            let prepared = prepare(&engine, &reader, reports.clone());
+            fold_weights(&prepared, OBJECTIVE, STEPS)
+                .into_iter()
+                .map(|weights| {
+                    Diagnoser::with_params(
+                        &kb,
+                        Params {
+                            weights,
+                            calibration: bundled.calibration,
+                        },
+                    )
+                })
+                .collect()
         } else {
-            vec![bundled.weights.clone(); prepared.len()]
+            vec![Diagnoser::new(&kb)]
         };
-        let outcomes: Vec<Outcome> = prepared
-            .iter()
-            .zip(&weights)
-            .map(|(p, w)| {
-                let params = Params {
-                    weights: w.clone(),
-                    calibration: bundled.calibration,
-                };
-                outcome(&kb, &p.report, &understand_with(params, p))
-            })
-            .collect();
-        if show && split == "train" {
-            for ((p, w), o) in prepared.iter().zip(&weights).zip(&outcomes) {
-                if o.layer1 && o.entry3.unwrap_or(true) && o.fix3.unwrap_or(true) {
-                    continue;
-                }
-                let params = Params {
-                    weights: w.clone(),
-                    calibration: bundled.calibration,
-                };
-                let u = understand_with(params, p);
-                let entries: Vec<String> = u
-                    .entries
+        let mut outcomes: Vec<Outcome> = Vec::new();
+        for (i, report) in reports.iter().enumerate() {
+            let diagnoser = &diagnosers[i % diagnosers.len()];
+            let case = diagnose_report(diagnoser, &kb, report);
+            let o = outcome(&kb, report, &case);
+            if show
+                && split == "train"
+                && !(o.layer1 && o.entry3.unwrap_or(true) && o.fix3.unwrap_or(true))
+            {
+                let entries: Vec<String> = case
+                    .best
                     .iter()
-                    .map(|e| format!("{}({:.2})", e.id, e.probability))
+                    .map(|m| format!("{}({:.2})", m.entry.id(), m.probability))
                     .collect();
-                let text: String = p.report.text.chars().take(260).collect();
+                let text: String = report.text.chars().take(260).collect();
                 println!(
-                    "--- {} gold {:?} {:?} fix {:?} | pred {:?} {:.2} sign-in {:.2} l1 {} e3 {:?} f3 {:?}\n    {}\n    plan {:?}\n    {}",
-                    p.report.id,
-                    p.report.layers,
-                    p.report.entry,
-                    p.report.actions,
+                    "--- {} gold {:?} {:?} fix {:?} | pred {:?} {:.2} l1 {} e3 {:?} f3 {:?}\n    {}\n    plan {:?}\n    {}",
+                    report.id,
+                    report.layers,
+                    report.entry,
+                    report.actions,
                     o.predicted,
                     o.score,
-                    u.sign_in_score,
                     o.layer1,
                     o.entry3,
                     o.fix3,
                     entries.join(" "),
-                    plan(&kb, &u.plan_entries()).iter().take(4).collect::<Vec<_>>(),
+                    case.plan.iter().take(4).map(|p| p.action_id()).collect::<Vec<_>>(),
                     text.replace('\n', " ")
                 );
             }
+            outcomes.push(o);
         }
         let how = if split == "train" {
             "5-fold cross-validation within train"
@@ -173,15 +176,32 @@ fn main() -> ExitCode {
 fn row(label: &str, outcomes: &[&Outcome]) {
     let f = figures(outcomes);
     println!(
-        "{label:<22} {:>4}  {:>7.3} {:>7.3} {:>7.3} ({:>3}) {:>7.3} ({:>3}) {:>6.3} {:>9.3}",
-        f.n, f.layer1, f.layer2, f.entry3, f.entry_n, f.fix3, f.fix_n, f.empty, f.fix3_entry_order
+        "{label:<22} {:>4}  {:>7.3} {:>7.3} {:>7.3} ({:>3}) {:>7.3} ({:>3}) {:>6.3} {:>9.3} {:>10.3}",
+        f.n,
+        f.layer1,
+        f.layer2,
+        f.entry3,
+        f.entry_n,
+        f.fix3,
+        f.fix_n,
+        f.empty,
+        f.fix3_entry_order,
+        f.fix3_risk_order
     );
 }
 
 fn print_table(outcomes: &[Outcome]) {
     println!(
-        "{:<22} {:>4}  {:>7} {:>7} {:>13} {:>13} {:>6} {:>9}",
-        "", "n", "layer@1", "layer@2", "entry@3 (n)", "fix@3 (n)", "empty", "fix@3 eo"
+        "{:<22} {:>4}  {:>7} {:>7} {:>13} {:>13} {:>6} {:>9} {:>10}",
+        "",
+        "n",
+        "layer@1",
+        "layer@2",
+        "entry@3 (n)",
+        "fix@3 (n)",
+        "empty",
+        "fix@3 eo",
+        "fix@3 risk"
     );
     let all: Vec<&Outcome> = outcomes.iter().collect();
     row("all", &all);

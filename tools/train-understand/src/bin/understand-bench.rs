@@ -4,8 +4,9 @@
 //!     understand-bench --once [FILE]         # one call, as a whole process would make it
 //!     understand-bench --explain [FILE]      # the clues, layers, entries and questions
 //!
-//! `--codes` adds the evidence `diagnose` finds today (codes and dialog
-//! texts, through m365doctor-diagnose) before understanding, as phase 2 will.
+//! `--codes` reads the text as `diagnose` gives it to the understanding
+//! (its words and the evidence of codes, dialog texts, device findings and
+//! events, through m365doctor-diagnose).
 //!
 //! The text is read from FILE or standard input. Used by bench/understand.sh.
 
@@ -85,16 +86,18 @@ fn main() -> ExitCode {
     if once {
         eprintln!("engine: {:.3} ms", t0.elapsed().as_secs_f64() * 1000.0);
     }
-    // The codes and dialog texts `diagnose` finds today, as the evidence.
-    let evidence = if codes || explain {
-        train_understand::CodeReader::new().evidence(&text)
-    } else {
-        Vec::new()
-    };
+    // What `diagnose` gives the understanding: the words it reads and the
+    // evidence of the codes, dialog texts, device findings and events.
+    let input = (codes || explain).then(|| train_understand::CodeReader::new().input(&text));
+    let apps: Vec<&str> = input
+        .iter()
+        .flat_map(|i| i.apps.iter().map(String::as_str))
+        .collect();
     let query = Query {
-        text: &text,
-        evidence: &evidence,
-        ..Query::default()
+        text: input.as_ref().map_or(&text, |i| &i.text),
+        evidence: input.as_ref().map_or(&[], |i| &i.evidence),
+        apps: &apps,
+        platform: None,
     };
     if once && std::env::var_os("UNDERSTAND_BENCH_PARTS").is_some() {
         let t = Instant::now();
