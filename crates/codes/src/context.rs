@@ -294,17 +294,16 @@ const MARKERS: &[(&str, &[Source])] = &[
     ("#error=", &[Source::BrowserRedirect]),
 ];
 
-static MARKER_MATCHER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(MARKERS.iter().map(|(m, _)| m))
-        .expect("a few dozen short constant patterns")
+static MARKER_MATCHER: LazyLock<m365doctor_text::tiered::Tiered> = LazyLock::new(|| {
+    let mut builder = aho_corasick::AhoCorasick::builder();
+    builder.ascii_case_insensitive(true);
+    m365doctor_text::tiered::Tiered::new(builder, MARKERS.iter().map(|(m, _)| m))
 });
 
 /// The sources whose marks a text (a line or a whole input) carries.
 pub fn sources_in(text: &str) -> Sources {
     let mut found = Sources::NONE;
-    for m in MARKER_MATCHER.find_overlapping_iter(text) {
+    for m in MARKER_MATCHER.get(text.len()).find_overlapping_iter(text) {
         for &source in MARKERS[m.pattern().as_usize()].1 {
             found.insert(source);
         }

@@ -84,6 +84,21 @@ pub fn normalize_with_offsets(text: &str) -> (String, Vec<usize>) {
     let mut pending_space: Option<usize> = None;
     let mut last: Option<char> = None;
     for (at, raw) in text.char_indices() {
+        // Most of a log is ASCII letters and digits, which fold to
+        // themselves: straight to their lower case (this loop runs over
+        // every byte of every input).
+        if raw.is_ascii_alphanumeric() {
+            if let (Some(space_at), Some(prev)) = (pending_space.take(), last) {
+                if !joins_without_space(prev) {
+                    out.push(' ');
+                    offsets.push(space_at);
+                }
+            }
+            out.push(raw.to_ascii_lowercase());
+            offsets.push(at);
+            last = Some(raw);
+            continue;
+        }
         let Some(c) = fold(raw) else { continue };
         if c.is_whitespace() {
             if last.is_some() && pending_space.is_none() {

@@ -12,6 +12,7 @@ use m365doctor_codes::context::{self, Sources};
 use m365doctor_codes::grammar::{self, CodeToken, Form, Reading};
 use m365doctor_codes::structure::{aadsts_range, is_caa, HResultFields, NtStatusFields};
 use m365doctor_codes::tables::{self, NameKind};
+use m365doctor_text::tiered::Tiered;
 
 /// How a code was written, which bounds how sure we are that it is one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -212,7 +213,7 @@ fn apps(text: &str, out: &mut Extracted) {
     // One pass of one automaton per piece (a lowercased copy and a search
     // per name made extraction several times slower than `scan`).
     let mut found = [false; APPS.len()];
-    for m in APP_MATCHER.find_overlapping_iter(text) {
+    for m in APP_MATCHER.get(text.len()).find_overlapping_iter(text) {
         found[m.pattern().as_usize()] = true;
     }
     for (i, (_, id)) in APPS.iter().enumerate() {
@@ -229,15 +230,13 @@ fn apps(text: &str, out: &mut Extracted) {
 }
 
 /// The app names of [`APPS`], in its order, matched without regard to ASCII case.
-static APP_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-    std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            // A DFA: the overlapping search runs on every line of every input.
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(APPS.iter().map(|(name, _)| name))
-            .expect("a few dozen short constant patterns")
-    });
+// Tiered: the overlapping search runs on every line of every input, where a
+// DFA pays off; a paste is searched before the DFA would be built.
+static APP_MATCHER: std::sync::LazyLock<Tiered> = std::sync::LazyLock::new(|| {
+    let mut builder = aho_corasick::AhoCorasick::builder();
+    builder.ascii_case_insensitive(true);
+    Tiered::new(builder, APPS.iter().map(|(name, _)| name))
+});
 
 fn has_capitalised_word(text: &str, word: &str) -> bool {
     text.match_indices(word).any(|(i, _)| {
@@ -309,7 +308,12 @@ pub(crate) fn ja_label_before(line: &[u8], at: usize) -> bool {
                 .and_then(|b| b.chars().next_back())
                 .is_none_or(|c| c == 'ー' || !('\u{30A1}'..='\u{30FA}').contains(&c))
     };
-    let Some(label) = JA_LABEL_MATCHER.find_iter(tail).filter(is_label).last() else {
+    let Some(label) = JA_LABEL_MATCHER
+        .get(tail.len())
+        .find_iter(tail)
+        .filter(is_label)
+        .last()
+    else {
         return false;
     };
     // The label names the first number after it: a number in between (the
@@ -330,11 +334,12 @@ pub(crate) fn ja_label_before(line: &[u8], at: usize) -> bool {
 
 /// One pass over the bytes for all Japanese labels (built on first use:
 /// scan asks for every number near Japanese text).
-static JA_LABEL_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-    std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::new(JA_LABELS.iter().chain(&["問題が発生しました"]))
-            .expect("a handful of short constant patterns")
-    });
+static JA_LABEL_MATCHER: std::sync::LazyLock<Tiered> = std::sync::LazyLock::new(|| {
+    Tiered::new(
+        aho_corasick::AhoCorasick::builder(),
+        JA_LABELS.iter().chain(&["問題が発生しました"]),
+    )
+});
 
 /// Whether the words just before position `at` label what follows as a code.
 /// `prev` holds the three words before position `at`, nearest first, as the
@@ -753,39 +758,40 @@ fn in_prose(before: &str, word: &str) -> bool {
 
 /// Whether a line tells of a failure in words (English or Japanese).
 fn tells_of_failure(line: &str) -> bool {
-    FAILURE_WORDS.is_match(line)
+    FAILURE_WORDS.get(line.len()).is_match(line)
 }
 
 /// Words that say something went wrong. A value in the HRESULT layout in a
 /// sentence with one of them is the failure's code.
-static FAILURE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-    std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build([
-                "error",
-                "fail",
-                "cannot",
-                "can't",
-                "can not",
-                "couldn't",
-                "could not",
-                "unable",
-                "denied",
-                "wrong",
-                "problem",
-                "bounce",
-                "rejected",
-                "crash",
-                "エラー",
-                "失敗",
-                "できません",
-                "できない",
-                "問題",
-                "拒否",
-            ])
-            .expect("a few short constant patterns")
-    });
+static FAILURE_WORDS: std::sync::LazyLock<Tiered> = std::sync::LazyLock::new(|| {
+    let mut builder = aho_corasick::AhoCorasick::builder();
+    builder.ascii_case_insensitive(true);
+    Tiered::new(
+        builder,
+        [
+            "error",
+            "fail",
+            "cannot",
+            "can't",
+            "can not",
+            "couldn't",
+            "could not",
+            "unable",
+            "denied",
+            "wrong",
+            "problem",
+            "bounce",
+            "rejected",
+            "crash",
+            "エラー",
+            "失敗",
+            "できません",
+            "できない",
+            "問題",
+            "拒否",
+        ],
+    )
+});
 
 /// What a word of a line turned out to be.
 pub enum Hit<'a> {
@@ -1097,7 +1103,7 @@ const ID_LABELS: &[(&str, IdKind)] = &[
 fn ids(line: &str, n: usize, out: &mut Extracted) {
     // Every label at every place, in one pass, whatever its case (the
     // automaton matches ASCII letters either way, so offsets are the line's own).
-    for m in ID_LABEL_MATCHER.find_overlapping_iter(line) {
+    for m in ID_LABEL_MATCHER.get(line.len()).find_overlapping_iter(line) {
         let (label, kind) = ID_LABELS[m.pattern().as_usize()];
         // `x-ms-request-id` also contains `request-id`; `client-request-id` is not `request id`.
         let before = &line.as_bytes()[..m.start()];
@@ -1114,14 +1120,11 @@ fn ids(line: &str, n: usize, out: &mut Extracted) {
 }
 
 /// The labels of [`ID_LABELS`], matched without regard to ASCII case.
-static ID_LABEL_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-    std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(ID_LABELS.iter().map(|(label, _)| label))
-            .expect("a few dozen short constant patterns")
-    });
+static ID_LABEL_MATCHER: std::sync::LazyLock<Tiered> = std::sync::LazyLock::new(|| {
+    let mut builder = aho_corasick::AhoCorasick::builder();
+    builder.ascii_case_insensitive(true);
+    Tiered::new(builder, ID_LABELS.iter().map(|(label, _)| label))
+});
 
 /// The value after a label: a GUID or hex/alphanumeric id, or a time stamp.
 fn id_value(rest: &str, kind: IdKind) -> Option<String> {

@@ -27,6 +27,7 @@ mod bytes;
 pub mod json;
 mod lang;
 mod mixed;
+pub mod tiered;
 mod visible;
 
 pub use bytes::{decode, decode_lossy, detect, encoding_for_label, Decoded, Encoding};

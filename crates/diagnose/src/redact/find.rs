@@ -4,7 +4,8 @@
 //! over a line, whatever its length; nothing is looked at twice.
 
 use super::names;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasickBuilder, MatchKind};
+use m365doctor_text::tiered::Tiered;
 use std::sync::LazyLock;
 
 pub(super) const EMAIL: &str = "email";
@@ -383,18 +384,17 @@ fn triggers() -> Vec<(&'static str, Trigger)> {
     t
 }
 
-static TRIGGERS: LazyLock<(AhoCorasick, Vec<Trigger>)> = LazyLock::new(|| {
+static TRIGGERS: LazyLock<(Tiered, Vec<Trigger>)> = LazyLock::new(|| {
     let t = triggers();
-    let automaton = AhoCorasickBuilder::new()
+    let mut builder = AhoCorasickBuilder::new();
+    builder
         .ascii_case_insensitive(true)
         // The longest literal at the first place: `device name` over
         // `device`, `welcome back` over `welcome`; no literal of interest
         // starts inside another, so one non-overlapping pass finds them all.
         .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(AhoCorasickKind::DFA))
-        .prefilter(false)
-        .build(t.iter().map(|(l, _)| *l))
-        .expect("the trigger literals build");
+        .prefilter(false);
+    let automaton = Tiered::new(builder, t.iter().map(|(l, _)| *l));
     (automaton, t.into_iter().map(|(_, t)| t).collect())
 });
 
@@ -403,7 +403,7 @@ static TRIGGERS: LazyLock<(AhoCorasick, Vec<Trigger>)> = LazyLock::new(|| {
 pub(super) fn triggered(text: &str) -> Vec<Hit> {
     let (automaton, triggers) = &*TRIGGERS;
     let mut hits = Vec::new();
-    for m in automaton.find_iter(text) {
+    for m in automaton.get(text.len()).find_iter(text) {
         let (s, e) = (m.start(), m.end());
         match triggers[m.pattern().as_usize()] {
             Trigger::At => email(text, s, e, &mut hits),
