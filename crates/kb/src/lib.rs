@@ -261,6 +261,18 @@ impl Kb {
     /// Every front end and report attaches entries through this one function.
     pub fn entry_for(&self, i: &Interpretation, apps: &[&str]) -> Option<Found<'_>> {
         let key = model::interpretation_key(i.kind, &i.normalized);
+        // The apps the user's text or `--app` names come before the apps a
+        // curated meaning was written for: 0x80070005 in a OneDrive report
+        // is OneDrive's entry, though the curated row names Office.
+        if !apps.is_empty() {
+            if let Some((entry, source)) = self
+                .entries()
+                .filter(|(e, _)| e.keys.iter().any(|k| *k == key))
+                .find(|(e, _)| e.apps.iter().any(|a| apps.contains(&a.as_ref())))
+            {
+                return Some(Found { entry, source });
+            }
+        }
         let mut context: Vec<&str> = apps.to_vec();
         context.extend(i.apps.iter().copied());
         self.find(&key, &context)
