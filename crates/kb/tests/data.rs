@@ -236,3 +236,25 @@ fn entries_are_attached_once_with_their_source() {
             && at("actions") < at("reason")
     );
 }
+
+/// The app a report names decides between entries of one code before the
+/// app a curated meaning was written for: the curated 0x80070005 row is
+/// Office activation's, but in a OneDrive report the OneDrive entry fits.
+#[test]
+fn the_reports_app_comes_before_the_curated_rows_app() {
+    let kb = Kb::bundled();
+    let id = |apps: &[&str]| {
+        let decoded = m365doctor_codes::explain_in("0x80070005", apps).unwrap();
+        kb.entry_for(&decoded[0].interpretations[0], apps)
+            .map(|f| f.id().to_string())
+    };
+    assert_eq!(
+        id(&["onedrive"]).as_deref(),
+        Some("onedrive-install-access-denied")
+    );
+    assert_eq!(id(&[]).as_deref(), Some("office-activation-access-denied"));
+    assert_eq!(
+        id(&["word"]).as_deref(),
+        Some("office-activation-access-denied")
+    );
+}
