@@ -25,7 +25,7 @@ fn widen_kana(c: char) -> Option<char> {
 
 /// Adds a (han)dakuten to the kana before it: カ + ゛ → ガ, は + ゜ → ぱ
 /// (half-width katakana and decomposed text write them apart).
-fn combine(base: char, mark: char) -> Option<char> {
+pub fn combine(base: char, mark: char) -> Option<char> {
     const VOICEABLE: &str =
         "かきくけこさしすせそたちつてとはひふへほカキクケコサシスセソタチツテトハヒフヘホ";
     const SEMI: &str = "はひふへほハヒフヘホ";
@@ -40,7 +40,7 @@ fn combine(base: char, mark: char) -> Option<char> {
 }
 
 /// One character in its matching form, or `None` when it is dropped.
-fn fold(c: char) -> Option<char> {
+pub fn fold(c: char) -> Option<char> {
     let n = c as u32;
     // Full-width ASCII (！ to ～) and half-width katakana first, then the
     // punctuation they may have become.

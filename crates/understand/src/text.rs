@@ -40,51 +40,20 @@ pub struct Token {
     pub end: usize,
 }
 
-/// Half-width katakana (U+FF61–U+FF9F) as full-width, in code-point order.
-const HALF_KANA: &str = "。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン゛゜";
-
-fn widen_kana(c: char) -> Option<char> {
-    let n = c as u32;
-    if (0xFF61..=0xFF9F).contains(&n) {
-        HALF_KANA.chars().nth((n - 0xFF61) as usize)
-    } else {
-        None
-    }
-}
-
-/// Adds a (han)dakuten to the kana before it: カ + ゛ → ガ.
-fn combine(base: char, mark: char) -> Option<char> {
-    const VOICEABLE: &str =
-        "かきくけこさしすせそたちつてとはひふへほカキクケコサシスセソタチツテトハヒフヘホ";
-    const SEMI: &str = "はひふへほハヒフヘホ";
-    let n = base as u32;
-    match mark {
-        '゛' | '\u{3099}' if base == 'ウ' => Some('ヴ'),
-        '゛' | '\u{3099}' if VOICEABLE.contains(base) => char::from_u32(n + 1),
-        '゜' | '\u{309A}' if SEMI.contains(base) => char::from_u32(n + 2),
-        _ => None,
-    }
-}
-
+/// One character in its normal form: the knowledge base's matching form
+/// ([`m365doctor_kb::text::fold`]) and, because people type more freely
+/// than dialogs print, a few more spaces, quotes, joiners and long-vowel
+/// marks typed with the wrong key.
 fn fold(c: char) -> Option<char> {
-    let n = c as u32;
     let c = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(n - 0xFEE0).unwrap_or(c),
-        _ => widen_kana(c).unwrap_or(c),
-    };
-    Some(match c {
-        '\u{3000}' | '\u{00A0}' | '\t' | '\r' => ' ',
-        '、' | '，' => ',',
-        '。' | '．' => '.',
-        '「' | '」' | '『' | '』' | '“' | '”' | '„' | '«' | '»' | '【' | '】' => '"',
-        '‘' | '’' | '‚' | '`' | '´' => '\'',
-        '‐' | '‑' | '‒' | '–' | '—' | '−' => '-',
-        '〜' | '～' => '~',
-        // Long-vowel marks typed with the wrong key.
+        '\u{00A0}' | '\t' | '\r' => ' ',
+        '【' | '】' => '"',
+        '`' | '´' => '\'',
         '―' | '─' => 'ー',
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00AD}' => return None,
+        '\u{200C}' | '\u{200D}' => return None,
         _ => c,
-    })
+    };
+    m365doctor_kb::text::fold(c)
 }
 
 /// The normal form: widths and punctuation folded, lower case, runs of
@@ -103,7 +72,7 @@ pub fn normalize(text: &str) -> String {
             continue;
         }
         if matches!(c, '゛' | '゜' | '\u{3099}' | '\u{309A}') {
-            if let Some(prev) = last.and_then(|p| combine(p, c)) {
+            if let Some(prev) = last.and_then(|p| m365doctor_kb::text::combine(p, c)) {
                 out.pop();
                 out.push(prev);
                 last = Some(prev);
